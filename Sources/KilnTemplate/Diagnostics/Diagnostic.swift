@@ -1,0 +1,76 @@
+/// One problem found in user input, tied to where it is.
+/// Printed as `FILE:LINE:COLUMN: error: message (expected ..., found ...)`.
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible, Error {
+    public enum Severity: String, Sendable { case error, warning }
+
+    public var severity: Severity
+    public var location: SourceLocation
+    public var message: String
+    public var expected: String?
+    public var found: String?
+
+    public init(
+        _ severity: Severity = .error, at location: SourceLocation, _ message: String,
+        expected: String? = nil, found: String? = nil
+    ) {
+        self.severity = severity
+        self.location = location
+        self.message = message
+        self.expected = expected
+        self.found = found
+    }
+
+    public static func error(
+        at location: SourceLocation, _ message: String, expected: String? = nil, found: String? = nil
+    ) -> Diagnostic {
+        Diagnostic(.error, at: location, message, expected: expected, found: found)
+    }
+
+    /// The message with its expected/found detail.
+    public var text: String {
+        var detail: [String] = []
+        if let expected { detail.append("expected \(expected)") }
+        if let found { detail.append("found \(found)") }
+        return detail.isEmpty ? message : "\(message) (\(detail.joined(separator: ", ")))"
+    }
+
+    public var description: String { "\(location): \(severity.rawValue): \(text)" }
+}
+
+/// Collects every diagnostic of a run, so users see all their errors at once.
+public struct Diagnostics: Sendable {
+    public private(set) var all: [Diagnostic] = []
+
+    public init() {}
+
+    public var hasErrors: Bool { all.contains { $0.severity == .error } }
+    public var errors: [Diagnostic] { all.filter { $0.severity == .error } }
+    public var isEmpty: Bool { all.isEmpty }
+
+    public mutating func append(_ diagnostic: Diagnostic) { all.append(diagnostic) }
+    public mutating func append(contentsOf other: Diagnostics) { all.append(contentsOf: other.all) }
+    public mutating func append(contentsOf other: [Diagnostic]) { all.append(contentsOf: other) }
+
+    public mutating func error(
+        _ location: SourceLocation, _ message: String, expected: String? = nil, found: String? = nil
+    ) {
+        all.append(.error(at: location, message, expected: expected, found: found))
+    }
+
+    /// Sorted by file, line and column, without repeats.
+    public var sorted: [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return all.filter { seen.insert($0).inserted }.sorted {
+            ($0.location.file, $0.location.line, $0.location.column, $0.message)
+                < ($1.location.file, $1.location.line, $1.location.column, $1.message)
+        }
+    }
+}
+
+/// Thrown when input cannot be used at all; carries every diagnostic found.
+public struct ValidationFailure: Error, CustomStringConvertible, Sendable {
+    public var diagnostics: [Diagnostic]
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public init(_ diagnostics: Diagnostics) { self.diagnostics = diagnostics.sorted }
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// A runtime value: what parameters hold and what functions return. JSON's data model,
+/// as Heat's Python dicts/lists/strings are.
+public enum Value: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case list([Value])
+    case map([String: Value])
+
+    public init(_ scalar: Scalar) {
+        switch scalar {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        }
+    }
+
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public var listValue: [Value]? {
+        if case .list(let l) = self { return l }
+        return nil
+    }
+
+    public var mapValue: [String: Value]? {
+        if case .map(let m) = self { return m }
+        return nil
+    }
+
+    public var isNull: Bool { self == .null }
+
+    /// The number, for numeric values and numeric strings.
+    public var numberValue: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces))
+        default: return nil
+        }
+    }
+
+    /// Name of the kind of value, for error messages.
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double: return "a number"
+        case .string: return "a string"
+        case .list: return "a list"
+        case .map: return "a map"
+        }
+    }
+
+    /// Python's `str()` of the value as Heat would produce it where a string is needed
+    /// (e.g. str_replace with a number before 2015-10-15).
+    public var plainText: String {
+        switch self {
+        case .null: return ""
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .double(let d): return Value.pythonFloatText(d)
+        case .string(let s): return s
+        case .list, .map: return jsonText()
+        }
+    }
+
+    static func pythonFloatText(_ d: Double) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        if d == d.rounded(), abs(d) < 1e16 { return String(format: "%.1f", d) }
+        return "\(d)"
+    }
+}
+
+extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(arrayLiteral elements: Value...) { self = .list(elements) }
+    public init(nilLiteral: ()) { self = .null }
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        var map: [String: Value] = [:]
+        for (k, v) in elements { map[k] = v }
+        self = .map(map)
+    }
+}
