@@ -1,4 +1,4 @@
-// Skeleton: the validator is filled in by the template-validation work; the API stays.
+import Foundation
 
 /// Everything a validation needs: the template and its environments as bytes, user
 /// parameters, the files map and the catalogs.
@@ -11,10 +11,17 @@ public struct ValidationRequest: Sendable {
     /// The files map: key → content, for get_file and provider templates.
     public var files: [String: String]
     public var limits: ReaderLimits
+    /// Reads a file that is not in `files` (nil: not found). By default, from disk: `file://`
+    /// URLs and paths, relative ones against the directory of the file that names them.
+    public var readFile: @Sendable (String) -> [UInt8]?
+    /// Provider templates nest at most this deep (Heat's max_nested_stack_depth).
+    public var maxNestingDepth: Int
 
     public init(
         templateName: String, template: [UInt8], environments: [(name: String, content: [UInt8])] = [],
-        parameters: [String: String] = [:], files: [String: String] = [:], limits: ReaderLimits = .default
+        parameters: [String: String] = [:], files: [String: String] = [:], limits: ReaderLimits = .default,
+        readFile: @escaping @Sendable (String) -> [UInt8]? = ValidationRequest.readFromDisk,
+        maxNestingDepth: Int = 5
     ) {
         self.templateName = templateName
         self.template = template
@@ -22,6 +29,14 @@ public struct ValidationRequest: Sendable {
         self.parameters = parameters
         self.files = files
         self.limits = limits
+        self.readFile = readFile
+        self.maxNestingDepth = maxNestingDepth
+    }
+
+    @Sendable public static func readFromDisk(_ path: String) -> [UInt8]? {
+        let plain = path.hasPrefix("file://") ? String(path.dropFirst("file://".count)) : path
+        guard let data = FileManager.default.contents(atPath: plain) else { return nil }
+        return [UInt8](data)
     }
 }
 
@@ -30,13 +45,17 @@ public struct ValidationReport: Sendable {
     public var template: Template?
     public var environment: Environment
     public var diagnostics: [Diagnostic]
-    /// Heat's shape: `{"Description": ..., "Parameters": {...}, "ParameterGroups": [...]}`.
+    /// Heat's shape: `{"Description": ..., "Parameters": {...}, "ParameterGroups": [...], "Environment": {...}}`.
     public var heatBody: Value
+    /// Resource dependencies of the template (empty when it could not be parsed).
+    public var graph: DependencyGraph?
 
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 }
 
-/// Validates templates against a resource-type catalog and a constraint catalog.
+/// Validates templates against a resource-type catalog and a constraint catalog, finding
+/// every error at once.
 public struct TemplateValidator: Sendable {
     public var catalog: any ResourceTypeCatalog
     public var constraints: any ConstraintCatalog
@@ -47,6 +66,82 @@ public struct TemplateValidator: Sendable {
     }
 
     public func validate(_ request: ValidationRequest) -> ValidationReport {
-        ValidationReport(template: nil, environment: Environment(), diagnostics: [], heatBody: .map([:]))
+        var diagnostics = Diagnostics()
+        let reader = YAMLReader(limits: request.limits)
+        let files = FileResolver(request: request)
+
+        var environments: [Environment] = []
+        for source in request.environments {
+            do {
+                let node = try reader.read(source.content, file: source.name)
+                environments.append(Environment.parse(node, into: &diagnostics))
+            } catch {
+                diagnostics.append(contentsOf: error.diagnostics)
+            }
+        }
+
+        let root: Node
+        do {
+            root = try reader.read(request.template, file: request.templateName)
+        } catch {
+            diagnostics.append(contentsOf: error.diagnostics)
+            return report(template: nil, environment: environments.last ?? Environment(), diagnostics)
+        }
+        var parser = TemplateParser()
+        let template = parser.parse(root, file: request.templateName)
+        diagnostics.append(contentsOf: parser.diagnostics)
+        guard let template else {
+            return report(template: nil, environment: environments.last ?? Environment(), diagnostics)
+        }
+
+        var environment = Environment()
+        for next in environments {
+            environment = environment.merged(with: next, declared: template.parameters, into: &diagnostics)
+        }
+
+        var checker = TemplateChecker(
+            template: template, environment: environment, userParameters: request.parameters,
+            validator: self, files: files, reader: reader, depth: 0,
+            environmentFiles: request.environments.map(\.name))
+        checker.check()
+        diagnostics.append(contentsOf: checker.diagnostics)
+
+        var result = report(template: template, environment: environment, diagnostics)
+        result.heatBody = HeatValidateBody.make(
+            template: template, environment: environment, userValues: checker.userValues)
+        return result
+    }
+
+    private func report(template: Template?, environment: Environment, _ diagnostics: Diagnostics) -> ValidationReport {
+        ValidationReport(
+            template: template, environment: environment, diagnostics: diagnostics.sorted,
+            heatBody: .map([:]), graph: template.map(DependencyGraph.init))
+    }
+}
+
+/// Finds the content of files named by get_file, provider template types and registry entries.
+struct FileResolver: Sendable {
+    let files: [String: String]
+    let read: @Sendable (String) -> [UInt8]?
+
+    init(request: ValidationRequest) {
+        files = request.files
+        read = request.readFile
+    }
+
+    /// The content and canonical name of `key` as named from `referrer` (a file name), or nil.
+    func resolve(_ key: String, from referrer: String, alsoFrom others: [String] = []) -> (name: String, content: [UInt8])? {
+        if let text = files[key] { return (key, Array(text.utf8)) }
+        if key.hasPrefix("http://") || key.hasPrefix("https://") { return nil }
+        if key.hasPrefix("file://") || key.hasPrefix("/") {
+            return read(key).map { (key, $0) }
+        }
+        for base in [referrer] + others {
+            let directory = (base as NSString).deletingLastPathComponent
+            let path = directory.isEmpty ? key : (directory as NSString).appendingPathComponent(key)
+            if let text = files[path] { return (path, Array(text.utf8)) }
+            if let content = read(path) { return (path, content) }
+        }
+        return nil
     }
 }

@@ -1,0 +1,239 @@
+/// Resource types, properties and attributes, checked against the catalog or, for
+/// provider templates, against the nested template's parameters and outputs.
+extension TemplateChecker {
+    /// What a resource's type turns out to be after the environment's registry.
+    enum ResolvedType {
+        case schema(ResourceTypeSchema)
+        case provider(name: String, template: Template)
+        case unknown
+    }
+
+    static func isTemplatePath(_ type: String) -> Bool {
+        type.hasSuffix(".yaml") || type.hasSuffix(".yml") || type.hasSuffix(".template") || type.contains("://")
+    }
+
+    /// Group types whose attributes include `resource.N[.attr]` and similar dynamic names.
+    static let dynamicAttributeTypes: Set<String> = [
+        "OS::Heat::ResourceGroup", "OS::Heat::AutoScalingGroup", "OS::Heat::ResourceChain",
+        "OS::Heat::SoftwareDeploymentGroup", "OS::Heat::StructuredDeploymentGroup", "OS::Heat::InstanceGroup",
+        "OS::Heat::SoftwareDeployments", "OS::Heat::StructuredDeployments",
+        "AWS::AutoScaling::AutoScalingGroup", "OS::Heat::Stack", "AWS::CloudFormation::Stack",
+    ]
+
+    /// Resolves (and reports problems with) a resource's type. `report` is false when only
+    /// looking the type up for an attribute check.
+    mutating func resolveType(of resource: ResourceDefinition, report: Bool) -> ResolvedType {
+        var type = resource.type
+        var seen: Set<String> = []
+        while seen.insert(type).inserted {
+            if Self.isTemplatePath(type) {
+                return provider(named: type, for: resource, report: report)
+            }
+            switch environment.registry.resolve(type: type, resourceName: resource.name) {
+            case .type(let next)?:
+                if next == type { break }
+                type = next
+                continue
+            case .template(let path)?:
+                return provider(named: path, for: resource, report: report)
+            case .removed?:
+                if report {
+                    diagnostics.error(resource.typeLocation, "resource type '\(type)' is removed by the environment")
+                }
+                return .unknown
+            case nil:
+                break
+            }
+            break
+        }
+        if let schema = validator.catalog.schema(for: type) { return .schema(schema) }
+        if report {
+            var message = "unknown resource type '\(type)'"
+            if type != resource.type { message += " (mapped from '\(resource.type)')" }
+            if let close = validator.catalog.typeNames.first(where: { editDistance($0, type) <= 2 }) {
+                message += " (did you mean '\(close)'?)"
+            }
+            diagnostics.error(resource.typeLocation, message)
+        }
+        return .unknown
+    }
+
+    mutating func checkType(of resource: ResourceDefinition) {
+        switch resolveType(of: resource, report: true) {
+        case .schema(let schema):
+            checkProperties(resource, schema)
+            checkUpdatePolicy(resource, schema)
+        case .provider(let name, let nested):
+            checkProviderProperties(resource, name: name, nested: nested)
+        case .unknown:
+            break
+        }
+    }
+
+    mutating func checkAttribute(_ attribute: String, of target: ResourceDefinition, at location: SourceLocation) {
+        switch resolveType(of: target, report: false) {
+        case .schema(let schema):
+            if schema.acceptsAnyProperty || schema.hasAttribute(attribute) { return }
+            if Self.dynamicAttributeTypes.contains(schema.type)
+                && (attribute.hasPrefix("resource.") || attribute.hasPrefix("Outputs.")) { return }
+            diagnostics.error(
+                location, "resource '\(target.name)' (\(schema.type)) has no attribute '\(attribute)'",
+                expected: "one of \((schema.attributes.keys.sorted() + ["show"]).joined(separator: ", "))")
+        case .provider(let name, let nested):
+            if attribute == "show" || attribute == "OS::stack_id" || nested.outputs.contains(where: { $0.name == attribute }) {
+                return
+            }
+            if attribute.hasPrefix("resource.") { return }
+            diagnostics.error(
+                location, "resource '\(target.name)' (\(name)) has no attribute '\(attribute)'",
+                expected: "an output of \(name): \(nested.outputs.map(\.name).joined(separator: ", "))")
+        case .unknown:
+            break
+        }
+    }
+
+    // MARK: Catalog types
+
+    private mutating func checkProperties(_ resource: ResourceDefinition, _ schema: ResourceTypeSchema) {
+        guard !schema.acceptsAnyProperty else { return }
+        let entries: [ExpressionEntry]
+        switch resource.properties {
+        case nil: entries = []
+        case .map(let list, _)?: entries = list
+        default: return  // computed by a function: checked when it has a value
+        }
+        let names = schema.properties.keys.sorted()
+        for entry in entries {
+            guard let property = schema.properties[entry.key] else {
+                var message = "resource '\(resource.name)' (\(schema.type)) has no property '\(entry.key)'"
+                if let close = names.first(where: { editDistance($0, entry.key) <= 2 }) {
+                    message += " (did you mean '\(close)'?)"
+                }
+                diagnostics.error(entry.keyLocation, message,
+                                  expected: names.isEmpty ? "no properties" : "one of \(names.joined(separator: ", "))")
+                continue
+            }
+            checkValue(entry.value, against: property, name: entry.key, resource: resource)
+        }
+        let given = Set(entries.map(\.key))
+        for name in names {
+            guard let property = schema.properties[name], property.required, property.defaultValue == nil,
+                  !given.contains(name) else { continue }
+            diagnostics.error(resource.location,
+                              "resource '\(resource.name)' (\(schema.type)) is missing required property '\(name)'")
+        }
+    }
+
+    /// Checks literal values (not function results) against the property's kind.
+    private mutating func checkValue(
+        _ expression: Expression, against property: PropertySchema, name: String, resource: ResourceDefinition
+    ) {
+        guard case .literal(let scalar, let at) = expression else {
+            if case .list(let items, _) = expression, property.kind != .list && property.kind != .any {
+                diagnostics.error(expression.location, "property '\(name)' of '\(resource.name)' has the wrong type",
+                                  expected: property.kind.rawValue, found: "a list")
+                _ = items
+            } else if case .map = expression, property.kind != .map && property.kind != .any {
+                diagnostics.error(expression.location, "property '\(name)' of '\(resource.name)' has the wrong type",
+                                  expected: property.kind.rawValue, found: "a mapping")
+            }
+            return
+        }
+        if case .null = scalar { return }
+        let value = Value(scalar)
+        let fits: Bool
+        switch property.kind {
+        case .any, .string: fits = true
+        case .integer:
+            if case .int = value { fits = true } else { fits = value.stringValue.flatMap { Int($0) } != nil }
+        case .number: fits = value.numberValue != nil
+        case .boolean:
+            if case .bool = value { fits = true } else {
+                fits = ["true", "false"].contains(value.stringValue?.lowercased() ?? "")
+            }
+        case .list, .map: fits = false
+        }
+        if !fits {
+            diagnostics.error(at, "property '\(name)' of '\(resource.name)' has the wrong type",
+                              expected: property.kind.rawValue, found: value.kindName)
+        } else if let allowed = property.allowedValues, !allowed.contains(value) {
+            diagnostics.error(at, "property '\(name)' of '\(resource.name)' has a value that is not allowed",
+                              expected: "one of \(allowed.map(\.plainText).joined(separator: ", "))",
+                              found: value.plainText)
+        }
+    }
+
+    private mutating func checkUpdatePolicy(_ resource: ResourceDefinition, _ schema: ResourceTypeSchema) {
+        guard case .map(let entries, _)? = resource.updatePolicy, !schema.updatePolicyKeys.isEmpty else { return }
+        for entry in entries where !schema.updatePolicyKeys.contains(entry.key) {
+            diagnostics.error(entry.keyLocation, "unknown update_policy '\(entry.key)' for \(schema.type)",
+                              expected: "one of \(schema.updatePolicyKeys.joined(separator: ", "))")
+        }
+    }
+
+    // MARK: Provider templates
+
+    private mutating func provider(named name: String, for resource: ResourceDefinition, report: Bool) -> ResolvedType {
+        guard let found = files.resolve(name, from: template.file, alsoFrom: environmentFiles) else {
+            if report {
+                diagnostics.error(resource.typeLocation, "cannot find provider template '\(name)'",
+                                  expected: "a key of the files map or a readable path")
+            }
+            return .unknown
+        }
+        if let cached = providers[found.name] {
+            return cached.map { .provider(name: name, template: $0) } ?? .unknown
+        }
+        providers[found.name] = .some(nil)
+        guard depth < 5 else {
+            diagnostics.error(resource.typeLocation, "provider templates are nested too deeply",
+                              expected: "at most 5 levels")
+            return .unknown
+        }
+        let root: Node
+        do {
+            root = try reader.read(found.content, file: found.name)
+        } catch {
+            diagnostics.append(contentsOf: error.diagnostics)
+            return .unknown
+        }
+        var parser = TemplateParser()
+        let parsed = parser.parse(root, file: found.name)
+        diagnostics.append(contentsOf: parser.diagnostics)
+        guard let nested = parsed else { return .unknown }
+        var nestedEnvironment = Environment()
+        nestedEnvironment.registry = environment.registry
+        nestedEnvironment.parameterDefaults = environment.parameterDefaults
+        var checker = TemplateChecker(
+            template: nested, environment: nestedEnvironment, userParameters: [:], validator: validator,
+            files: files, reader: reader, depth: depth + 1, environmentFiles: environmentFiles)
+        checker.providers = providers
+        checker.check()
+        diagnostics.append(contentsOf: checker.diagnostics)
+        for (key, value) in checker.providers where providers[key] == nil { providers[key] = value }
+        providers[found.name] = .some(nested)
+        return .provider(name: name, template: nested)
+    }
+
+    private mutating func checkProviderProperties(_ resource: ResourceDefinition, name: String, nested: Template) {
+        let entries: [ExpressionEntry]
+        switch resource.properties {
+        case nil: entries = []
+        case .map(let list, _)?: entries = list
+        default: return
+        }
+        let parameters = nested.parameters.map(\.name)
+        for entry in entries where nested.parameter(named: entry.key) == nil {
+            diagnostics.error(entry.keyLocation,
+                              "resource '\(resource.name)' has property '\(entry.key)', which provider template '\(name)' does not take",
+                              expected: parameters.isEmpty ? "no properties" : "one of \(parameters.joined(separator: ", "))")
+        }
+        let given = Set(entries.map(\.key))
+        for parameter in nested.parameters
+        where parameter.defaultValue == nil && !given.contains(parameter.name)
+            && environment.parameterDefaults[parameter.name] == nil {
+            diagnostics.error(resource.location,
+                              "resource '\(resource.name)' is missing property '\(parameter.name)' required by provider template '\(name)'")
+        }
+    }
+}

@@ -1,0 +1,308 @@
+/// The semantic checks of a parsed template: parameter values, references, conditions,
+/// resource types and their properties (provider templates included), dependency cycles.
+struct TemplateChecker {
+    let template: Template
+    let environment: Environment
+    let userParameters: [String: String]
+    let validator: TemplateValidator
+    let files: FileResolver
+    let reader: YAMLReader
+    let depth: Int
+    let environmentFiles: [String]
+
+    var diagnostics = Diagnostics()
+    /// Provider templates already read (by resolved name), so each is checked once.
+    var providers: [String: Template?] = [:]
+    /// Parameter values given by the user (environment or command line), typed.
+    private(set) var userValues: [String: Value] = [:]
+    /// Values known for parameters (user values, then defaults), for static evaluation.
+    private var knownValues: [String: Value] = [:]
+
+    init(
+        template: Template, environment: Environment, userParameters: [String: String],
+        validator: TemplateValidator, files: FileResolver, reader: YAMLReader, depth: Int,
+        environmentFiles: [String]
+    ) {
+        self.template = template
+        self.environment = environment
+        self.userParameters = userParameters
+        self.validator = validator
+        self.files = files
+        self.reader = reader
+        self.depth = depth
+        self.environmentFiles = environmentFiles
+    }
+
+    static let hotPseudoParameters = ["OS::stack_id", "OS::stack_name", "OS::project_id"]
+    static let cfnPseudoParameters = ["AWS::StackId", "AWS::StackName", "AWS::Region"]
+
+    var pseudoParameters: [String] {
+        template.version.isHOT && template.version != .v2013_05_23
+            ? Self.hotPseudoParameters : Self.hotPseudoParameters + Self.cfnPseudoParameters
+    }
+
+    mutating func check() {
+        checkDuplicateNames()
+        checkParameterGroups()
+        checkParameterValues()
+        checkConditions()
+        for resource in template.resources { checkResource(resource) }
+        for output in template.outputs { checkOutput(output) }
+        checkCycles()
+    }
+
+    // MARK: Names
+
+    private mutating func checkDuplicateNames() {
+        let parameters = Set(template.parameters.map(\.name))
+        for resource in template.resources where parameters.contains(resource.name) && !template.version.isHOT {
+            diagnostics.error(resource.location, "resource '\(resource.name)' has the same name as a parameter")
+        }
+    }
+
+    // MARK: Parameter groups
+
+    private mutating func checkParameterGroups() {
+        let declared = Set(template.parameters.map(\.name))
+        var grouped: [String: SourceLocation] = [:]
+        for group in template.parameterGroups {
+            for name in group.parameters {
+                if !declared.contains(name) {
+                    diagnostics.error(group.location, "parameter group names parameter '\(name)', which is not defined",
+                                      expected: "one of \(declared.sorted().joined(separator: ", "))")
+                }
+                if grouped[name] != nil {
+                    diagnostics.error(group.location, "parameter '\(name)' is in more than one parameter group")
+                }
+                grouped[name] = group.location
+            }
+        }
+    }
+
+    // MARK: Parameter values
+
+    private mutating func checkParameterValues() {
+        var supplied: [String: (value: Value, location: SourceLocation)] = [:]
+        for (name, value) in environment.parameters {
+            supplied[name] = (value, environment.parameterLocations[name] ?? .synthetic("environment"))
+        }
+        for (name, text) in userParameters {
+            supplied[name] = (.string(text), .synthetic("--parameter \(name)"))
+        }
+        let declared = Dictionary(template.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (name, given) in supplied.sorted(by: { $0.key < $1.key }) where declared[name] == nil {
+            diagnostics.error(given.location, "parameter '\(name)' is not defined in the template",
+                              expected: declared.isEmpty ? "no parameters" : "one of \(declared.keys.sorted().joined(separator: ", "))")
+        }
+        for parameter in template.parameters {
+            let source: (value: Value, location: SourceLocation, isUser: Bool)?
+            if let given = supplied[parameter.name] {
+                source = (given.value, given.location, true)
+            } else if let value = environment.parameterDefaults[parameter.name] {
+                source = (value, environment.parameterLocations[parameter.name] ?? .synthetic("parameter_defaults"), false)
+            } else {
+                source = nil
+            }
+            guard let source else {
+                if let value = parameter.defaultValue, case .success(let typed) = parameter.coerce(value) {
+                    knownValues[parameter.name] = typed
+                }
+                continue
+            }
+            switch parameter.coerce(source.value) {
+            case .failure(let error):
+                diagnostics.error(source.location, "invalid value for parameter '\(parameter.name)': \(masked(error.message, parameter, source.value))")
+            case .success(let typed):
+                for problem in parameter.check(typed, constraints: validator.constraints) {
+                    diagnostics.error(source.location, "invalid value for parameter '\(parameter.name)': \(masked(problem, parameter, source.value))")
+                }
+                knownValues[parameter.name] = typed
+                if source.isUser { userValues[parameter.name] = typed }
+            }
+        }
+    }
+
+    /// Hidden parameters' values never appear in messages.
+    private func masked(_ message: String, _ parameter: ParameterDefinition, _ value: Value) -> String {
+        guard parameter.hidden else { return message }
+        let text = value.plainText
+        return text.isEmpty ? message : message.replacingOccurrences(of: text, with: "******")
+    }
+
+    // MARK: Conditions
+
+    private mutating func checkConditions() {
+        let names = Set(template.conditions.map(\.name))
+        var edges: [String: [String]] = [:]
+        for condition in template.conditions {
+            var refs = condition.expression.references
+            if let ref = condition.expression.conditionReference { refs.append(ref) }
+            for ref in refs {
+                switch ref {
+                case .condition(let name, let at):
+                    if names.contains(name) {
+                        edges[condition.name, default: []].append(name)
+                    } else {
+                        diagnostics.error(at, "condition '\(name)' is not defined", expected: expectedList(names))
+                    }
+                default: checkReference(ref)
+                }
+            }
+        }
+        let graph = DependencyGraph(nodes: template.conditions.map(\.name), edges: edges)
+        for cycle in graph.cycles() {
+            let at = template.condition(named: cycle[0])?.location ?? template.location
+            diagnostics.error(at, "circular reference between conditions: \(cycle.joined(separator: " -> "))")
+        }
+    }
+
+    // MARK: Resources
+
+    private mutating func checkResource(_ resource: ResourceDefinition) {
+        for (name, at) in resource.dependsOn {
+            if template.resource(named: name) == nil {
+                diagnostics.error(at, "resource '\(resource.name)' depends on '\(name)', which is not a resource",
+                                  expected: expectedList(Set(template.resources.map(\.name))))
+            }
+        }
+        for ref in resource.references { checkReference(ref) }
+        checkStaticValues(resource.properties, resource.metadata)
+        guard !resource.type.isEmpty else { return }
+        checkType(of: resource)
+    }
+
+    private mutating func checkOutput(_ output: OutputDefinition) {
+        var refs = output.value?.references ?? []
+        if let condition = output.condition {
+            if let ref = condition.conditionReference { refs.append(ref) } else { refs += condition.references }
+        }
+        for ref in refs { checkReference(ref) }
+        checkStaticValues(output.value)
+    }
+
+    private func expectedList(_ names: Set<String>) -> String {
+        if names.isEmpty { return "none defined" }
+        let sorted = names.sorted()
+        let shown = sorted.prefix(12).joined(separator: ", ")
+        return "one of \(shown)\(sorted.count > 12 ? ", ..." : "")"
+    }
+
+    private mutating func checkReference(_ reference: Reference) {
+        switch reference {
+        case .parameter(let name, let at):
+            if template.parameter(named: name) == nil && !pseudoParameters.contains(name) {
+                diagnostics.error(at, "parameter '\(name)' is not defined",
+                                  expected: expectedList(Set(template.parameters.map(\.name))))
+            }
+        case .resource(let name, let at):
+            if template.resource(named: name) == nil {
+                // CFN's Ref names parameters and resources alike.
+                let isParameter = template.parameter(named: name) != nil || pseudoParameters.contains(name)
+                if !isParameter {
+                    diagnostics.error(at, "resource '\(name)' is not defined",
+                                      expected: expectedList(Set(template.resources.map(\.name))))
+                }
+            }
+        case .attribute(let name, let attribute, let at):
+            guard let target = template.resource(named: name) else {
+                diagnostics.error(at, "resource '\(name)' is not defined",
+                                  expected: expectedList(Set(template.resources.map(\.name))))
+                return
+            }
+            if let attribute { checkAttribute(attribute, of: target, at: at) }
+        case .condition(let name, let at):
+            if template.condition(named: name) == nil {
+                diagnostics.error(at, "condition '\(name)' is not defined",
+                                  expected: expectedList(Set(template.conditions.map(\.name))))
+            }
+        case .file(let key, let at):
+            if files.resolve(key, from: template.file) == nil {
+                diagnostics.error(at, "get_file: cannot find file '\(key)'",
+                                  expected: "a key of the files map or a readable path")
+            }
+        case .mapping(let name, let at):
+            if template.mappings[name] == nil {
+                diagnostics.error(at, "mapping '\(name)' is not defined",
+                                  expected: expectedList(Set(template.mappings.keys)))
+            }
+        }
+    }
+
+    // MARK: Static evaluation
+
+    /// Evaluates values that depend only on known parameters, so errors that would
+    /// otherwise appear mid-create (bad str_split index, map_replace collisions, ...) show now.
+    private mutating func checkStaticValues(_ expressions: Expression?...) {
+        for case let expression? in expressions {
+            for call in outermostEvaluableCalls(expression) {
+                let scope = EvaluationScope(context: staticContext, version: template.version)
+                do {
+                    _ = try scope.evaluate(.call(call))
+                } catch let error as EvaluationError {
+                    diagnostics.append(error.diagnostic)
+                } catch {
+                    diagnostics.error(call.location, "\(call.name): \(error)")
+                }
+            }
+        }
+    }
+
+    private var staticContext: StaticContext {
+        var params = knownValues
+        params["OS::stack_name"] = "validation"
+        params["OS::stack_id"] = "00000000-0000-0000-0000-000000000000"
+        params["OS::project_id"] = "00000000000000000000000000000000"
+        var fileMap: [String: String] = [:]
+        for ref in template.resources.flatMap(\.references) + template.outputs.flatMap({ $0.value?.references ?? [] }) {
+            if case .file(let key, _) = ref, let found = files.resolve(key, from: template.file) {
+                fileMap[key] = String(decoding: found.content, as: UTF8.self)
+            }
+        }
+        return StaticContext(parameters: params, files: fileMap, mappings: template.mappings)
+    }
+
+    /// The outermost calls whose every reference is to a parameter with a known value
+    /// (or a readable file), with no run-time-only function inside.
+    private func outermostEvaluableCalls(_ expression: Expression) -> [FunctionCall] {
+        switch expression {
+        case .literal: return []
+        case .list(let items, _): return items.flatMap(outermostEvaluableCalls)
+        case .map(let entries, _): return entries.flatMap { outermostEvaluableCalls($0.value) }
+        case .call(let call):
+            if isEvaluable(.call(call)) { return [call] }
+            return call.function.children.flatMap(outermostEvaluableCalls)
+        }
+    }
+
+    private static let runtimeOnly: Set<String> = [
+        "get_resource", "get_attr", "resource_facade", "Ref", "Fn::GetAtt", "Fn::ResourceFacade", "if", "Fn::If",
+    ]
+
+    private func isEvaluable(_ expression: Expression) -> Bool {
+        for call in expression.calls where Self.runtimeOnly.contains(call.name) { return false }
+        for ref in expression.references {
+            switch ref {
+            case .parameter(let name, _):
+                if knownValues[name] == nil && !pseudoParameters.contains(name) { return false }
+            case .file(let key, _):
+                if files.resolve(key, from: template.file) == nil { return false }
+            case .mapping: continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    // MARK: Cycles
+
+    private mutating func checkCycles() {
+        let graph = DependencyGraph(template)
+        for cycle in graph.cycles() {
+            let at = template.resource(named: cycle[0])?.location ?? template.location
+            let text = cycle.count == 1
+                ? "resource '\(cycle[0])' depends on itself"
+                : "circular dependency between resources: \(cycle.joined(separator: ", "))"
+            diagnostics.error(at, text, expected: "no cycle among depends_on, get_resource and get_attr")
+        }
+    }
+}
