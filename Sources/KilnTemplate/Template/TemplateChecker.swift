@@ -17,6 +17,11 @@ struct TemplateChecker {
     private(set) var userValues: [String: Value] = [:]
     /// Values known for parameters (user values, then defaults), for static evaluation.
     private var knownValues: [String: Value] = [:]
+    /// Name lookups, built once: templates can have tens of thousands of resources.
+    let resourcesByName: [String: ResourceDefinition]
+    let parameterNames: Set<String>
+    let conditionNames: Set<String>
+    private var cachedStaticContext: StaticContext?
 
     init(
         template: Template, environment: Environment, userParameters: [String: String],
@@ -31,6 +36,9 @@ struct TemplateChecker {
         self.reader = reader
         self.depth = depth
         self.environmentFiles = environmentFiles
+        self.resourcesByName = Dictionary(template.resources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.parameterNames = Set(template.parameters.map(\.name))
+        self.conditionNames = Set(template.conditions.map(\.name))
     }
 
     static let hotPseudoParameters = ["OS::stack_id", "OS::stack_name", "OS::project_id"]
@@ -160,9 +168,9 @@ struct TemplateChecker {
 
     private mutating func checkResource(_ resource: ResourceDefinition) {
         for (name, at) in resource.dependsOn {
-            if template.resource(named: name) == nil {
+            if resourcesByName[name] == nil {
                 diagnostics.error(at, "resource '\(resource.name)' depends on '\(name)', which is not a resource",
-                                  expected: expectedList(Set(template.resources.map(\.name))))
+                                  expected: expectedList(Set(resourcesByName.keys)))
             }
         }
         for ref in resource.references { checkReference(ref) }
@@ -190,30 +198,30 @@ struct TemplateChecker {
     private mutating func checkReference(_ reference: Reference) {
         switch reference {
         case .parameter(let name, let at):
-            if template.parameter(named: name) == nil && !pseudoParameters.contains(name) {
+            if !parameterNames.contains(name) && !pseudoParameters.contains(name) {
                 diagnostics.error(at, "parameter '\(name)' is not defined",
-                                  expected: expectedList(Set(template.parameters.map(\.name))))
+                                  expected: expectedList(parameterNames))
             }
         case .resource(let name, let at):
-            if template.resource(named: name) == nil {
+            if resourcesByName[name] == nil {
                 // CFN's Ref names parameters and resources alike.
-                let isParameter = template.parameter(named: name) != nil || pseudoParameters.contains(name)
+                let isParameter = parameterNames.contains(name) || pseudoParameters.contains(name)
                 if !isParameter {
                     diagnostics.error(at, "resource '\(name)' is not defined",
-                                      expected: expectedList(Set(template.resources.map(\.name))))
+                                      expected: expectedList(Set(resourcesByName.keys)))
                 }
             }
         case .attribute(let name, let attribute, let at):
-            guard let target = template.resource(named: name) else {
+            guard let target = resourcesByName[name] else {
                 diagnostics.error(at, "resource '\(name)' is not defined",
-                                  expected: expectedList(Set(template.resources.map(\.name))))
+                                  expected: expectedList(Set(resourcesByName.keys)))
                 return
             }
             if let attribute { checkAttribute(attribute, of: target, at: at) }
         case .condition(let name, let at):
-            if template.condition(named: name) == nil {
+            if !conditionNames.contains(name) {
                 diagnostics.error(at, "condition '\(name)' is not defined",
-                                  expected: expectedList(Set(template.conditions.map(\.name))))
+                                  expected: expectedList(conditionNames))
             }
         case .file(let key, let at):
             if files.resolve(key, from: template.file) == nil {
@@ -235,7 +243,7 @@ struct TemplateChecker {
     private mutating func checkStaticValues(_ expressions: Expression?...) {
         for case let expression? in expressions {
             for call in outermostEvaluableCalls(expression) {
-                let scope = EvaluationScope(context: staticContext, version: template.version)
+                let scope = EvaluationScope(context: staticContext(), version: template.version)
                 do {
                     _ = try scope.evaluate(.call(call))
                 } catch let error as EvaluationError {
@@ -247,7 +255,8 @@ struct TemplateChecker {
         }
     }
 
-    private var staticContext: StaticContext {
+    private mutating func staticContext() -> StaticContext {
+        if let cachedStaticContext { return cachedStaticContext }
         var params = knownValues
         params["OS::stack_name"] = "validation"
         params["OS::stack_id"] = "00000000-0000-0000-0000-000000000000"
@@ -258,7 +267,9 @@ struct TemplateChecker {
                 fileMap[key] = String(decoding: found.content, as: UTF8.self)
             }
         }
-        return StaticContext(parameters: params, files: fileMap, mappings: template.mappings)
+        let context = StaticContext(parameters: params, files: fileMap, mappings: template.mappings)
+        cachedStaticContext = context
+        return context
     }
 
     /// The outermost calls whose every reference is to a parameter with a known value
@@ -298,7 +309,7 @@ struct TemplateChecker {
     private mutating func checkCycles() {
         let graph = DependencyGraph(template)
         for cycle in graph.cycles() {
-            let at = template.resource(named: cycle[0])?.location ?? template.location
+            let at = resourcesByName[cycle[0]]?.location ?? template.location
             let text = cycle.count == 1
                 ? "resource '\(cycle[0])' depends on itself"
                 : "circular dependency between resources: \(cycle.joined(separator: ", "))"

@@ -1,0 +1,234 @@
+import Testing
+@testable import KilnTemplate
+
+@Suite("Validation")
+struct ValidationTests {
+    @Test func validTemplateGivesHeatsValidateBody() {
+        let report = validate("""
+            heat_template_version: 2018-08-31
+            description: Demo
+            parameter_groups:
+              - label: Sizing
+                parameters: [length]
+            parameters:
+              length:
+                type: number
+                default: 8
+                label: Length
+                description: How long
+                constraints:
+                  - range: {min: 4, max: 64}
+                    description: between 4 and 64
+              secret:
+                type: string
+                hidden: true
+                default: hunter2
+            resources:
+              rand:
+                type: OS::Heat::RandomString
+                properties:
+                  length: {get_param: length}
+              value:
+                type: OS::Heat::Value
+                properties:
+                  value: {get_attr: [rand, value]}
+            outputs:
+              out:
+                value: {get_attr: [value, value]}
+            """, parameters: ["length": "12"])
+        #expect(report.errorLines == [])
+        let body = report.heatBody
+        #expect(body.mapValue?["Description"] == "Demo")
+        let length = body.mapValue?["Parameters"]?.mapValue?["length"]
+        #expect(length == [
+            "Type": "Number", "Description": "How long", "NoEcho": "false", "Label": "Length",
+            "Default": 8, "Value": 12, "MinValue": 4, "MaxValue": 64, "ConstraintDescription": "between 4 and 64",
+        ])
+        let secret = body.mapValue?["Parameters"]?.mapValue?["secret"]
+        #expect(secret?.mapValue?["Default"] == "******")
+        #expect(secret?.mapValue?["NoEcho"] == "true")
+        #expect(body.mapValue?["ParameterGroups"] == [["label": "Sizing", "parameters": ["length"]]])
+        #expect(body.mapValue?["Environment"]?.mapValue?["parameters"] == [:])
+        #expect(report.graph?.edges["value"] == ["rand"])
+    }
+
+    @Test func everyReferenceErrorAtOnce() {
+        let report = validate("""
+            heat_template_version: 2021-04-16
+            parameters:
+              p: {type: string}
+            conditions:
+              c1: {equals: [{get_param: p}, x]}
+              c2: {not: c9}
+            resources:
+              a:
+                type: OS::Heat::Value
+                depends_on: [ghost]
+                condition: c3
+                properties:
+                  value:
+                    - {get_param: q}
+                    - {get_resource: nobody}
+                    - {get_attr: [nothing, value]}
+                    - {get_attr: [b, no_such_attr]}
+                    - {get_file: missing.txt}
+              b:
+                type: OS::Heat::RandomString
+            outputs:
+              o:
+                value: {get_attr: [b, value]}
+                condition: c1
+            """)
+        #expect(report.errorLines == [
+            "6:12 condition 'c9' is not defined (expected one of c1, c2)",
+            "10:20 resource 'a' depends on 'ghost', which is not a resource (expected one of a, b)",
+            "11:16 condition 'c3' is not defined (expected one of c1, c2)",
+            "14:24 parameter 'q' is not defined (expected one of p)",
+            "15:24 resource 'nobody' is not defined (expected one of a, b)",
+            "16:24 resource 'nothing' is not defined (expected one of a, b)",
+            "17:24 resource 'b' (OS::Heat::RandomString) has no attribute 'no_such_attr' (expected one of value, show)",
+            "18:24 get_file: cannot find file 'missing.txt' (expected a key of the files map or a readable path)",
+        ])
+    }
+
+    @Test func cyclesNameEveryResource() {
+        let report = validate("""
+            heat_template_version: 2018-08-31
+            resources:
+              a: {type: OS::Heat::None, depends_on: [c]}
+              b: {type: OS::Heat::None, properties: {x: {get_resource: a}}}
+              c: {type: OS::Heat::None, properties: {x: {get_attr: [b, y]}}}
+              d: {type: OS::Heat::None}
+              e: {type: OS::Heat::None, depends_on: e}
+            """)
+        #expect(report.errorLines == [
+            "3:3 circular dependency between resources: a, b, c (expected no cycle among depends_on, get_resource and get_attr)",
+            "7:3 resource 'e' depends on itself (expected no cycle among depends_on, get_resource and get_attr)",
+        ])
+    }
+
+    @Test func conditionCycles() {
+        let report = validate("""
+            heat_template_version: 2018-08-31
+            conditions:
+              x: {not: y}
+              y: {and: [x, true]}
+            """)
+        #expect(report.errorLines == ["3:3 circular reference between conditions: x -> y"])
+    }
+
+    @Test func typesAndProperties() {
+        let report = validate("""
+            heat_template_version: 2018-08-31
+            resources:
+              a:
+                type: OS::Heat::RandomStrin
+              b:
+                type: OS::Heat::RandomString
+                properties:
+                  lenght: 3
+                  length: many
+                  character_classes: abc
+              c:
+                type: OS::Heat::Value
+                properties:
+                  type: text
+              d:
+                type: OS::Heat::ResourceGroup
+                properties: {resource_def: {type: OS::Heat::None}}
+                update_policy: {rolling_updates: {}}
+            """)
+        #expect(report.errorLines == [
+            "4:11 unknown resource type 'OS::Heat::RandomStrin' (did you mean 'OS::Heat::RandomString'?)",
+            "8:9 resource 'b' (OS::Heat::RandomString) has no property 'lenght' (did you mean 'length'?) (expected one of character_classes, character_sequences, length, salt, sequence)",
+            "9:17 property 'length' of 'b' has the wrong type (expected integer, found a string)",
+            "10:28 property 'character_classes' of 'b' has the wrong type (expected list, found a string)",
+            "12:3 resource 'c' (OS::Heat::Value) is missing required property 'value'",
+            "14:15 property 'type' of 'c' has a value that is not allowed (expected one of string, number, comma_delimited_list, json, boolean, found text)",
+            "18:24 unknown update_policy 'rolling_updates' for OS::Heat::ResourceGroup (expected one of rolling_update, batch_create)",
+        ])
+    }
+
+    @Test func providerTemplates() {
+        let nested = """
+            heat_template_version: 2018-08-31
+            parameters:
+              size: {type: number}
+              name: {type: string, default: x}
+            resources:
+              inner: {type: OS::Heat::None}
+            outputs:
+              ip: {value: 10.0.0.1}
+            """
+        let broken = """
+            heat_template_version: 2018-08-31
+            resources:
+              inner: {type: OS::Heat::Nothing}
+            """
+        let report = validate("""
+            heat_template_version: 2018-08-31
+            resources:
+              a:
+                type: server.yaml
+                properties: {size: 1, colour: red}
+              b:
+                type: My::Server
+              c:
+                type: broken.yaml
+              d:
+                type: OS::Heat::Value
+                properties:
+                  value: [{get_attr: [a, ip]}, {get_attr: [a, nope]}]
+              e:
+                type: gone.yaml
+            """, environments: [("env.yaml", "resource_registry:\n  My::Server: server.yaml\n")],
+            files: ["server.yaml": nested, "broken.yaml": broken])
+        #expect(report.errors.map(\.description) == [
+            "broken.yaml:3:18: error: unknown resource type 'OS::Heat::Nothing'",
+            "t.yaml:5:29: error: resource 'a' has property 'colour', which provider template 'server.yaml' does not take (expected one of size, name)",
+            "t.yaml:7:3: error: resource 'b' is missing property 'size' required by provider template 'server.yaml'",
+            "t.yaml:13:43: error: resource 'a' (server.yaml) has no attribute 'nope' (expected an output of server.yaml: ip)",
+            "t.yaml:15:11: error: cannot find provider template 'gone.yaml' (expected a key of the files map or a readable path)",
+        ])
+    }
+
+    @Test func userParameters() {
+        let template = """
+            heat_template_version: 2018-08-31
+            parameters:
+              count: {type: number}
+              password: {type: string, hidden: true, constraints: [{length: {min: 12}}]}
+            """
+        let report = validate(template, environments: [("env.yaml", "parameters:\n  count: 3\n  extra: 1\n")],
+                              parameters: ["password": "short", "nope": "1"])
+        let lines = report.errors.map(\.description)
+        #expect(lines.count == 3)
+        #expect(lines.contains { $0.hasPrefix("env.yaml:3:3: error: parameter 'extra' is not defined in the template") })
+        #expect(lines.contains { $0.contains("--parameter nope") && $0.contains("parameter 'nope' is not defined") })
+        #expect(lines.contains { $0.contains("invalid value for parameter 'password'") })
+        #expect(!lines.joined().contains("short"))
+        #expect(report.heatBody.mapValue?["Parameters"]?.mapValue?["count"]?.mapValue?["Value"] == 3)
+    }
+
+    @Test func staticEvaluationFindsRuntimeErrorsEarly() {
+        let report = validate("""
+            heat_template_version: 2018-08-31
+            parameters:
+              csv: {type: string, default: "a,b"}
+            resources:
+              v:
+                type: OS::Heat::Value
+                properties:
+                  value: {str_split: [',', {get_param: csv}, 5]}
+            """)
+        #expect(report.errors.count == 1)
+        #expect(report.errors.first?.location.line == 8)
+    }
+
+    @Test func badYAMLStopsWithLocatedError() {
+        let report = validate("heat_template_version: 2018-08-31\nresources:\n  a: {type: [\n")
+        #expect(report.errors.count == 1)
+        #expect(report.errors[0].location.file == "t.yaml")
+        #expect(report.errors[0].message.hasPrefix("invalid YAML"))
+    }
+}
