@@ -41,7 +41,24 @@ public struct ExpressionParser: Sendable {
         let saved = inCondition
         inCondition = true
         defer { inCondition = saved }
-        return parse(node)
+        let expression = parse(node)
+        switch expression {
+        case .call, .literal(.bool, _), .literal(.string, _):
+            break
+        case .map(let entries, _) where entries.count == 1 && FunctionTable.everyName[entries[0].key] != nil:
+            let name = entries[0].key
+            let first = FunctionTable.everyName[name]?.filter { $0.format == version.format }.first
+            diagnostics.error(
+                entries[0].keyLocation, "function '\(name)' is not available in \(version)",
+                expected: first.map { "\($0.key) \($0.date) or later" })
+        case .literal(.null, _) where !node.isNull:
+            break  // a call that failed to parse: already reported
+        default:
+            diagnostics.error(
+                node.location, "invalid condition",
+                expected: "a boolean, the name of a condition or a condition function", found: node.shapeName)
+        }
+        return expression
     }
 
     /// Parses a value position (used by functions such as `if` for their non-condition arguments).
