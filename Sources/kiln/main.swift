@@ -1,1 +1,16 @@
-print("kiln")
+import ArgumentParser
+import Foundation
+
+// Exit codes: 0 success, 1 the input is invalid (diagnostics printed), 2 the command line
+// is wrong. ArgumentParser reports usage errors as 64 (EX_USAGE); Kiln maps them to 2,
+// as most Unix tools do.
+do {
+    var command = try KilnCommand.parseAsRoot()
+    try command.run()
+} catch {
+    if KilnCommand.exitCode(for: error) == .validationFailure {
+        standardError(KilnCommand.fullMessage(for: error))
+        exit(2)
+    }
+    KilnCommand.exit(withError: error)
+}

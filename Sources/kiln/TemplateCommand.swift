@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import KilnTemplate
+
+/// `kiln template ...`: check templates and list what each template version offers.
+struct TemplateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template",
+        abstract: "Validate templates and inspect template versions.",
+        subcommands: [Validate.self, Graph.self, Versions.self, Functions.self]
+    )
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json, yaml }
+enum GraphFormat: String, ExpressibleByArgument, CaseIterable { case dot, text }
+
+/// The inputs of a validation: template, environments, parameters and size limit.
+struct TemplateInput: ParsableArguments {
+    @Option(name: [.customShort("t"), .customLong("template")], help: "The template file.")
+    var template: String
+
+    @Option(name: [.customShort("e"), .customLong("environment")], help: "An environment file (repeatable).")
+    var environments: [String] = []
+
+    @Option(name: .customLong("parameter"), help: "A parameter value as KEY=VALUE (repeatable).")
+    var parameters: [String] = []
+
+    @Option(name: .customLong("max-template-size"), help: "The largest template accepted, in bytes.")
+    var maxTemplateSize: Int?
+
+    func validate() throws {
+        for parameter in parameters where !parameter.contains("=") {
+            throw ValidationError("--parameter '\(parameter)' is not KEY=VALUE")
+        }
+        if let maxTemplateSize, maxTemplateSize <= 0 {
+            throw ValidationError("--max-template-size must be a positive number of bytes")
+        }
+    }
+
+    /// Parameters split at the first `=`; a repeated key keeps its last value.
+    var parameterValues: [String: String] {
+        var values: [String: String] = [:]
+        for parameter in parameters {
+            guard let equals = parameter.firstIndex(of: "=") else { continue }
+            values[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
+        }
+        return values
+    }
+
+    /// Reads the files; one that cannot be read ends the command with exit status 2.
+    func request() throws -> ValidationRequest {
+        func load(_ path: String) throws -> [UInt8] {
+            switch readFile(path) {
+            case .success(let bytes): return bytes
+            case .failure(let error):
+                standardError(error.description)
+                throw ExitCode(2)
+            }
+        }
+        var limits = ReaderLimits.default
+        if let maxTemplateSize { limits.maxBytes = maxTemplateSize }
+        return ValidationRequest(
+            templateName: template, template: try load(template),
+            environments: try environments.map { (name: $0, content: try load($0)) },
+            parameters: parameterValues, limits: limits)
+    }
+
+    /// Validates, printing every diagnostic to standard error.
+    func validated() throws -> ValidationReport {
+        let validator = TemplateValidator(catalog: HeatTypes.catalog, constraints: BuiltinConstraints())
+        let report = validator.validate(try request())
+        for diagnostic in report.diagnostics { standardError(diagnostic.description) }
+        return report
+    }
+}
+
+extension TemplateCommand {
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a template and print its parameters, as `openstack orchestration template validate`.")
+
+        @OptionGroup var input: TemplateInput
+
+        @Option(help: "Output format: table, json or yaml.")
+        var format: ReportFormat = .yaml
+
+        func run() throws {
+            let report = try input.validated()
+            guard report.isValid else {
+                if format == .json { print(TemplateOutput.errorsJSON(report.diagnostics)) }
+                throw ExitCode(1)
+            }
+            switch format {
+            case .yaml: print(report.heatBody.yamlText(), terminator: "")
+            case .json: print(report.heatBody.prettyJSON())
+            case .table: print(TemplateOutput.validationTable(report), terminator: "")
+            }
+        }
+    }
+
+    struct Graph: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the resource dependency graph of a valid template.")
+
+        @OptionGroup var input: TemplateInput
+
+        @Option(help: "Output format: dot (Graphviz) or text.")
+        var format: GraphFormat = .dot
+
+        func run() throws {
+            let report = try input.validated()
+            guard report.isValid else { throw ExitCode(1) }
+            guard let template = report.template else {
+                standardError("kiln: \(input.template): the validator returned no template")
+                throw ExitCode(1)
+            }
+            let graph = DependencyGraph(template)
+            let text = format == .dot ? graph.dot() : graph.text()
+            print(text, terminator: text.hasSuffix("\n") || text.isEmpty ? "" : "\n")
+        }
+    }
+
+    struct Versions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the template versions, as Heat's GET /template_versions.")
+
+        @Option(help: "Output format: table, json or yaml.")
+        var format: ReportFormat = .table
+
+        func run() {
+            let body = TemplateOutput.versionsBody()
+            switch format {
+            case .json: print(body.prettyJSON())
+            case .yaml: print(body.yamlText(), terminator: "")
+            case .table:
+                let rows = TemplateVersion.all.map {
+                    ["\($0.key).\($0.date)", $0.format.rawValue, $0.aliases.joined(separator: ", ")]
+                }
+                print(TemplateOutput.table(["Version", "Type", "Aliases"], rows), terminator: "")
+            }
+        }
+    }
+
+    struct Functions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the functions of a template version, as Heat's GET /template_versions/V/functions.")
+
+        @Option(help: "The version: a date (2018-08-31), an alias (rocky) or key.date.")
+        var version: String
+
+        @Option(help: "Output format: table, json or yaml.")
+        var format: ReportFormat = .table
+
+        func validate() throws {
+            if TemplateOutput.version(named: version) == nil {
+                let valid = TemplateVersion.all.flatMap { [$0.date] + $0.aliases }
+                throw ValidationError(
+                    "unknown template version '\(version)'; valid versions: \(valid.joined(separator: ", "))")
+            }
+        }
+
+        func run() throws {
+            guard let found = TemplateOutput.version(named: version) else { throw ExitCode(2) }
+            let body = TemplateOutput.functionsBody(found)
+            switch format {
+            case .json: print(body.prettyJSON())
+            case .yaml: print(body.yamlText(), terminator: "")
+            case .table:
+                let rows = (body.mapValue?["template_functions"]?.listValue ?? []).map {
+                    [$0.mapValue?["functions"]?.stringValue ?? "", $0.mapValue?["description"]?.stringValue ?? ""]
+                }
+                print(TemplateOutput.table(["Functions", "Description"], rows), terminator: "")
+            }
+        }
+    }
+}
