@@ -33,6 +33,8 @@ public struct Yaql: TemplateFunction {
             }
         case .call:
             break
+        case .literal(.null, let at) where parser.diagnostics.all.contains(where: { $0.location == at }):
+            return nil  // a call inside that failed to parse, already reported
         default:
             return site.fail(&parser, "the expression must be a string", expected: "a string",
                              at: expressionNode.location)
