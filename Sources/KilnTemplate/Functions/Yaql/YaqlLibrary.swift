@@ -1,0 +1,160 @@
+/// The yaql standard-library subset Kiln evaluates, with yaql's names (camelCase) and
+/// Python semantics. Functions may be called as `f(x, ...)` or as methods `x.f(...)`.
+enum YaqlLibrary {
+    typealias Function = @Sendable (YaqlCall) throws -> Value
+
+    /// Rejects, at parse time, a function this subset does not have.
+    static func check(_ name: String) throws(YaqlParseError) {
+        guard functions[name] != nil else { throw .unsupported("\(name)()") }
+    }
+
+    static let functions: [String: Function] = {
+        var table: [String: Function] = [:]
+        for (name, function) in collectionFunctions { table[name] = function }
+        for (name, function) in stringFunctions { table[name] = function }
+        for (name, function) in conversionFunctions { table[name] = function }
+        return table
+    }()
+
+    // MARK: Python semantics
+
+    static func truthy(_ value: Value) -> Bool {
+        switch value {
+        case .null: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .double(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let l): return !l.isEmpty
+        case .map(let m): return !m.isEmpty
+        }
+    }
+
+    /// yaql's `str()`: null, true and false in yaql spelling, collections as Python prints them.
+    static func text(_ value: Value) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s): return s
+        case .int, .double: return value.plainText
+        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .map(let map):
+            return "{" + map.keys.sorted().map { "\(repr(.string($0))): \(repr(map[$0] ?? .null))" }
+                .joined(separator: ", ") + "}"
+        }
+    }
+
+    /// Python's `repr()` inside printed collections.
+    static func repr(_ value: Value) -> String {
+        switch value {
+        case .null: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .string(let s): return "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        default: return text(value)
+        }
+    }
+
+    /// Three-way comparison with Python's rules; null sorts before everything (yaql's rule).
+    static func compare(_ a: Value, _ b: Value) throws -> Int {
+        switch (a, b) {
+        case (.null, .null): return 0
+        case (.null, _): return -1
+        case (_, .null): return 1
+        case (.int(let x), .int(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.string(let x), .string(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.list(let x), .list(let y)):
+            for (l, r) in zip(x, y) {
+                let c = try compare(l, r)
+                if c != 0 { return c }
+            }
+            return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
+        default:
+            guard let x = a.heatNumber, let y = b.heatNumber else {
+                throw YaqlRuntimeError("cannot compare \(a.kindName) with \(b.kindName)")
+            }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        }
+    }
+
+    static func operate(_ op: String, _ left: Value, _ right: Value) throws -> Value {
+        switch op {
+        case "=": return .bool(left.equalsAsHeat(right))
+        case "!=": return .bool(!left.equalsAsHeat(right))
+        case "<": return .bool(try compare(left, right) < 0)
+        case ">": return .bool(try compare(left, right) > 0)
+        case "<=": return .bool(try compare(left, right) <= 0)
+        case ">=": return .bool(try compare(left, right) >= 0)
+        case "in": return .bool(try contains(right, left))
+        case "+": return try plus(left, right)
+        case "-", "*", "/", "mod": return try arithmetic(op, left, right)
+        default: throw YaqlRuntimeError("unsupported operator '\(op)'")
+        }
+    }
+
+    static func contains(_ collection: Value, _ item: Value) throws -> Bool {
+        switch (collection, item) {
+        case (.list(let items), _): return items.contains { $0.equalsAsHeat(item) }
+        case (.map(let map), _): return map[try YaqlEvaluator().key(item)] != nil
+        case (.string(let s), .string(let sub)): return sub.isEmpty || s.contains(sub)
+        default: throw YaqlRuntimeError("'in' needs a collection or string, found \(collection.kindName)")
+        }
+    }
+
+    static func plus(_ left: Value, _ right: Value) throws -> Value {
+        switch (left, right) {
+        case (.string(let a), .string(let b)): return .string(a + b)
+        case (.list(let a), .list(let b)): return .list(a + b)
+        case (.map(let a), .map(let b)): return .map(a.merging(b) { _, new in new })
+        default: return try arithmetic("+", left, right)
+        }
+    }
+
+    static func arithmetic(_ op: String, _ left: Value, _ right: Value) throws -> Value {
+        if op == "*" {
+            switch (left, right) {
+            case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
+                guard n <= 0 || s.utf8.count * n <= YaqlEvaluator.memoryQuota else {
+                    throw YaqlRuntimeError("expression exceeds the memory quota of \(YaqlEvaluator.memoryQuota)")
+                }
+                return .string(String(repeating: s, count: max(n, 0)))
+            case (.list(let l), .int(let n)), (.int(let n), .list(let l)):
+                guard n <= 0 || l.count * n <= YaqlEvaluator.iteratorLimit else { throw YaqlEvaluator().tooLarge() }
+                return .list(Array([[Value]](repeating: l, count: max(n, 0)).joined()))
+            default: break
+            }
+        }
+        if case .int(let a) = left, case .int(let b) = right {
+            switch op {
+            case "+": let (r, o) = a.addingReportingOverflow(b); if !o { return .int(r) }
+            case "-": let (r, o) = a.subtractingReportingOverflow(b); if !o { return .int(r) }
+            case "*": let (r, o) = a.multipliedReportingOverflow(by: b); if !o { return .int(r) }
+            default:
+                guard b != 0 else { throw YaqlRuntimeError("division by zero") }
+                // Python floors both `//` and `%`.
+                let q = a / b, r = a % b
+                let floored = (r != 0 && (r < 0) != (b < 0)) ? q - 1 : q
+                return .int(op == "/" ? floored : a - floored * b)
+            }
+        }
+        guard let a = left.yaqlNumber, let b = right.yaqlNumber else {
+            throw YaqlRuntimeError("'\(op)' cannot combine \(left.kindName) and \(right.kindName)")
+        }
+        switch op {
+        case "+": return .double(a + b)
+        case "-": return .double(a - b)
+        case "*": return .double(a * b)
+        case "/":
+            guard b != 0 else { throw YaqlRuntimeError("division by zero") }
+            return .double(a / b)
+        default:
+            guard b != 0 else { throw YaqlRuntimeError("division by zero") }
+            let r = a.truncatingRemainder(dividingBy: b)
+            return .double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
+        }
+    }
+}
+
+extension Value {
+    /// A number for arithmetic (booleans count, as in Python; strings do not).
+    var yaqlNumber: Double? { heatNumber }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// yaql's string functions and type conversions.
+extension YaqlLibrary {
+    static let stringFunctions: [String: Function] = [
+        "toUpper": { call in .string(try call.string().uppercased()) },
+        "toLower": { call in .string(try call.string().lowercased()) },
+        "trim": { call in .string(trim(try call.string(), try call.stringArgument(0), leading: true, trailing: true)) },
+        "trimLeft": { call in .string(trim(try call.string(), try call.stringArgument(0), leading: true, trailing: false)) },
+        "trimRight": { call in .string(trim(try call.string(), try call.stringArgument(0), leading: false, trailing: true)) },
+        "replace": { call in
+            let s = try call.string()
+            let old = try call.stringArgument(0) ?? ""
+            let new = try call.stringArgument(1) ?? ""
+            let count = try call.intArgument(2) ?? -1
+            return .string(replace(s, old, new, count: count))
+        },
+        "split": { call in
+            let s = try call.string()
+            let limit = try call.intArgument(1) ?? -1
+            guard let separator = try call.stringArgument(0) else {
+                return .list(s.split(whereSeparator: \.isWhitespace).map { .string(String($0)) })
+            }
+            guard !separator.isEmpty else { throw YaqlRuntimeError("split() separator must not be empty") }
+            return .list(split(s, separator, limit: limit).map(Value.string))
+        },
+        "join": { call in
+            // `list.join(sep)` or `sep.join(list)` (both exist in yaql).
+            let subject = try call.subject()
+            let other = try call.requiredArgument(0)
+            let (items, separator): (Value, Value) = subject.stringValue != nil && other.listValue != nil
+                ? (other, subject) : (subject, other)
+            guard case .string(let sep) = separator else { throw YaqlRuntimeError("join() separator must be a string") }
+            return .string(try call.list(items).map(text).joined(separator: sep))
+        },
+        "startsWith": { call in
+            let s = try call.string()
+            return .bool(try call.allArguments().dropFirst().contains { $0.stringValue.map(s.hasPrefix) ?? false })
+        },
+        "endsWith": { call in
+            let s = try call.string()
+            return .bool(try call.allArguments().dropFirst().contains { $0.stringValue.map(s.hasSuffix) ?? false })
+        },
+        "substring": { call in
+            let chars = Array(try call.string())
+            var start = try requireInt(call, 0)
+            if start < 0 { start = max(chars.count + start, 0) }
+            start = min(start, chars.count)
+            let length = try call.intArgument(1) ?? -1
+            let end = length < 0 ? chars.count : min(start + length, chars.count)
+            return .string(String(chars[start..<end]))
+        },
+        "format": { call in .string(try format(call.string(), Array(call.allArguments().dropFirst()))) },
+    ]
+
+    static let conversionFunctions: [String: Function] = [
+        "str": { call in .string(text(try call.subject())) },
+        "bool": { call in .bool(truthy(try call.subject())) },
+        "int": { call in
+            switch try call.subject() {
+            case .null: return 0
+            case .int(let i): return .int(i)
+            case .bool(let b): return .int(b ? 1 : 0)
+            case .double(let d) where d.isFinite && abs(d) < 9.2e18: return .int(Int(d))
+            case .string(let s):
+                guard let i = Int(s.trimmingCharacters(in: .whitespaces)) else {
+                    throw YaqlRuntimeError("invalid literal for int(): '\(s)'")
+                }
+                return .int(i)
+            case let other: throw YaqlRuntimeError("int() cannot convert \(other.kindName)")
+            }
+        },
+        "float": { call in
+            switch try call.subject() {
+            case .null: return .double(0)
+            case .string(let s):
+                guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
+                    throw YaqlRuntimeError("could not convert string to float: '\(s)'")
+                }
+                return .double(d)
+            case let other:
+                guard let d = other.yaqlNumber else { throw YaqlRuntimeError("float() cannot convert \(other.kindName)") }
+                return .double(d)
+            }
+        },
+    ]
+
+    static func trim(_ s: String, _ chars: String?, leading: Bool, trailing: Bool) -> String {
+        let strip: (Character) -> Bool = chars.map { set in { set.contains($0) } } ?? { $0.isWhitespace }
+        var slice = Substring(s)
+        if leading { slice = slice.drop(while: strip) }
+        if trailing { while let last = slice.last, strip(last) { slice = slice.dropLast() } }
+        return String(slice)
+    }
+
+    static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
+        guard !old.isEmpty else { return s }
+        var parts = split(s, old, limit: count)
+        if parts.isEmpty { parts = [s] }
+        return parts.joined(separator: new)
+    }
+
+    /// Python's `str.split(sep, maxsplit)`.
+    static func split(_ s: String, _ separator: String, limit: Int) -> [String] {
+        var out: [String] = []
+        var rest = Substring(s)
+        while limit < 0 || out.count < limit, let range = rest.range(of: separator) {
+            out.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        out.append(String(rest))
+        return out
+    }
+
+    /// Python's `str.format` with `{}` and `{N}` fields (no format specs).
+    static func format(_ template: String, _ values: [Value]) throws -> String {
+        var out = ""
+        var automatic = 0
+        var chars = template[...]
+        while let c = chars.popFirst() {
+            if c == "{" {
+                if chars.first == "{" { chars.removeFirst(); out.append("{"); continue }
+                guard let close = chars.firstIndex(of: "}") else { throw YaqlRuntimeError("format(): unmatched '{'") }
+                let field = String(chars[..<close])
+                chars = chars[chars.index(after: close)...]
+                let position: Int
+                if field.isEmpty { position = automatic; automatic += 1 } else {
+                    guard let n = Int(field) else { throw YaqlRuntimeError("format(): unsupported field '{\(field)}'") }
+                    position = n
+                }
+                guard values.indices.contains(position) else { throw YaqlRuntimeError("format(): no argument \(position)") }
+                out += values[position].stringValue ?? repr(values[position])
+            } else if c == "}" {
+                if chars.first == "}" { chars.removeFirst() }
+                out.append("}")
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}
