@@ -37,7 +37,8 @@ public struct Repeat: TemplateFunction {
                 let accepted = value.sequence != nil || value.isNull || site.isCall(value, parser)
                     || (allowsMaps && value.mapping != nil)
                 if !accepted {
-                    return site.reject(&parser, "the values of for_each must be \(expected)s", expected: expected, at: value)
+                    let plural = allowsMaps ? "lists or maps" : "lists"
+                    return site.reject(&parser, "the values of for_each must be \(plural)", expected: expected, at: value)
                 }
             }
         }
