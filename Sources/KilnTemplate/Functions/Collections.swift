@@ -201,7 +201,8 @@ public struct Contains: TemplateFunction {
     public static func parse(_ site: FunctionSite, _ parser: inout ExpressionParser) -> Contains? {
         guard let items = site.list(&parser, counts: 2...2, form: "a list [value, list]") else { return nil }
         let target = items[1]
-        if target.mapping != nil && !site.isCall(target, parser) || target.isNull || target.scalar.map({ Value($0).stringValue == nil }) == true {
+        let isString = target.string != nil
+        if target.isNull || (target.scalar != nil && !isString) || (target.mapping != nil && !site.isCall(target, parser)) {
             return site.reject(&parser, "the second argument must be a sequence", expected: "a list", at: target)
         }
         return Contains(site: site, value: parser.parse(items[0]), sequence: parser.parse(target))

@@ -41,13 +41,6 @@ extension FunctionSite {
 
 func itemCount(_ n: Int) -> String { n == 1 ? "1 item" : "\(n) items" }
 
-/// Describes an item count range for "expected a list of ..." messages.
-func listOf(_ counts: ClosedRange<Int>) -> String {
-    if counts.lowerBound == counts.upperBound { return "a list of \(itemCount(counts.lowerBound))" }
-    if counts.upperBound == Int.max { return "a list of at least \(itemCount(counts.lowerBound))" }
-    return "a list of \(counts.lowerBound) to \(counts.upperBound) items"
-}
-
 extension Value {
     /// Python truthiness: None, False, 0, "", [] and {} are false.
     var isTruthy: Bool {
