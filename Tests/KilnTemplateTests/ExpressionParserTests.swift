@@ -6,7 +6,7 @@ struct ExpressionParserTests {
     func errors(_ yaml: String, version: TemplateVersion, condition: Bool = false) throws -> [String] {
         let node = try YAMLReader().read(yaml, file: "t.yaml")
         var parser = ExpressionParser(version: version)
-        _ = condition ? parser.parseCondition(node) : parser.parse(node)
+        _ = condition ? parser.parseConditionDefinition(node) : parser.parse(node)
         return parser.diagnostics.sorted.map { "\($0.location.line):\($0.location.column) \($0.text)" }
     }
 
@@ -74,7 +74,7 @@ struct ConditionShapeTests {
     @Test func conditionMustBeBooleanNameOrFunction() throws {
         let node = try YAMLReader().read("[1, 2]", file: "t.yaml")
         var parser = ExpressionParser(version: .v2018_08_31)
-        _ = parser.parseCondition(node)
+        _ = parser.parseConditionDefinition(node)
         #expect(parser.diagnostics.all.map(\.text) == [
             "invalid condition (expected a boolean, the name of a condition or a condition function, found a list)"
         ])

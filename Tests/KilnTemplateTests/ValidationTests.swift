@@ -80,14 +80,14 @@ struct ValidationTests {
                 condition: c1
             """)
         #expect(report.errorLines == [
-            "6:12 condition 'c9' is not defined (expected one of c1, c2)",
-            "10:20 resource 'a' depends on 'ghost', which is not a resource (expected one of a, b)",
+            "6:13 condition 'c9' is not defined (expected one of c1, c2)",
+            "10:18 resource 'a' depends on 'ghost', which is not a resource (expected one of a, b)",
             "11:16 condition 'c3' is not defined (expected one of c1, c2)",
-            "14:24 parameter 'q' is not defined (expected one of p)",
-            "15:24 resource 'nobody' is not defined (expected one of a, b)",
-            "16:24 resource 'nothing' is not defined (expected one of a, b)",
-            "17:24 resource 'b' (OS::Heat::RandomString) has no attribute 'no_such_attr' (expected one of value, show)",
-            "18:24 get_file: cannot find file 'missing.txt' (expected a key of the files map or a readable path)",
+            "14:23 parameter 'q' is not defined (expected one of p)",
+            "15:26 resource 'nobody' is not defined (expected one of a, b)",
+            "16:23 resource 'nothing' is not defined (expected one of a, b)",
+            "17:23 resource 'b' (OS::Heat::RandomString) has no attribute 'no_such_attr' (expected one of value, show)",
+            "18:22 get_file: cannot find file 'missing.txt' (expected a key of the files map or a readable path)",
         ])
     }
 
@@ -140,12 +140,12 @@ struct ValidationTests {
             """)
         #expect(report.errorLines == [
             "4:11 unknown resource type 'OS::Heat::RandomStrin' (did you mean 'OS::Heat::RandomString'?)",
-            "8:9 resource 'b' (OS::Heat::RandomString) has no property 'lenght' (did you mean 'length'?) (expected one of character_classes, character_sequences, length, salt, sequence)",
-            "9:17 property 'length' of 'b' has the wrong type (expected integer, found a string)",
-            "10:28 property 'character_classes' of 'b' has the wrong type (expected list, found a string)",
-            "12:3 resource 'c' (OS::Heat::Value) is missing required property 'value'",
-            "14:15 property 'type' of 'c' has a value that is not allowed (expected one of string, number, comma_delimited_list, json, boolean, found text)",
-            "18:24 unknown update_policy 'rolling_updates' for OS::Heat::ResourceGroup (expected one of rolling_update, batch_create)",
+            "8:7 resource 'b' (OS::Heat::RandomString) has no property 'lenght' (did you mean 'length'?) (expected one of character_classes, character_sequences, length, salt, sequence)",
+            "9:15 property 'length' of 'b' has the wrong type (expected integer, found a string)",
+            "10:26 property 'character_classes' of 'b' has the wrong type (expected list, found a string)",
+            "11:3 resource 'c' (OS::Heat::Value) is missing required property 'value'",
+            "14:13 property 'type' of 'c' has a value that is not allowed (expected one of string, number, comma_delimited_list, json, boolean, found text)",
+            "18:21 unknown update_policy 'rolling_updates' for OS::Heat::ResourceGroup (expected one of rolling_update, batch_create)",
         ])
     }
 
@@ -184,10 +184,10 @@ struct ValidationTests {
             """, environments: [("env.yaml", "resource_registry:\n  My::Server: server.yaml\n")],
             files: ["server.yaml": nested, "broken.yaml": broken])
         #expect(report.errors.map(\.description) == [
-            "broken.yaml:3:18: error: unknown resource type 'OS::Heat::Nothing'",
-            "t.yaml:5:29: error: resource 'a' has property 'colour', which provider template 'server.yaml' does not take (expected one of size, name)",
+            "broken.yaml:3:17: error: unknown resource type 'OS::Heat::Nothing'",
+            "t.yaml:5:27: error: resource 'a' has property 'colour', which provider template 'server.yaml' does not take (expected one of size, name)",
             "t.yaml:7:3: error: resource 'b' is missing property 'size' required by provider template 'server.yaml'",
-            "t.yaml:13:43: error: resource 'a' (server.yaml) has no attribute 'nope' (expected an output of server.yaml: ip)",
+            "t.yaml:13:48: error: resource 'a' (server.yaml) has no attribute 'nope' (expected an output of server.yaml: ip)",
             "t.yaml:15:11: error: cannot find provider template 'gone.yaml' (expected a key of the files map or a readable path)",
         ])
     }

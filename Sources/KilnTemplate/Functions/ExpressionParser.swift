@@ -36,12 +36,19 @@ public struct ExpressionParser: Sendable {
         }
     }
 
-    /// Parses a condition: a boolean, the name of another condition, or a condition function.
+    /// Parses a condition operand: a boolean, the name of another condition, or a condition
+    /// function. The function taking the operand checks its shape.
     public mutating func parseCondition(_ node: Node) -> Expression {
         let saved = inCondition
         inCondition = true
         defer { inCondition = saved }
-        let expression = parse(node)
+        return parse(node)
+    }
+
+    /// Parses a condition that stands alone (an entry of `conditions:`, a `condition:` key),
+    /// checking that it is a boolean, a name or a condition function.
+    public mutating func parseConditionDefinition(_ node: Node) -> Expression {
+        let expression = parseCondition(node)
         switch expression {
         case .call, .literal(.bool, _), .literal(.string, _):
             break

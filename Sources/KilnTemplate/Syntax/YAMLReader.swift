@@ -265,7 +265,7 @@ private struct TreeBuilder {
             root = node
             return nil
         }
-        switch top {
+        switch consume top {
         case .sequence(var items, let loc, let anchorName, let parentWeight):
             items.append(node)
             stack.append(.sequence(items: items, location: loc, anchor: anchorName, weight: parentWeight + weight))

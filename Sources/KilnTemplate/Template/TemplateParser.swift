@@ -178,7 +178,7 @@ public struct TemplateParser {
 
     private mutating func parseConditions(_ node: Node, parser: inout ExpressionParser) -> [ConditionDefinition] {
         sectionEntries(node, "conditions").map { entry in
-            ConditionDefinition(name: entry.key, location: entry.keyLocation, expression: parser.parseCondition(entry.value))
+            ConditionDefinition(name: entry.key, location: entry.keyLocation, expression: parser.parseConditionDefinition(entry.value))
         }
     }
 
@@ -255,7 +255,7 @@ public struct TemplateParser {
                     }
                     resource.externalID = parser.parse(value)
                 case "condition":
-                    resource.condition = parser.parseCondition(value)
+                    resource.condition = parser.parseConditionDefinition(value)
                 case "description":
                     resource.description = text(value, what: "description")
                 default:
@@ -346,7 +346,7 @@ public struct TemplateParser {
                 case "description":
                     output.description = text(field.value, what: "description")
                 case "condition":
-                    output.condition = parser.parseCondition(field.value)
+                    output.condition = parser.parseConditionDefinition(field.value)
                 default: break
                 }
             }

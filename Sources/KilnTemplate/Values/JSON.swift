@@ -5,31 +5,31 @@ extension Value {
     /// (Heat serializes with sort_keys wherever a function turns data into text).
     public func jsonText() -> String {
         var out = ""
-        writeJSON(into: &out, indent: nil, level: 0)
+        writeJSON(into: &out, indent: nil, level: 0, asciiOnly: true)
         return out
     }
 
     /// Indented JSON for people and scripts (`--format json`).
     public func prettyJSON(indent: Int = 2) -> String {
         var out = ""
-        writeJSON(into: &out, indent: indent, level: 0)
+        writeJSON(into: &out, indent: indent, level: 0, asciiOnly: false)
         return out
     }
 
-    private func writeJSON(into out: inout String, indent: Int?, level: Int) {
+    private func writeJSON(into out: inout String, indent: Int?, level: Int, asciiOnly: Bool) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d): out += Value.pythonFloatText(d)
-        case .string(let s): Value.writeJSONString(s, into: &out)
+        case .string(let s): Value.writeJSONString(s, into: &out, asciiOnly: asciiOnly)
         case .list(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += indent == nil ? ", " : "," }
                 if let indent { out += "\n" + String(repeating: " ", count: indent * (level + 1)) }
-                item.writeJSON(into: &out, indent: indent, level: level + 1)
+                item.writeJSON(into: &out, indent: indent, level: level + 1, asciiOnly: asciiOnly)
             }
             if let indent { out += "\n" + String(repeating: " ", count: indent * level) }
             out += "]"
@@ -39,16 +39,17 @@ extension Value {
             for (i, key) in map.keys.sorted().enumerated() {
                 if i > 0 { out += indent == nil ? ", " : "," }
                 if let indent { out += "\n" + String(repeating: " ", count: indent * (level + 1)) }
-                Value.writeJSONString(key, into: &out)
+                Value.writeJSONString(key, into: &out, asciiOnly: asciiOnly)
                 out += ": "
-                map[key]!.writeJSON(into: &out, indent: indent, level: level + 1)
+                map[key]!.writeJSON(into: &out, indent: indent, level: level + 1, asciiOnly: asciiOnly)
             }
             if let indent { out += "\n" + String(repeating: " ", count: indent * level) }
             out += "}"
         }
     }
 
-    static func writeJSONString(_ s: String, into out: inout String) {
+    /// `asciiOnly` escapes everything outside ASCII as `\\uXXXX` (UTF-16), as Python's json does.
+    static func writeJSONString(_ s: String, into out: inout String, asciiOnly: Bool = false) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -62,6 +63,8 @@ extension Value {
             default:
                 if scalar.value < 0x20 {
                     out += String(format: "\\u%04x", scalar.value)
+                } else if asciiOnly && scalar.value > 0x7F {
+                    for unit in String(scalar).utf16 { out += String(format: "\\u%04x", unit) }
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
