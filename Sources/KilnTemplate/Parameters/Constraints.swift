@@ -39,8 +39,8 @@ extension ParameterConstraint {
             return "\(ConstraintText.show(value)) is not a multiple of \(step) with an offset of \(offset)"
         case .allowedValues(let allowed, _):
             if ConstraintText.isAllowed(value, in: allowed, type: type) { return nil }
-            let list = allowed.map { $0.jsonText() }.joined(separator: ", ")
-            return "\(value.jsonText()) is not an allowed value [\(list)]"
+            let list = allowed.map(ConstraintText.pythonJSON).joined(separator: ", ")
+            return "\(ConstraintText.pythonJSON(value)) is not an allowed value [\(list)]"
         case .allowedPattern(let pattern, _):
             guard let text = value.stringValue else { return nil }
             if PatternMatcher.matchesWhole(text, pattern: pattern) { return nil }
@@ -62,6 +62,17 @@ enum ConstraintText {
     static func number(_ value: Double) -> String {
         if value == value.rounded(), value.magnitude < 1e15 { return String(Int(value)) }
         return "\(value)"
+    }
+
+    /// Python's `json.dumps` spacing (`, ` and `: `), which Heat's messages show.
+    static func pythonJSON(_ value: Value) -> String {
+        switch value {
+        case .list(let items): return "[" + items.map(pythonJSON).joined(separator: ", ") + "]"
+        case .map(let map):
+            return "{" + map.keys.sorted().map { Value.string($0).jsonText() + ": " + pythonJSON(map[$0] ?? .null) }
+                .joined(separator: ", ") + "}"
+        default: return value.jsonText()
+        }
     }
 
     static func optional(_ value: Double?) -> String { value.map(number) ?? "None" }
