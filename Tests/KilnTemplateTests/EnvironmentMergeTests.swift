@@ -72,7 +72,7 @@ import Testing
         let (_, errors) = try merge([
             "parameter_merge_strategies: {b: merge}\nparameters: {b: true}", "parameters:\n  b: false\n",
         ])
-        #expect(hasError(errors, 2, 6, "Invalid merge strategy 'merge' for parameter 'b'."))
+        #expect(paramsHasError(errors, 2, 6, "Invalid merge strategy 'merge' for parameter 'b'."))
         #expect(errors.first?.location.file == "e2.yaml")
     }
 
@@ -81,7 +81,7 @@ import Testing
             "parameter_merge_strategies: {s: merge}\nparameters: {s: a}",
             "parameter_merge_strategies: {s: overwrite}\nparameters:\n  s: b\n",
         ])
-        #expect(hasError(errors, 3, 6, "Conflicting merge strategy 'overwrite' for parameter 's' in file 'e2.yaml'"))
+        #expect(paramsHasError(errors, 3, 6, "Conflicting merge strategy 'overwrite' for parameter 's' in file 'e2.yaml'"))
         #expect(env.parameters["s"] == "a")
     }
 

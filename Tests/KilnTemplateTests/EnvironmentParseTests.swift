@@ -47,11 +47,11 @@ import Testing
             paramters: {b: 2}
             parameter_defaults:
             """)
-        #expect(hasError(errors, 2, 1, "environment has wrong section 'paramters'"))
+        #expect(paramsHasError(errors, 2, 1, "environment has wrong section 'paramters'"))
         #expect(errors.first?.expected?.hasPrefix("one of parameters, parameter_defaults") == true)
-        #expect(hasError(errors, 3, 20, "environment has empty section 'parameter_defaults'"))
+        #expect(paramsHasError(errors, 3, 20, "environment has empty section 'parameter_defaults'"))
         let (_, list) = try parseEnvironment("- a\n")
-        #expect(hasError(list, 1, 1, "The environment is not a valid YAML mapping data type."))
+        #expect(paramsHasError(list, 1, 1, "The environment is not a valid YAML mapping data type."))
     }
 
     @Test func wrongShapes() throws {
@@ -62,13 +62,13 @@ import Testing
             parameter_merge_strategies: {a: append}
             resource_registry: [x]
             """)
-        #expect(hasError(errors, 1, 13, "parameters must be a mapping"))
-        #expect(hasError(errors, 2, 14, "event_sinks must be a list"))
-        #expect(hasError(errors, 3, 25, "a parameter name must be a string"))
-        #expect(hasError(errors, 4, 33, "Invalid merge strategy for parameter 'a'"))
-        #expect(hasError(errors, 5, 20, "resource_registry must be a mapping"))
+        #expect(paramsHasError(errors, 1, 13, "parameters must be a mapping"))
+        #expect(paramsHasError(errors, 2, 14, "event_sinks must be a list"))
+        #expect(paramsHasError(errors, 3, 25, "a parameter name must be a string"))
+        #expect(paramsHasError(errors, 4, 33, "Invalid merge strategy for parameter 'a'"))
+        #expect(paramsHasError(errors, 5, 20, "resource_registry must be a mapping"))
         let (_, sinks) = try parseEnvironment("event_sinks:\n  - {type: kafka}\n  - x\n")
-        #expect(hasError(sinks, 2, 12, "Unknown event sink type"))
-        #expect(hasError(sinks, 3, 5, "an event sink must be a mapping"))
+        #expect(paramsHasError(sinks, 2, 12, "Unknown event sink type"))
+        #expect(paramsHasError(sinks, 3, 5, "an event sink must be a mapping"))
     }
 }

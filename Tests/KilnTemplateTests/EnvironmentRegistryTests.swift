@@ -90,13 +90,13 @@ import Testing
                   restricted_actions: delete
                 b: x
             """)
-        #expect(hasError(errors, 2, 10, "invalid mapping for 'My::A' in resource_registry"))
-        #expect(hasError(errors, 3, 3, "hooks apply to resources and must be set under 'resources'"))
-        #expect(hasError(errors, 6, 27, "Invalid hook type \"pre-explode\" for resource breakpoint"))
+        #expect(paramsHasError(errors, 2, 10, "invalid mapping for 'My::A' in resource_registry"))
+        #expect(paramsHasError(errors, 3, 3, "hooks apply to resources and must be set under 'resources'"))
+        #expect(paramsHasError(errors, 6, 27, "Invalid hook type \"pre-explode\" for resource breakpoint"))
         #expect(errors.first { $0.message.contains("pre-explode") }?.expected
             == "one of pre-create, pre-update, pre-delete, post-create, post-update, post-delete")
-        #expect(hasError(errors, 7, 27, "Invalid restricted_action type \"delete\" for resource"))
-        #expect(hasError(errors, 8, 8, "registry entry for resource 'b' must be a mapping"))
+        #expect(paramsHasError(errors, 7, 27, "Invalid restricted_action type \"delete\" for resource"))
+        #expect(paramsHasError(errors, 8, 8, "registry entry for resource 'b' must be a mapping"))
     }
 
     @Test func globNames() {

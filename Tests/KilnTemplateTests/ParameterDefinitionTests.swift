@@ -31,7 +31,7 @@ import Testing
 
     @Test func tagsOnlyFrom20180302() throws {
         let (_, errors) = try parseParameter("p:\n  type: string\n  tags: [a]\n", version: .v2017_09_01)
-        #expect(hasError(errors, 3, 3, "Invalid key 'tags' for parameter (p)"))
+        #expect(paramsHasError(errors, 3, 3, "Invalid key 'tags' for parameter (p)"))
         #expect(errors[0].expected?.contains("one of type, description") == true)
         let (_, ok) = try parseParameter("p:\n  type: string\n  tags: [a]\n", version: .v2018_03_02)
         #expect(ok.isEmpty)
@@ -40,16 +40,16 @@ import Testing
     @Test func missingAndUnknownType() throws {
         let (none, missing) = try parseParameter("p:\n  default: 1\n")
         #expect(none == nil)
-        #expect(hasError(missing, 1, 1, "Missing parameter type for parameter: p"))
+        #expect(paramsHasError(missing, 1, 1, "Missing parameter type for parameter: p"))
         let (_, unknown) = try parseParameter("p:\n  type: integer\n")
-        #expect(hasError(unknown, 2, 9, "Invalid type for parameter (p)"))
+        #expect(paramsHasError(unknown, 2, 9, "Invalid type for parameter (p)"))
         #expect(unknown[0].found == "'integer'")
         #expect(unknown[0].expected == "one of string, number, json, comma_delimited_list, boolean")
     }
 
     @Test func wrongShapes() throws {
         let (_, notMap) = try parseParameter("p: [1]\n")
-        #expect(hasError(notMap, 1, 4, "Invalid parameter (p), expected a mapping"))
+        #expect(paramsHasError(notMap, 1, 4, "Invalid parameter (p), expected a mapping"))
         let (_, errors) = try parseParameter("""
             p:
               type: string
@@ -59,11 +59,11 @@ import Testing
               tags: x
               constraints: {length: {min: 1}}
             """)
-        #expect(hasError(errors, 3, 11, "'hidden' of parameter (p) must be a boolean"))
-        #expect(hasError(errors, 4, 14, "'immutable' of parameter (p) must be a boolean"))
-        #expect(hasError(errors, 5, 16, "'description' of parameter (p) must be a string"))
-        #expect(hasError(errors, 6, 9, "Tags property should be a list for parameter: p"))
-        #expect(hasError(errors, 7, 16, "Invalid parameter constraints for parameter p, expected a list"))
+        #expect(paramsHasError(errors, 3, 11, "'hidden' of parameter (p) must be a boolean"))
+        #expect(paramsHasError(errors, 4, 14, "'immutable' of parameter (p) must be a boolean"))
+        #expect(paramsHasError(errors, 5, 16, "'description' of parameter (p) must be a string"))
+        #expect(paramsHasError(errors, 6, 9, "Tags property should be a list for parameter: p"))
+        #expect(paramsHasError(errors, 7, 16, "Invalid parameter constraints for parameter p, expected a list"))
     }
 
     @Test func readsCFNKeys() throws {
@@ -97,11 +97,11 @@ import Testing
               AllowedPattern: "[a-"
               type: x
             """, version: .cfn2010)
-        #expect(hasError(errors, 5, 3, "Invalid key 'type' for parameter (Name)"))
-        #expect(hasError(errors, 3, 3, "MinValue constraint invalid for string parameter (Name)"))
-        #expect(hasError(errors, 4, 19, "Invalid allowed_pattern '[a-'"))
+        #expect(paramsHasError(errors, 5, 3, "Invalid key 'type' for parameter (Name)"))
+        #expect(paramsHasError(errors, 3, 3, "MinValue constraint invalid for string parameter (Name)"))
+        #expect(paramsHasError(errors, 4, 19, "Invalid allowed_pattern '[a-'"))
         let (_, lower) = try parseParameter("Name:\n  Type: string\n", version: .cfn2010)
-        #expect(hasError(lower, 2, 9, "Invalid type for parameter (Name)"))
+        #expect(paramsHasError(lower, 2, 9, "Invalid type for parameter (Name)"))
     }
 
     @Test func defaultMustPassItsConstraintsButNotCustomOnes() throws {
@@ -114,18 +114,18 @@ import Testing
                 - custom_constraint: ip_addr
             """)
         #expect(errors.count == 1)
-        #expect(hasError(errors, 3, 12, "Invalid default a (length (1) is out of range (min: 2, max: None))"))
+        #expect(paramsHasError(errors, 3, 12, "Invalid default a (length (1) is out of range (min: 2, max: None))"))
     }
 
     @Test func defaultMustCoerce() throws {
         let (_, errors) = try parseParameter("p:\n  type: number\n  default: abc\n")
-        #expect(hasError(errors, 3, 12, "Invalid default abc (Value 'abc' is not a number)"))
+        #expect(paramsHasError(errors, 3, 12, "Invalid default abc (Value 'abc' is not a number)"))
         let (_, list) = try parseParameter("""
             p:
               type: comma_delimited_list
               default: "a,b,c"
               constraints: [{allowed_values: [a, b]}]
             """)
-        #expect(hasError(list, 3, 12, "Invalid default a,b,c ([\"a\", \"b\", \"c\"] is not an allowed value [\"a\", \"b\"])"))
+        #expect(paramsHasError(list, 3, 12, "Invalid default a,b,c ([\"a\", \"b\", \"c\"] is not an allowed value [\"a\", \"b\"])"))
     }
 }

@@ -12,12 +12,7 @@ func parseParameter(
     return (definition, diagnostics.all)
 }
 
-extension Diagnostic {
-    /// `LINE:COL message (details)` for compact assertions.
-    var brief: String { "\(location.line):\(location.column) \(text)" }
-}
-
 /// Whether some diagnostic is at `line:column` and contains `fragment`.
-func hasError(_ diagnostics: [Diagnostic], _ line: Int32, _ column: Int32, _ fragment: String) -> Bool {
+func paramsHasError(_ diagnostics: [Diagnostic], _ line: Int32, _ column: Int32, _ fragment: String) -> Bool {
     diagnostics.contains { $0.location.line == line && $0.location.column == column && $0.text.contains(fragment) }
 }
