@@ -186,7 +186,7 @@ struct ValidationTests {
         #expect(report.errors.map(\.description) == [
             "broken.yaml:3:17: error: unknown resource type 'OS::Heat::Nothing'",
             "t.yaml:5:27: error: resource 'a' has property 'colour', which provider template 'server.yaml' does not take (expected one of size, name)",
-            "t.yaml:7:3: error: resource 'b' is missing property 'size' required by provider template 'server.yaml'",
+            "t.yaml:6:3: error: resource 'b' is missing property 'size' required by provider template 'server.yaml'",
             "t.yaml:13:48: error: resource 'a' (server.yaml) has no attribute 'nope' (expected an output of server.yaml: ip)",
             "t.yaml:15:11: error: cannot find provider template 'gone.yaml' (expected a key of the files map or a readable path)",
         ])
@@ -203,8 +203,8 @@ struct ValidationTests {
                               parameters: ["password": "short", "nope": "1"])
         let lines = report.errors.map(\.description)
         #expect(lines.count == 3)
-        #expect(lines.contains { $0.hasPrefix("env.yaml:3:3: error: parameter 'extra' is not defined in the template") })
-        #expect(lines.contains { $0.contains("--parameter nope") && $0.contains("parameter 'nope' is not defined") })
+        #expect(lines.contains { $0.hasPrefix("env.yaml:3:10: error: parameter 'extra' is not defined in the template") })
+        #expect(lines.contains { $0.hasPrefix("--parameter nope: error: parameter 'nope' is not defined") })
         #expect(lines.contains { $0.contains("invalid value for parameter 'password'") })
         #expect(!lines.joined().contains("short"))
         #expect(report.heatBody.mapValue?["Parameters"]?.mapValue?["count"]?.mapValue?["Value"] == 3)

@@ -15,5 +15,6 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         SourceLocation(file: name, line: 0, column: 0)
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `FILE:LINE:COLUMN`, or just the source's name for values that came from no file.
+    public var description: String { line == 0 ? file : "\(file):\(line):\(column)" }
 }
