@@ -65,10 +65,13 @@ struct TemplateInput: ParsableArguments {
             parameters: parameterValues, limits: limits)
     }
 
-    /// Validates, printing every diagnostic to standard error.
+    /// Validates, printing every diagnostic to standard error in file, line and column order.
     func validated() throws -> ValidationReport {
         let validator = TemplateValidator(catalog: HeatTypes.catalog, constraints: BuiltinConstraints())
-        let report = validator.validate(try request())
+        var report = validator.validate(try request())
+        var diagnostics = Diagnostics()
+        diagnostics.append(contentsOf: report.diagnostics)
+        report.diagnostics = diagnostics.sorted
         for diagnostic in report.diagnostics { standardError(diagnostic.description) }
         return report
     }
