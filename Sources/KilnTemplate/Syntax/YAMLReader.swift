@@ -76,11 +76,37 @@ private struct TreeBuilder {
     let source: [UInt8]
     let limits: ReaderLimits
 
-    private enum Frame {
-        case sequence(items: [Node], location: SourceLocation, anchor: String?, weight: Int)
-        case mapping(
-            entries: [Entry], keys: Set<String>, pendingKey: (String, SourceLocation, Bool)?,
-            merges: [Node], location: SourceLocation, anchor: String?, weight: Int)
+    /// An open sequence or mapping. A class, so appending to the innermost one mutates it in
+    /// place instead of moving its arrays in and out of the stack.
+    private final class Frame {
+        let isMapping: Bool
+        let location: SourceLocation
+        let anchor: String?
+        var weight = 1
+        var items: [Node] = []
+        var entries: [Entry] = []
+        /// Keys seen, kept only once a mapping grows past a few entries (a scan is cheaper before).
+        var keys: Set<String>?
+        var pendingKey: (text: String, location: SourceLocation, isMerge: Bool)?
+        var merges: [Node] = []
+
+        init(isMapping: Bool, location: SourceLocation, anchor: String?) {
+            self.isMapping = isMapping
+            self.location = location
+            self.anchor = anchor
+        }
+
+        /// Records a key; false when it is already there.
+        func insertKey(_ key: String) -> Bool {
+            if keys == nil {
+                if !entries.contains(where: { $0.key == key }) && pendingKey?.text != key {
+                    if entries.count >= 12 { keys = Set(entries.map(\.key)); keys!.insert(key) }
+                    return true
+                }
+                return false
+            }
+            return keys!.insert(key).inserted
+        }
     }
 
     private var stack: [Frame] = []
@@ -196,22 +222,22 @@ private struct TreeBuilder {
                 diagnostics.append(failure)
             }
             if stack.count >= limits.maxDepth { return depthError(at) }
-            stack.append(.sequence(items: [], location: at, anchor: cString(event.data.sequence_start.anchor), weight: 1))
+            stack.append(Frame(isMapping: false, location: at, anchor: cString(event.data.sequence_start.anchor)))
         case YAML_MAPPING_START_EVENT:
             if let failure = checkTag(cString(event.data.mapping_start.tag), allowed: "tag:yaml.org,2002:map", at: at) {
                 diagnostics.append(failure)
             }
             if stack.count >= limits.maxDepth { return depthError(at) }
-            stack.append(.mapping(entries: [], keys: [], pendingKey: nil, merges: [], location: at,
-                                  anchor: cString(event.data.mapping_start.anchor), weight: 1))
+            stack.append(Frame(isMapping: true, location: at, anchor: cString(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT:
-            guard case .sequence(let items, let loc, let anchor, let weight)? = stack.popLast() else { break }
-            return deliver(Node(.sequence(items), at: loc), weight: weight, anchor: anchor, keyText: nil, keyIsPlainString: false)
+            guard let frame = stack.popLast(), !frame.isMapping else { break }
+            return deliver(Node(.sequence(frame.items), at: frame.location), weight: frame.weight, anchor: frame.anchor,
+                           keyText: nil, keyIsPlainString: false)
         case YAML_MAPPING_END_EVENT:
-            guard case .mapping(var entries, var keys, _, let merges, let loc, let anchor, let weight)? = stack.popLast()
-            else { break }
-            applyMerges(merges, into: &entries, keys: &keys)
-            return deliver(Node(.mapping(entries), at: loc), weight: weight, anchor: anchor, keyText: nil, keyIsPlainString: false)
+            guard let frame = stack.popLast(), frame.isMapping else { break }
+            if !frame.merges.isEmpty { applyMerges(frame.merges, into: frame) }
+            return deliver(Node(.mapping(frame.entries), at: frame.location), weight: frame.weight, anchor: frame.anchor,
+                           keyText: nil, keyIsPlainString: false)
         default:
             break
         }
@@ -261,46 +287,42 @@ private struct TreeBuilder {
                 expected: "at most \(limits.maxNodes) nodes")
         }
         if let anchor { anchors[anchor] = (node, weight) }
-        guard let top = stack.popLast() else {
+        guard let frame = stack.last else {
             root = node
             return nil
         }
-        switch consume top {
-        case .sequence(var items, let loc, let anchorName, let parentWeight):
-            items.append(node)
-            stack.append(.sequence(items: items, location: loc, anchor: anchorName, weight: parentWeight + weight))
-        case .mapping(var entries, var keys, let pending, var merges, let loc, let anchorName, let parentWeight):
-            if let (key, keyLocation, isMerge) = pending {
-                if isMerge {
-                    merges.append(node)
-                } else {
-                    entries.append(Entry(key: key, keyLocation: keyLocation, value: node))
-                }
-                stack.append(.mapping(entries: entries, keys: keys, pendingKey: nil, merges: merges,
-                                      location: loc, anchor: anchorName, weight: parentWeight + weight))
-            } else {
-                guard case .scalar(let scalar) = node.kind, let keyText else {
-                    diagnostics.error(node.location, "mapping key must be a scalar", found: node.shapeName)
-                    stack.append(.mapping(entries: entries, keys: keys, pendingKey: ("?", node.location, false),
-                                          merges: merges, location: loc, anchor: anchorName, weight: parentWeight))
-                    return nil
-                }
-                let text: String
-                if case .null = scalar, keyText.isEmpty { text = "null" } else { text = keyText }
-                let isMerge = text == "<<" && keyIsPlainString
-                if !isMerge, !keys.insert(text).inserted {
-                    diagnostics.error(node.location, "duplicate key '\(text)' in mapping",
-                                      expected: "each key once")
-                }
-                stack.append(.mapping(entries: entries, keys: keys, pendingKey: (text, node.location, isMerge),
-                                      merges: merges, location: loc, anchor: anchorName, weight: parentWeight))
-            }
+        frame.weight += weight
+        guard frame.isMapping else {
+            frame.items.append(node)
+            return nil
         }
+        if let pending = frame.pendingKey {
+            frame.pendingKey = nil
+            if pending.isMerge {
+                frame.merges.append(node)
+            } else {
+                frame.entries.append(Entry(key: pending.text, keyLocation: pending.location, value: node))
+            }
+            return nil
+        }
+        guard case .scalar(let scalar) = node.kind, let keyText else {
+            diagnostics.error(node.location, "mapping key must be a scalar", found: node.shapeName)
+            frame.pendingKey = ("?", node.location, false)
+            return nil
+        }
+        let text: String
+        if case .null = scalar, keyText.isEmpty { text = "null" } else { text = keyText }
+        let isMerge = text == "<<" && keyIsPlainString
+        if !isMerge, !frame.insertKey(text) {
+            diagnostics.error(node.location, "duplicate key '\(text)' in mapping", expected: "each key once")
+        }
+        frame.pendingKey = (text, node.location, isMerge)
         return nil
     }
 
     /// YAML merge keys (`<<: *defaults`): explicit keys win over merged ones.
-    private mutating func applyMerges(_ merges: [Node], into entries: inout [Entry], keys: inout Set<String>) {
+    private mutating func applyMerges(_ merges: [Node], into frame: Frame) {
+        var keys = Set(frame.entries.map(\.key))
         for merge in merges {
             let sources: [Node]
             switch merge.kind {
@@ -317,7 +339,7 @@ private struct TreeBuilder {
                     continue
                 }
                 for entry in merged where keys.insert(entry.key).inserted {
-                    entries.append(entry)
+                    frame.entries.append(entry)
                 }
             }
         }

@@ -14,10 +14,16 @@ extension TemplateChecker {
 
     /// Group types whose attributes include `resource.N[.attr]` and similar dynamic names.
     static let dynamicAttributeTypes: Set<String> = [
-        "OS::Heat::ResourceGroup", "OS::Heat::AutoScalingGroup", "OS::Heat::ResourceChain",
-        "OS::Heat::SoftwareDeploymentGroup", "OS::Heat::StructuredDeploymentGroup", "OS::Heat::InstanceGroup",
-        "OS::Heat::SoftwareDeployments", "OS::Heat::StructuredDeployments",
+        "OS::Heat::AutoScalingGroup", "OS::Heat::ResourceChain", "OS::Heat::InstanceGroup",
         "AWS::AutoScaling::AutoScalingGroup", "OS::Heat::Stack", "AWS::CloudFormation::Stack",
+    ]
+
+    /// Types whose attributes are open-ended: a ResourceGroup answers any of its members'
+    /// attributes (as a list), a deployment any output its config declares.
+    static let openAttributeTypes: Set<String> = [
+        "OS::Heat::ResourceGroup", "OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment",
+        "OS::Heat::SoftwareDeploymentGroup", "OS::Heat::StructuredDeploymentGroup",
+        "OS::Heat::SoftwareDeployments", "OS::Heat::StructuredDeployments",
     ]
 
     /// Resolves (and reports problems with) a resource's type. `report` is false when only
@@ -47,6 +53,9 @@ extension TemplateChecker {
             break
         }
         if let schema = validator.catalog.schema(for: type) { return .schema(schema) }
+        if let global = GlobalEnvironment.resolve(type), let schema = validator.catalog.schema(for: global) {
+            return .schema(schema)
+        }
         if report {
             var message = "unknown resource type '\(type)'"
             if type != resource.type { message += " (mapped from '\(resource.type)')" }
@@ -74,6 +83,7 @@ extension TemplateChecker {
         switch resolveType(of: target, report: false) {
         case .schema(let schema):
             if schema.acceptsAnyProperty || schema.hasAttribute(attribute) { return }
+            if Self.openAttributeTypes.contains(schema.type) { return }
             if Self.dynamicAttributeTypes.contains(schema.type)
                 && (attribute.hasPrefix("resource.") || attribute.hasPrefix("Outputs.")) { return }
             diagnostics.error(
@@ -115,6 +125,8 @@ extension TemplateChecker {
             }
             checkValue(entry.value, against: property, name: entry.key, resource: resource)
         }
+        // An existing physical resource (external_id) is adopted as it is: nothing is required.
+        guard resource.externalID == nil else { return }
         let given = Set(entries.map(\.key))
         for name in names {
             guard let property = schema.properties[name], property.required, property.defaultValue == nil,

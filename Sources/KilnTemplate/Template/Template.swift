@@ -69,6 +69,10 @@ public struct ResourceDefinition: Sendable {
 
     /// Names of resources this one needs first: `depends_on` plus every get_resource/get_attr.
     public var dependencies: [String] {
+        Self.dependencies(dependsOn: dependsOn, references: references)
+    }
+
+    static func dependencies(dependsOn: [(name: String, location: SourceLocation)], references: [Reference]) -> [String] {
         var seen = Set<String>()
         var out: [String] = []
         for (name, _) in dependsOn where seen.insert(name).inserted { out.append(name) }

@@ -21,6 +21,10 @@ struct TemplateChecker {
     let resourcesByName: [String: ResourceDefinition]
     let parameterNames: Set<String>
     let conditionNames: Set<String>
+    /// Each resource's references, computed once.
+    let resourceReferences: [String: [Reference]]
+    /// The dependency graph, built once from the references.
+    let graph: DependencyGraph
     private var cachedStaticContext: StaticContext?
 
     init(
@@ -39,6 +43,18 @@ struct TemplateChecker {
         self.resourcesByName = Dictionary(template.resources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.parameterNames = Set(template.parameters.map(\.name))
         self.conditionNames = Set(template.conditions.map(\.name))
+        let byName = self.resourcesByName
+        var references: [String: [Reference]] = [:]
+        references.reserveCapacity(template.resources.count)
+        var edges: [String: [String]] = [:]
+        for resource in template.resources {
+            let refs = resource.references
+            references[resource.name] = refs
+            edges[resource.name] = ResourceDefinition.dependencies(dependsOn: resource.dependsOn, references: refs)
+                .filter { byName[$0] != nil }
+        }
+        self.resourceReferences = references
+        self.graph = DependencyGraph(nodes: template.resources.map(\.name), edges: edges)
     }
 
     static let hotPseudoParameters = ["OS::stack_id", "OS::stack_name", "OS::project_id"]
@@ -173,7 +189,7 @@ struct TemplateChecker {
                                   expected: expectedList(Set(resourcesByName.keys)))
             }
         }
-        for ref in resource.references { checkReference(ref) }
+        for ref in resourceReferences[resource.name] ?? [] { checkReference(ref) }
         checkStaticValues(resource.properties, resource.metadata)
         guard !resource.type.isEmpty else { return }
         checkType(of: resource)
@@ -262,7 +278,7 @@ struct TemplateChecker {
         params["OS::stack_id"] = "00000000-0000-0000-0000-000000000000"
         params["OS::project_id"] = "00000000000000000000000000000000"
         var fileMap: [String: String] = [:]
-        for ref in template.resources.flatMap(\.references) + template.outputs.flatMap({ $0.value?.references ?? [] }) {
+        for ref in resourceReferences.values.joined() + template.outputs.flatMap({ $0.value?.references ?? [] }) {
             if case .file(let key, _) = ref, let found = files.resolve(key, from: template.file) {
                 fileMap[key] = String(decoding: found.content, as: UTF8.self)
             }
@@ -273,15 +289,37 @@ struct TemplateChecker {
     }
 
     /// The outermost calls whose every reference is to a parameter with a known value
-    /// (or a readable file), with no run-time-only function inside.
+    /// (or a readable file), with no run-time-only function inside. One walk of the tree.
     private func outermostEvaluableCalls(_ expression: Expression) -> [FunctionCall] {
+        var out: [FunctionCall] = []
+        _ = collectEvaluable(expression, into: &out)
+        return out
+    }
+
+    /// Whether `expression` can be evaluated now; collects the outermost evaluable calls of
+    /// the parts that can when the whole cannot.
+    private func collectEvaluable(_ expression: Expression, into out: inout [FunctionCall]) -> Bool {
         switch expression {
-        case .literal: return []
-        case .list(let items, _): return items.flatMap(outermostEvaluableCalls)
-        case .map(let entries, _): return entries.flatMap { outermostEvaluableCalls($0.value) }
+        case .literal:
+            return true
+        case .list(let items, _):
+            var all = true
+            var found: [FunctionCall] = []
+            for item in items where !collectEvaluable(item, into: &found) { all = false }
+            out.append(contentsOf: found)
+            return all
+        case .map(let entries, _):
+            var all = true
+            var found: [FunctionCall] = []
+            for entry in entries where !collectEvaluable(entry.value, into: &found) { all = false }
+            out.append(contentsOf: found)
+            return all
         case .call(let call):
-            if isEvaluable(.call(call)) { return [call] }
-            return call.function.children.flatMap(outermostEvaluableCalls)
+            var inner: [FunctionCall] = []
+            var evaluable = !Self.runtimeOnly.contains(call.name) && call.function.references.allSatisfy(isKnown)
+            for child in call.function.children where !collectEvaluable(child, into: &inner) { evaluable = false }
+            if evaluable { out.append(call) } else { out.append(contentsOf: inner) }
+            return evaluable
         }
     }
 
@@ -289,25 +327,22 @@ struct TemplateChecker {
         "get_resource", "get_attr", "resource_facade", "Ref", "Fn::GetAtt", "Fn::ResourceFacade", "if", "Fn::If",
     ]
 
-    private func isEvaluable(_ expression: Expression) -> Bool {
-        for call in expression.calls where Self.runtimeOnly.contains(call.name) { return false }
-        for ref in expression.references {
-            switch ref {
-            case .parameter(let name, _):
-                if knownValues[name] == nil && !pseudoParameters.contains(name) { return false }
-            case .file(let key, _):
-                if files.resolve(key, from: template.file) == nil { return false }
-            case .mapping: continue
-            default: return false
-            }
+    private func isKnown(_ reference: Reference) -> Bool {
+        switch reference {
+        case .parameter(let name, _):
+            return knownValues[name] != nil || pseudoParameters.contains(name)
+        case .file(let key, _):
+            return files.resolve(key, from: template.file) != nil
+        case .mapping:
+            return true
+        default:
+            return false
         }
-        return true
     }
 
     // MARK: Cycles
 
     private mutating func checkCycles() {
-        let graph = DependencyGraph(template)
         for cycle in graph.cycles() {
             let at = resourcesByName[cycle[0]]?.location ?? template.location
             let text = cycle.count == 1

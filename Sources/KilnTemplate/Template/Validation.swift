@@ -106,16 +106,18 @@ public struct TemplateValidator: Sendable {
         checker.check()
         diagnostics.append(contentsOf: checker.diagnostics)
 
-        var result = report(template: template, environment: environment, diagnostics)
+        var result = report(template: template, environment: environment, diagnostics, graph: checker.graph)
         result.heatBody = HeatValidateBody.make(
             template: template, environment: environment, userValues: checker.userValues)
         return result
     }
 
-    private func report(template: Template?, environment: Environment, _ diagnostics: Diagnostics) -> ValidationReport {
+    private func report(
+        template: Template?, environment: Environment, _ diagnostics: Diagnostics, graph: DependencyGraph? = nil
+    ) -> ValidationReport {
         ValidationReport(
             template: template, environment: environment, diagnostics: diagnostics.sorted,
-            heatBody: .map([:]), graph: template.map(DependencyGraph.init))
+            heatBody: .map([:]), graph: graph ?? template.map(DependencyGraph.init))
     }
 }
 
