@@ -60,6 +60,7 @@ public struct Diagnostics: Sendable {
     /// Sorted by file, line and column, without repeats.
     public var sorted: [Diagnostic] {
         var seen = Set<Diagnostic>()
+        // Files sort by name (not by interning order) so output is stable.
         return all.filter { seen.insert($0).inserted }.sorted {
             ($0.location.file, $0.location.line, $0.location.column, $0.message)
                 < ($1.location.file, $1.location.line, $1.location.column, $1.message)

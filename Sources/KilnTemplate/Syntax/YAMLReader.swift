@@ -73,6 +73,7 @@ public struct YAMLReader {
 /// Builds nodes from libyaml events.
 private struct TreeBuilder {
     let file: String
+    let fileID: UInt32
     let source: [UInt8]
     let limits: ReaderLimits
 
@@ -118,6 +119,7 @@ private struct TreeBuilder {
 
     init(file: String, source: [UInt8], limits: ReaderLimits) {
         self.file = file
+        self.fileID = SourceFiles.shared.id(of: file)
         self.source = source
         self.limits = limits
     }
@@ -146,7 +148,7 @@ private struct TreeBuilder {
     }
 
     private func location(line: Int, column: Int) -> SourceLocation {
-        SourceLocation(file: file, line: line + 1, column: column + 1)
+        SourceLocation(fileID: fileID, line: line + 1, column: column + 1)
     }
 
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
