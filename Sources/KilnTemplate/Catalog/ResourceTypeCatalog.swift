@@ -18,12 +18,14 @@ public struct ResourceTypeSchema: Sendable {
     public var updatePolicyKeys: [String]
     /// Placeholder types accept any property (Heat's NoneResource-based types).
     public var acceptsAnyProperty: Bool
+    /// Hidden or deprecated property names Heat still accepts, each mapped to the property it stands for.
+    public var propertyAliases: [String: String]
     public var description: String
 
     public init(
         type: String, properties: [String: PropertySchema] = [:], attributes: [String: AttributeSchema] = [:],
         supportStatus: SupportStatus = .supported, updatePolicyKeys: [String] = [], acceptsAnyProperty: Bool = false,
-        description: String = ""
+        description: String = "", propertyAliases: [String: String] = [:]
     ) {
         self.type = type
         self.properties = properties
@@ -31,6 +33,7 @@ public struct ResourceTypeSchema: Sendable {
         self.supportStatus = supportStatus
         self.updatePolicyKeys = updatePolicyKeys
         self.acceptsAnyProperty = acceptsAnyProperty
+        self.propertyAliases = propertyAliases
         self.description = description
     }
 
