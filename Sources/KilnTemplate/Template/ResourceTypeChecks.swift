@@ -127,7 +127,8 @@ extension TemplateChecker {
         }
         // An existing physical resource (external_id) is adopted as it is: nothing is required.
         guard resource.externalID == nil else { return }
-        let given = Set(entries.map(\.key))
+        // A deprecated name Heat still accepts stands for its replacement.
+        let given = Set(entries.map { schema.propertyAliases[$0.key] ?? $0.key })
         for name in names {
             guard let property = schema.properties[name], property.required, property.defaultValue == nil,
                   !given.contains(name) else { continue }
