@@ -3,24 +3,50 @@
 /// timestamps stay strings (Heat's loader removes the timestamp constructor).
 enum ScalarResolver {
     static func resolvePlain(_ text: String) -> Scalar {
-        guard let first = text.utf8.first else { return .null }
+        var utf8 = text.utf8
+        guard let first = utf8.first else { return .null }
+        // Dispatch on the first byte: most scalars are words that can be nothing but strings.
         switch first {
-        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
-            if text == "~" || text == "null" || text == "Null" || text == "NULL" { return .null }
-        default: break
+        case UInt8(ascii: "~"):
+            return text == "~" ? .null : .string(text)
+        case UInt8(ascii: "n"), UInt8(ascii: "N"):
+            switch text {
+            case "null", "Null", "NULL": return .null
+            case "no", "No", "NO": return .bool(false)
+            default: return .string(text)
+            }
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"):
+            return ["yes", "Yes", "YES"].contains(text) ? .bool(true) : .string(text)
+        case UInt8(ascii: "t"), UInt8(ascii: "T"):
+            return ["true", "True", "TRUE"].contains(text) ? .bool(true) : .string(text)
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return ["false", "False", "FALSE"].contains(text) ? .bool(false) : .string(text)
+        case UInt8(ascii: "o"), UInt8(ascii: "O"):
+            switch text {
+            case "on", "On", "ON": return .bool(true)
+            case "off", "Off", "OFF": return .bool(false)
+            default: return .string(text)
+            }
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            // Only text made of number characters can be a number (dates have more than one '-').
+            utf8 = text.utf8
+            let numeric = utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                    || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+                    || byte == UInt8(ascii: "x") || byte == UInt8(ascii: "b") || byte == UInt8(ascii: "o")
+                    || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
+                    || byte == UInt8(ascii: "i") || byte == UInt8(ascii: "n") || byte == UInt8(ascii: "I")
+                    || byte == UInt8(ascii: "N")
+            }
+            guard numeric else { return .string(text) }
+            if let int = integer(text) { return .int(int) }
+            if let double = float(text) { return .double(double) }
+            return .string(text)
+        default:
+            return .string(text)
         }
-        switch text {
-        case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .bool(true)
-        case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
-        default: break
-        }
-        // Only text that starts like a number can be one.
-        let isNumberStart = (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
-            || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-        guard isNumberStart else { return .string(text) }
-        if let int = integer(text) { return .int(int) }
-        if let double = float(text) { return .double(double) }
-        return .string(text)
     }
 
     /// `[-+]?(0b[01_]+ | 0x[0-9a-fA-F_]+ | 0[0-7_]+ | 0 | [1-9][0-9_]* | [1-9][0-9_]*(:[0-5]?[0-9])+)`

@@ -35,7 +35,8 @@ extension TemplateChecker {
             if Self.isTemplatePath(type) {
                 return provider(named: type, for: resource, report: report)
             }
-            switch environment.registry.resolve(type: type, resourceName: resource.name) {
+            let mapped = environment.registry.isEmpty ? nil : environment.registry.resolve(type: type, resourceName: resource.name)
+            switch mapped {
             case .type(let next)?:
                 if next == type { break }
                 type = next
