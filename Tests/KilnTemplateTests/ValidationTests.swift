@@ -232,3 +232,20 @@ struct ValidationTests {
         #expect(report.errors[0].message.hasPrefix("invalid YAML"))
     }
 }
+
+@Suite("Validation at scale")
+struct LargeTemplateValidationTests {
+    /// Large templates are checked on several cores: every error must still be found, once, in order.
+    @Test func everyErrorOfALargeTemplate() {
+        var text = "heat_template_version: 2018-08-31\nresources:\n"
+        for i in 0..<3_000 {
+            let value = i == 0 ? "first" : "{get_resource: \(i % 1_000 == 999 ? "missing\(i)" : "r\(i - 1)")}"
+            text += "  r\(i):\n    type: OS::Heat::Value\n    properties:\n      value: \(value)\n"
+        }
+        let report = validate(text)
+        #expect(report.errors.count == 3)
+        #expect(report.errors.map(\.location.line) == [4_002, 8_002, 12_002])
+        #expect(report.errors.first?.text == "resource 'missing999' is not defined (expected one of r0, r1, r10, r100, r1000, r1001, r1002, r1003, r1004, r1005, r1006, r1007, ...)")
+        #expect(report.graph?.edges["r5"] == ["r4"])
+    }
+}

@@ -4,7 +4,7 @@ import CLibYAML
 /// stream: one pass, no intermediate tree. Rejects what Heat rejects or what would be
 /// unsafe: invalid UTF-8, tabs used for indentation, duplicate keys, several documents,
 /// unknown tags, input over the size limit, nesting over the depth limit, alias bombs.
-public struct YAMLReader {
+public struct YAMLReader: Sendable {
     public var limits: ReaderLimits
 
     public init(limits: ReaderLimits = .default) { self.limits = limits }

@@ -2,14 +2,18 @@
 /// provider templates, against the nested template's parameters and outputs.
 extension TemplateChecker {
     /// What a resource's type turns out to be after the environment's registry.
-    enum ResolvedType {
+    enum ResolvedType: Sendable {
         case schema(ResourceTypeSchema)
         case provider(name: String, template: Template)
         case unknown
     }
 
     static func isTemplatePath(_ type: String) -> Bool {
-        type.hasSuffix(".yaml") || type.hasSuffix(".yml") || type.hasSuffix(".template") || type.contains("://")
+        // Type names are `A::B::C`: only a path or URL holds a '.' or a '/'.
+        guard type.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }) else { return false }
+        return type.hasSuffix(".yaml") || type.hasSuffix(".yml") || type.hasSuffix(".template")
+            || type.utf8.starts(with: "http://".utf8) || type.utf8.starts(with: "https://".utf8)
+            || type.utf8.starts(with: "file://".utf8)
     }
 
     /// Group types whose attributes include `resource.N[.attr]` and similar dynamic names.
@@ -68,20 +72,33 @@ extension TemplateChecker {
         return .unknown
     }
 
-    mutating func checkType(of resource: ResourceDefinition) {
-        switch resolveType(of: resource, report: true) {
+    /// Resolves every resource's type once, serially: provider templates are read and
+    /// checked here, and each unknown type is reported once.
+    mutating func resolveTypes() {
+        var resolved: [String: ResolvedType] = [:]
+        resolved.reserveCapacity(template.resources.count)
+        for resource in template.resources where !resource.type.isEmpty {
+            resolved[resource.name] = resolveType(of: resource, report: true)
+        }
+        resolvedTypes = resolved
+    }
+
+    func checkType(of resource: ResourceDefinition, into diagnostics: inout Diagnostics) {
+        switch resolvedTypes[resource.name] ?? .unknown {
         case .schema(let schema):
-            checkProperties(resource, schema)
-            checkUpdatePolicy(resource, schema)
+            checkProperties(resource, schema, into: &diagnostics)
+            checkUpdatePolicy(resource, schema, into: &diagnostics)
         case .provider(let name, let nested):
-            checkProviderProperties(resource, name: name, nested: nested)
+            checkProviderProperties(resource, name: name, nested: nested, into: &diagnostics)
         case .unknown:
             break
         }
     }
 
-    mutating func checkAttribute(_ attribute: String, of target: ResourceDefinition, at location: SourceLocation) {
-        switch resolveType(of: target, report: false) {
+    func checkAttribute(
+        _ attribute: String, of target: ResourceDefinition, at location: SourceLocation, into diagnostics: inout Diagnostics
+    ) {
+        switch resolvedTypes[target.name] ?? .unknown {
         case .schema(let schema):
             if schema.acceptsAnyProperty || schema.hasAttribute(attribute) { return }
             if Self.openAttributeTypes.contains(schema.type) { return }
@@ -105,7 +122,9 @@ extension TemplateChecker {
 
     // MARK: Catalog types
 
-    private mutating func checkProperties(_ resource: ResourceDefinition, _ schema: ResourceTypeSchema) {
+    private func checkProperties(
+        _ resource: ResourceDefinition, _ schema: ResourceTypeSchema, into diagnostics: inout Diagnostics
+    ) {
         guard !schema.acceptsAnyProperty else { return }
         let entries: [ExpressionEntry]
         switch resource.properties {
@@ -124,7 +143,7 @@ extension TemplateChecker {
                                   expected: names.isEmpty ? "no properties" : "one of \(names.joined(separator: ", "))")
                 continue
             }
-            checkValue(entry.value, against: property, name: entry.key, resource: resource)
+            checkValue(entry.value, against: property, name: entry.key, resource: resource, into: &diagnostics)
         }
         // An existing physical resource (external_id) is adopted as it is: nothing is required.
         guard resource.externalID == nil else { return }
@@ -139,8 +158,9 @@ extension TemplateChecker {
     }
 
     /// Checks literal values (not function results) against the property's kind.
-    private mutating func checkValue(
-        _ expression: Expression, against property: PropertySchema, name: String, resource: ResourceDefinition
+    private func checkValue(
+        _ expression: Expression, against property: PropertySchema, name: String, resource: ResourceDefinition,
+        into diagnostics: inout Diagnostics
     ) {
         guard case .literal(let scalar, let at) = expression else {
             if case .list(let items, _) = expression, property.kind != .list && property.kind != .any {
@@ -177,7 +197,9 @@ extension TemplateChecker {
         }
     }
 
-    private mutating func checkUpdatePolicy(_ resource: ResourceDefinition, _ schema: ResourceTypeSchema) {
+    private func checkUpdatePolicy(
+        _ resource: ResourceDefinition, _ schema: ResourceTypeSchema, into diagnostics: inout Diagnostics
+    ) {
         guard case .map(let entries, _)? = resource.updatePolicy, !schema.updatePolicyKeys.isEmpty else { return }
         for entry in entries where !schema.updatePolicyKeys.contains(entry.key) {
             diagnostics.error(entry.keyLocation, "unknown update_policy '\(entry.key)' for \(schema.type)",
@@ -229,7 +251,9 @@ extension TemplateChecker {
         return .provider(name: name, template: nested)
     }
 
-    private mutating func checkProviderProperties(_ resource: ResourceDefinition, name: String, nested: Template) {
+    private func checkProviderProperties(
+        _ resource: ResourceDefinition, name: String, nested: Template, into diagnostics: inout Diagnostics
+    ) {
         let entries: [ExpressionEntry]
         switch resource.properties {
         case nil: entries = []

@@ -1,6 +1,8 @@
+import Foundation
+
 /// The semantic checks of a parsed template: parameter values, references, conditions,
 /// resource types and their properties (provider templates included), dependency cycles.
-struct TemplateChecker {
+struct TemplateChecker: Sendable {
     let template: Template
     let environment: Environment
     let userParameters: [String: String]
@@ -13,6 +15,8 @@ struct TemplateChecker {
     var diagnostics = Diagnostics()
     /// Provider templates already read (by resolved name), so each is checked once.
     var providers: [String: Template?] = [:]
+    /// Each resource's type after the registry, resolved once before resources are checked.
+    var resolvedTypes: [String: ResolvedType] = [:]
     /// Parameter values given by the user (environment or command line), typed.
     private(set) var userValues: [String: Value] = [:]
     /// Values known for parameters (user values, then defaults), for static evaluation.
@@ -70,8 +74,11 @@ struct TemplateChecker {
         checkParameterGroups()
         checkParameterValues()
         checkConditions()
-        for resource in template.resources { checkResource(resource) }
-        for output in template.outputs { checkOutput(output) }
+        resolveTypes()
+        checkResources()
+        var found = Diagnostics()
+        for output in template.outputs { checkOutput(output, into: &found) }
+        diagnostics.append(contentsOf: found)
         checkCycles()
     }
 
@@ -169,7 +176,7 @@ struct TemplateChecker {
                     } else {
                         diagnostics.error(at, "condition '\(name)' is not defined", expected: expectedList(names))
                     }
-                default: checkReference(ref)
+                default: checkReference(ref, into: &diagnostics)
                 }
             }
         }
@@ -182,26 +189,47 @@ struct TemplateChecker {
 
     // MARK: Resources
 
-    private mutating func checkResource(_ resource: ResourceDefinition) {
+    /// Resources are checked independently, so large templates are split across the cores.
+    private mutating func checkResources() {
+        let context = staticContext()
+        let resources = template.resources
+        let workers = resources.count >= 2_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        let chunk = (resources.count + workers - 1) / max(workers, 1)
+        let results = ConcurrentResults<Diagnostics>(count: workers)
+        let checker = self
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var found = Diagnostics()
+            let end = min(resources.count, (worker + 1) * chunk)
+            var index = worker * chunk
+            while index < end {
+                checker.checkResource(resources[index], context: context, into: &found)
+                index += 1
+            }
+            results.set(worker, found)
+        }
+        for found in results.values { diagnostics.append(contentsOf: found) }
+    }
+
+    private func checkResource(_ resource: ResourceDefinition, context: StaticContext, into diagnostics: inout Diagnostics) {
         for (name, at) in resource.dependsOn {
             if resourcesByName[name] == nil {
                 diagnostics.error(at, "resource '\(resource.name)' depends on '\(name)', which is not a resource",
                                   expected: expectedList(Set(resourcesByName.keys)))
             }
         }
-        for ref in resourceReferences[resource.name] ?? [] { checkReference(ref) }
-        checkStaticValues(resource.properties, resource.metadata)
+        for ref in resourceReferences[resource.name] ?? [] { checkReference(ref, into: &diagnostics) }
+        checkStaticValues(resource.properties, resource.metadata, context: context, into: &diagnostics)
         guard !resource.type.isEmpty else { return }
-        checkType(of: resource)
+        checkType(of: resource, into: &diagnostics)
     }
 
-    private mutating func checkOutput(_ output: OutputDefinition) {
+    private mutating func checkOutput(_ output: OutputDefinition, into diagnostics: inout Diagnostics) {
         var refs = output.value?.references ?? []
         if let condition = output.condition {
             if let ref = condition.conditionReference { refs.append(ref) } else { refs += condition.references }
         }
-        for ref in refs { checkReference(ref) }
-        checkStaticValues(output.value)
+        for ref in refs { checkReference(ref, into: &diagnostics) }
+        checkStaticValues(output.value, context: staticContext(), into: &diagnostics)
     }
 
     private func expectedList(_ names: Set<String>) -> String {
@@ -211,7 +239,7 @@ struct TemplateChecker {
         return "one of \(shown)\(sorted.count > 12 ? ", ..." : "")"
     }
 
-    private mutating func checkReference(_ reference: Reference) {
+    private func checkReference(_ reference: Reference, into diagnostics: inout Diagnostics) {
         switch reference {
         case .parameter(let name, let at):
             if !parameterNames.contains(name) && !pseudoParameters.contains(name) {
@@ -233,7 +261,7 @@ struct TemplateChecker {
                                   expected: expectedList(Set(resourcesByName.keys)))
                 return
             }
-            if let attribute { checkAttribute(attribute, of: target, at: at) }
+            if let attribute { checkAttribute(attribute, of: target, at: at, into: &diagnostics) }
         case .condition(let name, let at):
             if !conditionNames.contains(name) {
                 diagnostics.error(at, "condition '\(name)' is not defined",
@@ -256,10 +284,12 @@ struct TemplateChecker {
 
     /// Evaluates values that depend only on known parameters, so errors that would
     /// otherwise appear mid-create (bad str_split index, map_replace collisions, ...) show now.
-    private mutating func checkStaticValues(_ expressions: Expression?...) {
+    private func checkStaticValues(
+        _ expressions: Expression?..., context: StaticContext, into diagnostics: inout Diagnostics
+    ) {
         for case let expression? in expressions {
             for call in outermostEvaluableCalls(expression) {
-                let scope = EvaluationScope(context: staticContext(), version: template.version)
+                let scope = EvaluationScope(context: context, version: template.version)
                 do {
                     _ = try scope.evaluate(.call(call))
                 } catch let error as EvaluationError {
@@ -351,4 +381,20 @@ struct TemplateChecker {
             diagnostics.error(at, text, expected: "no cycle among depends_on, get_resource and get_attr")
         }
     }
+}
+
+/// One slot per worker, written once each, read after all workers finish.
+final class ConcurrentResults<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [T] { slots.compactMap { $0 } }
 }
