@@ -18,17 +18,7 @@ enum YaqlLibrary {
 
     // MARK: Python semantics
 
-    static func truthy(_ value: Value) -> Bool {
-        switch value {
-        case .null: return false
-        case .bool(let b): return b
-        case .int(let i): return i != 0
-        case .double(let d): return d != 0
-        case .string(let s): return !s.isEmpty
-        case .list(let l): return !l.isEmpty
-        case .map(let m): return !m.isEmpty
-        }
-    }
+    static func truthy(_ value: Value) -> Bool { value.isTruthy }
 
     /// yaql's `str()`: null, true and false in yaql spelling, collections as Python prints them.
     static func text(_ value: Value) -> String {
