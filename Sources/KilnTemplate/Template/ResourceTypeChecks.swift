@@ -64,10 +64,7 @@ extension TemplateChecker {
         if report {
             var message = "unknown resource type '\(type)'"
             if type != resource.type { message += " (mapped from '\(resource.type)')" }
-            if let close = validator.catalog.typeNames.first(where: { editDistance($0, type) <= 2 }) {
-                message += " (did you mean '\(close)'?)"
-            }
-            diagnostics.error(resource.typeLocation, message)
+            diagnostics.error(resource.typeLocation, withSuggestion(message, for: type, among: validator.catalog.typeNames))
         }
         return .unknown
     }
@@ -105,7 +102,8 @@ extension TemplateChecker {
             if Self.dynamicAttributeTypes.contains(schema.type)
                 && (attribute.hasPrefix("resource.") || attribute.hasPrefix("Outputs.")) { return }
             diagnostics.error(
-                location, "resource '\(target.name)' (\(schema.type)) has no attribute '\(attribute)'",
+                location, withSuggestion("resource '\(target.name)' (\(schema.type)) has no attribute '\(attribute)'",
+                                         for: attribute, among: schema.attributes.keys),
                 expected: "one of \((schema.attributes.keys.sorted() + ["show"]).joined(separator: ", "))")
         case .provider(let name, let nested):
             if attribute == "show" || attribute == "OS::stack_id" || nested.outputs.contains(where: { $0.name == attribute }) {
@@ -135,10 +133,8 @@ extension TemplateChecker {
         let names = schema.properties.keys.sorted()
         for entry in entries {
             guard let property = schema.properties[entry.key] else {
-                var message = "resource '\(resource.name)' (\(schema.type)) has no property '\(entry.key)'"
-                if let close = names.first(where: { editDistance($0, entry.key) <= 2 }) {
-                    message += " (did you mean '\(close)'?)"
-                }
+                let message = withSuggestion(
+                    "resource '\(resource.name)' (\(schema.type)) has no property '\(entry.key)'", for: entry.key, among: names)
                 diagnostics.error(entry.keyLocation, message,
                                   expected: names.isEmpty ? "no properties" : "one of \(names.joined(separator: ", "))")
                 continue

@@ -5,6 +5,9 @@ public struct Template: Sendable {
     public var description: String?
     public var parameterGroups: [ParameterGroup]
     public var parameters: [ParameterDefinition]
+    /// Parameters declared with errors (already reported): they exist, so references to
+    /// them are not reported again.
+    public var invalidParameterNames: Set<String> = []
     public var resources: [ResourceDefinition]
     public var outputs: [OutputDefinition]
     public var conditions: [ConditionDefinition]

@@ -45,7 +45,7 @@ struct TemplateChecker: Sendable {
         self.depth = depth
         self.environmentFiles = environmentFiles
         self.resourcesByName = Dictionary(template.resources.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        self.parameterNames = Set(template.parameters.map(\.name))
+        self.parameterNames = Set(template.parameters.map(\.name)).union(template.invalidParameterNames)
         self.conditionNames = Set(template.conditions.map(\.name))
         let byName = self.resourcesByName
         var references: [String: [Reference]] = [:]
@@ -243,7 +243,7 @@ struct TemplateChecker: Sendable {
         switch reference {
         case .parameter(let name, let at):
             if !parameterNames.contains(name) && !pseudoParameters.contains(name) {
-                diagnostics.error(at, "parameter '\(name)' is not defined",
+                diagnostics.error(at, withSuggestion("parameter '\(name)' is not defined", for: name, among: parameterNames),
                                   expected: expectedList(parameterNames))
             }
         case .resource(let name, let at):
@@ -251,7 +251,7 @@ struct TemplateChecker: Sendable {
                 // CFN's Ref names parameters and resources alike.
                 let isParameter = parameterNames.contains(name) || pseudoParameters.contains(name)
                 if !isParameter {
-                    diagnostics.error(at, "resource '\(name)' is not defined",
+                    diagnostics.error(at, withSuggestion("resource '\(name)' is not defined", for: name, among: resourcesByName.keys),
                                       expected: expectedList(Set(resourcesByName.keys)))
                 }
             }

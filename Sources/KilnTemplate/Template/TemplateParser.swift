@@ -21,7 +21,7 @@ public struct TemplateParser {
             template.description = text(node, what: "description")
         }
         if let node = root[version.parametersSection] {
-            template.parameters = parseParameters(node, version: version)
+            (template.parameters, template.invalidParameterNames) = parseParameters(node, version: version)
         }
         if version.isHOT, let node = root["parameter_groups"] {
             template.parameterGroups = parseParameterGroups(node)
@@ -82,10 +82,8 @@ public struct TemplateParser {
     private mutating func checkSections(_ entries: [Entry], version: TemplateVersion) {
         let allowed = version.sections
         for entry in entries where !allowed.contains(entry.key) {
-            var message = "unknown section '\(entry.key)'"
-            if let close = allowed.first(where: { editDistance($0, entry.key) <= 2 }) {
-                message += " (did you mean '\(close)'?)"
-            } else if entry.key == "conditions" || entry.key == "Conditions" {
+            var message = withSuggestion("unknown section '\(entry.key)'", for: entry.key, among: allowed)
+            if !message.hasSuffix("?)"), entry.key == "conditions" || entry.key == "Conditions" {
                 message = "section '\(entry.key)' is not supported in \(version)"
             }
             diagnostics.error(entry.keyLocation, message, expected: "one of \(allowed.joined(separator: ", "))")
@@ -117,21 +115,27 @@ public struct TemplateParser {
 
     // MARK: Parameters
 
-    private mutating func parseParameters(_ node: Node, version: TemplateVersion) -> [ParameterDefinition] {
+    private mutating func parseParameters(
+        _ node: Node, version: TemplateVersion
+    ) -> (valid: [ParameterDefinition], invalid: Set<String>) {
         var out: [ParameterDefinition] = []
+        var invalid: Set<String> = []
         for entry in sectionEntries(node, version.parametersSection) {
             guard entry.value.mapping != nil else {
                 diagnostics.error(entry.value.location, "parameter '\(entry.key)' must be a mapping",
                                   expected: "a mapping with at least 'type'", found: entry.value.shapeName)
+                invalid.insert(entry.key)
                 continue
             }
             if let definition = ParameterDefinition.parse(
                 name: entry.key, at: entry.keyLocation, node: entry.value, version: version, into: &diagnostics)
             {
                 out.append(definition)
+            } else {
+                invalid.insert(entry.key)
             }
         }
-        return out
+        return (out, invalid)
     }
 
     private mutating func parseParameterGroups(_ node: Node) -> [ParameterGroup] {
@@ -217,10 +221,8 @@ public struct TemplateParser {
             var resource = ResourceDefinition(name: entry.key, location: entry.keyLocation, type: "", typeLocation: entry.keyLocation)
             for field in body {
                 guard keys.contains(field.key) else {
-                    var message = "unknown key '\(field.key)' in resource '\(entry.key)'"
-                    if let close = keys.first(where: { editDistance($0, field.key) <= 2 }) {
-                        message += " (did you mean '\(close)'?)"
-                    }
+                    let message = withSuggestion(
+                        "unknown key '\(field.key)' in resource '\(entry.key)'", for: field.key, among: keys)
                     diagnostics.error(field.keyLocation, message, expected: "one of \(keys.joined(separator: ", "))")
                     continue
                 }
