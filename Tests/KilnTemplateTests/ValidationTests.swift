@@ -249,3 +249,28 @@ struct LargeTemplateValidationTests {
         #expect(report.graph?.edges["r5"] == ["r4"])
     }
 }
+
+@Suite("Validation messages")
+struct ValidationMessageTests {
+    @Test func suggestionsAndNoCascades() {
+        let report = validate("""
+            heat_template_version: 2018-08-31
+            parameters:
+              flavor: {type: strin}
+            resources:
+              rand:
+                type: OS::Heat::RandomString
+                properties:
+                  salt: {get_param: flavor}
+              v:
+                type: OS::Heat::Value
+                properties:
+                  value: [{get_attr: [rand, valeu]}, {get_resource: rnad}]
+            """)
+        #expect(report.errorLines == [
+            "3:18 Invalid type for parameter (flavor) (expected one of string, number, json, comma_delimited_list, boolean, found 'strin')",
+            "12:27 resource 'rand' (OS::Heat::RandomString) has no attribute 'valeu' (did you mean 'value'?) (expected one of value, show)",
+            "12:57 resource 'rnad' is not defined (did you mean 'rand'?) (expected one of rand, v)",
+        ])
+    }
+}
