@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a template's node tree into a `Template`, checking sections and keys for its
 /// version and parsing every value into expressions. Reports every problem it finds.
 public struct TemplateParser {
@@ -200,14 +202,40 @@ public struct TemplateParser {
 
     // MARK: Resources
 
+    /// Resources parse independently of each other, so large templates are split across cores.
     private mutating func parseResources(
         _ node: Node, version: TemplateVersion, parser: inout ExpressionParser
+    ) -> [ResourceDefinition] {
+        let entries = sectionEntries(node, version.resourcesSection)
+        let workers = entries.count >= 2_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        guard workers > 1 else { return parseResourceEntries(entries[...], version: version, parser: &parser) }
+        let chunk = (entries.count + workers - 1) / workers
+        let results = ConcurrentResults<([ResourceDefinition], Diagnostics)>(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)
+            var local = TemplateParser()
+            var expressions = ExpressionParser(version: version)
+            let resources = local.parseResourceEntries(entries[range], version: version, parser: &expressions)
+            local.diagnostics.append(contentsOf: expressions.diagnostics)
+            results.set(worker, (resources, local.diagnostics))
+        }
+        var out: [ResourceDefinition] = []
+        out.reserveCapacity(entries.count)
+        for (resources, found) in results.values {
+            out.append(contentsOf: resources)
+            diagnostics.append(contentsOf: found)
+        }
+        return out
+    }
+
+    private mutating func parseResourceEntries(
+        _ entries: ArraySlice<Entry>, version: TemplateVersion, parser: inout ExpressionParser
     ) -> [ResourceDefinition] {
         let hot = version.isHOT
         let keys = version.resourceKeys
         var out: [ResourceDefinition] = []
-        out.reserveCapacity(node.mapping?.count ?? 0)
-        for entry in sectionEntries(node, version.resourcesSection) {
+        out.reserveCapacity(entries.count)
+        for entry in entries {
             guard let body = entry.value.mapping else {
                 diagnostics.error(entry.value.location, "resource '\(entry.key)' must be a mapping",
                                   expected: "a mapping with '\(hot ? "type" : "Type")'", found: entry.value.shapeName)
