@@ -48,14 +48,22 @@ struct TemplateChecker: Sendable {
         self.parameterNames = Set(template.parameters.map(\.name)).union(template.invalidParameterNames)
         self.conditionNames = Set(template.conditions.map(\.name))
         let byName = self.resourcesByName
+        let resources = template.resources
+        let chunks = inChunks(of: resources.count) { range -> [(String, [Reference], [String])] in
+            resources[range].map { resource in
+                let refs = resource.references
+                let edges = ResourceDefinition.dependencies(dependsOn: resource.dependsOn, references: refs)
+                    .filter { byName[$0] != nil }
+                return (resource.name, refs, edges)
+            }
+        }
         var references: [String: [Reference]] = [:]
-        references.reserveCapacity(template.resources.count)
+        references.reserveCapacity(resources.count)
         var edges: [String: [String]] = [:]
-        for resource in template.resources {
-            let refs = resource.references
-            references[resource.name] = refs
-            edges[resource.name] = ResourceDefinition.dependencies(dependsOn: resource.dependsOn, references: refs)
-                .filter { byName[$0] != nil }
+        edges.reserveCapacity(resources.count)
+        for (name, refs, dependencies) in chunks.joined() {
+            references[name] = refs
+            edges[name] = dependencies
         }
         self.resourceReferences = references
         self.graph = DependencyGraph(nodes: template.resources.map(\.name), edges: edges)
@@ -193,21 +201,13 @@ struct TemplateChecker: Sendable {
     private mutating func checkResources() {
         let context = staticContext()
         let resources = template.resources
-        let workers = resources.count >= 2_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        let chunk = (resources.count + workers - 1) / max(workers, 1)
-        let results = ConcurrentResults<Diagnostics>(count: workers)
         let checker = self
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let chunks = inChunks(of: resources.count) { range -> Diagnostics in
             var found = Diagnostics()
-            let end = min(resources.count, (worker + 1) * chunk)
-            var index = worker * chunk
-            while index < end {
-                checker.checkResource(resources[index], context: context, into: &found)
-                index += 1
-            }
-            results.set(worker, found)
+            for index in range { checker.checkResource(resources[index], context: context, into: &found) }
+            return found
         }
-        for found in results.values { diagnostics.append(contentsOf: found) }
+        for found in chunks { diagnostics.append(contentsOf: found) }
     }
 
     private func checkResource(_ resource: ResourceDefinition, context: StaticContext, into diagnostics: inout Diagnostics) {
@@ -383,18 +383,3 @@ struct TemplateChecker: Sendable {
     }
 }
 
-/// One slot per worker, written once each, read after all workers finish.
-final class ConcurrentResults<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [T] { slots.compactMap { $0 } }
-}

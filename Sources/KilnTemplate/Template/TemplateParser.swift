@@ -207,21 +207,19 @@ public struct TemplateParser {
         _ node: Node, version: TemplateVersion, parser: inout ExpressionParser
     ) -> [ResourceDefinition] {
         let entries = sectionEntries(node, version.resourcesSection)
-        let workers = entries.count >= 2_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        guard workers > 1 else { return parseResourceEntries(entries[...], version: version, parser: &parser) }
-        let chunk = (entries.count + workers - 1) / workers
-        let results = ConcurrentResults<([ResourceDefinition], Diagnostics)>(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = min(entries.count, worker * chunk)..<min(entries.count, (worker + 1) * chunk)
+        guard entries.count >= 2_000 else {
+            return parseResourceEntries(entries[...], version: version, parser: &parser)
+        }
+        let chunks = inChunks(of: entries.count) { range -> ([ResourceDefinition], Diagnostics) in
             var local = TemplateParser()
             var expressions = ExpressionParser(version: version)
             let resources = local.parseResourceEntries(entries[range], version: version, parser: &expressions)
             local.diagnostics.append(contentsOf: expressions.diagnostics)
-            results.set(worker, (resources, local.diagnostics))
+            return (resources, local.diagnostics)
         }
         var out: [ResourceDefinition] = []
         out.reserveCapacity(entries.count)
-        for (resources, found) in results.values {
+        for (resources, found) in chunks {
             out.append(contentsOf: resources)
             diagnostics.append(contentsOf: found)
         }
