@@ -8,9 +8,11 @@ let package = Package(
         .executable(name: "kiln", targets: ["kiln"]),
         .executable(name: "kiln-bench", targets: ["kiln-bench"]),
         .library(name: "KilnTemplate", targets: ["KilnTemplate"]),
+        .library(name: "KilnEngine", targets: ["KilnEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // libyaml's event parser: the fastest way from bytes to a located AST.
@@ -20,15 +22,19 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "KilnTemplate", dependencies: ["CLibYAML"]),
+        .target(name: "KilnStore", dependencies: ["KilnTemplate", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "KilnEngine", dependencies: ["KilnTemplate", "KilnStore"]),
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnTemplate",
+                "KilnTemplate", "KilnStore", "KilnEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "kiln-bench", dependencies: ["KilnTemplate"]),
+        .executableTarget(name: "kiln-bench", dependencies: ["KilnTemplate", "KilnStore", "KilnEngine"]),
         .testTarget(name: "KilnTemplateTests", dependencies: ["KilnTemplate"]),
+        .testTarget(name: "KilnStoreTests", dependencies: ["KilnStore"]),
+        .testTarget(name: "KilnEngineTests", dependencies: ["KilnEngine", "KilnStore"]),
         .testTarget(name: "kilnTests", dependencies: ["kiln"]),
     ]
 )

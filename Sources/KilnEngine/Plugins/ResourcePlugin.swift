@@ -1,0 +1,171 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+/// A resource type, as Heat's resource plugins are: a schema (properties, attributes,
+/// which properties update in place) and a lifecycle. Plugins are stateless: what a
+/// resource keeps (its physical id, private data, attribute values) lives in its
+/// `LiveResource`, which the engine stores after every step.
+public protocol ResourcePlugin: Sendable {
+    static var typeName: String { get }
+    static var schema: ResourceTypeSchema { get }
+
+    init()
+
+    /// Makes the resource. Sets `physicalID`, `data` and `attributes` as needed.
+    func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws
+
+    /// Changes the resource in place from `previous` properties to `resource.properties`.
+    /// Called only when every changed property updates in place (`updateAllowed`); throw
+    /// `ResourceFailure.replacementNeeded` to ask for a replacement instead.
+    func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws
+
+    /// Removes the resource. A resource that is already gone is not an error.
+    func delete(_ resource: LiveResource, _ context: ResourceContext) async throws
+
+    func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws
+    func suspend(_ resource: inout LiveResource, _ context: ResourceContext) async throws
+    func resume(_ resource: inout LiveResource, _ context: ResourceContext) async throws
+
+    /// Data to keep in a snapshot, and how to come back from it.
+    func snapshot(_ resource: LiveResource, _ context: ResourceContext) async throws -> Value
+    func restore(_ resource: inout LiveResource, from snapshot: Value, _ context: ResourceContext) async throws
+
+    /// Receives a signal (wait condition handles, scaling policies, hooks).
+    func signal(_ resource: inout LiveResource, data: Value, _ context: ResourceContext) async throws
+
+    /// `get_resource` / `Ref` value.
+    func referenceID(_ resource: LiveResource) -> Value
+
+    /// `get_attr` value (nil: no such attribute).
+    func attribute(_ name: String, of resource: LiveResource) -> Value?
+}
+
+extension ResourcePlugin {
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {}
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {}
+    public func suspend(_ resource: inout LiveResource, _ context: ResourceContext) async throws {}
+    public func resume(_ resource: inout LiveResource, _ context: ResourceContext) async throws {}
+    public func snapshot(_ resource: LiveResource, _ context: ResourceContext) async throws -> Value {
+        .map(resource.data)
+    }
+    public func restore(_ resource: inout LiveResource, from snapshot: Value, _ context: ResourceContext) async throws {
+        if let data = snapshot.mapValue { resource.data = data }
+    }
+    public func signal(_ resource: inout LiveResource, data: Value, _ context: ResourceContext) async throws {
+        throw ResourceFailure.failed("resource type \(Self.typeName) does not take signals")
+    }
+    public func referenceID(_ resource: LiveResource) -> Value {
+        resource.physicalID.map(Value.string) ?? .string(resource.name)
+    }
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? {
+        if name == "show" { return .map(resource.attributes) }
+        return resource.attributes[name]
+    }
+}
+
+/// One resource as its plugin sees it.
+public struct LiveResource: Sendable {
+    public let name: String
+    public let type: String
+    public let stackID: String
+    public let stackName: String
+    /// Resolved properties with schema defaults filled in.
+    public var properties: [String: Value]
+    public var physicalID: String?
+    /// The plugin's private state, kept across operations.
+    public var data: [String: Value]
+    public var attributes: [String: Value]
+    public var metadata: Value
+
+    public init(
+        name: String, type: String, stackID: String, stackName: String, properties: [String: Value],
+        physicalID: String? = nil, data: [String: Value] = [:], attributes: [String: Value] = [:],
+        metadata: Value = .map([:])
+    ) {
+        self.name = name
+        self.type = type
+        self.stackID = stackID
+        self.stackName = stackName
+        self.properties = properties
+        self.physicalID = physicalID
+        self.data = data
+        self.attributes = attributes
+        self.metadata = metadata
+    }
+
+    /// A property's value, or its schema default, or null.
+    public subscript(property name: String) -> Value { properties[name] ?? .null }
+}
+
+/// Why a resource operation did not succeed. The engine turns these into FAILED states
+/// with the message as the status reason.
+public enum ResourceFailure: Error, CustomStringConvertible, Sendable {
+    /// The operation failed; the message becomes the status reason.
+    case failed(String)
+    /// An in-place update is impossible: the engine replaces the resource instead.
+    case replacementNeeded(String)
+    /// The operation was cancelled (stack cancel, timeout or shutdown).
+    case cancelled(String)
+
+    public var description: String {
+        switch self {
+        case .failed(let m), .replacementNeeded(let m), .cancelled(let m): return m
+        }
+    }
+}
+
+/// What the engine offers a plugin while it works.
+public protocol ResourceContext: Sendable {
+    /// The stack's identity.
+    var stackID: String { get }
+    var stackName: String { get }
+    /// The current record of another resource of the same stack (e.g. a wait condition's handle).
+    func resource(named name: String) async throws -> LiveResource?
+    /// Stores the resource's progress now (e.g. signals received) so it survives a crash.
+    func save(_ resource: LiveResource) async throws
+    /// Waits, unless the operation is cancelled or times out first (then throws `ResourceFailure.cancelled`).
+    func sleep(seconds: Double) async throws
+    /// Nested stacks, for group and provider-template resources.
+    var nested: any NestedStacks { get }
+}
+
+/// Creates, updates and deletes a resource's child stack (ResourceGroup members,
+/// provider templates, OS::Heat::Stack).
+public protocol NestedStacks: Sendable {
+    /// Creates or updates the child stack owned by `resource` to this template and parameters;
+    /// returns its id when it reaches COMPLETE, throws with its status reason when it fails.
+    func apply(
+        owner resource: String, template: NestedTemplate, parameters: [String: Value]
+    ) async throws -> NestedStackResult
+    /// Deletes the child stack owned by `resource`, if any.
+    func delete(owner resource: String) async throws
+    /// Outputs and resource references/attributes of the child stack owned by `resource`.
+    func result(owner resource: String) async throws -> NestedStackResult?
+}
+
+/// A child stack's template: a template file's text, or a template built in code (groups).
+public struct NestedTemplate: Sendable {
+    public var name: String
+    public var content: String
+    public var files: [String: String]
+    public init(name: String, content: String, files: [String: String] = [:]) {
+        self.name = name
+        self.content = content
+        self.files = files
+    }
+}
+
+public struct NestedStackResult: Sendable {
+    public var stackID: String
+    public var outputs: [String: Value]
+    /// Each child resource's reference id and attributes, by name.
+    public var references: [String: Value]
+    public var attributes: [String: [String: Value]]
+    public init(stackID: String, outputs: [String: Value], references: [String: Value], attributes: [String: [String: Value]]) {
+        self.stackID = stackID
+        self.outputs = outputs
+        self.references = references
+        self.attributes = attributes
+    }
+}

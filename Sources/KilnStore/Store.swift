@@ -1,0 +1,110 @@
+import Foundation
+
+/// Everything the engine keeps. The only place that speaks SQL is behind this protocol;
+/// SQLite (GRDB) is the embedded default. Every method is one transaction, and a
+/// `StoreBatch` commits all its changes together or none.
+public protocol Store: Sendable {
+    // Stacks
+    /// Inserts a stack with its template (assigning the template's id) and first events.
+    func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) throws -> StackRecord
+    func stack(id: String) throws -> StackRecord?
+    /// A live (not deleted) stack by name in a project.
+    func stack(named name: String, projectID: String) throws -> StackRecord?
+    func stacks(_ query: StackQuery) throws -> [StackRecord]
+    /// Removes a stack and everything it owns (resources, events, templates no longer used, snapshots).
+    func purgeStack(id: String) throws
+
+    // Templates
+    func saveTemplate(_ template: TemplateRecord) throws -> Int64
+    func template(id: Int64) throws -> TemplateRecord?
+
+    // Resources and events
+    func resources(stackID: String) throws -> [ResourceRecord]
+    func resource(stackID: String, name: String) throws -> ResourceRecord?
+    /// Events of a stack in order, optionally of one resource, after a sequence number, at most `limit`.
+    func events(stackID: String, resourceName: String?, after sequence: Int64?, limit: Int?) throws -> [EventRecord]
+
+    /// Applies a group of changes in one transaction: transitions that happen together
+    /// are committed together (one commit, never one per resource).
+    func commit(_ batch: StoreBatch) throws
+
+    // Snapshots
+    func saveSnapshot(_ snapshot: SnapshotRecord) throws
+    func snapshots(stackID: String) throws -> [SnapshotRecord]
+    func snapshot(id: String) throws -> SnapshotRecord?
+    func deleteSnapshot(id: String) throws
+
+    // Operation leases: a stack's running operation is claimed by one engine process,
+    // renewed while it runs, and taken over by another when it expires.
+    /// Claims the stack for `owner` until `expiry` if it is unclaimed, already `owner`'s, or expired at `now`.
+    func claim(stackID: String, owner: String, until expiry: Date, now: Date) throws -> Bool
+    /// Extends the claim; false if `owner` no longer holds it.
+    func renew(stackID: String, owner: String, until expiry: Date) throws -> Bool
+    func release(stackID: String, owner: String) throws
+    /// Stacks with an operation IN_PROGRESS whose claim has expired (or that have none) at `now`.
+    func interruptedStacks(now: Date) throws -> [StackRecord]
+}
+
+/// Changes committed together.
+public struct StoreBatch: Sendable {
+    public var stacks: [StackRecord] = []
+    /// Inserted or replaced by (stackID, name).
+    public var resources: [ResourceRecord] = []
+    public var deletedResources: [(stackID: String, name: String)] = []
+    public var events: [EventRecord] = []
+
+    public init(stacks: [StackRecord] = [], resources: [ResourceRecord] = [], events: [EventRecord] = []) {
+        self.stacks = stacks
+        self.resources = resources
+        self.events = events
+    }
+
+    public var isEmpty: Bool { stacks.isEmpty && resources.isEmpty && deletedResources.isEmpty && events.isEmpty }
+}
+
+/// Stack list filters, as Heat's `GET /stacks` and `openstack stack list` offer them.
+public struct StackQuery: Sendable {
+    /// nil: every project (admin's global_tenant).
+    public var projectID: String?
+    public var names: [String]?
+    /// Status text such as `CREATE_COMPLETE`, or a bare status (`FAILED`) or action (`CREATE`).
+    public var statuses: [String]?
+    /// Stacks having all of these tags / any of these tags / not all / none of them.
+    public var tags: [String]?
+    public var tagsAny: [String]?
+    public var notTags: [String]?
+    public var notTagsAny: [String]?
+    /// Include nested stacks (they are hidden by default, as in Heat).
+    public var showNested: Bool
+    /// Sort key (`name`, `created_at`, `updated_at`, `status`) and direction.
+    public var sortKey: String
+    public var ascending: Bool
+    public var limit: Int?
+    /// Id of the last stack of the previous page.
+    public var marker: String?
+
+    public init(
+        projectID: String? = "default", names: [String]? = nil, statuses: [String]? = nil, tags: [String]? = nil,
+        tagsAny: [String]? = nil, notTags: [String]? = nil, notTagsAny: [String]? = nil, showNested: Bool = false,
+        sortKey: String = "created_at", ascending: Bool = false, limit: Int? = nil, marker: String? = nil
+    ) {
+        self.projectID = projectID
+        self.names = names
+        self.statuses = statuses
+        self.tags = tags
+        self.tagsAny = tagsAny
+        self.notTags = notTags
+        self.notTagsAny = notTagsAny
+        self.showNested = showNested
+        self.sortKey = sortKey
+        self.ascending = ascending
+        self.limit = limit
+        self.marker = marker
+    }
+}
+
+/// A store failure people can act on: a locked database, a full disk, a corrupt file.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
