@@ -19,8 +19,8 @@ struct TemplateChecker: Sendable {
     var resolvedTypes: [String: ResolvedType] = [:]
     /// Parameter values given by the user (environment or command line), typed.
     private(set) var userValues: [String: Value] = [:]
-    /// Values known for parameters (user values, then defaults), for static evaluation.
-    private var knownValues: [String: Value] = [:]
+    /// Values known for parameters (user values, then defaults), typed.
+    private(set) var knownValues: [String: Value] = [:]
     /// Name lookups, built once: templates can have tens of thousands of resources.
     let resourcesByName: [String: ResourceDefinition]
     let parameterNames: Set<String>

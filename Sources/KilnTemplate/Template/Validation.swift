@@ -49,6 +49,11 @@ public struct ValidationReport: Sendable {
     public var heatBody: Value
     /// Resource dependencies of the template (empty when it could not be parsed).
     public var graph: DependencyGraph?
+    /// Every parameter's value as the stack will see it (user value, environment default or
+    /// template default), typed. Parameters with no value at all are absent.
+    public var parameterValues: [String: Value] = [:]
+    /// The merged environment's registry etc. and files are in `environment`; the files map used.
+    public var files: [String: String] = [:]
 
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
@@ -107,6 +112,8 @@ public struct TemplateValidator: Sendable {
         diagnostics.append(contentsOf: checker.diagnostics)
 
         var result = report(template: template, environment: environment, diagnostics, graph: checker.graph)
+        result.parameterValues = checker.knownValues
+        result.files = request.files
         result.heatBody = HeatValidateBody.make(
             template: template, environment: environment, userValues: checker.userValues)
         return result

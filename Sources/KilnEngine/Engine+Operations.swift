@@ -1,0 +1,216 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+/// Runs stacks: validates templates, walks their dependency graphs in parallel, and keeps
+/// every state change in the store before acting on it. One engine per process; several
+/// processes may share a store, each operation being claimed through a lease.
+public final class Engine: Sendable {
+    public let store: any Store
+    public let plugins: PluginRegistry
+    /// Most resources worked on at once within one stack operation.
+    public let maxParallel: Int
+    /// This process, as it claims operations: `kiln:HOST:PID:UUID`.
+    public let owner: String
+    /// How long a claim holds without renewal.
+    let leaseSeconds: Double
+
+    public init(store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30) {
+        self.store = store
+        self.plugins = plugins
+        self.maxParallel = max(1, maxParallel)
+        self.leaseSeconds = leaseSeconds
+        self.owner = "kiln:\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    // MARK: Reading
+
+    /// A live stack by name or id.
+    public func stack(_ nameOrID: String, projectID: String = "default") throws -> StackRecord {
+        if let found = try store.stack(named: nameOrID, projectID: projectID) { return found }
+        if let found = try store.stack(id: nameOrID), found.projectID == projectID { return found }
+        throw EngineError.notFound("stack '\(nameOrID)' not found")
+    }
+
+    public func stacks(_ query: StackQuery = StackQuery()) throws -> [StackRecord] { try store.stacks(query) }
+
+    public func resources(of stack: StackRecord) throws -> [ResourceRecord] { try store.resources(stackID: stack.id) }
+
+    public func events(of stack: StackRecord, resource: String? = nil, after: Int64? = nil, limit: Int? = nil) throws -> [EventRecord] {
+        try store.events(stackID: stack.id, resourceName: resource, after: after, limit: limit)
+    }
+
+    public func template(of stack: StackRecord) throws -> TemplateRecord {
+        guard let id = stack.templateID, let template = try store.template(id: id) else {
+            throw EngineError.notFound("stack '\(stack.name)' has no template")
+        }
+        return template
+    }
+
+    /// The stack's outputs, resolved against its resources as they are now.
+    public func outputs(of stack: StackRecord) throws -> [StackOutput] {
+        let loaded = try load(stack)
+        var resolved: [String: ResolvedResource] = [:]
+        for record in try store.resources(stackID: stack.id) where record.status == .complete && record.action != .delete {
+            guard let plugin = plugins.plugin(for: record.type) else { continue }
+            let live = LiveResource(
+                name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
+                properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+                data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+            resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
+        }
+        return Engine.outputs(of: loaded, resources: resolved)
+    }
+
+    static func outputs(of loaded: LoadedTemplate, resources: [String: ResolvedResource]) -> [StackOutput] {
+        let scope = loaded.scope(resources: resources)
+        return loaded.template.outputs.map { output in
+            let description = output.description ?? "No description given"
+            if let condition = output.condition, (try? scope.condition(condition)) != true {
+                return StackOutput(key: output.name, value: .null, description: description)
+            }
+            guard let expression = output.value else { return StackOutput(key: output.name, value: .null, description: description) }
+            do {
+                return StackOutput(key: output.name, value: try scope.value(of: expression), description: description)
+            } catch let error as EvaluationError {
+                return StackOutput(key: output.name, value: .null, description: description, error: error.message)
+            } catch {
+                return StackOutput(key: output.name, value: .null, description: description, error: "\(error)")
+            }
+        }
+    }
+
+    func load(_ stack: StackRecord, template: TemplateRecord? = nil) throws -> LoadedTemplate {
+        let record = try template ?? self.template(of: stack)
+        return try LoadedTemplate.load(
+            record, parameters: stack.parameters, stackID: stack.id, stackName: stack.name, projectID: stack.projectID,
+            plugins: plugins, readFromDisk: false)
+    }
+
+    static func reason(for error: Error) -> String {
+        switch error {
+        case let failure as ResourceFailure: return failure.description
+        case let failure as EvaluationError: return failure.message
+        default: return "\(error)"
+        }
+    }
+
+    // MARK: Create
+
+    /// Validates the request and creates the stack, carrying it to a final state.
+    /// Bad input is refused before anything is stored.
+    @discardableResult
+    public func create(_ request: StackRequest, observer: EngineObserver? = nil) async throws -> StackRecord {
+        if try store.stack(named: request.name, projectID: request.projectID) != nil {
+            throw EngineError.conflict("stack '\(request.name)' already exists")
+        }
+        var stack = StackRecord(
+            name: request.name, projectID: request.projectID, action: .create, status: .inProgress,
+            statusReason: "Stack CREATE started", parameters: request.parameters, tags: request.tags,
+            timeoutMinutes: request.timeoutMinutes, disableRollback: request.disableRollback,
+            owner: owner, leaseExpiry: Date().addingTimeInterval(leaseSeconds))
+        let submitted = TemplateRecord(
+            name: request.templateName, content: request.template, environments: request.environments, files: request.files)
+        let loaded = try LoadedTemplate.load(
+            submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
+            projectID: request.projectID, plugins: plugins, readFromDisk: true)
+        var template = submitted
+        template.files = loaded.files
+        let started = EventRecord(
+            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+            action: .create, status: .inProgress, reason: "Stack CREATE started")
+        stack = try store.createStack(stack, template: template, events: [started])
+        observer?(started)
+        return try await runCreate(stack, loaded: loaded, records: [], observer: observer)
+    }
+
+    func runCreate(_ stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) async throws -> StackRecord {
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: records, observer: observer)
+        return try await withLease(run) {
+            if let failure = try await run.createResources() {
+                if run.stack.disableRollback {
+                    run.setStack(.create, .failed, reason: failure)
+                } else {
+                    run.setStack(.rollback, .inProgress, reason: failure)
+                    try run.flush()
+                    if let rollbackFailure = try await run.deleteResources() {
+                        run.setStack(.rollback, .failed, reason: rollbackFailure)
+                    } else {
+                        run.setStack(.rollback, .complete, reason: "Stack rollback completed successfully")
+                    }
+                }
+            } else {
+                run.setStack(.create, .complete, reason: "Stack CREATE completed successfully")
+            }
+            try run.flush()
+            return run.stack
+        }
+    }
+
+    // MARK: Delete
+
+    /// Deletes the stack's resources and then the stack; carried to a final state.
+    @discardableResult
+    public func delete(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
+        var stack = try self.stack(nameOrID, projectID: projectID)
+        if stack.status == .inProgress, stack.owner != nil, stack.owner != owner, !(try leaseLapsed(stack)) {
+            throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
+        }
+        guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
+            throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
+        }
+        stack.owner = owner
+        let loaded = try load(stack)
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: observer)
+        run.setStack(.delete, .inProgress, reason: "Stack DELETE started")
+        try run.flush()
+        return try await runDelete(run)
+    }
+
+    func runDelete(_ run: StackRun) async throws -> StackRecord {
+        try await withLease(run) {
+            if let failure = try await run.deleteResources() {
+                run.setStack(.delete, .failed, reason: failure)
+                try run.flush()
+                return run.stack
+            }
+            run.setStack(.delete, .complete, reason: "Stack DELETE completed successfully")
+            try run.flush()
+            try store.purgeStack(id: run.stack.id)
+            return run.stack
+        }
+    }
+
+    // MARK: Leases
+
+    /// Runs an operation while renewing the stack's claim in the background.
+    func withLease<T: Sendable>(_ run: StackRun, _ body: () async throws -> T) async throws -> T {
+        let store = self.store, owner = self.owner, seconds = leaseSeconds, id = run.stack.id
+        let renewal = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))
+                if Task.isCancelled { break }
+                _ = try? store.renew(stackID: id, owner: owner, until: Date().addingTimeInterval(seconds))
+            }
+        }
+        defer { renewal.cancel() }
+        return try await body()
+    }
+
+    /// Whether the process holding the stack's claim is gone: its lease expired, or it ran
+    /// on this host and its process no longer exists (a `kill -9` needs no waiting).
+    func leaseLapsed(_ stack: StackRecord, now: Date = Date()) throws -> Bool {
+        guard let holder = stack.owner else { return true }
+        if let expiry = stack.leaseExpiry, expiry < now { return true }
+        let parts = holder.split(separator: ":")
+        if parts.count == 4, parts[1] == ProcessInfo.processInfo.hostName, let pid = Int32(parts[2]), holder != owner {
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
+        return false
+    }
+
+    /// The `now` to claim with: far in the future when the holder is known to be gone.
+    func claimTime(_ stack: StackRecord) throws -> Date {
+        try leaseLapsed(stack) ? .distantFuture : Date()
+    }
+}

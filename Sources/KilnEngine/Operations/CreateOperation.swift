@@ -1,0 +1,89 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+/// Input prepared on the walking task for one resource about to be created.
+struct PreparedResource: Sendable {
+    let plugin: any ResourcePlugin
+    let resource: Result<LiveResource, Error>
+}
+
+/// Hands prepared inputs from the walking task to the resource tasks.
+final class PreparedInputs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String: PreparedResource] = [:]
+
+    func put(_ name: String, _ item: PreparedResource) {
+        lock.lock()
+        items[name] = item
+        lock.unlock()
+    }
+
+    func take(_ name: String) -> PreparedResource? {
+        lock.lock()
+        defer { lock.unlock() }
+        return items.removeValue(forKey: name)
+    }
+}
+
+extension StackRun {
+    /// Creates every enabled resource not yet created, in dependency order, in parallel.
+    /// Resources already COMPLETE (a resumed create) are kept. Returns the first failure's reason.
+    func createResources(action: Action = .create) async throws -> String? {
+        let definitions = loaded.enabledResources
+        let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let pendingNames = definitions.map(\.name).filter { name in
+            guard let record = records[name] else { return true }
+            return !(record.status == .complete && (record.action == .create || record.action == .adopt || record.action == .update))
+        }
+        var waits: [String: [String]] = [:]
+        for definition in definitions { waits[definition.name] = definition.dependencies }
+        let inputs = PreparedInputs()
+        let context = EngineResourceContext(
+            store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline)
+        var firstFailure: String?
+
+        let walk = GraphWalk<LiveResource>(nodes: pendingNames, waitsFor: waits, maxParallel: engine.maxParallel)
+        _ = try await walk.run(
+            start: { names in
+                for name in names {
+                    guard let definition = byName[name], let plugin = engine.plugins.plugin(for: definition.type) else { continue }
+                    let schema = type(of: plugin).schema
+                    let prepared: Result<LiveResource, Error> = Result {
+                        LiveResource(
+                            name: name, type: definition.type, stackID: stack.id, stackName: stack.name,
+                            properties: try resolveProperties(of: definition, schema: schema),
+                            metadata: try metadata(of: definition))
+                    }
+                    inputs.put(name, PreparedResource(plugin: plugin, resource: prepared))
+                    transition(name, type: definition.type, action, .inProgress, reason: "state changed",
+                               requires: definition.dependencies)
+                }
+                try flush()
+            },
+            run: { name in
+                guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) was not prepared") }
+                var resource = try prepared.resource.get()
+                if Task.isCancelled { throw ResourceFailure.cancelled("cancelled") }
+                try await prepared.plugin.create(&resource, context)
+                return resource
+            },
+            finish: { results in
+                for result in results {
+                    switch result {
+                    case .succeeded(let name, let resource):
+                        guard let definition = byName[name], let plugin = engine.plugins.plugin(for: definition.type) else { continue }
+                        live[name] = ResolvedResource(live: resource, plugin: plugin)
+                        transition(name, type: definition.type, action, .complete, reason: "state changed", live: resource)
+                    case .failed(let name, let error):
+                        let reason = Engine.reason(for: error)
+                        transition(name, type: byName[name]?.type ?? "", action, .failed, reason: reason)
+                        if firstFailure == nil { firstFailure = "Resource \(action.rawValue) failed: \(reason)" }
+                    }
+                }
+                if timedOut && firstFailure == nil { firstFailure = "Timed out" }
+                try flush()
+            })
+        return firstFailure
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+extension Engine {
+    /// Finds stacks whose operation was interrupted (the process running it died) and
+    /// carries each to a final state: creates, deletes and create-rollbacks resume where
+    /// they stopped; other operations are marked FAILED with the reason. Run at start-up,
+    /// so no stack stays IN_PROGRESS forever.
+    @discardableResult
+    public func recover(observer: EngineObserver? = nil) async -> [StackRecord] {
+        guard let candidates = try? store.stacks(StackQuery(projectID: nil, statuses: ["IN_PROGRESS"], showNested: true))
+        else { return [] }
+        var recovered: [StackRecord] = []
+        for var stack in candidates {
+            guard (try? leaseLapsed(stack)) == true,
+                  (try? store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds),
+                                    now: claimTime(stack))) == true
+            else { continue }
+            stack.owner = owner
+            if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
+        }
+        return recovered
+    }
+
+    private func resume(_ stack: StackRecord, observer: EngineObserver?) async throws -> StackRecord {
+        let records = try store.resources(stackID: stack.id)
+        let loaded: LoadedTemplate
+        do {
+            loaded = try load(stack)
+        } catch {
+            return try fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue) and the stack's template could not be loaded again: \(error)", observer: observer)
+        }
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: records, observer: observer)
+        switch stack.action {
+        case .create:
+            // Resources caught IN_PROGRESS are created again: native resources keep their
+            // state only in the store, so nothing was half made outside it.
+            return try await runCreate(stack, loaded: loaded, records: records, observer: observer)
+        case .delete:
+            return try await runDelete(run)
+        case .rollback where stack.previousTemplateID == nil:
+            return try await withLease(run) {
+                if let failure = try await run.deleteResources() {
+                    run.setStack(.rollback, .failed, reason: failure)
+                } else {
+                    run.setStack(.rollback, .complete, reason: "Stack rollback completed successfully")
+                }
+                try run.flush()
+                return run.stack
+            }
+        default:
+            return try fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue); the operation was not resumed", observer: observer)
+        }
+    }
+
+    /// Marks the stack and its in-progress resources FAILED.
+    private func fail(_ stack: StackRecord, records: [ResourceRecord], reason: String, observer: EngineObserver?) throws -> StackRecord {
+        var batch = StoreBatch()
+        var updated = stack
+        updated.status = .failed
+        updated.statusReason = reason
+        updated.owner = nil
+        updated.leaseExpiry = nil
+        updated.updatedAt = Date()
+        batch.stacks.append(updated)
+        for var record in records where record.status == .inProgress {
+            record.status = .failed
+            record.statusReason = reason
+            batch.resources.append(record)
+            batch.events.append(EventRecord(
+                stackID: stack.id, resourceName: record.name, physicalResourceID: record.physicalID ?? "",
+                resourceType: record.type, action: record.action, status: .failed, reason: reason))
+        }
+        batch.events.append(EventRecord(
+            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+            action: stack.action, status: .failed, reason: reason))
+        try store.commit(batch)
+        if let observer { for event in batch.events { observer(event) } }
+        return updated
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+/// A stack's template made ready to run: validated against the engine's resource types,
+/// parameters resolved (user values, environment, defaults, pseudo parameters), conditions
+/// evaluated.
+struct LoadedTemplate: Sendable {
+    let template: Template
+    let environment: Environment
+    let parameters: [String: Value]
+    let conditions: [String: Bool]
+    /// Every file the template and its provider templates read, by the name used to read it.
+    let files: [String: String]
+
+    /// Validates and resolves; every problem is returned at once as `EngineError.invalid`.
+    static func load(
+        _ record: TemplateRecord, parameters: [String: String], stackID: String, stackName: String,
+        projectID: String, plugins: PluginRegistry, readFromDisk: Bool
+    ) throws(EngineError) -> LoadedTemplate {
+        let reads = FileReads(allowed: readFromDisk)
+        let request = ValidationRequest(
+            templateName: record.name, template: Array(record.content.utf8),
+            environments: record.environments.map { (name: $0.name, content: Array($0.text.utf8)) },
+            parameters: parameters, files: record.files, limits: ReaderLimits(),
+            readFile: { reads.read($0) })
+        let report = TemplateValidator(catalog: plugins).validate(request)
+        var diagnostics = report.errors
+        guard let template = report.template else { throw .invalid(diagnostics) }
+        for parameter in template.parameters where report.parameterValues[parameter.name] == nil {
+            diagnostics.append(.error(
+                at: parameter.location, "parameter '\(parameter.name)' has no value",
+                expected: "--parameter \(parameter.name)=VALUE, or a default"))
+        }
+        if !diagnostics.isEmpty { throw .invalid(diagnostics) }
+
+        var values = report.parameterValues
+        values["OS::stack_name"] = .string(stackName)
+        values["OS::stack_id"] = .string(stackID)
+        values["OS::project_id"] = .string(projectID)
+        values["AWS::StackName"] = .string(stackName)
+        values["AWS::StackId"] = .string(stackID)
+        values["AWS::Region"] = "ap-southeast-1"
+        let conditions: [String: Bool]
+        do {
+            conditions = try ConditionResolver(template: template, parameters: values).resolveAll()
+        } catch let error as EvaluationError {
+            throw .invalid([error.diagnostic])
+        } catch {
+            throw .invalid([.error(at: template.location, "\(error)")])
+        }
+        var files = record.files
+        for (name, text) in reads.collected where files[name] == nil { files[name] = text }
+        return LoadedTemplate(
+            template: template, environment: report.environment, parameters: values, conditions: conditions,
+            files: files)
+    }
+
+    func isEnabled(_ resource: ResourceDefinition) -> Bool {
+        guard let condition = resource.condition else { return true }
+        return (try? scope(resources: [:]).condition(condition)) ?? false
+    }
+
+    var enabledResources: [ResourceDefinition] { template.resources.filter(isEnabled) }
+
+    func scope(resources: [String: ResolvedResource]) -> EvaluationScope {
+        EvaluationScope(
+            context: LiveContext(parameters: parameters, conditions: conditions, files: files,
+                                 mappings: template.mappings, resources: resources),
+            version: template.version)
+    }
+}
+
+/// Records the files a validation reads from disk, so the stack keeps them (as Heat's files map).
+final class FileReads: @unchecked Sendable {
+    private let allowed: Bool
+    private let lock = NSLock()
+    private(set) var collected: [String: String] = [:]
+
+    init(allowed: Bool) { self.allowed = allowed }
+
+    func read(_ path: String) -> [UInt8]? {
+        guard allowed, let bytes = ValidationRequest.readFromDisk(path) else { return nil }
+        lock.lock()
+        collected[path] = String(decoding: bytes, as: UTF8.self)
+        lock.unlock()
+        return bytes
+    }
+}
+
+/// Evaluates the `conditions:` section once, each condition seeing the others by name.
+struct ConditionResolver {
+    let template: Template
+    let parameters: [String: Value]
+
+    func resolveAll() throws -> [String: Bool] {
+        var resolved: [String: Bool] = [:]
+        for condition in template.conditions {
+            resolved[condition.name] = try resolve(condition.name, resolved: &resolved, depth: 0)
+        }
+        return resolved
+    }
+
+    private func resolve(_ name: String, resolved: inout [String: Bool], depth: Int) throws -> Bool {
+        if let known = resolved[name] { return known }
+        guard let definition = template.condition(named: name), depth < 100 else {
+            throw EvaluationError("condition '\(name)' is not defined", at: template.location)
+        }
+        // Conditions referenced by this one are resolved first (the validator rejected cycles).
+        for case .condition(let other, _) in definition.expression.references + [definition.expression.conditionReference].compactMap({ $0 })
+        where resolved[other] == nil {
+            resolved[other] = try resolve(other, resolved: &resolved, depth: depth + 1)
+        }
+        let context = StaticContext(parameters: parameters, conditions: resolved, mappings: template.mappings)
+        return try EvaluationScope(context: context, version: template.version).condition(definition.expression)
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+/// Sees every event as soon as it is committed (live progress in the CLI).
+public typealias EngineObserver = @Sendable (EventRecord) -> Void
+
+/// The state of one operation on one stack while it runs. Only the walking task mutates
+/// it; resource tasks get what they need handed to them. Every transition is added to a
+/// pending batch, and the batch is committed before anything acts on those transitions.
+final class StackRun: @unchecked Sendable {
+    let engine: Engine
+    var stack: StackRecord
+    let loaded: LoadedTemplate
+    let observer: EngineObserver?
+    let deadline: Date?
+    /// Current records by resource name.
+    var records: [String: ResourceRecord]
+    /// Resources that exist and can be read by others.
+    var live: [String: ResolvedResource] = [:]
+    private var pending = StoreBatch()
+
+    init(engine: Engine, stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) {
+        self.engine = engine
+        self.stack = stack
+        self.loaded = loaded
+        self.observer = observer
+        self.deadline = stack.timeoutMinutes.map { Date().addingTimeInterval(Double($0) * 60) }
+        var byName: [String: ResourceRecord] = [:]
+        for record in records { byName[record.name] = record }
+        self.records = byName
+        for record in records where record.status == .complete && record.action != .delete && record.action != .initial {
+            if let plugin = engine.plugins.plugin(for: record.type) {
+                live[record.name] = ResolvedResource(live: liveResource(from: record), plugin: plugin)
+            }
+        }
+    }
+
+    func liveResource(from record: ResourceRecord) -> LiveResource {
+        LiveResource(
+            name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
+            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+            data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+    }
+
+    // MARK: Transitions
+
+    /// Moves a resource to a new state (and records its event) in the pending batch.
+    func transition(_ name: String, type: String, _ action: Action, _ status: Status, reason: String,
+                    live resource: LiveResource? = nil, requires: [String]? = nil) {
+        var record = records[name] ?? ResourceRecord(stackID: stack.id, name: name, type: type)
+        record.type = type
+        record.action = action
+        record.status = status
+        record.statusReason = reason
+        record.updatedAt = Date()
+        if let resource {
+            record.physicalID = resource.physicalID
+            record.properties = .map(resource.properties)
+            record.data = .map(resource.data)
+            record.attributes = .map(resource.attributes)
+            record.metadata = resource.metadata
+        }
+        if let requires { record.requires = requires }
+        records[name] = record
+        pending.resources.append(record)
+        pending.events.append(EventRecord(
+            stackID: stack.id, resourceName: name, physicalResourceID: record.physicalID ?? "",
+            resourceType: type, action: action, status: status, reason: reason))
+    }
+
+    /// Removes a resource's record (after it is deleted), with its DELETE_COMPLETE event.
+    func remove(_ name: String) {
+        guard let record = records.removeValue(forKey: name) else { return }
+        live.removeValue(forKey: name)
+        pending.deletedResources.append((stack.id, name))
+        pending.events.append(EventRecord(
+            stackID: stack.id, resourceName: name, physicalResourceID: record.physicalID ?? "",
+            resourceType: record.type, action: .delete, status: .complete, reason: "state changed"))
+    }
+
+    /// Sets the stack's state, with Heat's stack event.
+    func setStack(_ action: Action, _ status: Status, reason: String) {
+        stack.action = action
+        stack.status = status
+        stack.statusReason = reason
+        stack.updatedAt = Date()
+        if status != .inProgress {
+            stack.owner = nil
+            stack.leaseExpiry = nil
+        }
+        pending.stacks.append(stack)
+        pending.events.append(EventRecord(
+            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+            action: action, status: status, reason: reason))
+    }
+
+    /// Commits everything pending in one transaction, then shows its events.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending = StoreBatch()
+        try engine.store.commit(batch)
+        if let observer { for event in batch.events { observer(event) } }
+    }
+
+    var timedOut: Bool { deadline.map { Date() > $0 } ?? false }
+
+    /// The resources a definition's values depend on, as they are now.
+    func dependencies(of definition: ResourceDefinition) -> [String: ResolvedResource] {
+        var out: [String: ResolvedResource] = [:]
+        for name in definition.dependencies { if let resource = live[name] { out[name] = resource } }
+        return out
+    }
+
+    /// Resolved properties with schema defaults filled in.
+    func resolveProperties(of definition: ResourceDefinition, schema: ResourceTypeSchema) throws -> [String: Value] {
+        let scope = loaded.scope(resources: dependencies(of: definition))
+        var properties: [String: Value] = [:]
+        if let expression = definition.properties {
+            let value = try scope.value(of: expression)
+            switch value {
+            case .map(let map): properties = map
+            case .null: break
+            default: throw EvaluationError("properties must be a map, found \(value.kindName)", at: expression.location)
+            }
+        }
+        for (name, property) in schema.properties where properties[name] == nil || properties[name] == .null {
+            if let fallback = property.defaultValue { properties[name] = fallback }
+        }
+        for (name, property) in schema.properties where property.required && (properties[name] ?? .null) == .null {
+            throw ResourceFailure.failed("Property \(name) not assigned")
+        }
+        return properties
+    }
+
+    func metadata(of definition: ResourceDefinition) throws -> Value {
+        guard let expression = definition.metadata else { return .map([:]) }
+        return try loaded.scope(resources: dependencies(of: definition)).value(of: expression)
+    }
+
+    /// Resolved outputs of the stack as it is now.
+    func outputs() -> [StackOutput] {
+        Engine.outputs(of: loaded, resources: live)
+    }
+}
+
+/// What a plugin sees of the engine while it works on one resource.
+struct EngineResourceContext: ResourceContext {
+    let store: any Store
+    let plugins: PluginRegistry
+    let stackID: String
+    let stackName: String
+    let deadline: Date?
+
+    func resource(named name: String) async throws -> LiveResource? {
+        guard let record = try store.resource(stackID: stackID, name: name) else { return nil }
+        return LiveResource(
+            name: record.name, type: record.type, stackID: stackID, stackName: stackName,
+            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+            data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+    }
+
+    func save(_ resource: LiveResource) async throws {
+        guard var record = try store.resource(stackID: stackID, name: resource.name) else { return }
+        record.physicalID = resource.physicalID
+        record.data = .map(resource.data)
+        record.attributes = .map(resource.attributes)
+        record.metadata = resource.metadata
+        record.updatedAt = Date()
+        try store.commit(StoreBatch(resources: [record]))
+    }
+
+    func sleep(seconds: Double) async throws {
+        if let deadline, Date().addingTimeInterval(seconds) > deadline {
+            throw ResourceFailure.cancelled("timed out")
+        }
+        do {
+            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+        } catch {
+            throw ResourceFailure.cancelled("cancelled")
+        }
+    }
+
+    var nested: any NestedStacks { UnavailableNestedStacks() }
+}
+
+/// Nested stacks arrive with group resources; until then plugins that need them fail clearly.
+struct UnavailableNestedStacks: NestedStacks {
+    func apply(owner resource: String, template: NestedTemplate, parameters: [String: Value]) async throws -> NestedStackResult {
+        throw ResourceFailure.failed("nested stacks are not supported by this engine yet")
+    }
+    func delete(owner resource: String) async throws {}
+    func result(owner resource: String) async throws -> NestedStackResult? { nil }
+}

@@ -1,0 +1,111 @@
+/// Walks a dependency graph with a bounded number of nodes in flight, as Terraform's walker
+/// does: a node starts once everything it depends on has succeeded; a failed node stops
+/// its dependents (and, by default, any new starts). Completions that arrive together are
+/// handed to `onProgress` together, so their state changes are committed in one transaction.
+struct GraphWalk<Outcome: Sendable> {
+    /// Node names in a stable order (template order).
+    let nodes: [String]
+    /// node → the nodes it waits for.
+    let waitsFor: [String: [String]]
+    let maxParallel: Int
+
+    /// What happened to one node.
+    enum Result: Sendable {
+        case succeeded(String, Outcome)
+        case failed(String, Error)
+    }
+
+    /// Runs the walk. `start` is called on the walking task for a batch of nodes about to
+    /// run (to record them as in progress); `run` runs one node concurrently; `finish` gets
+    /// each batch of results. Returns the nodes that never ran because something failed.
+    func run(
+        start: ([String]) async throws -> Void,
+        run: @escaping @Sendable (String) async throws -> Outcome,
+        finish: ([Result]) async throws -> Void,
+        stopOnFailure: Bool = true
+    ) async throws -> (failed: [String], skipped: [String]) {
+        var remaining: [String: Int] = [:]
+        var dependents: [String: [String]] = [:]
+        let known = Set(nodes)
+        for node in nodes {
+            let waits = (waitsFor[node] ?? []).filter { known.contains($0) && $0 != node }
+            remaining[node] = waits.count
+            for wait in waits { dependents[wait, default: []].append(node) }
+        }
+        // A queue (array plus head) keeps template order among ready nodes.
+        var ready = nodes.filter { remaining[$0] == 0 }
+        var head = 0
+        var running = 0
+        var finished: Set<String> = []
+        var failed: [String] = []
+        var stopped = false
+        let inbox = Inbox<Result>()
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            while true {
+                var starting: [String] = []
+                while !stopped, running + starting.count < maxParallel, head < ready.count {
+                    starting.append(ready[head])
+                    head += 1
+                }
+                if !starting.isEmpty {
+                    try await start(starting)
+                    for node in starting {
+                        running += 1
+                        group.addTask {
+                            do {
+                                let outcome = try await run(node)
+                                await inbox.push(.succeeded(node, outcome))
+                            } catch {
+                                await inbox.push(.failed(node, error))
+                            }
+                        }
+                    }
+                }
+                if running == 0 { break }
+                let results = await inbox.takeAll()
+                running -= results.count
+                for result in results {
+                    switch result {
+                    case .succeeded(let node, _):
+                        finished.insert(node)
+                        for dependent in dependents[node] ?? [] {
+                            remaining[dependent]! -= 1
+                            if remaining[dependent] == 0 { ready.append(dependent) }
+                        }
+                    case .failed(let node, _):
+                        finished.insert(node)
+                        failed.append(node)
+                        if stopOnFailure { stopped = true }
+                    }
+                }
+                try await finish(results)
+            }
+            try await group.waitForAll()
+        }
+        return (failed, nodes.filter { !finished.contains($0) })
+    }
+}
+
+/// Collects results from concurrent tasks; the walker takes everything that has arrived,
+/// waiting only when nothing has.
+actor Inbox<T: Sendable> {
+    private var items: [T] = []
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    func push(_ item: T) {
+        items.append(item)
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        }
+    }
+
+    func takeAll() async -> [T] {
+        if items.isEmpty {
+            await withCheckedContinuation { waiter = $0 }
+        }
+        defer { items.removeAll(keepingCapacity: true) }
+        return items
+    }
+}
