@@ -6,11 +6,13 @@ extension StackRun {
     /// Deletes every resource of the stack, dependents before what they depend on, in
     /// parallel. Resources with `deletion_policy: Retain` are forgotten, not deleted.
     /// Returns the first failure's reason.
-    func deleteResources(action: Action = .delete) async throws -> String? {
-        let names = records.keys.sorted()
+    func deleteResources(only subset: Set<String>? = nil) async throws -> String? {
+        let action = Action.delete
+        let names = records.keys.sorted().filter { subset?.contains($0) ?? true }
         // Reverse edges: a resource waits for everything that requires it.
         var waits: [String: [String]] = [:]
-        for (name, record) in records {
+        for name in names {
+            guard let record = records[name] else { continue }
             for required in record.requires where records[required] != nil {
                 waits[required, default: []].append(name)
             }

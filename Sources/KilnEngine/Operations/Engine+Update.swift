@@ -1,0 +1,154 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+extension Engine {
+    /// The template and parameters an update would move the stack to.
+    private func target(of stack: StackRecord, _ request: UpdateRequest) throws -> (TemplateRecord, [String: String]) {
+        let current = try template(of: stack)
+        guard request.template != nil || request.existing else {
+            throw EngineError.refused("an update needs a template, or --existing to keep the current one")
+        }
+        var template = current
+        template.id = nil
+        if let text = request.template {
+            template.content = text
+            template.name = request.templateName ?? current.name
+            template.files = request.files
+        } else {
+            template.files.merge(request.files) { _, new in new }
+        }
+        if let environments = request.environments {
+            template.environments = request.existing ? current.environments + environments : environments
+        }
+        var parameters = request.existing ? stack.parameters : [:]
+        for name in request.clearParameters { parameters.removeValue(forKey: name) }
+        parameters.merge(request.parameters) { _, new in new }
+        return (template, parameters)
+    }
+
+    /// Refuses operations on a stack another live process is working on.
+    func ensureIdle(_ stack: StackRecord, for operation: String) throws {
+        if stack.status == .inProgress, !(try leaseLapsed(stack)) {
+            throw EngineError.conflict("cannot \(operation) stack '\(stack.name)': it is \(stack.statusText)")
+        }
+    }
+
+    /// What an update would do to each resource, computed by the same rules the update
+    /// applies, against the resources as they are now. Nothing is changed.
+    public func previewUpdate(_ nameOrID: String, _ request: UpdateRequest, projectID: String = "default") throws -> [PlannedChange] {
+        let stack = try self.stack(nameOrID, projectID: projectID)
+        let (template, parameters) = try target(of: stack, request)
+        let loaded = try LoadedTemplate.load(
+            template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
+            plugins: plugins, readFromDisk: true)
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: nil)
+        var plan: [PlannedChange] = []
+        let enabled = loaded.enabledResources
+        for definition in enabled {
+            guard let plugin = plugins.plugin(for: definition.type) else { continue }
+            let schema = type(of: plugin).schema
+            let properties = (try? run.resolveProperties(of: definition, schema: schema)) ?? [:]
+            let change = UpdateClassifier.classify(
+                record: run.records[definition.name], newType: definition.type, newProperties: properties, schema: schema)
+            plan.append(PlannedChange(name: definition.name, type: definition.type, change: change))
+        }
+        let kept = Set(enabled.map(\.name))
+        for record in run.records.values.sorted(by: { $0.name < $1.name }) where !kept.contains(record.name) {
+            plan.append(PlannedChange(name: record.name, type: record.type, change: .deleted))
+        }
+        return plan
+    }
+
+    /// What creating the request would make: every enabled resource, added.
+    public func previewCreate(_ request: StackRequest) throws -> [PlannedChange] {
+        let loaded = try LoadedTemplate.load(
+            TemplateRecord(name: request.templateName, content: request.template, environments: request.environments, files: request.files),
+            parameters: request.parameters, stackID: "preview", stackName: request.name, projectID: request.projectID,
+            plugins: plugins, readFromDisk: true)
+        return loaded.enabledResources.map { PlannedChange(name: $0.name, type: $0.type, change: .added) }
+    }
+
+    /// Updates the stack to the request's template and parameters, carried to a final
+    /// state. Bad input and busy stacks are refused with the stack untouched.
+    @discardableResult
+    public func update(
+        _ nameOrID: String, _ request: UpdateRequest, projectID: String = "default", observer: EngineObserver? = nil
+    ) async throws -> StackRecord {
+        var stack = try self.stack(nameOrID, projectID: projectID)
+        try ensureIdle(stack, for: "update")
+        let (template, parameters) = try target(of: stack, request)
+        let loaded = try LoadedTemplate.load(
+            template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
+            plugins: plugins, readFromDisk: true)
+        try checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
+        guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
+            throw EngineError.conflict("cannot update stack '\(stack.name)': another operation holds it")
+        }
+        var saved = template
+        saved.files = loaded.files
+        let templateID = try store.saveTemplate(saved)
+        let previousParameters = stack.parameters
+        stack.owner = owner
+        stack.previousTemplateID = stack.templateID
+        stack.templateID = templateID
+        stack.parameters = parameters
+        if let timeout = request.timeoutMinutes { stack.timeoutMinutes = timeout }
+        if let disable = request.disableRollback { stack.disableRollback = disable }
+        if let tags = request.tags { stack.tags = tags }
+
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: observer)
+        return try await withLease(run) {
+            run.setStack(.update, .inProgress, reason: "Stack UPDATE started")
+            try run.flush()
+            guard let failure = try await run.updateResources(action: .update) else {
+                run.setStack(.update, .complete, reason: "Stack UPDATE completed successfully")
+                try run.flush()
+                return run.stack
+            }
+            if run.stack.disableRollback {
+                run.setStack(.update, .failed, reason: failure)
+                try run.flush()
+                return run.stack
+            }
+            return try await rollBack(run, failure: failure, parameters: previousParameters)
+        }
+    }
+
+    /// Returns an updated stack to its previous template and parameters.
+    private func rollBack(_ run: StackRun, failure: String, parameters: [String: String]) async throws -> StackRecord {
+        run.setStack(.rollback, .inProgress, reason: failure)
+        try run.flush()
+        guard let previousID = run.stack.previousTemplateID, let previous = try store.template(id: previousID) else {
+            run.setStack(.rollback, .failed, reason: "no previous template to roll back to")
+            try run.flush()
+            return run.stack
+        }
+        var stack = run.stack
+        stack.templateID = previousID
+        stack.parameters = parameters
+        let loaded = try load(stack, template: previous)
+        let back = StackRun(engine: self, stack: stack, loaded: loaded, records: Array(run.records.values), observer: run.observer)
+        if let rollbackFailure = try await back.updateResources(action: .rollback) {
+            back.setStack(.rollback, .failed, reason: rollbackFailure)
+        } else {
+            back.setStack(.rollback, .complete, reason: "Stack rollback completed successfully")
+        }
+        try back.flush()
+        return back.stack
+    }
+
+    /// Heat refuses an update that changes an `immutable: true` parameter.
+    private func checkImmutableParameters(stack: StackRecord, loaded: LoadedTemplate, newParameters: [String: String]) throws {
+        guard let current = try? load(stack) else { return }
+        var diagnostics: [Diagnostic] = []
+        for parameter in loaded.template.parameters where parameter.immutable {
+            if let old = current.parameters[parameter.name], let new = loaded.parameters[parameter.name], old != new {
+                diagnostics.append(.error(
+                    at: parameter.location, "parameter '\(parameter.name)' is immutable and cannot be changed by an update",
+                    expected: parameter.hidden ? nil : old.plainText, found: parameter.hidden ? nil : new.plainText))
+            }
+        }
+        if !diagnostics.isEmpty { throw EngineError.invalid(diagnostics) }
+    }
+}
