@@ -14,9 +14,15 @@ public final class Engine: Sendable {
     public let owner: String
     /// How long a claim holds without renewal.
     let leaseSeconds: Double
+    /// Size and shape limits for templates (Heat's max_template_size is the default).
+    public let limits: ReaderLimits
 
-    public init(store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30) {
+    public init(
+        store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,
+        limits: ReaderLimits = .default
+    ) {
         self.store = store
+        self.limits = limits
         self.plugins = plugins
         self.maxParallel = max(1, maxParallel)
         self.leaseSeconds = leaseSeconds
@@ -84,7 +90,7 @@ public final class Engine: Sendable {
         let record = try template ?? self.template(of: stack)
         return try LoadedTemplate.load(
             record, parameters: stack.parameters, stackID: stack.id, stackName: stack.name, projectID: stack.projectID,
-            plugins: plugins, readFromDisk: false)
+            plugins: plugins, limits: limits, readFromDisk: false)
     }
 
     static func reason(for error: Error) -> String {
@@ -113,7 +119,7 @@ public final class Engine: Sendable {
             name: request.templateName, content: request.template, environments: request.environments, files: request.files)
         let loaded = try LoadedTemplate.load(
             submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
-            projectID: request.projectID, plugins: plugins, readFromDisk: true)
+            projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: true)
         var template = submitted
         template.files = loaded.files
         let started = EventRecord(

@@ -41,7 +41,7 @@ extension Engine {
         let (template, parameters) = try target(of: stack, request)
         let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
-            plugins: plugins, readFromDisk: true)
+            plugins: plugins, limits: limits, readFromDisk: true)
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: nil)
         var plan: [PlannedChange] = []
         let enabled = loaded.enabledResources
@@ -65,7 +65,7 @@ extension Engine {
         let loaded = try LoadedTemplate.load(
             TemplateRecord(name: request.templateName, content: request.template, environments: request.environments, files: request.files),
             parameters: request.parameters, stackID: "preview", stackName: request.name, projectID: request.projectID,
-            plugins: plugins, readFromDisk: true)
+            plugins: plugins, limits: limits, readFromDisk: true)
         return loaded.enabledResources.map { PlannedChange(name: $0.name, type: $0.type, change: .added) }
     }
 
@@ -80,7 +80,7 @@ extension Engine {
         let (template, parameters) = try target(of: stack, request)
         let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
-            plugins: plugins, readFromDisk: true)
+            plugins: plugins, limits: limits, readFromDisk: true)
         try checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
         guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
             throw EngineError.conflict("cannot update stack '\(stack.name)': another operation holds it")

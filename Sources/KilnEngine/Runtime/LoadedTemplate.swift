@@ -16,13 +16,13 @@ struct LoadedTemplate: Sendable {
     /// Validates and resolves; every problem is returned at once as `EngineError.invalid`.
     static func load(
         _ record: TemplateRecord, parameters: [String: String], stackID: String, stackName: String,
-        projectID: String, plugins: PluginRegistry, readFromDisk: Bool
+        projectID: String, plugins: PluginRegistry, limits: ReaderLimits, readFromDisk: Bool
     ) throws(EngineError) -> LoadedTemplate {
         let reads = FileReads(allowed: readFromDisk)
         let request = ValidationRequest(
             templateName: record.name, template: Array(record.content.utf8),
             environments: record.environments.map { (name: $0.name, content: Array($0.text.utf8)) },
-            parameters: parameters, files: record.files, limits: ReaderLimits(),
+            parameters: parameters, files: record.files, limits: limits,
             readFile: { reads.read($0) })
         let report = TemplateValidator(catalog: plugins).validate(request)
         var diagnostics = report.errors
