@@ -29,7 +29,7 @@ final class PreparedInputs: @unchecked Sendable {
 extension StackRun {
     /// Creates every enabled resource not yet created, in dependency order, in parallel.
     /// Resources already COMPLETE (a resumed create) are kept. Returns the first failure's reason.
-    func createResources(action: Action = .create) async throws -> String? {
+    func createResources(action: Action = .create, adopting: [String: Value]? = nil) async throws -> String? {
         let definitions = loaded.enabledResources
         let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let pendingNames = definitions.map(\.name).filter { name in
@@ -65,6 +65,17 @@ extension StackRun {
                 guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) was not prepared") }
                 var resource = try prepared.resource.get()
                 if Task.isCancelled { throw ResourceFailure.cancelled("cancelled") }
+                if let adopting {
+                    // An adopted resource already exists: take its id and data as abandoned.
+                    guard let entry = adopting[name]?.mapValue else {
+                        throw ResourceFailure.failed("resource '\(name)' is not in the adopt data")
+                    }
+                    resource.physicalID = entry["resource_id"]?.stringValue
+                    resource.data = entry["resource_data"]?.mapValue ?? [:]
+                    resource.attributes = entry["attributes"]?.mapValue ?? [:]
+                    if let metadata = entry["metadata"] { resource.metadata = metadata }
+                    return resource
+                }
                 try await prepared.plugin.create(&resource, context)
                 return resource
             },

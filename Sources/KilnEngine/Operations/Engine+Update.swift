@@ -98,6 +98,7 @@ extension Engine {
         if let tags = request.tags { stack.tags = tags }
 
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: observer)
+        run.watchesForCancel = true
         return try await withLease(run) {
             run.setStack(.update, .inProgress, reason: "Stack UPDATE started")
             try run.flush()
@@ -106,13 +107,27 @@ extension Engine {
                 try run.flush()
                 return run.stack
             }
-            if run.stack.disableRollback {
+            if run.stack.disableRollback && !run.cancelRequested {
                 run.setStack(.update, .failed, reason: failure)
                 try run.flush()
                 return run.stack
             }
             return try await rollBack(run, failure: failure, parameters: previousParameters)
         }
+    }
+
+    static let cancelMarker = "cancel-requested:"
+
+    /// Asks the process running the stack's update to stop and roll back (Heat's
+    /// cancel_update). The update stops starting resources, lets those in flight finish,
+    /// then rolls back to the previous template.
+    public func cancelUpdate(_ nameOrID: String, projectID: String = "default") throws {
+        var stack = try self.stack(nameOrID, projectID: projectID)
+        guard stack.action == .update, stack.status == .inProgress else {
+            throw EngineError.refused("cannot cancel stack '\(stack.name)': it is \(stack.statusText), not UPDATE_IN_PROGRESS")
+        }
+        stack.owner = Engine.cancelMarker + (stack.owner ?? "")
+        try store.commit(StoreBatch(stacks: [stack]))
     }
 
     /// Returns an updated stack to its previous template and parameters.

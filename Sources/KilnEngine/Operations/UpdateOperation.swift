@@ -142,7 +142,9 @@ extension StackRun {
                 }
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
                 try flush()
-            })
+            },
+            shouldStop: { cancelRequested })
+        if cancelRequested && firstFailure == nil { firstFailure = "Stack UPDATE cancelled" }
         if let firstFailure { return firstFailure }
         return try await cleanUp(keeping: Set(byName.keys), replaced: replacedOld, context: context)
     }

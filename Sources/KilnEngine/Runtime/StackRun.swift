@@ -19,6 +19,10 @@ final class StackRun: @unchecked Sendable {
     /// Resources that exist and can be read by others.
     var live: [String: ResolvedResource] = [:]
     private var pending = StoreBatch()
+    /// Set when another process asked to cancel this operation (`stack cancel`).
+    private(set) var cancelRequested = false
+    /// Only updates can be cancelled: their flushes look for a cancel request first.
+    var watchesForCancel = false
 
     init(engine: Engine, stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) {
         self.engine = engine
@@ -98,6 +102,10 @@ final class StackRun: @unchecked Sendable {
     /// Commits everything pending in one transaction, then shows its events.
     func flush() throws {
         guard !pending.isEmpty else { return }
+        if watchesForCancel, !cancelRequested, let stored = try engine.store.stack(id: stack.id),
+           stored.owner?.hasPrefix(Engine.cancelMarker) == true {
+            cancelRequested = true
+        }
         let batch = pending
         pending = StoreBatch()
         try engine.store.commit(batch)

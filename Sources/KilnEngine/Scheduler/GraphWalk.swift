@@ -22,7 +22,8 @@ struct GraphWalk<Outcome: Sendable> {
         start: ([String]) async throws -> Void,
         run: @escaping @Sendable (String) async throws -> Outcome,
         finish: ([Result]) async throws -> Void,
-        stopOnFailure: Bool = true
+        stopOnFailure: Bool = true,
+        shouldStop: () -> Bool = { false }
     ) async throws -> (failed: [String], skipped: [String]) {
         var remaining: [String: Int] = [:]
         var dependents: [String: [String]] = [:]
@@ -44,6 +45,7 @@ struct GraphWalk<Outcome: Sendable> {
         try await withThrowingTaskGroup(of: Void.self) { group in
             while true {
                 var starting: [String] = []
+                if shouldStop() { stopped = true }
                 while !stopped, running + starting.count < maxParallel, head < ready.count {
                     starting.append(ready[head])
                     head += 1

@@ -1,0 +1,78 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+extension Engine {
+    /// Heat's abandon: returns everything needed to adopt the stack elsewhere, then forgets
+    /// the stack without deleting its resources.
+    public func abandon(_ nameOrID: String, projectID: String = "default") async throws -> Value {
+        let stack = try self.stack(nameOrID, projectID: projectID)
+        try ensureIdle(stack, for: "abandon")
+        let template = try template(of: stack)
+        var resources: [String: Value] = [:]
+        for record in try store.resources(stackID: stack.id) {
+            resources[record.name] = [
+                "name": .string(record.name), "type": .string(record.type),
+                "resource_id": record.physicalID.map(Value.string) ?? .null,
+                "action": .string(record.action.rawValue), "status": .string(record.status.rawValue),
+                "metadata": record.metadata, "resource_data": record.data,
+                // Not in Heat's format: lets an adopting Kiln keep attribute values exactly.
+                "attributes": record.attributes,
+            ]
+        }
+        let data: Value = [
+            "id": .string(stack.id), "name": .string(stack.name), "project_id": .string(stack.projectID),
+            "action": .string(stack.action.rawValue), "status": .string(stack.status.rawValue),
+            "template": (try? YAMLReader().read(template.content, file: template.name).value) ?? .string(template.content),
+            "environment": environmentValue(template),
+            "parameters": .map(stack.parameters.mapValues(Value.string)),
+            "resources": .map(resources),
+        ]
+        try store.purgeStack(id: stack.id)
+        return data
+    }
+
+    private func environmentValue(_ template: TemplateRecord) -> Value {
+        var merged: [String: Value] = [:]
+        for environment in template.environments {
+            guard let value = try? YAMLReader().read(environment.text, file: environment.name).value.mapValue else { continue }
+            merged.merge(value) { _, new in new }
+        }
+        return .map(merged)
+    }
+
+    /// Heat's adopt: creates a stack whose resources already exist, taking each one's id
+    /// and data from abandon data instead of making it.
+    @discardableResult
+    public func adopt(_ request: StackRequest, data: Value, observer: EngineObserver? = nil) async throws -> StackRecord {
+        guard let resources = data.mapValue?["resources"]?.mapValue else {
+            throw EngineError.refused("adopt data has no 'resources' map")
+        }
+        if try store.stack(named: request.name, projectID: request.projectID) != nil {
+            throw EngineError.conflict("stack '\(request.name)' already exists")
+        }
+        var stack = StackRecord(
+            name: request.name, projectID: request.projectID, action: .adopt, status: .inProgress,
+            statusReason: "Stack ADOPT started", parameters: request.parameters, tags: request.tags,
+            timeoutMinutes: request.timeoutMinutes, disableRollback: request.disableRollback,
+            owner: owner, leaseExpiry: Date().addingTimeInterval(leaseSeconds))
+        let submitted = TemplateRecord(name: request.templateName, content: request.template, environments: request.environments, files: request.files)
+        let loaded = try LoadedTemplate.load(
+            submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
+            projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: true)
+        var template = submitted
+        template.files = loaded.files
+        let started = EventRecord(
+            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+            action: .adopt, status: .inProgress, reason: "Stack ADOPT started")
+        stack = try store.createStack(stack, template: template, events: [started])
+        observer?(started)
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: [], observer: observer)
+        return try await withLease(run) {
+            let failure = try await run.createResources(action: .adopt, adopting: resources)
+            run.setStack(.adopt, failure == nil ? .complete : .failed, reason: failure ?? "Stack ADOPT completed successfully")
+            try run.flush()
+            return run.stack
+        }
+    }
+}

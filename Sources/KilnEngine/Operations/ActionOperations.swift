@@ -1,0 +1,143 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+extension StackRun {
+    /// Runs one lifecycle action (suspend, resume, check) over every existing resource,
+    /// in dependency order or its reverse. Returns the first failure's reason.
+    func runResourceAction(
+        _ action: Action, reverse: Bool,
+        _ body: @escaping @Sendable (any ResourcePlugin, inout LiveResource, EngineResourceContext) async throws -> Void
+    ) async throws -> String? {
+        let names = records.keys.sorted()
+        var waits: [String: [String]] = [:]
+        for name in names {
+            guard let record = records[name] else { continue }
+            for required in record.requires where records[required] != nil {
+                if reverse { waits[required, default: []].append(name) } else { waits[name, default: []].append(required) }
+            }
+        }
+        let context = EngineResourceContext(
+            store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline)
+        let inputs = PreparedInputs()
+        var firstFailure: String?
+        let walk = GraphWalk<LiveResource>(nodes: names, waitsFor: waits, maxParallel: engine.maxParallel)
+        _ = try await walk.run(
+            start: { names in
+                for name in names {
+                    guard let record = records[name], let plugin = engine.plugins.plugin(for: record.type) else { continue }
+                    inputs.put(name, PreparedResource(plugin: plugin, resource: .success(liveResource(from: record))))
+                    transition(name, type: record.type, action, .inProgress, reason: "state changed")
+                }
+                try flush()
+            },
+            run: { name in
+                guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) has no plugin") }
+                var resource = try prepared.resource.get()
+                try await body(prepared.plugin, &resource, context)
+                return resource
+            },
+            finish: { results in
+                for result in results {
+                    switch result {
+                    case .succeeded(let name, let resource):
+                        if let plugin = engine.plugins.plugin(for: resource.type) {
+                            live[name] = ResolvedResource(live: resource, plugin: plugin)
+                        }
+                        transition(name, type: resource.type, action, .complete, reason: "state changed", live: resource)
+                    case .failed(let name, let error):
+                        let reason = Engine.reason(for: error)
+                        transition(name, type: records[name]?.type ?? "", action, .failed, reason: reason)
+                        if firstFailure == nil { firstFailure = "Resource \(action.rawValue) failed: \(reason)" }
+                    }
+                }
+                try flush()
+            },
+            stopOnFailure: action != .check)
+        return firstFailure
+    }
+}
+
+extension Engine {
+    /// Claims an idle stack and runs `body` on it with the stack's state set to
+    /// `action` IN_PROGRESS, then COMPLETE or FAILED with the reason `body` returns.
+    func runStackAction(
+        _ nameOrID: String, projectID: String, action: Action, observer: EngineObserver?,
+        _ body: (StackRun) async throws -> String?
+    ) async throws -> StackRecord {
+        var stack = try self.stack(nameOrID, projectID: projectID)
+        try ensureIdle(stack, for: action.rawValue.lowercased())
+        guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
+            throw EngineError.conflict("cannot \(action.rawValue.lowercased()) stack '\(stack.name)': another operation holds it")
+        }
+        stack.owner = owner
+        let run = StackRun(engine: self, stack: stack, loaded: try load(stack), records: try store.resources(stackID: stack.id), observer: observer)
+        return try await withLease(run) {
+            run.setStack(action, .inProgress, reason: "Stack \(action.rawValue) started")
+            try run.flush()
+            if let failure = try await body(run) {
+                run.setStack(action, .failed, reason: failure)
+            } else {
+                run.setStack(action, .complete, reason: "Stack \(action.rawValue) completed successfully")
+            }
+            try run.flush()
+            return run.stack
+        }
+    }
+
+    /// Suspends every resource, dependents first.
+    @discardableResult
+    public func suspend(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
+        try await runStackAction(nameOrID, projectID: projectID, action: .suspend, observer: observer) { run in
+            try await run.runResourceAction(.suspend, reverse: true) { plugin, resource, context in
+                try await plugin.suspend(&resource, context)
+            }
+        }
+    }
+
+    /// Resumes every resource, dependencies first.
+    @discardableResult
+    public func resume(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
+        try await runStackAction(nameOrID, projectID: projectID, action: .resume, observer: observer) { run in
+            try await run.runResourceAction(.resume, reverse: false) { plugin, resource, context in
+                try await plugin.resume(&resource, context)
+            }
+        }
+    }
+
+    /// Checks every resource against what it should be; a failed check marks it CHECK_FAILED
+    /// (the next update replaces it).
+    @discardableResult
+    public func check(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
+        try await runStackAction(nameOrID, projectID: projectID, action: .check, observer: observer) { run in
+            try await run.runResourceAction(.check, reverse: false) { plugin, resource, context in
+                try await plugin.check(&resource, context)
+            }
+        }
+    }
+
+    /// Delivers a signal to a resource (wait condition handles, hooks) and keeps what it changed.
+    public func signal(_ nameOrID: String, resource name: String, data: Value, projectID: String = "default") async throws {
+        let stack = try self.stack(nameOrID, projectID: projectID)
+        guard let record = try store.resource(stackID: stack.id, name: name) else {
+            throw EngineError.notFound("resource '\(name)' not found in stack '\(stack.name)'")
+        }
+        guard let plugin = plugins.plugin(for: record.type) else {
+            throw EngineError.refused("resource type \(record.type) is not known to this engine")
+        }
+        let context = EngineResourceContext(store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil)
+        var live = LiveResource(
+            name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
+            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+            data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+        do {
+            try await plugin.signal(&live, data: data, context)
+        } catch let failure as ResourceFailure {
+            throw EngineError.refused("signal to '\(name)' refused: \(failure)")
+        }
+        try await context.save(live)
+        try store.commit(StoreBatch(events: [EventRecord(
+            stackID: stack.id, resourceName: name, physicalResourceID: record.physicalID ?? "", resourceType: record.type,
+            action: record.action, status: record.status, reason: "Signal: \(data.jsonText())")]))
+    }
+}
