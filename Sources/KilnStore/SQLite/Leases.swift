@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+
+/// Operation leases: each is one atomic UPDATE, so of two processes claiming the same
+/// stack exactly one changes the row.
+extension SQLiteStore {
+    public func claim(stackID: String, owner: String, until expiry: Date, now: Date) throws -> Bool {
+        try write { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE stacks SET owner = ?, lease_expiry = ?
+                    WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_expiry IS NULL OR lease_expiry < ?)
+                    """
+            ).execute(arguments: [owner, Codec.seconds(expiry), stackID, owner, Codec.seconds(now)])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Renewal succeeds while `owner` is still the holder, even past expiry if nobody took over.
+    public func renew(stackID: String, owner: String, until expiry: Date) throws -> Bool {
+        try write { db in
+            try db.cachedStatement(sql: "UPDATE stacks SET lease_expiry = ? WHERE id = ? AND owner = ?")
+                .execute(arguments: [Codec.seconds(expiry), stackID, owner])
+            return db.changesCount > 0
+        }
+    }
+
+    public func release(stackID: String, owner: String) throws {
+        try write { db in
+            try db.cachedStatement(sql: "UPDATE stacks SET owner = NULL, lease_expiry = NULL WHERE id = ? AND owner = ?")
+                .execute(arguments: [stackID, owner])
+        }
+    }
+
+    public func interruptedStacks(now: Date) throws -> [StackRecord] {
+        try read { db in
+            try Self.fetchStacks(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.stackColumns) FROM stacks WHERE status = 'IN_PROGRESS'
+                        AND (owner IS NULL OR lease_expiry IS NULL OR lease_expiry < ?) ORDER BY created_at
+                        """),
+                [Codec.seconds(now)])
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import GRDB
+
+/// The schema, one migration per version. Dates are seconds since 1970 (REAL); values,
+/// lists and maps are JSON text.
+enum Migrations {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
+        return migrator
+    }()
+
+    // Stack names are unique per project among top-level stacks only (nested stacks may
+    // share names), which no index can say: createStack checks it inside its transaction.
+    private static let v1 = """
+        CREATE TABLE templates (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            content TEXT NOT NULL,
+            environments TEXT NOT NULL DEFAULT '[]',
+            files TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE stacks (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_reason TEXT NOT NULL DEFAULT '',
+            template_id INTEGER REFERENCES templates(id),
+            previous_template_id INTEGER REFERENCES templates(id),
+            parameters TEXT NOT NULL DEFAULT '{}',
+            tags TEXT NOT NULL DEFAULT '[]',
+            timeout_minutes INTEGER,
+            disable_rollback INTEGER NOT NULL DEFAULT 1,
+            parent_id TEXT REFERENCES stacks(id) ON DELETE CASCADE,
+            parent_resource TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL,
+            owner TEXT,
+            lease_expiry REAL
+        );
+        CREATE INDEX stacks_project_name ON stacks(project_id, name);
+        CREATE INDEX stacks_parent ON stacks(parent_id);
+        CREATE INDEX stacks_in_progress ON stacks(status) WHERE status = 'IN_PROGRESS';
+        CREATE INDEX stacks_template ON stacks(template_id);
+        CREATE INDEX stacks_previous_template ON stacks(previous_template_id);
+        CREATE TABLE resources (
+            stack_id TEXT NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            physical_id TEXT,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_reason TEXT NOT NULL DEFAULT '',
+            properties TEXT NOT NULL DEFAULT '{}',
+            attributes TEXT NOT NULL DEFAULT '{}',
+            data TEXT NOT NULL DEFAULT '{}',
+            metadata TEXT NOT NULL DEFAULT '{}',
+            requires TEXT NOT NULL DEFAULT '[]',
+            created_at REAL NOT NULL,
+            updated_at REAL,
+            PRIMARY KEY (stack_id, name)
+        );
+        CREATE TABLE events (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL,
+            stack_id TEXT NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,
+            resource_name TEXT NOT NULL,
+            physical_resource_id TEXT NOT NULL DEFAULT '',
+            resource_type TEXT NOT NULL,
+            action TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            timestamp REAL NOT NULL
+        );
+        CREATE INDEX events_stack_sequence ON events(stack_id, sequence);
+        CREATE TABLE snapshots (
+            id TEXT PRIMARY KEY NOT NULL,
+            stack_id TEXT NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_reason TEXT NOT NULL DEFAULT '',
+            template_id INTEGER REFERENCES templates(id),
+            data TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX snapshots_stack ON snapshots(stack_id, created_at);
+        CREATE INDEX snapshots_template ON snapshots(template_id);
+        """
+}
