@@ -128,6 +128,16 @@ public protocol ResourceContext: Sendable {
     func sleep(seconds: Double) async throws
     /// Nested stacks, for group and provider-template resources.
     var nested: any NestedStacks { get }
+    /// The resource of the same stack whose reference id (`get_resource` value) is `referenceID`,
+    /// as Heat's `resource_by_refid` finds a wait condition's handle from its `handle` property.
+    func resource(referencedBy referenceID: String) async throws -> LiveResource?
+}
+
+extension ResourceContext {
+    /// Fallback for contexts that only look resources up by name.
+    public func resource(referencedBy referenceID: String) async throws -> LiveResource? {
+        try await resource(named: referenceID)
+    }
 }
 
 /// Creates, updates and deletes a resource's child stack (ResourceGroup members,

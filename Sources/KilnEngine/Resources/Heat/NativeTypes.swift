@@ -2,5 +2,14 @@
 extension PluginRegistry {
     public static let native = PluginRegistry([
         NoneResource.self,
+        ValueResource.self,
+        RandomStringResource.self,
+        TestResource.self,
+        SoftwareConfigResource.self,
+        StructuredConfigResource.self,
+        CloudConfigResource.self,
+        MultipartMimeResource.self,
+        WaitConditionHandleResource.self,
+        WaitConditionResource.self,
     ])
 }
