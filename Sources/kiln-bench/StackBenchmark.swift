@@ -11,7 +11,14 @@ func stackBenchmark(_ arguments: [String]) async -> Int32 {
     let counts = (given["--resources"] ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
     guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }) else { fail("--resources takes positive numbers") }
     let shapeOption = given["--shape"] ?? "all"
-    let shapes: [StackShape] = shapeOption == "all" ? StackShape.allCases : [StackShape(rawValue: shapeOption) ?? fail("unknown --shape \(shapeOption)")]
+    let shapes: [StackShape]
+    if shapeOption == "all" {
+        shapes = StackShape.allCases
+    } else if let shape = StackShape(rawValue: shapeOption) {
+        shapes = [shape]
+    } else {
+        fail("unknown --shape \(shapeOption)")
+    }
     let typeOption = given["--type"] ?? "none"
     guard let type = ["none": "OS::Heat::None", "random": "OS::Heat::RandomString"][typeOption] else {
         fail("--type is none or random")

@@ -87,7 +87,7 @@ struct CreateDeleteTests {
             try await engine.create(request("broken", broken))
             Issue.record("expected the create to be refused")
         } catch let EngineError.invalid(diagnostics) {
-            #expect(diagnostics.map { "\($0.location.line):\($0.location.column)" } == ["3:3", "5:50", "6:14"])
+            #expect(diagnostics.map { "\($0.location.line):\($0.location.column)" } == ["3:3", "5:60", "6:13"])
             #expect(diagnostics.map(\.message) == [
                 "parameter 'size' has no value",
                 "resource 'missing' is not defined",

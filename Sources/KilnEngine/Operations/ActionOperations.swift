@@ -29,7 +29,6 @@ extension StackRun {
                     inputs.put(name, PreparedResource(plugin: plugin, resource: .success(liveResource(from: record))))
                     transition(name, type: record.type, action, .inProgress, reason: "state changed")
                 }
-                try flush()
             },
             run: { name in
                 guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) has no plugin") }
@@ -51,8 +50,8 @@ extension StackRun {
                         if firstFailure == nil { firstFailure = "Resource \(action.rawValue) failed: \(reason)" }
                     }
                 }
-                try flush()
             },
+            commit: { try flush() },
             stopOnFailure: action != .check)
         return firstFailure
     }

@@ -59,7 +59,6 @@ extension StackRun {
                     transition(name, type: definition.type, action, .inProgress, reason: "state changed",
                                requires: definition.dependencies)
                 }
-                try flush()
             },
             run: { name in
                 guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) was not prepared") }
@@ -93,8 +92,8 @@ extension StackRun {
                     }
                 }
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
-                try flush()
-            })
+            },
+            commit: { try flush() })
         return firstFailure
     }
 }

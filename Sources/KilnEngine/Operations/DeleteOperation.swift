@@ -39,7 +39,6 @@ extension StackRun {
                     }
                     transition(name, type: record.type, action, .inProgress, reason: "state changed")
                 }
-                try flush()
             },
             run: { name in
                 guard let prepared = work.take(name) else { return }
@@ -56,8 +55,8 @@ extension StackRun {
                         if firstFailure == nil { firstFailure = "Resource \(action.rawValue) failed: \(reason)" }
                     }
                 }
-                try flush()
-            })
+            },
+            commit: { try flush() })
         return firstFailure
     }
 }

@@ -66,7 +66,6 @@ extension StackRun {
                         break
                     }
                 }
-                try flush()
             },
             run: { name in
                 guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) was not prepared") }
@@ -141,8 +140,8 @@ extension StackRun {
                     }
                 }
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
-                try flush()
             },
+            commit: { try flush() },
             shouldStop: { cancelRequested })
         if cancelRequested && firstFailure == nil { firstFailure = "Stack UPDATE cancelled" }
         if let firstFailure { return firstFailure }

@@ -133,13 +133,6 @@ public protocol ResourceContext: Sendable {
     func resource(referencedBy referenceID: String) async throws -> LiveResource?
 }
 
-extension ResourceContext {
-    /// Fallback for contexts that only look resources up by name.
-    public func resource(referencedBy referenceID: String) async throws -> LiveResource? {
-        try await resource(named: referenceID)
-    }
-}
-
 /// Creates, updates and deletes a resource's child stack (ResourceGroup members,
 /// provider templates, OS::Heat::Stack).
 public protocol NestedStacks: Sendable {

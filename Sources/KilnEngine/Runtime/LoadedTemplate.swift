@@ -32,7 +32,11 @@ struct LoadedTemplate: Sendable {
                 at: parameter.location, "parameter '\(parameter.name)' has no value",
                 expected: "--parameter \(parameter.name)=VALUE, or a default"))
         }
-        if !diagnostics.isEmpty { throw .invalid(diagnostics) }
+        if !diagnostics.isEmpty {
+            var all = Diagnostics()
+            all.append(contentsOf: diagnostics)
+            throw .invalid(all.sorted)
+        }
 
         var values = report.parameterValues
         values["OS::stack_name"] = .string(stackName)

@@ -162,8 +162,21 @@ struct EngineResourceContext: ResourceContext {
     let deadline: Date?
 
     func resource(named name: String) async throws -> LiveResource? {
-        guard let record = try store.resource(stackID: stackID, name: name) else { return nil }
-        return LiveResource(
+        try store.resource(stackID: stackID, name: name).map(live(from:))
+    }
+
+    func resource(referencedBy referenceID: String) async throws -> LiveResource? {
+        for record in try store.resources(stackID: stackID) {
+            let resource = live(from: record)
+            if let plugin = plugins.plugin(for: record.type), plugin.referenceID(resource) == .string(referenceID) {
+                return resource
+            }
+        }
+        return nil
+    }
+
+    private func live(from record: ResourceRecord) -> LiveResource {
+        LiveResource(
             name: record.name, type: record.type, stackID: stackID, stackName: stackName,
             properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
             data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)

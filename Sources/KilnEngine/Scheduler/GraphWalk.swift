@@ -15,13 +15,15 @@ struct GraphWalk<Outcome: Sendable> {
         case failed(String, Error)
     }
 
-    /// Runs the walk. `start` is called on the walking task for a batch of nodes about to
-    /// run (to record them as in progress); `run` runs one node concurrently; `finish` gets
-    /// each batch of results. Returns the nodes that never ran because something failed.
+    /// Runs the walk. On the walking task, `finish` records each batch of results and
+    /// `start` records the nodes about to run; then `commit` is called once, so finished and
+    /// starting transitions share one transaction and are durable before any node acts.
+    /// `run` runs one node concurrently. Returns the failed nodes and those never run.
     func run(
         start: ([String]) async throws -> Void,
         run: @escaping @Sendable (String) async throws -> Outcome,
         finish: ([Result]) async throws -> Void,
+        commit: () async throws -> Void,
         stopOnFailure: Bool = true,
         shouldStop: () -> Bool = { false }
     ) async throws -> (failed: [String], skipped: [String]) {
@@ -50,8 +52,9 @@ struct GraphWalk<Outcome: Sendable> {
                     starting.append(ready[head])
                     head += 1
                 }
+                if !starting.isEmpty { try await start(starting) }
+                try await commit()
                 if !starting.isEmpty {
-                    try await start(starting)
                     for node in starting {
                         running += 1
                         group.addTask {
