@@ -228,4 +228,29 @@ struct StackCLITests {
         #expect(resources.count == 1500)
         #expect(resources.allSatisfy { $0["resource_status"] as? String == "CREATE_COMPLETE" })
     }
+
+    @Test func followOnAFinishedStackPrintsItsEventsAndEnds() throws {
+        let home = try KilnHome()
+        #expect(try home.kiln(["stack", "create", "demo", "-t", try home.write("t.yaml", StackTemplates.pair)]).status == 0)
+        let run = try home.kiln(["stack", "event", "list", "demo", "--follow"])
+        #expect(run.status == 0)
+        #expect(run.stdout.split(separator: "\n").count == 6)
+    }
+
+    @Test func homeDefaultsToKilnHome() throws {
+        let home = try KilnHome()
+        let template = try home.write("t.yaml", StackTemplates.pair)
+        let process = Process()
+        process.executableURL = CLITests.kiln
+        process.arguments = ["stack", "create", "fromenv", "-t", template]
+        process.environment = ProcessInfo.processInfo.environment.merging(["KILN_HOME": home.directory.path]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: home.directory.appendingPathComponent("kiln.db").path))
+        let listed = try #require(try home.json(["stack", "list"]) as? [[String: Any]])
+        #expect(listed.map { $0["Stack Name"] as? String } == ["fromenv"])
+    }
 }
