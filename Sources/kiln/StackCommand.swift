@@ -168,7 +168,7 @@ extension StackCommand {
                     let stack = try await engineCall { try await engine.delete(name, observer: ProgressPrinter.observer(if: wait)) }
                     try requireSuccess(stack)
                     if !wait { print("Stack \(stack.name) \(stack.statusText)") }
-                } catch {
+                } catch is ExitCode {
                     failed = true  // the reason is printed; go on with the other stacks, as openstack does
                 }
             }
