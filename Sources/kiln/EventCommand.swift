@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import KilnEngine
+import KilnStore
+import KilnTemplate
+
+/// `kiln stack event list`: a stack's events, as openstack's event log.
+struct EventCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "event", abstract: "List a stack's events.", subcommands: [List.self])
+}
+
+extension EventCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a stack's events; the table format is openstack's event log.")
+        @Argument(help: "The stack's name or id.") var stack: String
+        @Option(help: "Only the events of this resource.") var resource: String?
+        @Flag(help: "Keep printing new events until the stack reaches a final state.") var follow = false
+        @Option(help: "Depth of nested stacks to include (nested stacks are not run by this engine yet).")
+        var nestedDepth: Int?
+        @OptionGroup var home: HomeOptions
+        @OptionGroup var output: FormatOptions
+
+        func validate() throws {
+            if let nestedDepth, nestedDepth < 0 { throw ValidationError("--nested-depth must not be negative") }
+        }
+
+        func run() async throws {
+            let engine = try await home.openEngine()
+            let found = try await engineCall { try engine.stack(stack) }
+            let events = try await engineCall { try engine.events(of: found, resource: resource) }
+            if !follow || output.format != .table {
+                let rows = events.map(StackFormat.event)
+                emit(.list(rows), output.format) { events.map { EventText.logLine($0) + "\n" }.joined() }
+                return
+            }
+            for event in events { print(EventText.logLine(event)) }
+            flushOutput()
+            try await followEvents(engine, stack: found, after: events.last?.sequence)
+        }
+
+        /// Polls for events after the last one shown while another process runs the stack.
+        private func followEvents(_ engine: Engine, stack: StackRecord, after sequence: Int64?) async throws {
+            var last = sequence
+            var current = stack
+            while true {
+                let fresh = try await engineCall { try engine.events(of: current, resource: resource, after: last) }
+                for event in fresh { print(EventText.logLine(event)) }
+                flushOutput()
+                last = fresh.last?.sequence ?? last
+                guard current.status == .inProgress else { return }
+                try await Task.sleep(nanoseconds: 500_000_000)
+                // A deleted stack is gone from the store: its final events were shown above.
+                guard let again = try? engine.stack(current.id) else { return }
+                current = again
+            }
+        }
+    }
+}

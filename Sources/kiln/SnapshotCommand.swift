@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import KilnEngine
+import KilnStore
+
+/// `kiln stack snapshot ...`: save a stack's resource data and restore it later.
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot", abstract: "Create, list, restore and delete stack snapshots.",
+        subcommands: [Create.self, List.self, Restore.self, Delete.self])
+}
+
+extension SnapshotCommand {
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Snapshot a stack.")
+        @Argument(help: "The stack's name or id.") var stack: String
+        @Option(help: "The snapshot's name.") var name: String?
+        @OptionGroup var home: HomeOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() async throws {
+            let engine = try await home.openEngine()
+            Interrupt.exitOnSignal()
+            let snapshot = try await engineCall { try await engine.snapshot(stack, name: name) }
+            let body = StackFormat.snapshot(snapshot)
+            emit(body, output.format) { StackFormat.fieldTable(body) }
+            if snapshot.status == .failed {
+                standardError("kiln: snapshot \(snapshot.id) FAILED: \(snapshot.statusReason)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a stack's snapshots.")
+        @Argument(help: "The stack's name or id.") var stack: String
+        @OptionGroup var home: HomeOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() async throws {
+            let engine = try await home.openEngine()
+            let rows = try await engineCall { try engine.snapshots(of: try engine.stack(stack)) }.map(StackFormat.snapshot)
+            emit(.list(rows), output.format) { StackFormat.rowsTable(StackFormat.snapshotColumns, rows) }
+        }
+    }
+
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Return a stack to a snapshot.")
+        @Argument(help: "The stack's name or id.") var stack: String
+        @Argument(help: "The snapshot's id.") var snapshot: String
+        @Flag(help: "Show each event as it happens.") var wait = false
+        @OptionGroup var home: HomeOptions
+        @OptionGroup var parallel: ParallelOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() async throws {
+            let engine = try await home.openEngine(maxParallel: parallel.maxParallel)
+            Interrupt.exitOnSignal()
+            let restored = try await engineCall {
+                try await engine.restore(stack, snapshotID: snapshot, observer: ProgressPrinter.observer(if: wait))
+            }
+            showFinished(restored, engine: engine, format: output.format)
+            try requireSuccess(restored)
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a snapshot.")
+        @Argument(help: "The stack's name or id.") var stack: String
+        @Argument(help: "The snapshot's id.") var snapshot: String
+        @OptionGroup var home: HomeOptions
+
+        func run() async throws {
+            let engine = try await home.openEngine()
+            try await engineCall { try engine.deleteSnapshot(stack, snapshotID: snapshot) }
+            print("Snapshot \(snapshot) deleted")
+        }
+    }
+}
