@@ -20,6 +20,9 @@ struct TableContext: ResourceContext {
     var stackName = "teststack"
     var nested: any NestedStacks { NoNestedStacks() }
 
+    /// Every wait the plugin asked for, in seconds, so tests check what was asked rather than wall time.
+    let sleeps = SleepLog()
+
     func resource(named name: String) async throws -> LiveResource? { await table.get(name) }
 
     func resource(referencedBy referenceID: String) async throws -> LiveResource? {
@@ -33,6 +36,7 @@ struct TableContext: ResourceContext {
     func save(_ resource: LiveResource) async throws { await table.put(resource) }
 
     func sleep(seconds: Double) async throws {
+        await sleeps.record(seconds)
         do {
             try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
         } catch {
@@ -96,4 +100,10 @@ extension ResourceFailure {
     var isReplacement: Bool { if case .replacementNeeded = self { return true } else { return false } }
     var isCancelled: Bool { if case .cancelled = self { return true } else { return false } }
     var isFailed: Bool { if case .failed = self { return true } else { return false } }
+}
+
+/// The waits a plugin asked its context for.
+actor SleepLog {
+    private(set) var requested: [Double] = []
+    func record(_ seconds: Double) { requested.append(seconds) }
 }
