@@ -35,6 +35,6 @@ let package = Package(
         .testTarget(name: "KilnTemplateTests", dependencies: ["KilnTemplate"]),
         .testTarget(name: "KilnStoreTests", dependencies: ["KilnStore"]),
         .testTarget(name: "KilnEngineTests", dependencies: ["KilnEngine", "KilnStore"]),
-        .testTarget(name: "kilnTests", dependencies: ["kiln"]),
+        .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnStore"]),
     ]
 )

@@ -160,7 +160,8 @@ public final class Engine: Sendable {
     public func delete(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
         var stack = try self.stack(nameOrID, projectID: projectID)
         if stack.status == .inProgress, stack.owner != nil, stack.owner != owner, !(try leaseLapsed(stack)) {
-            throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
+            let holder = holderDescription(stack).map { " (\($0) is running it)" } ?? ""
+            throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)\(holder)")
         }
         guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
@@ -189,7 +190,8 @@ public final class Engine: Sendable {
 
     // MARK: Leases
 
-    /// Runs an operation while renewing the stack's claim in the background.
+    /// Runs an operation while renewing the stack's claim in the background, and gives the
+    /// claim up when it ends, so another live process need not wait for it to expire.
     func withLease<T: Sendable>(_ run: StackRun, _ body: () async throws -> T) async throws -> T {
         let store = self.store, owner = self.owner, seconds = leaseSeconds, id = run.stack.id
         let renewal = Task.detached {
@@ -199,7 +201,10 @@ public final class Engine: Sendable {
                 _ = try? store.renew(stackID: id, owner: owner, until: Date().addingTimeInterval(seconds))
             }
         }
-        defer { renewal.cancel() }
+        defer {
+            renewal.cancel()
+            try? store.release(stackID: id, owner: owner)
+        }
         return try await body()
     }
 
@@ -208,15 +213,41 @@ public final class Engine: Sendable {
     func leaseLapsed(_ stack: StackRecord, now: Date = Date()) throws -> Bool {
         guard let holder = stack.owner else { return true }
         if let expiry = stack.leaseExpiry, expiry < now { return true }
-        let parts = holder.split(separator: ":")
-        if parts.count == 4, parts[1] == ProcessInfo.processInfo.hostName, let pid = Int32(parts[2]), holder != owner {
-            return kill(pid, 0) != 0 && errno == ESRCH
+        if holder != owner, let process = LeaseHolder(holder), process.host == ProcessInfo.processInfo.hostName {
+            return kill(process.pid, 0) != 0 && errno == ESRCH
         }
         return false
     }
 
-    /// The `now` to claim with: far in the future when the holder is known to be gone.
+    /// The `now` to claim with. A holder known to be gone is replaced only while its lease
+    /// is still the one read: claiming "as of just after that expiry" fails once anyone else
+    /// has claimed (their expiry is later) or the holder renewed, so of two processes
+    /// recovering the same stack at once only one takes it.
     func claimTime(_ stack: StackRecord) throws -> Date {
-        try leaseLapsed(stack) ? .distantFuture : Date()
+        guard try leaseLapsed(stack), let expiry = stack.leaseExpiry else { return Date() }
+        return max(Date(), expiry.addingTimeInterval(0.001))
+    }
+
+    /// Who holds the stack, for messages: "kiln process 123 on HOST".
+    func holderDescription(_ stack: StackRecord) -> String? {
+        guard let holder = stack.owner else { return nil }
+        guard let process = LeaseHolder(holder) else { return holder }
+        return "kiln process \(process.pid) on \(process.host)"
+    }
+}
+
+/// A claim's owner, `kiln:HOST:PID:UUID` (possibly behind the cancel-request marker), read back.
+struct LeaseHolder {
+    var host: String
+    var pid: Int32
+
+    init?(_ owner: String) {
+        var text = Substring(owner)
+        if text.hasPrefix(Engine.cancelMarker) { text = text.dropFirst(Engine.cancelMarker.count) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        // The host may itself hold colons: PID and UUID are counted from the end.
+        guard parts.count >= 4, parts[0] == "kiln", let pid = Int32(parts[parts.count - 2]), pid > 0 else { return nil }
+        self.host = parts[1..<(parts.count - 2)].joined(separator: ":")
+        self.pid = pid
     }
 }

@@ -54,7 +54,7 @@ extension Engine {
         }
     }
 
-    /// Marks the stack and its in-progress resources FAILED.
+    /// Marks the stack and its in-progress resources FAILED, with a FAILED event each.
     private func fail(_ stack: StackRecord, records: [ResourceRecord], reason: String, observer: EngineObserver?) throws -> StackRecord {
         var batch = StoreBatch()
         var updated = stack
@@ -76,6 +76,8 @@ extension Engine {
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
             action: stack.action, status: .failed, reason: reason))
         try store.commit(batch)
+        // The commit leaves the lease alone; give up the claim taken to recover.
+        try? store.release(stackID: stack.id, owner: owner)
         if let observer { for event in batch.events { observer(event) } }
         return updated
     }
