@@ -54,6 +54,7 @@ struct CrashRecoveryTests {
     private func expectCreatedOnce(_ crash: CrashRun, stackID: String, count: Int, keeping before: [ResourceRecord]) throws {
         let stack = try #require(try crash.store.stack(id: stackID))
         #expect(stack.statusText == "CREATE_COMPLETE")
+        #expect(stack.owner == nil && stack.leaseExpiry == nil, "a finished operation gives up its claim")
         let resources = try crash.store.resources(stackID: stackID)
         #expect(resources.count == count)
         #expect(Set(resources.map(\.name)) == Set((0..<count).map { "r\($0)" }))
@@ -92,6 +93,31 @@ struct CrashRecoveryTests {
         let runs = [try first.result(), try second.result()]
         #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.stderr))")
         #expect(runs.filter { $0.stderr.contains("resumed interrupted stack wide") }.count == 1, "\(runs.map(\.stderr))")
+        try expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
+    }
+
+    @Test func recoveryKilledInTurnIsResumedByTheNextCommand() throws {
+        let home = try KilnHome()
+        let template = try home.write("wide.yaml", Self.wide)
+        let crash = try CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
+        try crash.waitUntil("a quarter created") { _ in try crash.resourceEvents("wide", .create, .complete).count >= 50 }
+        crash.killNow()
+        let stack = try #require(try crash.stack("wide"))
+        let before = try crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
+
+        // The command resuming it dies too, holding a lease that has not expired.
+        let resuming = CrashRun(home: home, running: try home.start(["stack", "list"]), store: crash.store)
+        try resuming.waitUntil("the resumed create under way") { _ in
+            try resuming.stack("wide")?.owner?.contains(":\(resuming.pid):") == true
+                && resuming.resourceEvents("wide", .create, .complete).count >= 120
+        }
+        resuming.killNow()
+        let held = try #require(try crash.stack("wide"))
+        #expect(held.statusText == "CREATE_IN_PROGRESS")
+        #expect(try #require(held.leaseExpiry) > Date())
+
+        let shown = try home.kiln(["stack", "show", "wide"])
+        #expect(shown.status == 0 && shown.stderr.contains("resumed interrupted stack wide: CREATE_COMPLETE"), "\(shown.stderr)")
         try expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
     }
 
@@ -136,6 +162,7 @@ struct CrashRecoveryTests {
         let failed = try #require(try crash.store.stack(id: stack.id))
         #expect(failed.statusText == "UPDATE_FAILED")
         #expect(failed.statusReason.contains("Engine stopped during UPDATE"))
+        #expect(failed.owner == nil, "the recovering process gave up its claim")
         let resources = try crash.store.resources(stackID: stack.id)
         #expect(resources.count == 24 && !resources.contains { $0.status == .inProgress })
         #expect(resources.contains { $0.statusText == "UPDATE_FAILED" })
