@@ -1,0 +1,42 @@
+import Foundation
+import KilnStore
+import Testing
+
+@Suite struct SQLiteStoreLeaseTests {
+    @Test func claimRenewReleaseAndTakeover() throws {
+        let dir = try TempDirectory()
+        let store = try dir.openStore()
+        let stack = try makeStack(store, "app", status: .inProgress)
+
+        #expect(try store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
+        #expect(try !store.claim(stackID: stack.id, owner: "b", until: at(90), now: at(30)))
+        #expect(try store.claim(stackID: stack.id, owner: "a", until: at(90), now: at(30)))
+        #expect(try store.renew(stackID: stack.id, owner: "a", until: at(120)))
+        #expect(try !store.renew(stackID: stack.id, owner: "b", until: at(120)))
+        #expect(try store.stack(id: stack.id)?.leaseExpiry == at(120))
+
+        // Expired: another process takes over, and the old owner can no longer renew.
+        #expect(try store.claim(stackID: stack.id, owner: "b", until: at(200), now: at(121)))
+        #expect(try !store.renew(stackID: stack.id, owner: "a", until: at(300)))
+        try store.release(stackID: stack.id, owner: "a")  // not a's: no effect
+        #expect(try store.stack(id: stack.id)?.owner == "b")
+        try store.release(stackID: stack.id, owner: "b")
+        let released = try #require(try store.stack(id: stack.id))
+        #expect(released.owner == nil && released.leaseExpiry == nil)
+        #expect(try !store.claim(stackID: "no-such-stack", owner: "a", until: at(60), now: at(0)))
+    }
+
+    @Test func interruptedStacksAreInProgressWithoutALiveClaim() throws {
+        let dir = try TempDirectory()
+        let store = try dir.openStore()
+        let unclaimed = try makeStack(store, "unclaimed", status: .inProgress, created: 1)
+        let expired = try makeStack(store, "expired", status: .inProgress, created: 2)
+        let running = try makeStack(store, "running", status: .inProgress, created: 3)
+        try makeStack(store, "done", status: .complete, created: 4)
+        #expect(try store.claim(stackID: expired.id, owner: "a", until: at(10), now: at(0)))
+        #expect(try store.claim(stackID: running.id, owner: "b", until: at(100), now: at(0)))
+
+        #expect(try store.interruptedStacks(now: at(50)).map(\.id) == [unclaimed.id, expired.id])
+        #expect(try store.interruptedStacks(now: at(5)).map(\.id) == [unclaimed.id])
+    }
+}
