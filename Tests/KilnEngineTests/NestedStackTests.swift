@@ -165,6 +165,13 @@ struct NestedStackTests {
         let again = try await engine.update("rp", UpdateRequest(parameters: ["remove": "[]", "count": "4"], existing: true))
         #expect(again.statusText == "UPDATE_COMPLETE", "\(again.statusReason)")
         #expect(try memberNames(engine, of: again) == ["0", "2", "3", "4"])
+
+        // A member may also be named by its reference id (as `refs` shows it).
+        let refOfThree = try #require(try outputs(engine, again)["refs"]?.listValue?[2].stringValue)
+        let byRef = try await engine.update("rp", UpdateRequest(parameters: ["remove": "[\"\(refOfThree)\"]"], existing: true))
+        #expect(byRef.statusText == "UPDATE_COMPLETE", "\(byRef.statusReason)")
+        #expect(try memberNames(engine, of: byRef) == ["0", "2", "4", "5"])
+        #expect(try outputs(engine, byRef)["removed"] == ["1", "3"])
     }
 
     @Test func rollingUpdateAndBatchCreateChangeMembersInSteps() async throws {
