@@ -56,9 +56,10 @@ public final class Engine: Sendable {
     /// The stack's outputs, resolved against its resources as they are now.
     public func outputs(of stack: StackRecord) throws -> [StackOutput] {
         let loaded = try load(stack)
+        let types = TypeResolver(plugins: plugins, loaded: loaded)
         var resolved: [String: ResolvedResource] = [:]
         for record in try store.resources(stackID: stack.id) where record.status == .complete && record.action != .delete {
-            guard let plugin = plugins.plugin(for: record.type) else { continue }
+            guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
             let live = LiveResource(
                 name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
                 properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
@@ -110,16 +111,24 @@ public final class Engine: Sendable {
         if try store.stack(named: request.name, projectID: request.projectID) != nil {
             throw EngineError.conflict("stack '\(request.name)' already exists")
         }
+        return try await create(request, parentID: nil, parentResource: nil, readFromDisk: true, observer: observer)
+    }
+
+    /// Creates a stack, top-level or nested (owned by `parentResource` of stack `parentID`).
+    func create(
+        _ request: StackRequest, parentID: String?, parentResource: String?, readFromDisk: Bool, observer: EngineObserver?
+    ) async throws -> StackRecord {
         var stack = StackRecord(
             name: request.name, projectID: request.projectID, action: .create, status: .inProgress,
             statusReason: "Stack CREATE started", parameters: request.parameters, tags: request.tags,
             timeoutMinutes: request.timeoutMinutes, disableRollback: request.disableRollback,
+            parentID: parentID, parentResource: parentResource,
             owner: owner, leaseExpiry: Date().addingTimeInterval(leaseSeconds))
         let submitted = TemplateRecord(
             name: request.templateName, content: request.template, environments: request.environments, files: request.files)
         let loaded = try LoadedTemplate.load(
             submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
-            projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: true)
+            projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: readFromDisk)
         var template = submitted
         template.files = loaded.files
         let started = EventRecord(

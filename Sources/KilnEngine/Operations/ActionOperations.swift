@@ -17,15 +17,14 @@ extension StackRun {
                 if reverse { waits[required, default: []].append(name) } else { waits[name, default: []].append(required) }
             }
         }
-        let context = EngineResourceContext(
-            store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline)
+        let context = resourceContext()
         let inputs = PreparedInputs()
         var firstFailure: String?
         let walk = GraphWalk<LiveResource>(nodes: names, waitsFor: waits, maxParallel: engine.maxParallel)
         _ = try await walk.run(
             start: { names in
                 for name in names {
-                    guard let record = records[name], let plugin = engine.plugins.plugin(for: record.type) else { continue }
+                    guard let record = records[name], let plugin = self.plugin(type: record.type, resource: name) else { continue }
                     inputs.put(name, PreparedResource(plugin: plugin, resource: .success(liveResource(from: record))))
                     transition(name, type: record.type, action, .inProgress, reason: "state changed")
                 }
@@ -40,7 +39,7 @@ extension StackRun {
                 for result in results {
                     switch result {
                     case .succeeded(let name, let resource):
-                        if let plugin = engine.plugins.plugin(for: resource.type) {
+                        if let plugin = self.plugin(type: resource.type, resource: name) {
                             live[name] = ResolvedResource(live: resource, plugin: plugin)
                         }
                         transition(name, type: resource.type, action, .complete, reason: "state changed", live: resource)
@@ -121,10 +120,12 @@ extension Engine {
         guard let record = try store.resource(stackID: stack.id, name: name) else {
             throw EngineError.notFound("resource '\(name)' not found in stack '\(stack.name)'")
         }
-        guard let plugin = plugins.plugin(for: record.type) else {
+        let types = TypeResolver(plugins: plugins, loaded: try load(stack))
+        guard let plugin = types.plugin(type: record.type, resource: name) else {
             throw EngineError.refused("resource type \(record.type) is not known to this engine")
         }
-        let context = EngineResourceContext(store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil)
+        let context = EngineResourceContext(
+            store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil, types: types)
         var live = LiveResource(
             name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
             properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,

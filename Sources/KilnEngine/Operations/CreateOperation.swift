@@ -39,21 +39,20 @@ extension StackRun {
         var waits: [String: [String]] = [:]
         for definition in definitions { waits[definition.name] = definition.dependencies }
         let inputs = PreparedInputs()
-        let context = EngineResourceContext(
-            store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline)
+        let context = resourceContext()
         var firstFailure: String?
 
         let walk = GraphWalk<LiveResource>(nodes: pendingNames, waitsFor: waits, maxParallel: engine.maxParallel)
         _ = try await walk.run(
             start: { names in
                 for name in names {
-                    guard let definition = byName[name], let plugin = engine.plugins.plugin(for: definition.type) else { continue }
+                    guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
                     let schema = type(of: plugin).schema
                     let prepared: Result<LiveResource, Error> = Result {
                         LiveResource(
                             name: name, type: definition.type, stackID: stack.id, stackName: stack.name,
                             properties: try resolveProperties(of: definition, schema: schema),
-                            metadata: try metadata(of: definition))
+                            metadata: try metadata(of: definition), updatePolicy: try updatePolicy(of: definition))
                     }
                     inputs.put(name, PreparedResource(plugin: plugin, resource: prepared))
                     transition(name, type: definition.type, action, .inProgress, reason: "state changed",
@@ -82,7 +81,7 @@ extension StackRun {
                 for result in results {
                     switch result {
                     case .succeeded(let name, let resource):
-                        guard let definition = byName[name], let plugin = engine.plugins.plugin(for: definition.type) else { continue }
+                        guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
                         live[name] = ResolvedResource(live: resource, plugin: plugin)
                         transition(name, type: definition.type, action, .complete, reason: "state changed", live: resource)
                     case .failed(let name, let error):

@@ -22,8 +22,7 @@ extension StackRun {
                   let value = try? loaded.scope(resources: [:]).value(of: policy).stringValue else { return false }
             return value.lowercased() == "retain"
         }.map(\.name))
-        let context = EngineResourceContext(
-            store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline)
+        let context = resourceContext()
         let work = PreparedInputs()
         var firstFailure: String?
 
@@ -32,7 +31,7 @@ extension StackRun {
             start: { names in
                 for name in names {
                     guard let record = records[name] else { continue }
-                    let plugin = engine.plugins.plugin(for: record.type)
+                    let plugin = self.plugin(type: record.type, resource: name)
                     let exists = record.action != .initial && !(record.action == .create && record.status == .failed && record.physicalID == nil)
                     if let plugin, exists, !retained.contains(name) {
                         work.put(name, PreparedResource(plugin: plugin, resource: .success(liveResource(from: record))))

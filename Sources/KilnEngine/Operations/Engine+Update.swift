@@ -46,7 +46,7 @@ extension Engine {
         var plan: [PlannedChange] = []
         let enabled = loaded.enabledResources
         for definition in enabled {
-            guard let plugin = plugins.plugin(for: definition.type) else { continue }
+            guard let plugin = run.plugin(type: definition.type, resource: definition.name) else { continue }
             let schema = type(of: plugin).schema
             let properties = (try? run.resolveProperties(of: definition, schema: schema)) ?? [:]
             let change = UpdateClassifier.classify(

@@ -7,10 +7,9 @@ extension Engine {
     public func snapshot(_ nameOrID: String, name: String?, projectID: String = "default") async throws -> SnapshotRecord {
         var taken: [String: Value] = [:]
         let stack = try await runStackAction(nameOrID, projectID: projectID, action: .snapshot, observer: nil) { run in
-            let context = EngineResourceContext(
-                store: store, plugins: plugins, stackID: run.stack.id, stackName: run.stack.name, deadline: run.deadline)
+            let context = run.resourceContext()
             for (resourceName, record) in run.records {
-                guard let plugin = plugins.plugin(for: record.type) else { continue }
+                guard let plugin = run.plugin(type: record.type, resource: resourceName) else { continue }
                 do {
                     taken[resourceName] = try await plugin.snapshot(run.liveResource(from: record), context)
                 } catch {
@@ -59,7 +58,7 @@ extension Engine {
             let loaded = try load(stack, template: template)
             let back = StackRun(engine: self, stack: stack, loaded: loaded, records: Array(run.records.values), observer: observer)
             if let failure = try await back.updateResources(action: .restore) { return failure }
-            let context = EngineResourceContext(store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil)
+            let context = back.resourceContext()
             for (name, data) in saved {
                 guard let resolved = back.live[name] else { continue }
                 var live = resolved.live

@@ -20,8 +20,7 @@ extension StackRun {
         for definition in definitions { waits[definition.name] = definition.dependencies }
         let inputs = PreparedInputs()
         let previous = records
-        let context = EngineResourceContext(
-            store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline)
+        let context = resourceContext()
         var firstFailure: String?
         var replacedOld: [String: LiveResource] = [:]
         let plan = PlanBox()
@@ -30,7 +29,7 @@ extension StackRun {
         _ = try await walk.run(
             start: { names in
                 for name in names {
-                    guard let definition = byName[name], let plugin = engine.plugins.plugin(for: definition.type) else { continue }
+                    guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
                     let schema = type(of: plugin).schema
                     let record = previous[name]
                     let prepared = Result { () throws -> LiveResource in
@@ -38,7 +37,8 @@ extension StackRun {
                             name: name, type: definition.type, stackID: stack.id, stackName: stack.name,
                             properties: try resolveProperties(of: definition, schema: schema),
                             physicalID: record?.physicalID, data: record?.data.mapValue ?? [:],
-                            attributes: record?.attributes.mapValue ?? [:], metadata: try metadata(of: definition))
+                            attributes: record?.attributes.mapValue ?? [:], metadata: try metadata(of: definition),
+                            updatePolicy: try updatePolicy(of: definition))
                     }
                     let change: ResourceChange
                     switch prepared {
@@ -109,7 +109,7 @@ extension StackRun {
                 for result in results {
                     switch result {
                     case .succeeded(let name, let applied):
-                        guard let definition = byName[name], let plugin = engine.plugins.plugin(for: definition.type) else { continue }
+                        guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
                         let resource: LiveResource
                         switch applied {
                         case .kept(let kept): resource = kept
@@ -155,7 +155,7 @@ extension StackRun {
         var failure: String?
         try await withThrowingTaskGroup(of: (String, String?).self) { group in
             for (name, old) in replaced {
-                guard let plugin = engine.plugins.plugin(for: old.type) else { continue }
+                guard let plugin = self.plugin(type: old.type, resource: name) else { continue }
                 group.addTask {
                     do {
                         try await plugin.delete(old, context)

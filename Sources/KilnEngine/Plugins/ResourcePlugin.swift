@@ -77,11 +77,13 @@ public struct LiveResource: Sendable {
     public var data: [String: Value]
     public var attributes: [String: Value]
     public var metadata: Value
+    /// The resolved `update_policy` of the resource's definition (groups batch by it).
+    public var updatePolicy: Value
 
     public init(
         name: String, type: String, stackID: String, stackName: String, properties: [String: Value],
         physicalID: String? = nil, data: [String: Value] = [:], attributes: [String: Value] = [:],
-        metadata: Value = .map([:])
+        metadata: Value = .map([:]), updatePolicy: Value = .map([:])
     ) {
         self.name = name
         self.type = type
@@ -92,6 +94,7 @@ public struct LiveResource: Sendable {
         self.data = data
         self.attributes = attributes
         self.metadata = metadata
+        self.updatePolicy = updatePolicy
     }
 
     /// A property's value, or its schema default, or null.
@@ -165,8 +168,14 @@ public struct NestedStackResult: Sendable {
     /// Each child resource's reference id and attributes, by name.
     public var references: [String: Value]
     public var attributes: [String: [String: Value]]
-    public init(stackID: String, outputs: [String: Value], references: [String: Value], attributes: [String: [String: Value]]) {
+    /// The child stack's name (`<parent>-<resource>-<short id>`).
+    public var stackName: String?
+    public init(
+        stackID: String, outputs: [String: Value], references: [String: Value], attributes: [String: [String: Value]],
+        stackName: String? = nil
+    ) {
         self.stackID = stackID
+        self.stackName = stackName
         self.outputs = outputs
         self.references = references
         self.attributes = attributes

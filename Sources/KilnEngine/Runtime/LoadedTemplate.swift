@@ -12,6 +12,8 @@ struct LoadedTemplate: Sendable {
     let conditions: [String: Bool]
     /// Every file the template and its provider templates read, by the name used to read it.
     let files: [String: String]
+    /// The environment files as submitted; nested stacks inherit their registry and defaults.
+    let environments: [NamedText]
 
     /// Validates and resolves; every problem is returned at once as `EngineError.invalid`.
     static func load(
@@ -57,7 +59,7 @@ struct LoadedTemplate: Sendable {
         for (name, text) in reads.collected where files[name] == nil { files[name] = text }
         return LoadedTemplate(
             template: template, environment: report.environment, parameters: values, conditions: conditions,
-            files: files)
+            files: files, environments: record.environments)
     }
 
     func isEnabled(_ resource: ResourceDefinition) -> Bool {

@@ -14,6 +14,8 @@ final class StackRun: @unchecked Sendable {
     let loaded: LoadedTemplate
     let observer: EngineObserver?
     let deadline: Date?
+    /// Resolves resource types (registry, provider templates) to plugins.
+    let types: TypeResolver
     /// Current records by resource name.
     var records: [String: ResourceRecord]
     /// Resources that exist and can be read by others.
@@ -30,14 +32,29 @@ final class StackRun: @unchecked Sendable {
         self.loaded = loaded
         self.observer = observer
         self.deadline = stack.timeoutMinutes.map { Date().addingTimeInterval(Double($0) * 60) }
+        self.types = TypeResolver(plugins: engine.plugins, loaded: loaded)
         var byName: [String: ResourceRecord] = [:]
         for record in records { byName[record.name] = record }
         self.records = byName
         for record in records where record.status == .complete && record.action != .delete && record.action != .initial {
-            if let plugin = engine.plugins.plugin(for: record.type) {
+            if let plugin = types.plugin(type: record.type, resource: record.name) {
                 live[record.name] = ResolvedResource(live: liveResource(from: record), plugin: plugin)
             }
         }
+    }
+
+    /// The plugin running a resource of this stack (see `TypeResolver`).
+    func plugin(type: String, resource name: String) -> (any ResourcePlugin)? {
+        types.plugin(type: type, resource: name)
+    }
+
+    /// What plugins of this stack see of the engine, nested stacks included.
+    func resourceContext() -> EngineResourceContext {
+        EngineResourceContext(
+            store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline,
+            types: types,
+            nestedStacks: NestedStackRunner(
+                engine: engine, parent: stack, environments: loaded.environments, files: loaded.files))
     }
 
     func liveResource(from record: ResourceRecord) -> LiveResource {
@@ -142,6 +159,11 @@ final class StackRun: @unchecked Sendable {
         return properties
     }
 
+    func updatePolicy(of definition: ResourceDefinition) throws -> Value {
+        guard let expression = definition.updatePolicy else { return .map([:]) }
+        return try loaded.scope(resources: dependencies(of: definition)).value(of: expression)
+    }
+
     func metadata(of definition: ResourceDefinition) throws -> Value {
         guard let expression = definition.metadata else { return .map([:]) }
         return try loaded.scope(resources: dependencies(of: definition)).value(of: expression)
@@ -160,6 +182,10 @@ struct EngineResourceContext: ResourceContext {
     let stackID: String
     let stackName: String
     let deadline: Date?
+    /// The stack's type resolution (nil: plain registry types only).
+    var types: TypeResolver? = nil
+    /// Child stacks of this stack's resources (nil: not available here).
+    var nestedStacks: (any NestedStacks)? = nil
 
     func resource(named name: String) async throws -> LiveResource? {
         try store.resource(stackID: stackID, name: name).map(live(from:))
@@ -168,7 +194,8 @@ struct EngineResourceContext: ResourceContext {
     func resource(referencedBy referenceID: String) async throws -> LiveResource? {
         for record in try store.resources(stackID: stackID) {
             let resource = live(from: record)
-            if let plugin = plugins.plugin(for: record.type), plugin.referenceID(resource) == .string(referenceID) {
+            let resolver = types ?? TypeResolver(plugins: plugins)
+            if let plugin = resolver.plugin(type: record.type, resource: record.name), plugin.referenceID(resource) == .string(referenceID) {
                 return resource
             }
         }
@@ -203,13 +230,13 @@ struct EngineResourceContext: ResourceContext {
         }
     }
 
-    var nested: any NestedStacks { UnavailableNestedStacks() }
+    var nested: any NestedStacks { nestedStacks ?? UnavailableNestedStacks() }
 }
 
-/// Nested stacks arrive with group resources; until then plugins that need them fail clearly.
+/// Where an operation offers no nested stacks, plugins that need them fail clearly.
 struct UnavailableNestedStacks: NestedStacks {
     func apply(owner resource: String, template: NestedTemplate, parameters: [String: Value]) async throws -> NestedStackResult {
-        throw ResourceFailure.failed("nested stacks are not supported by this engine yet")
+        throw ResourceFailure.failed("nested stacks are not available in this operation")
     }
     func delete(owner resource: String) async throws {}
     func result(owner resource: String) async throws -> NestedStackResult? { nil }

@@ -11,5 +11,8 @@ extension PluginRegistry {
         MultipartMimeResource.self,
         WaitConditionHandleResource.self,
         WaitConditionResource.self,
+        ResourceGroupResource.self,
+        ResourceChainResource.self,
+        StackResource.self,
     ])
 }

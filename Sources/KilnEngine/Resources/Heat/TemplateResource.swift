@@ -1,0 +1,52 @@
+import Foundation
+import KilnTemplate
+
+/// A resource whose type is a template file (`type: server.yaml`, or a type the
+/// environment's `resource_registry` maps to one): Heat's TemplateResource. It runs the
+/// template as a child stack: its properties are the child's parameters, the child's
+/// outputs are its attributes, and an `OS::stack_id` output, if any, is its reference id
+/// (else the child stack's id).
+///
+/// It is not registered by name: the engine's type resolution makes one, carrying the
+/// template it runs, for each resource whose type resolves to a template (see
+/// `TypeResolver`). Deleting needs no template, only the child stack the resource owns.
+public struct TemplateResource: ResourcePlugin {
+    public static let typeName = "Kiln::TemplateResource"
+    /// Properties are checked against the template's parameters at validation.
+    public static let schema = ResourceTypeSchema(type: typeName, acceptsAnyProperty: true)
+
+    /// The provider template; nil only for an instance made by `init()`.
+    public let template: NestedTemplate?
+
+    public init() { template = nil }
+    public init(template: NestedTemplate) { self.template = template }
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        try await apply(&resource, context)
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        try await apply(&resource, context)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        try await context.nested.delete(owner: resource.name)
+    }
+
+    private func apply(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let template else { throw ResourceFailure.failed("the provider template of \(resource.type) is not available") }
+        let result = try await context.nested.apply(owner: resource.name, template: template, parameters: resource.properties)
+        NestedMembers.keep(result, in: &resource)
+    }
+
+    public func referenceID(_ resource: LiveResource) -> Value {
+        if let id = resource.attributes["OS::stack_id"], !id.isNull { return id }
+        return resource.physicalID.map(Value.string) ?? .string(resource.name)
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? {
+        if name == "show" { return .map(resource.attributes) }
+        if let output = resource.attributes[name] { return output }
+        return NestedMembers.memberAttribute(name, of: resource)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+
+/// Child stacks of one stack's resources (provider templates, groups, OS::Heat::Stack),
+/// run by the same engine as their parent. A child is a stack of its own, stored with
+/// `parentID`/`parentResource` (hidden from stack lists), named `<parent>-<resource>-<id>`
+/// as Heat names them, and created, updated and deleted by the engine's own operations.
+/// It inherits the parent's `resource_registry` and `parameter_defaults` and its files.
+struct NestedStackRunner: NestedStacks {
+    /// Heat's `max_nested_stack_depth`.
+    static let maxDepth = 5
+
+    let engine: Engine
+    let parent: StackRecord
+    let environments: [NamedText]
+    let files: [String: String]
+
+    func apply(owner resource: String, template: NestedTemplate, parameters: [String: Value]) async throws -> NestedStackResult {
+        let depth = try depth(of: parent) + 1
+        guard depth <= Self.maxDepth else {
+            throw ResourceFailure.failed("Recursion depth exceeds \(Self.maxDepth).")
+        }
+        var allFiles = files
+        allFiles.merge(template.files) { _, own in own }
+        let texts = Self.parameterTexts(parameters, template: template)
+        let final: StackRecord
+        do {
+            if let child = try child(of: resource) {
+                let request = UpdateRequest(
+                    templateName: template.name, template: template.content, environments: inheritedEnvironments(),
+                    parameters: texts, files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true)
+                final = try await engine.update(child.id, request, projectID: child.projectID)
+            } else {
+                let request = StackRequest(
+                    name: "\(parent.name)-\(resource)-\(NativeProperties.shortID())", templateName: template.name,
+                    template: template.content, environments: inheritedEnvironments(), parameters: texts,
+                    files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true,
+                    projectID: parent.projectID)
+                final = try await engine.create(
+                    request, parentID: parent.id, parentResource: resource, readFromDisk: false, observer: nil)
+            }
+        } catch let error as EngineError {
+            throw ResourceFailure.failed(error.description)
+        }
+        guard final.status == .complete else { throw ResourceFailure.failed(final.statusReason) }
+        guard let result = try result(of: final) else { throw ResourceFailure.failed("nested stack \(final.id) is gone") }
+        return result
+    }
+
+    func delete(owner resource: String) async throws {
+        guard let child = try child(of: resource) else { return }
+        // A replacement of the owner (e.g. of a failed group) carries on with the same child
+        // stack; deleting the replaced resource must not take it away.
+        if let owner = try engine.store.resource(stackID: parent.id, name: resource), owner.action != .delete,
+           owner.status == .complete, owner.physicalID == child.id {
+            return
+        }
+        let final: StackRecord
+        do {
+            final = try await engine.delete(child.id, projectID: child.projectID)
+        } catch EngineError.notFound {
+            return
+        } catch let error as EngineError {
+            throw ResourceFailure.failed(error.description)
+        }
+        if final.status == .failed { throw ResourceFailure.failed(final.statusReason) }
+    }
+
+    func result(owner resource: String) async throws -> NestedStackResult? {
+        try child(of: resource).flatMap(result(of:))
+    }
+
+    // MARK: Finding children
+
+    /// The live child stack a resource of the parent owns.
+    func child(of resource: String) throws -> StackRecord? {
+        try engine.store.stacks(StackQuery(projectID: nil, showNested: true))
+            .first { $0.parentID == parent.id && $0.parentResource == resource }
+    }
+
+    /// How deep a stack is nested (a top-level stack is 0).
+    private func depth(of stack: StackRecord) throws -> Int {
+        var depth = 0
+        var current = stack
+        while let parentID = current.parentID, let next = try engine.store.stack(id: parentID), depth <= Self.maxDepth {
+            depth += 1
+            current = next
+        }
+        return depth
+    }
+
+    /// Outputs, and each resource's reference id and attributes, of a child as it is now.
+    private func result(of child: StackRecord) throws -> NestedStackResult? {
+        guard let loaded = try? engine.load(child) else { return nil }
+        let types = TypeResolver(plugins: engine.plugins, loaded: loaded)
+        var resolved: [String: ResolvedResource] = [:]
+        var references: [String: Value] = [:]
+        var attributes: [String: [String: Value]] = [:]
+        for record in try engine.store.resources(stackID: child.id) where record.status == .complete && record.action != .delete {
+            guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
+            let live = LiveResource(
+                name: record.name, type: record.type, stackID: child.id, stackName: child.name,
+                properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+                data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+            resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
+            references[record.name] = plugin.referenceID(live)
+            var values: [String: Value] = [:]
+            let names = Set(type(of: plugin).schema.attributes.keys).union(live.attributes.keys)
+            for name in names { values[name] = plugin.attribute(name, of: live) ?? .null }
+            attributes[record.name] = values
+        }
+        var outputs: [String: Value] = [:]
+        for output in Engine.outputs(of: loaded, resources: resolved) { outputs[output.key] = output.value }
+        return NestedStackResult(stackID: child.id, outputs: outputs, references: references, attributes: attributes,
+                                 stackName: child.name)
+    }
+
+    // MARK: What a child inherits
+
+    /// The parent's environment files without their `parameters` (those are the parent's
+    /// own): children keep `resource_registry`, `parameter_defaults` and the rest, as Heat's.
+    func inheritedEnvironments() -> [NamedText] {
+        environments.compactMap { environment in
+            guard var sections = (try? YAMLReader().read(environment.text, file: environment.name))?.value.mapValue,
+                  sections.keys.contains(where: Environment.sections.contains) else { return nil }
+            sections.removeValue(forKey: "parameters")
+            return sections.isEmpty ? nil : NamedText(name: environment.name, text: Value.map(sections).yamlText())
+        }
+    }
+
+    /// Parameter values as the text a stack stores, written so the child's parameter type
+    /// reads them back: lists comma-joined for `comma_delimited_list`, JSON for structures.
+    static func parameterTexts(_ parameters: [String: Value], template: NestedTemplate) -> [String: String] {
+        let declared = (try? YAMLReader().read(template.content, file: template.name))?.value.mapValue?["parameters"]?.mapValue
+        var texts: [String: String] = [:]
+        for (name, value) in parameters {
+            let type = declared?[name]?.mapValue?["type"]?.stringValue
+            switch value {
+            case .null: continue
+            case .string(let text): texts[name] = text
+            case .int, .double, .bool: texts[name] = value.plainText
+            case .list(let items) where type == "comma_delimited_list" && items.allSatisfy({ !$0.plainText.contains(",") }):
+                texts[name] = items.map(\.plainText).joined(separator: ",")
+            case .list, .map: texts[name] = value.jsonText()
+            }
+        }
+        return texts
+    }
+}
