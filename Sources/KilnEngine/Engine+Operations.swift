@@ -16,11 +16,22 @@ public final class Engine: Sendable {
     let leaseSeconds: Double
     /// Size and shape limits for templates (Heat's max_template_size is the default).
     public let limits: ReaderLimits
+    /// Seconds in one minute of a stack's `timeout_mins`: 60, shortened only by tests.
+    let secondsPerTimeoutMinute: Double
 
-    public init(
+    public convenience init(
         store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,
         limits: ReaderLimits = .default
     ) {
+        self.init(store: store, plugins: plugins, maxParallel: maxParallel, leaseSeconds: leaseSeconds, limits: limits,
+                  secondsPerTimeoutMinute: 60)
+    }
+
+    init(
+        store: any Store, plugins: PluginRegistry, maxParallel: Int, leaseSeconds: Double, limits: ReaderLimits,
+        secondsPerTimeoutMinute: Double
+    ) {
+        self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
         self.store = store
         self.limits = limits
         self.plugins = plugins
@@ -137,12 +148,12 @@ public final class Engine: Sendable {
                 if run.stack.disableRollback {
                     run.setStack(.create, .failed, reason: failure)
                 } else {
-                    run.setStack(.rollback, .inProgress, reason: failure)
+                    run.failThenRollBack(.create, failure: failure)
                     try run.flush()
                     if let rollbackFailure = try await run.deleteResources() {
                         run.setStack(.rollback, .failed, reason: rollbackFailure)
                     } else {
-                        run.setStack(.rollback, .complete, reason: "Stack rollback completed successfully")
+                        run.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
                     }
                 }
             } else {
@@ -159,7 +170,8 @@ public final class Engine: Sendable {
     @discardableResult
     public func delete(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
         var stack = try self.stack(nameOrID, projectID: projectID)
-        if stack.status == .inProgress, stack.owner != nil, stack.owner != owner, !(try leaseLapsed(stack)) {
+        // Busy even when this engine runs the operation: two walks must never share a stack.
+        if stack.status == .inProgress, !(try leaseLapsed(stack)) {
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
         }
         guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
