@@ -211,7 +211,13 @@ public final class Engine: Sendable {
                 _ = try? store.renew(stackID: id, owner: owner, until: Date().addingTimeInterval(seconds))
             }
         }
-        defer { renewal.cancel() }
+        defer {
+            renewal.cancel()
+            // The store keeps the claim apart from the stack's state (committing a finished
+            // state does not clear it), so it is given up here, finished or not: a stack left
+            // IN_PROGRESS by an error is then resumed by the next engine at once.
+            _ = try? store.release(stackID: id, owner: owner)
+        }
         return try await body()
     }
 
