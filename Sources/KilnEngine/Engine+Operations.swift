@@ -16,11 +16,22 @@ public final class Engine: Sendable {
     let leaseSeconds: Double
     /// Size and shape limits for templates (Heat's max_template_size is the default).
     public let limits: ReaderLimits
+    /// Seconds in one minute of a stack's `timeout_mins`: 60, shortened only by tests.
+    let secondsPerTimeoutMinute: Double
 
-    public init(
+    public convenience init(
         store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,
         limits: ReaderLimits = .default
     ) {
+        self.init(store: store, plugins: plugins, maxParallel: maxParallel, leaseSeconds: leaseSeconds, limits: limits,
+                  secondsPerTimeoutMinute: 60)
+    }
+
+    init(
+        store: any Store, plugins: PluginRegistry, maxParallel: Int, leaseSeconds: Double, limits: ReaderLimits,
+        secondsPerTimeoutMinute: Double
+    ) {
+        self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
         self.store = store
         self.limits = limits
         self.plugins = plugins
@@ -146,12 +157,12 @@ public final class Engine: Sendable {
                 if run.stack.disableRollback {
                     run.setStack(.create, .failed, reason: failure)
                 } else {
-                    run.setStack(.rollback, .inProgress, reason: failure)
+                    run.failThenRollBack(.create, failure: failure)
                     try run.flush()
                     if let rollbackFailure = try await run.deleteResources() {
                         run.setStack(.rollback, .failed, reason: rollbackFailure)
                     } else {
-                        run.setStack(.rollback, .complete, reason: "Stack rollback completed successfully")
+                        run.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
                     }
                 }
             } else {
@@ -168,7 +179,8 @@ public final class Engine: Sendable {
     @discardableResult
     public func delete(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
         var stack = try self.stack(nameOrID, projectID: projectID)
-        if stack.status == .inProgress, stack.owner != nil, stack.owner != owner, !(try leaseLapsed(stack)) {
+        // Busy even when this engine runs the operation: two walks must never share a stack.
+        if stack.status == .inProgress, !(try leaseLapsed(stack)) {
             let holder = holderDescription(stack).map { " (\($0) is running it)" } ?? ""
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)\(holder)")
         }
@@ -212,7 +224,10 @@ public final class Engine: Sendable {
         }
         defer {
             renewal.cancel()
-            try? store.release(stackID: id, owner: owner)
+            // The store keeps the claim apart from the stack's state (committing a finished
+            // state does not clear it), so it is given up here, finished or not: a stack left
+            // IN_PROGRESS by an error is then resumed by the next engine at once.
+            _ = try? store.release(stackID: id, owner: owner)
         }
         return try await body()
     }
@@ -245,14 +260,13 @@ public final class Engine: Sendable {
     }
 }
 
-/// A claim's owner, `kiln:HOST:PID:UUID` (possibly behind the cancel-request marker), read back.
+/// A claim's owner, `kiln:HOST:PID:UUID`, read back.
 struct LeaseHolder {
     var host: String
     var pid: Int32
 
     init?(_ owner: String) {
-        var text = Substring(owner)
-        if text.hasPrefix(Engine.cancelMarker) { text = text.dropFirst(Engine.cancelMarker.count) }
+        let text = Substring(owner)
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         // The host may itself hold colons: PID and UUID are counted from the end.
         guard parts.count >= 4, parts[0] == "kiln", let pid = Int32(parts[parts.count - 2]), pid > 0 else { return nil }

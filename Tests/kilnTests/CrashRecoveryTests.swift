@@ -193,7 +193,10 @@ struct CrashRecoveryTests {
         crash.killNow()
         let stack = try #require(try crash.stack("unlucky"))
         #expect(stack.statusText == "ROLLBACK_IN_PROGRESS")
-        #expect(stack.statusReason.contains("Test Resource failed bad"))
+        // As Heat: the failure is the CREATE_FAILED event's reason; the rollback then starts.
+        #expect(try crash.events("unlucky").contains {
+            $0.resourceType == "OS::Heat::Stack" && $0.statusText == "CREATE_FAILED" && $0.reason.contains("Test Resource failed bad")
+        })
         #expect(try !crash.store.resources(stackID: stack.id).isEmpty)
 
         let listed = try home.kiln(["stack", "list", "--format", "json"])

@@ -120,6 +120,15 @@ extension Engine {
         guard let record = try store.resource(stackID: stack.id, name: name) else {
             throw EngineError.notFound("resource '\(name)' not found in stack '\(stack.name)'")
         }
+        // As Heat: no signals while suspended or being deleted.
+        if record.action == .suspend || record.action == .delete {
+            throw EngineError.refused("Signal resource during \(record.action.rawValue) is not supported.")
+        }
+        // The engine writes a resource's whole record when its create finishes: a signal
+        // kept before that would be lost.
+        if record.action == .initial || (record.action == .create && record.status == .inProgress) {
+            throw EngineError.conflict("resource '\(name)' is not created yet (\(record.statusText)); signal it once it is")
+        }
         let types = TypeResolver(plugins: plugins, loaded: try load(stack))
         guard let plugin = types.plugin(type: record.type, resource: name) else {
             throw EngineError.refused("resource type \(record.type) is not known to this engine")

@@ -87,12 +87,16 @@ extension StackRun {
                     case .failed(let name, let error):
                         let reason = Engine.reason(for: error)
                         transition(name, type: byName[name]?.type ?? "", action, .failed, reason: reason)
-                        if firstFailure == nil { firstFailure = "Resource \(action.rawValue) failed: \(reason)" }
+                        if firstFailure == nil {
+                            firstFailure = timedOut ? "Timed out" : "Resource \(action.rawValue) failed: \(reason)"
+                        }
                     }
                 }
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
             },
-            commit: { try flush() })
+            commit: { try flush() },
+            // Past the deadline nothing new starts (Heat stops the whole operation).
+            shouldStop: { timedOut })
         return firstFailure
     }
 }

@@ -98,16 +98,18 @@ extension Engine {
         if let tags = request.tags { stack.tags = tags }
 
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: observer)
-        run.watchesForCancel = true
         return try await withLease(run) {
             run.setStack(.update, .inProgress, reason: "Stack UPDATE started")
             try run.flush()
-            guard let failure = try await run.updateResources(action: .update) else {
+            let (failure, cancelled) = try await updateWatchingForCancel(run)
+            guard let failure else {
                 run.setStack(.update, .complete, reason: "Stack UPDATE completed successfully")
                 try run.flush()
                 return run.stack
             }
-            if run.stack.disableRollback && !run.cancelRequested {
+            // A cancel rolls back even when rollback is disabled (Heat's cancel_update is
+            // "cancel with rollback").
+            if run.stack.disableRollback && !cancelled {
                 run.setStack(.update, .failed, reason: failure)
                 try run.flush()
                 return run.stack
@@ -116,23 +118,9 @@ extension Engine {
         }
     }
 
-    static let cancelMarker = "cancel-requested:"
-
-    /// Asks the process running the stack's update to stop and roll back (Heat's
-    /// cancel_update). The update stops starting resources, lets those in flight finish,
-    /// then rolls back to the previous template.
-    public func cancelUpdate(_ nameOrID: String, projectID: String = "default") throws {
-        var stack = try self.stack(nameOrID, projectID: projectID)
-        guard stack.action == .update, stack.status == .inProgress else {
-            throw EngineError.refused("cannot cancel stack '\(stack.name)': it is \(stack.statusText), not UPDATE_IN_PROGRESS")
-        }
-        stack.owner = Engine.cancelMarker + (stack.owner ?? "")
-        try store.commit(StoreBatch(stacks: [stack]))
-    }
-
     /// Returns an updated stack to its previous template and parameters.
     private func rollBack(_ run: StackRun, failure: String, parameters: [String: String]) async throws -> StackRecord {
-        run.setStack(.rollback, .inProgress, reason: failure)
+        run.failThenRollBack(.update, failure: failure)
         try run.flush()
         guard let previousID = run.stack.previousTemplateID, let previous = try store.template(id: previousID) else {
             run.setStack(.rollback, .failed, reason: "no previous template to roll back to")
@@ -147,7 +135,7 @@ extension Engine {
         if let rollbackFailure = try await back.updateResources(action: .rollback) {
             back.setStack(.rollback, .failed, reason: rollbackFailure)
         } else {
-            back.setStack(.rollback, .complete, reason: "Stack rollback completed successfully")
+            back.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
         }
         try back.flush()
         return back.stack

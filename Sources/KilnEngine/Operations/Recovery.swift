@@ -44,7 +44,7 @@ extension Engine {
                 if let failure = try await run.deleteResources() {
                     run.setStack(.rollback, .failed, reason: failure)
                 } else {
-                    run.setStack(.rollback, .complete, reason: "Stack rollback completed successfully")
+                    run.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
                 }
                 try run.flush()
                 return run.stack

@@ -136,14 +136,17 @@ extension StackRun {
                             return .create
                         }()
                         transition(name, type: byName[name]?.type ?? "", failedAction, .failed, reason: reason)
-                        if firstFailure == nil { firstFailure = "Resource \(failedAction.rawValue) failed: \(reason)" }
+                        if firstFailure == nil {
+                            firstFailure = timedOut ? "Timed out" : "Resource \(failedAction.rawValue) failed: \(reason)"
+                        }
                     }
                 }
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
             },
             commit: { try flush() },
-            shouldStop: { cancelRequested })
-        if cancelRequested && firstFailure == nil { firstFailure = "Stack UPDATE cancelled" }
+            // A cancelled task is a cancelled update (its in-flight resources were interrupted).
+            shouldStop: { Task.isCancelled || timedOut })
+        if Task.isCancelled { firstFailure = "Stack UPDATE cancelled" }
         if let firstFailure { return firstFailure }
         return try await cleanUp(keeping: Set(byName.keys), replaced: replacedOld, context: context)
     }

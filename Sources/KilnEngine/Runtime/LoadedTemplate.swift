@@ -57,6 +57,12 @@ struct LoadedTemplate: Sendable {
         }
         var files = record.files
         for (name, text) in reads.collected where files[name] == nil { files[name] = text }
+        // get_file names a file relative to the template, and is evaluated by that name.
+        let directory = (record.name as NSString).deletingLastPathComponent
+        for (name, text) in reads.collected where !directory.isEmpty && name.hasPrefix(directory + "/") {
+            let relative = String(name.dropFirst(directory.count + 1))
+            if files[relative] == nil { files[relative] = text }
+        }
         return LoadedTemplate(
             template: template, environment: report.environment, parameters: values, conditions: conditions,
             files: files, environments: record.environments)

@@ -21,17 +21,13 @@ final class StackRun: @unchecked Sendable {
     /// Resources that exist and can be read by others.
     var live: [String: ResolvedResource] = [:]
     private var pending = StoreBatch()
-    /// Set when another process asked to cancel this operation (`stack cancel`).
-    private(set) var cancelRequested = false
-    /// Only updates can be cancelled: their flushes look for a cancel request first.
-    var watchesForCancel = false
 
     init(engine: Engine, stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) {
         self.engine = engine
         self.stack = stack
         self.loaded = loaded
         self.observer = observer
-        self.deadline = stack.timeoutMinutes.map { Date().addingTimeInterval(Double($0) * 60) }
+        self.deadline = stack.timeoutMinutes.map { Date().addingTimeInterval(Double($0) * engine.secondsPerTimeoutMinute) }
         self.types = TypeResolver(plugins: engine.plugins, loaded: loaded)
         var byName: [String: ResourceRecord] = [:]
         for record in records { byName[record.name] = record }
@@ -119,10 +115,6 @@ final class StackRun: @unchecked Sendable {
     /// Commits everything pending in one transaction, then shows its events.
     func flush() throws {
         guard !pending.isEmpty else { return }
-        if watchesForCancel, !cancelRequested, let stored = try engine.store.stack(id: stack.id),
-           stored.owner?.hasPrefix(Engine.cancelMarker) == true {
-            cancelRequested = true
-        }
         let batch = pending
         pending = StoreBatch()
         try engine.store.commit(batch)
@@ -220,14 +212,15 @@ struct EngineResourceContext: ResourceContext {
     }
 
     func sleep(seconds: Double) async throws {
-        if let deadline, Date().addingTimeInterval(seconds) > deadline {
-            throw ResourceFailure.cancelled("timed out")
-        }
+        // A wait past the deadline lasts until the deadline, then fails: the operation times
+        // out when its timeout says, not before.
+        let limit = deadline.map { min(seconds, $0.timeIntervalSinceNow) } ?? seconds
         do {
-            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+            try await Task.sleep(nanoseconds: UInt64(max(0, limit) * 1_000_000_000))
         } catch {
             throw ResourceFailure.cancelled("cancelled")
         }
+        if limit < seconds { throw ResourceFailure.cancelled("timed out") }
     }
 
     var nested: any NestedStacks { nestedStacks ?? UnavailableNestedStacks() }

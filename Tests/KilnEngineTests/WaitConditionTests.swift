@@ -1,0 +1,79 @@
+import Foundation
+import KilnEngine
+import KilnStore
+import KilnTemplate
+import Testing
+
+/// Wait conditions through the engine: a create waits for signals sent by another task.
+@Suite("Engine wait conditions")
+struct EngineWaitConditionTests {
+    let template = """
+        heat_template_version: 2021-04-16
+        resources:
+          handle: {type: OS::Heat::WaitConditionHandle}
+          wait:
+            type: OS::Heat::WaitCondition
+            properties: {handle: {get_resource: handle}, count: 2, timeout: 30}
+          after: {type: OS::Heat::None, depends_on: [wait]}
+        outputs:
+          data: {value: {get_attr: [wait, data]}}
+        """
+
+    func handleReady(_ engine: Engine, _ name: String) throws -> Bool {
+        guard let stack = try? engine.stack(name) else { return false }
+        return try engine.resources(of: stack).first { $0.name == "handle" }?.statusText == "CREATE_COMPLETE"
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func createWaitsForTwoSignals() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let create = Task { try await engine.create(request("wc", template)) }
+        try await waitFor { try handleReady(engine, "wc") }
+        #expect(try engine.stack("wc").statusText == "CREATE_IN_PROGRESS")
+        try await engine.signal("wc", resource: "handle", data: ["status": "SUCCESS", "data": "first", "id": "a"])
+        // One of two: still waiting.
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(try engine.stack("wc").statusText == "CREATE_IN_PROGRESS")
+        try await engine.signal("wc", resource: "handle", data: ["data": "second"])
+        let stack = try await create.value
+        #expect(stack.statusText == "CREATE_COMPLETE")
+        let data = try #require(try engine.outputs(of: stack).first?.value.stringValue)
+        #expect(try Value.parseJSON(data) == ["a": "first", "2": "second"])
+        #expect(try engine.resources(of: stack).allSatisfy { $0.statusText == "CREATE_COMPLETE" })
+        // Each signal is an event of the handle.
+        #expect(try engine.events(of: stack, resource: "handle").filter { $0.reason.hasPrefix("Signal: ") }.count == 2)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aFailureSignalFailsTheCreate() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let create = Task { try await engine.create(request("wf", template)) }
+        try await waitFor { try handleReady(engine, "wf") }
+        try await engine.signal("wf", resource: "handle", data: ["status": "FAILURE", "reason": "boot failed"])
+        let stack = try await create.value
+        #expect(stack.statusText == "CREATE_FAILED")
+        #expect(stack.statusReason == "Resource CREATE failed: boot failed")
+        let resources = try engine.resources(of: stack)
+        #expect(resources.first { $0.name == "wait" }?.statusText == "CREATE_FAILED")
+        #expect(resources.contains { $0.name == "after" } == false)
+    }
+
+    @Test func signalsAreRefusedWhenTheyCannotBeTaken() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let none = "heat_template_version: 2021-04-16\nresources:\n  n: {type: OS::Heat::None}\n"
+        try await engine.create(request("ns", none))
+        await #expect(throws: EngineError.self) { try await engine.signal("ns", resource: "n", data: [:]) }
+        await #expect(throws: EngineError.self) { try await engine.signal("ns", resource: "missing", data: [:]) }
+        await #expect(throws: EngineError.self) { try await engine.signal("nostack", resource: "n", data: [:]) }
+        let handle = "heat_template_version: 2021-04-16\nresources:\n  h: {type: OS::Heat::WaitConditionHandle}\n"
+        try await engine.create(request("hs", handle))
+        try await engine.suspend("hs")
+        await #expect(throws: EngineError.self) { try await engine.signal("hs", resource: "h", data: [:]) }
+        try await engine.resume("hs")
+        try await engine.signal("hs", resource: "h", data: [:])
+        #expect(try engine.resources(of: engine.stack("hs")).first?.metadata.mapValue?["1"] != nil)
+    }
+}
