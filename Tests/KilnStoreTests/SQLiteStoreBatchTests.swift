@@ -12,6 +12,9 @@ import Testing
         server.properties = .map([
             "name": .string("naïve ☃ \u{1F600}"), "count": .int(3), "ratio": .double(0.5), "whole": .double(2.0),
             "flags": .list([.bool(true), .null]), "nested": .map(["k": .list([.string("v")])]),
+            "escapes": .string("quote \" backslash \\ newline \n tab \t bell \u{07} nul \u{00}"),
+            "numbers": .list([.int(Int.min), .int(Int.max), .double(-1.5e-300), .double(1e300), .double(.infinity)]),
+            "key \"odd\"\n": .string(""),
         ])
         server.attributes = .map(["first_address": .string("10.0.0.5")])
         server.data = .map(["value": .string("secret")])
@@ -32,6 +35,24 @@ import Testing
         #expect(try store.resource(stackID: stack.id, name: "port") == nil)
         #expect(try store.resources(stackID: stack.id).count == 2)
         #expect(try store.resource(stackID: "nope", name: "server") == nil)
+    }
+
+    /// Batches larger than one multi-row statement, with the same resource twice: the later row wins.
+    @Test func largeBatchesKeepEveryRowAndTheLastWriteOfAResource() throws {
+        let dir = try TempDirectory()
+        let store = try dir.openStore()
+        let stack = try makeStack(store, "app")
+        var resources = (0..<100).map { resource(stack.id, "r\($0)", status: .inProgress) }
+        resources.append(resource(stack.id, "r3", status: .failed))
+        let events = (0..<70).map { event(stack.id, "r\($0)") }
+        try store.commit(StoreBatch(resources: resources, events: events))
+
+        let stored = try store.resources(stackID: stack.id)
+        #expect(stored.count == 100)
+        #expect(try store.resource(stackID: stack.id, name: "r3")?.status == .failed)
+        #expect(try store.resource(stackID: stack.id, name: "r99") == resources[99])
+        #expect(try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).map(\.resourceName)
+            == events.map(\.resourceName))
     }
 
     @Test func eventsFollowInOrderByResourceAfterASequenceAndLimited() throws {

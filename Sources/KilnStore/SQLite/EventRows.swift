@@ -39,20 +39,26 @@ extension SQLiteStore {
         }
     }
 
-    /// Appends events in the order given; any `sequence` they carry is ignored.
+    /// Appends events in the order given (multi-row VALUES insert rows in order); any
+    /// `sequence` they carry is ignored.
     static func insertEvents(_ db: Database, _ events: [EventRecord]) throws {
-        guard !events.isEmpty else { return }
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO events (id, stack_id, resource_name, physical_resource_id, resource_type, action, status,
-                reason, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        for event in events {
-            statement.setUncheckedArguments([
-                event.id, event.stackID, event.resourceName, event.physicalResourceID, event.resourceType,
-                event.action.rawValue, event.status.rawValue, event.reason, Codec.seconds(event.timestamp),
-            ])
-            try statement.execute()
+        try eventInsert.run(db, events) { event, values in
+            values.add(event.id)
+            values.add(event.stackID)
+            values.add(event.resourceName)
+            values.add(event.physicalResourceID)
+            values.add(event.resourceType)
+            values.add(event.action.rawValue)
+            values.add(event.status.rawValue)
+            values.add(event.reason)
+            values.add(Codec.seconds(event.timestamp))
         }
     }
+
+    private static let eventInsert = BulkInsert(
+        head: """
+            INSERT INTO events (id, stack_id, resource_name, physical_resource_id, resource_type, action, status,
+            reason, timestamp)
+            """,
+        tail: "", columns: 9)
 }

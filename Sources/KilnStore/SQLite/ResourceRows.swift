@@ -30,28 +30,37 @@ extension SQLiteStore {
         }
     }
 
-    /// Inserts or replaces resources with one cached statement (the hot path of every operation).
+    /// Inserts or replaces resources, many per statement (the hot path of every operation).
     static func upsertResources(_ db: Database, _ resources: [ResourceRecord]) throws {
-        guard !resources.isEmpty else { return }
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO resources (\(resourceColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(stack_id, name) DO UPDATE SET type = excluded.type, physical_id = excluded.physical_id,
-                action = excluded.action, status = excluded.status, status_reason = excluded.status_reason,
-                properties = excluded.properties, attributes = excluded.attributes, data = excluded.data,
-                metadata = excluded.metadata, requires = excluded.requires, created_at = excluded.created_at,
-                updated_at = excluded.updated_at
-                """)
-        for resource in resources {
-            statement.setUncheckedArguments([
-                resource.stackID, resource.name, resource.type, resource.physicalID, resource.action.rawValue,
-                resource.status.rawValue, resource.statusReason, Codec.json(resource.properties),
-                Codec.json(resource.attributes), Codec.json(resource.data), Codec.json(resource.metadata),
-                Codec.json(resource.requires), Codec.seconds(resource.createdAt), Codec.seconds(resource.updatedAt),
-            ])
-            try statement.execute()
+        try resourceUpsert.run(db, resources) { resource, values in
+            values.add(resource.stackID)
+            values.add(resource.name)
+            values.add(resource.type)
+            values.add(resource.physicalID)
+            values.add(resource.action.rawValue)
+            values.add(resource.status.rawValue)
+            values.add(resource.statusReason)
+            values.add(Codec.json(resource.properties))
+            values.add(Codec.json(resource.attributes))
+            values.add(Codec.json(resource.data))
+            values.add(Codec.json(resource.metadata))
+            values.add(Codec.json(resource.requires))
+            values.add(Codec.seconds(resource.createdAt))
+            values.add(Codec.seconds(resource.updatedAt))
         }
     }
+
+    // A later row with the same key updates the earlier one, as separate statements would.
+    private static let resourceUpsert = BulkInsert(
+        head: "INSERT INTO resources (\(resourceColumns))",
+        tail: """
+            ON CONFLICT(stack_id, name) DO UPDATE SET type = excluded.type, physical_id = excluded.physical_id,
+            action = excluded.action, status = excluded.status, status_reason = excluded.status_reason,
+            properties = excluded.properties, attributes = excluded.attributes, data = excluded.data,
+            metadata = excluded.metadata, requires = excluded.requires, created_at = excluded.created_at,
+            updated_at = excluded.updated_at
+            """,
+        columns: 14)
 
     static func deleteResources(_ db: Database, _ keys: [(stackID: String, name: String)]) throws {
         guard !keys.isEmpty else { return }
