@@ -274,3 +274,28 @@ struct LeaseHolder {
         self.pid = pid
     }
 }
+
+extension Engine {
+    /// The child stacks of a stack (group members' stacks, provider templates, OS::Heat::Stack).
+    public func nestedStacks(of stack: StackRecord) throws -> [StackRecord] {
+        try store.stacks(StackQuery(projectID: stack.projectID, showNested: true, sortKey: "created_at", ascending: true))
+            .filter { $0.parentID == stack.id }
+    }
+
+    /// A stack's events and, down to `depth` levels, those of its nested stacks, in the
+    /// order they happened; nested events name their resource `child-stack/resource`.
+    public func events(of stack: StackRecord, nestedDepth depth: Int, resource: String? = nil) throws -> [EventRecord] {
+        var all = try events(of: stack, resource: resource)
+        guard depth > 0 else { return all }
+        for child in try nestedStacks(of: stack) {
+            for var event in try events(of: child, nestedDepth: depth - 1, resource: resource) {
+                // The child's own stack events already carry its name.
+                if !(event.resourceType == "OS::Heat::Stack" && event.resourceName == child.name) {
+                    event.resourceName = "\(child.name)/\(event.resourceName)"
+                }
+                all.append(event)
+            }
+        }
+        return all.sorted { ($0.timestamp, $0.sequence ?? 0) < ($1.timestamp, $1.sequence ?? 0) }
+    }
+}

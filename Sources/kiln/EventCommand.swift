@@ -17,7 +17,7 @@ extension EventCommand {
         @Argument(help: "The stack's name or id.") var stack: String
         @Option(help: "Only the events of this resource.") var resource: String?
         @Flag(help: "Keep printing new events until the stack reaches a final state.") var follow = false
-        @Option(help: "Depth of nested stacks to include (nested stacks are not run by this engine yet).")
+        @Option(help: "Depth of nested stacks whose events to include (their resources show as child-stack/resource).")
         var nestedDepth: Int?
         @OptionGroup var home: HomeOptions
         @OptionGroup var output: FormatOptions
@@ -29,7 +29,9 @@ extension EventCommand {
         func run() async throws {
             let engine = try await home.openEngine()
             let found = try await engineCall { try engine.stack(stack) }
-            let events = try await engineCall { try engine.events(of: found, resource: resource) }
+            let events = try await engineCall {
+                try engine.events(of: found, nestedDepth: nestedDepth ?? 0, resource: resource)
+            }
             if !follow || output.format != .table {
                 let rows = events.map(StackFormat.event)
                 emit(.list(rows), output.format) { events.map { EventText.logLine($0) + "\n" }.joined() }

@@ -350,3 +350,34 @@ struct NestedStackTests {
         #expect(stack.statusReason.contains("Recursion depth exceeds 5."))
     }
 }
+
+@Suite("Nested stack events")
+struct NestedStackEventTests {
+    @Test func eventsOfNestedStacksByDepth() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let template = """
+            heat_template_version: 2021-04-16
+            resources:
+              group:
+                type: OS::Heat::ResourceGroup
+                properties:
+                  count: 2
+                  resource_def: {type: OS::Heat::None}
+            """
+        let stack = try await engine.create(request("outer", template))
+        let child = try #require(try engine.nestedStacks(of: stack).first)
+        #expect(child.parentID == stack.id && child.parentResource == "group")
+        let shallow = try engine.events(of: stack, nestedDepth: 0).map(\.resourceName)
+        #expect(shallow == ["outer", "group", "group", "outer"])
+        let deep = try engine.events(of: stack, nestedDepth: 1).map { "\($0.resourceName) \($0.statusText)" }
+        #expect(deep.count == 4 + 6)
+        #expect(deep.contains("\(child.name)/0 CREATE_COMPLETE"))
+        #expect(deep.contains("\(child.name) CREATE_COMPLETE"))
+        // The child's events come while the group resource is in progress.
+        let groupStarted = try #require(deep.firstIndex(of: "group CREATE_IN_PROGRESS"))
+        let groupDone = try #require(deep.firstIndex(of: "group CREATE_COMPLETE"))
+        let memberDone = try #require(deep.firstIndex(of: "\(child.name)/1 CREATE_COMPLETE"))
+        #expect(groupStarted < memberDone && memberDone < groupDone)
+    }
+}
