@@ -129,9 +129,22 @@ public final class Engine: Sendable {
     func create(
         _ request: StackRequest, parentID: String?, parentResource: String?, readFromDisk: Bool, observer: EngineObserver?
     ) async throws -> StackRecord {
+        let (stack, loaded) = try store(
+            request, action: .create, parentID: parentID, parentResource: parentResource, readFromDisk: readFromDisk,
+            observer: observer)
+        return try await runCreate(stack, loaded: loaded, records: [], observer: observer)
+    }
+
+    /// Validates a new stack's template and stores the stack, claimed by this engine, with
+    /// its first event (`action` IN_PROGRESS). Nothing is stored when the input is bad.
+    func store(
+        _ request: StackRequest, action: Action, parentID: String? = nil, parentResource: String? = nil,
+        readFromDisk: Bool = true, observer: EngineObserver?
+    ) throws -> (StackRecord, LoadedTemplate) {
+        let started = "Stack \(action.rawValue) started"
         var stack = StackRecord(
-            name: request.name, projectID: request.projectID, action: .create, status: .inProgress,
-            statusReason: "Stack CREATE started", parameters: request.parameters, tags: request.tags,
+            name: request.name, projectID: request.projectID, action: action, status: .inProgress,
+            statusReason: started, parameters: request.parameters, tags: request.tags,
             timeoutMinutes: request.timeoutMinutes, disableRollback: request.disableRollback,
             parentID: parentID, parentResource: parentResource,
             owner: owner, leaseExpiry: Date().addingTimeInterval(leaseSeconds))
@@ -142,12 +155,12 @@ public final class Engine: Sendable {
             projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: readFromDisk)
         var template = submitted
         template.files = loaded.files
-        let started = EventRecord(
+        let event = EventRecord(
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-            action: .create, status: .inProgress, reason: "Stack CREATE started")
-        stack = try store.createStack(stack, template: template, events: [started])
-        observer?(started)
-        return try await runCreate(stack, loaded: loaded, records: [], observer: observer)
+            action: action, status: .inProgress, reason: started)
+        stack = try store.createStack(stack, template: template, events: [event])
+        observer?(event)
+        return (stack, loaded)
     }
 
     func runCreate(_ stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) async throws -> StackRecord {

@@ -51,22 +51,7 @@ extension Engine {
         if try store.stack(named: request.name, projectID: request.projectID) != nil {
             throw EngineError.conflict("stack '\(request.name)' already exists")
         }
-        var stack = StackRecord(
-            name: request.name, projectID: request.projectID, action: .adopt, status: .inProgress,
-            statusReason: "Stack ADOPT started", parameters: request.parameters, tags: request.tags,
-            timeoutMinutes: request.timeoutMinutes, disableRollback: request.disableRollback,
-            owner: owner, leaseExpiry: Date().addingTimeInterval(leaseSeconds))
-        let submitted = TemplateRecord(name: request.templateName, content: request.template, environments: request.environments, files: request.files)
-        let loaded = try LoadedTemplate.load(
-            submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
-            projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: true)
-        var template = submitted
-        template.files = loaded.files
-        let started = EventRecord(
-            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-            action: .adopt, status: .inProgress, reason: "Stack ADOPT started")
-        stack = try store.createStack(stack, template: template, events: [started])
-        observer?(started)
+        let (stack, loaded) = try store(request, action: .adopt, observer: observer)
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: [], observer: observer)
         return try await withLease(run) {
             let failure = try await run.createResources(action: .adopt, adopting: resources)
