@@ -60,6 +60,19 @@ struct TimeoutTests {
         #expect(stack.statusReason == "Timed out")
     }
 
+    /// A deadline that passes before a resource could even start still fails the operation
+    /// (nothing was done, and the stack must not claim it was).
+    @Test func deadlinePassedBeforeAnythingStarted() async throws {
+        let home = TemporaryHome()
+        let instant = Engine(store: try home.store(), plugins: .native, maxParallel: 64, leaseSeconds: 30, limits: .default,
+                             secondsPerTimeoutMinute: 0)
+        var request = request("late", "heat_template_version: 2021-04-16\nresources:\n  n: {type: OS::Heat::None}\n")
+        request.timeoutMinutes = 1
+        let stack = try await instant.create(request)
+        #expect(stack.statusText == "CREATE_FAILED")
+        #expect(stack.statusReason == "Timed out")
+    }
+
     /// A second connection holds the write lock: every write fails with a clear message and
     /// nothing is half written.
     @Test(.timeLimit(.minutes(1)))

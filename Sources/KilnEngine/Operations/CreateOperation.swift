@@ -43,7 +43,7 @@ extension StackRun {
         var firstFailure: String?
 
         let walk = GraphWalk<LiveResource>(nodes: pendingNames, waitsFor: waits, maxParallel: engine.maxParallel)
-        _ = try await walk.run(
+        let (_, skipped) = try await walk.run(
             start: { names in
                 for name in names {
                     guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
@@ -97,6 +97,8 @@ extension StackRun {
             commit: { try flush() },
             // Past the deadline nothing new starts (Heat stops the whole operation).
             shouldStop: { timedOut })
+        // Nodes that never started because the deadline passed fail the operation too.
+        if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }
         return firstFailure
     }
 }

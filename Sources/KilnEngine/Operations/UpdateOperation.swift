@@ -26,7 +26,7 @@ extension StackRun {
         let plan = PlanBox()
 
         let walk = GraphWalk<AppliedChange>(nodes: definitions.map(\.name), waitsFor: waits, maxParallel: engine.maxParallel)
-        _ = try await walk.run(
+        let (_, skipped) = try await walk.run(
             start: { names in
                 for name in names {
                     guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
@@ -146,6 +146,8 @@ extension StackRun {
             commit: { try flush() },
             // A cancelled task is a cancelled update (its in-flight resources were interrupted).
             shouldStop: { Task.isCancelled || timedOut })
+        // Nodes that never started because the deadline passed fail the operation too.
+        if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }
         if Task.isCancelled { firstFailure = "Stack UPDATE cancelled" }
         if let firstFailure { return firstFailure }
         return try await cleanUp(keeping: Set(byName.keys), replaced: replacedOld, context: context)
