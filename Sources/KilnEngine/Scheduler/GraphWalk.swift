@@ -44,7 +44,8 @@ struct GraphWalk<Outcome: Sendable> {
         var stopped = false
         let inbox = Inbox<Result>()
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // A discarding group: finished children are freed at once (results come through the inbox).
+        try await withThrowingDiscardingTaskGroup { group in
             while true {
                 var starting: [String] = []
                 if shouldStop() { stopped = true }
@@ -54,7 +55,17 @@ struct GraphWalk<Outcome: Sendable> {
                 }
                 if !starting.isEmpty { try await start(starting) }
                 try await commit()
-                if !starting.isEmpty {
+                let results: [Result]
+                if starting.count == 1 && running == 0 {
+                    // The only thing to do: run it here rather than hand it to another thread
+                    // and wait (a long chain is then one thread's straight run).
+                    let node = starting[0]
+                    do {
+                        results = [.succeeded(node, try await run(node))]
+                    } catch {
+                        results = [.failed(node, error)]
+                    }
+                } else {
                     for node in starting {
                         running += 1
                         group.addTask {
@@ -66,10 +77,10 @@ struct GraphWalk<Outcome: Sendable> {
                             }
                         }
                     }
+                    if running == 0 { break }
+                    results = await inbox.takeAll()
+                    running -= results.count
                 }
-                if running == 0 { break }
-                let results = await inbox.takeAll()
-                running -= results.count
                 for result in results {
                     switch result {
                     case .succeeded(let node, _):
@@ -86,7 +97,6 @@ struct GraphWalk<Outcome: Sendable> {
                 }
                 try await finish(results)
             }
-            try await group.waitForAll()
         }
         return (failed, nodes.filter { !finished.contains($0) })
     }
