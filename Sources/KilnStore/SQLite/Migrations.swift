@@ -11,6 +11,9 @@ enum Migrations {
 
     // Stack names are unique per project among top-level stacks only (nested stacks may
     // share names), which no index can say: createStack checks it inside its transaction.
+    // Event sequences are plain rowids: always above every existing row, so each stack's
+    // events stay in order, without AUTOINCREMENT's extra sqlite_sequence page written by
+    // every commit of a transition.
     private static let v1 = """
         CREATE TABLE templates (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -62,7 +65,7 @@ enum Migrations {
             PRIMARY KEY (stack_id, name)
         );
         CREATE TABLE events (
-            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            sequence INTEGER PRIMARY KEY,
             id TEXT NOT NULL,
             stack_id TEXT NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,
             resource_name TEXT NOT NULL,
