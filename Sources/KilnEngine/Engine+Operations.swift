@@ -51,10 +51,37 @@ public final class Engine: Sendable {
 
     public func stacks(_ query: StackQuery = StackQuery()) throws -> [StackRecord] { try store.stacks(query) }
 
-    public func resources(of stack: StackRecord) throws -> [ResourceRecord] { try store.resources(stackID: stack.id) }
+    public func resources(of stack: StackRecord) throws -> [ResourceRecord] {
+        let secrets = self.secrets(of: stack)
+        return try store.resources(stackID: stack.id).map { record in
+            guard !secrets.isEmpty else { return record }
+            var shown = record
+            shown.properties = record.properties.redacting(secrets)
+            shown.attributes = record.attributes.redacting(secrets)
+            shown.data = record.data.redacting(secrets)
+            shown.metadata = record.metadata.redacting(secrets)
+            shown.statusReason = Value.redact(record.statusReason, secrets)
+            return shown
+        }
+    }
 
     public func events(of stack: StackRecord, resource: String? = nil, after: Int64? = nil, limit: Int? = nil) throws -> [EventRecord] {
-        try store.events(stackID: stack.id, resourceName: resource, after: after, limit: limit)
+        let secrets = self.secrets(of: stack)
+        return try store.events(stackID: stack.id, resourceName: resource, after: after, limit: limit).map { event in
+            var shown = event
+            shown.reason = Value.redact(event.reason, secrets)
+            return shown
+        }
+    }
+
+    /// The values of the stack's hidden parameters (longest first, so a secret containing
+    /// another is masked whole): masked wherever the engine shows resources, events or outputs.
+    func secrets(of stack: StackRecord) -> [String] {
+        guard let loaded = try? load(stack) else { return [] }
+        return loaded.template.parameters.filter(\.hidden)
+            .compactMap { loaded.parameters[$0.name]?.plainText }
+            .filter { $0.count >= 3 }
+            .sorted { $0.count > $1.count }
     }
 
     public func template(of stack: StackRecord) throws -> TemplateRecord {
@@ -77,7 +104,13 @@ public final class Engine: Sendable {
                 data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
             resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
         }
-        return Engine.outputs(of: loaded, resources: resolved)
+        let secrets = self.secrets(of: stack)
+        return Engine.outputs(of: loaded, resources: resolved).map { output in
+            var shown = output
+            shown.value = output.value.redacting(secrets)
+            shown.error = output.error.map { Value.redact($0, secrets) }
+            return shown
+        }
     }
 
     static func outputs(of loaded: LoadedTemplate, resources: [String: ResolvedResource]) -> [StackOutput] {
