@@ -135,7 +135,34 @@ public final class Engine: Sendable {
         let record = try template ?? self.template(of: stack)
         return try LoadedTemplate.load(
             record, parameters: stack.parameters, stackID: stack.id, stackName: stack.name, projectID: stack.projectID,
-            plugins: plugins, limits: limits, readFromDisk: false)
+            plugins: plugins, limits: limits, readFromDisk: false,
+            facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
+    }
+
+    /// What `resource_facade` gives a nested stack: its owner resource's metadata,
+    /// deletion_policy and update_policy, evaluated in the parent stack.
+    func facade(parentID: String?, parentResource: String?) -> [String: Value]? {
+        guard let parentID, let name = parentResource, let parent = try? store.stack(id: parentID),
+              let loaded = try? load(parent), let definition = loaded.template.resource(named: name)
+        else { return nil }
+        var resolved: [String: ResolvedResource] = [:]
+        for record in (try? store.resources(stackID: parentID)) ?? [] where record.status == .complete {
+            guard let plugin = plugins.plugin(for: record.type) else { continue }
+            let live = LiveResource(
+                name: record.name, type: record.type, stackID: parentID, stackName: parent.name,
+                properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+                data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+            resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
+        }
+        let scope = loaded.scope(resources: resolved)
+        func evaluate(_ expression: KilnTemplate.Expression?, otherwise: Value) -> Value {
+            expression.flatMap { try? scope.value(of: $0) } ?? otherwise
+        }
+        return [
+            "metadata": evaluate(definition.metadata, otherwise: .map([:])),
+            "deletion_policy": evaluate(definition.deletionPolicy, otherwise: "Delete"),
+            "update_policy": evaluate(definition.updatePolicy, otherwise: .map([:])),
+        ]
     }
 
     static func reason(for error: Error) -> String {
@@ -185,7 +212,8 @@ public final class Engine: Sendable {
             name: request.templateName, content: request.template, environments: request.environments, files: request.files)
         let loaded = try LoadedTemplate.load(
             submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
-            projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: readFromDisk)
+            projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: readFromDisk,
+            facade: facade(parentID: parentID, parentResource: parentResource))
         var template = submitted
         template.files = loaded.files
         let event = EventRecord(

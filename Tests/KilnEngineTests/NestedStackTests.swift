@@ -381,3 +381,43 @@ struct NestedStackEventTests {
         #expect(groupStarted < memberDone && memberDone < groupDone)
     }
 }
+
+@Suite("resource_facade")
+struct ResourceFacadeTests {
+    @Test func providerTemplatesSeeTheirOwnersFacade() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let inner = """
+            heat_template_version: 2021-04-16
+            resources:
+              v:
+                type: OS::Heat::Value
+                properties:
+                  value:
+                    role: {get_attr: [meta, value, role]}
+                    policy: {resource_facade: deletion_policy}
+              meta: {type: OS::Heat::Value, properties: {value: {resource_facade: metadata}}}
+            outputs:
+              seen: {value: {get_attr: [v, value]}}
+              update: {value: {resource_facade: update_policy}}
+            """
+        var outer = request("f", """
+            heat_template_version: 2021-04-16
+            resources:
+              inner:
+                type: inner.yaml
+                metadata: {role: web}
+                deletion_policy: Retain
+                update_policy: {batch: 2}
+            outputs:
+              seen: {value: {get_attr: [inner, seen]}}
+              update: {value: {get_attr: [inner, update]}}
+            """)
+        outer.files = ["inner.yaml": inner]
+        let stack = try await engine.create(outer)
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        let outputs = try engine.outputs(of: stack)
+        #expect(outputs.first { $0.key == "seen" }?.value == ["role": "web", "policy": "Retain"])
+        #expect(outputs.first { $0.key == "update" }?.value == ["batch": 2])
+    }
+}

@@ -41,7 +41,8 @@ extension Engine {
         let (template, parameters) = try target(of: stack, request)
         let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
-            plugins: plugins, limits: limits, readFromDisk: true)
+            plugins: plugins, limits: limits, readFromDisk: true,
+            facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: nil)
         var plan: [PlannedChange] = []
         let enabled = loaded.enabledResources
@@ -80,7 +81,8 @@ extension Engine {
         let (template, parameters) = try target(of: stack, request)
         let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
-            plugins: plugins, limits: limits, readFromDisk: true)
+            plugins: plugins, limits: limits, readFromDisk: true,
+            facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
         try checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
         guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
             throw EngineError.conflict("cannot update stack '\(stack.name)': another operation holds it")

@@ -14,11 +14,15 @@ struct LoadedTemplate: Sendable {
     let files: [String: String]
     /// The environment files as submitted; nested stacks inherit their registry and defaults.
     let environments: [NamedText]
+    /// For a provider template's stack: its owner resource's metadata, deletion_policy and
+    /// update_policy, as `resource_facade` returns them.
+    var facade: [String: Value]? = nil
 
     /// Validates and resolves; every problem is returned at once as `EngineError.invalid`.
     static func load(
         _ record: TemplateRecord, parameters: [String: String], stackID: String, stackName: String,
-        projectID: String, plugins: PluginRegistry, limits: ReaderLimits, readFromDisk: Bool
+        projectID: String, plugins: PluginRegistry, limits: ReaderLimits, readFromDisk: Bool,
+        facade: [String: Value]? = nil
     ) throws(EngineError) -> LoadedTemplate {
         let reads = FileReads(allowed: readFromDisk)
         let request = ValidationRequest(
@@ -65,7 +69,7 @@ struct LoadedTemplate: Sendable {
         }
         return LoadedTemplate(
             template: template, environment: report.environment, parameters: values, conditions: conditions,
-            files: files, environments: record.environments)
+            files: files, environments: record.environments, facade: facade)
     }
 
     func isEnabled(_ resource: ResourceDefinition) -> Bool {
@@ -78,7 +82,7 @@ struct LoadedTemplate: Sendable {
     func scope(resources: [String: ResolvedResource]) -> EvaluationScope {
         EvaluationScope(
             context: LiveContext(parameters: parameters, conditions: conditions, files: files,
-                                 mappings: template.mappings, resources: resources),
+                                 mappings: template.mappings, resources: resources, facade: facade),
             version: template.version)
     }
 }
