@@ -62,6 +62,10 @@ struct UpdateTests {
         // In place keeps the physical resource; replacement makes a new one.
         #expect(after.first { $0.name == "val" }?.physicalID == before.first { $0.name == "val" }?.physicalID)
         #expect(after.first { $0.name == "rand" }?.physicalID != before.first { $0.name == "rand" }?.physicalID)
+        // The replaced RandomString was kept on record until deleted, then deleted under its own name.
+        let oldRandomID = before.first { $0.name == "rand" }?.physicalID
+        #expect(log.all.contains { $0.resourceName == "rand" && $0.statusText == "DELETE_COMPLETE" && $0.physicalResourceID == oldRandomID })
+        #expect(!after.contains { $0.name.contains("~") })
     }
 
     @Test func existingKeepsTemplateAndParameters() async throws {

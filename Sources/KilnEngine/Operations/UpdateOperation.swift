@@ -23,6 +23,7 @@ extension StackRun {
         let context = resourceContext()
         var firstFailure: String?
         var replacedOld: [String: LiveResource] = [:]
+        var keptAs: [String: String] = [:]
         let plan = PlanBox()
 
         let walk = GraphWalk<AppliedChange>(nodes: definitions.map(\.name), waitsFor: waits, maxParallel: engine.maxParallel)
@@ -116,6 +117,7 @@ extension StackRun {
                         case .replaced(let new, let old):
                             resource = new
                             replacedOld[name] = old
+                            keptAs[name] = keepReplaced(old, of: name)
                         }
                         live[name] = ResolvedResource(live: resource, plugin: plugin)
                         switch plan.get(name) ?? .added {
@@ -150,12 +152,14 @@ extension StackRun {
         if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }
         if Task.isCancelled { firstFailure = "Stack UPDATE cancelled" }
         if let firstFailure { return firstFailure }
-        return try await cleanUp(keeping: Set(byName.keys), replaced: replacedOld, context: context)
+        return try await cleanUp(keeping: Set(byName.keys), replaced: replacedOld, keptAs: keptAs, context: context)
     }
 
     /// Deletes replaced physical resources and resources no longer in the template,
     /// dependents before what they depend on.
-    private func cleanUp(keeping: Set<String>, replaced: [String: LiveResource], context: EngineResourceContext) async throws -> String? {
+    private func cleanUp(
+        keeping: Set<String>, replaced: [String: LiveResource], keptAs: [String: String], context: EngineResourceContext
+    ) async throws -> String? {
         // Old replaced resources go first (nothing points at them any more), all at once.
         var failure: String?
         try await withThrowingTaskGroup(of: (String, String?).self) { group in
@@ -171,9 +175,14 @@ extension StackRun {
                 }
             }
             for try await (name, error) in group {
-                if let error, failure == nil { failure = "Resource DELETE failed: \(name): \(error)" }
+                if let error {
+                    if failure == nil { failure = "Resource DELETE failed: \(name): \(error)" }
+                } else if let kept = keptAs[name] {
+                    remove(kept, eventName: name)
+                }
             }
         }
+        try flush()
         if let failure { return failure }
         let removed = records.keys.filter { !keeping.contains($0) }
         guard !removed.isEmpty else { return nil }

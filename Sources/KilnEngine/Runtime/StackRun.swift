@@ -87,13 +87,28 @@ final class StackRun: @unchecked Sendable {
     }
 
     /// Removes a resource's record (after it is deleted), with its DELETE_COMPLETE event.
-    func remove(_ name: String) {
+    func remove(_ name: String, eventName: String? = nil) {
         guard let record = records.removeValue(forKey: name) else { return }
         live.removeValue(forKey: name)
         pending.deletedResources.append((stack.id, name))
         pending.events.append(EventRecord(
-            stackID: stack.id, resourceName: name, physicalResourceID: record.physicalID ?? "",
+            stackID: stack.id, resourceName: eventName ?? name, physicalResourceID: record.physicalID ?? "",
             resourceType: record.type, action: .delete, status: .complete, reason: "state changed"))
+    }
+
+    /// Keeps a replaced resource on record (as `name~ID`) until it is deleted, so a crash
+    /// between the replacement and the clean-up loses track of nothing: the next update or
+    /// delete removes it as a resource no longer in the template.
+    func keepReplaced(_ old: LiveResource, of name: String) -> String {
+        let kept = "\(name)~\(old.physicalID.map { String($0.prefix(12)) } ?? "replaced")"
+        let record = ResourceRecord(
+            stackID: stack.id, name: kept, type: old.type, physicalID: old.physicalID, action: .update,
+            status: .complete, statusReason: "replaced by a new \(name); deleted once the update completes",
+            properties: .map(old.properties), attributes: .map(old.attributes), data: .map(old.data),
+            metadata: old.metadata, requires: [], createdAt: Date())
+        records[kept] = record
+        pending.resources.append(record)
+        return kept
     }
 
     /// Sets the stack's state, with Heat's stack event.
