@@ -146,8 +146,9 @@ public final class Engine: Sendable {
               let loaded = try? load(parent), let definition = loaded.template.resource(named: name)
         else { return nil }
         var resolved: [String: ResolvedResource] = [:]
+        let types = TypeResolver(plugins: plugins, loaded: loaded)
         for record in (try? store.resources(stackID: parentID)) ?? [] where record.status == .complete {
-            guard let plugin = plugins.plugin(for: record.type) else { continue }
+            guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
             let live = LiveResource(
                 name: record.name, type: record.type, stackID: parentID, stackName: parent.name,
                 properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,

@@ -44,7 +44,7 @@ struct TypeResolver: Sendable {
             }
         }
         if let plugin = plugins.plugin(for: type) { return plugin }
-        return GlobalAliases.resolve(type).flatMap { plugins.plugin(for: $0) }
+        return GlobalEnvironment.resolve(type).flatMap { plugins.plugin(for: $0) }
     }
 
     private func provider(_ path: String) -> (any ResourcePlugin)? {
@@ -70,17 +70,5 @@ struct TypeResolver: Sendable {
         guard type.contains(".") || type.contains("/") else { return false }
         return type.hasSuffix(".yaml") || type.hasSuffix(".yml") || type.hasSuffix(".template")
             || type.hasPrefix("http://") || type.hasPrefix("https://") || type.hasPrefix("file://")
-    }
-}
-
-/// Heat's shipped global environment aliases (old names real templates still use).
-enum GlobalAliases {
-    static func resolve(_ type: String) -> String? {
-        let aliases = [
-            "OS::Metering::Alarm": "OS::Aodh::Alarm", "OS::Ceilometer::Alarm": "OS::Aodh::Alarm",
-        ]
-        if let target = aliases[type] { return target }
-        if type.hasPrefix("OS::Quantum") { return "OS::Neutron" + type.dropFirst("OS::Quantum".count) }
-        return nil
     }
 }
