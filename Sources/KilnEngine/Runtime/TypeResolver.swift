@@ -35,7 +35,7 @@ struct TypeResolver: Sendable {
         var type = written
         var seen: Set<String> = []
         while seen.insert(type).inserted {
-            if Self.isTemplatePath(type) { return provider(type) }
+            if ResourceRegistry.isTemplatePath(type) { return provider(type) }
             guard !registry.isEmpty, let mapped = registry.resolve(type: type, resourceName: name) else { break }
             switch mapped {
             case .type(let next): type = next
@@ -63,12 +63,5 @@ struct TypeResolver: Sendable {
             if let text = files[path] { return (path, text) }
         }
         return nil
-    }
-
-    /// Type names are `A::B::C`; a template is a file name or URL (as validation decides).
-    static func isTemplatePath(_ type: String) -> Bool {
-        guard type.contains(".") || type.contains("/") else { return false }
-        return type.hasSuffix(".yaml") || type.hasSuffix(".yml") || type.hasSuffix(".template")
-            || type.hasPrefix("http://") || type.hasPrefix("https://") || type.hasPrefix("file://")
     }
 }

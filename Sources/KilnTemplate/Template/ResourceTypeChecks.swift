@@ -8,13 +8,7 @@ extension TemplateChecker {
         case unknown
     }
 
-    static func isTemplatePath(_ type: String) -> Bool {
-        // Type names are `A::B::C`: only a path or URL holds a '.' or a '/'.
-        guard type.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }) else { return false }
-        return type.hasSuffix(".yaml") || type.hasSuffix(".yml") || type.hasSuffix(".template")
-            || type.utf8.starts(with: "http://".utf8) || type.utf8.starts(with: "https://".utf8)
-            || type.utf8.starts(with: "file://".utf8)
-    }
+    static func isTemplatePath(_ type: String) -> Bool { ResourceRegistry.isTemplatePath(type) }
 
     /// Group types whose attributes include `resource.N[.attr]` and similar dynamic names.
     static let dynamicAttributeTypes: Set<String> = [
