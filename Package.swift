@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         // libyaml's event parser: the fastest way from bytes to a located AST.
@@ -24,10 +25,17 @@ let package = Package(
         .target(name: "KilnTemplate", dependencies: ["CLibYAML"]),
         .target(name: "KilnStore", dependencies: ["KilnTemplate", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "KilnEngine", dependencies: ["KilnTemplate", "KilnStore"]),
+        .target(
+            name: "KilnServer",
+            dependencies: [
+                "KilnEngine", "KilnStore", "KilnTemplate",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnTemplate", "KilnStore", "KilnEngine",
+                "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,6 +43,13 @@ let package = Package(
         .testTarget(name: "KilnTemplateTests", dependencies: ["KilnTemplate"]),
         .testTarget(name: "KilnStoreTests", dependencies: ["KilnStore"]),
         .testTarget(name: "KilnEngineTests", dependencies: ["KilnEngine", "KilnStore"]),
+        .testTarget(
+            name: "KilnServerTests",
+            dependencies: [
+                "KilnServer", "KilnEngine", "KilnStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnStore"]),
     ]
 )

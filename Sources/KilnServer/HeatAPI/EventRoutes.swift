@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import KilnEngine
+import KilnStore
+import KilnTemplate
+
+/// `S/events` and `S/resources/{name}/events[/{id}]`.
+extension HeatAPI {
+    /// Events after `marker` in `sort_dir` order, filtered, at most `limit`.
+    func events(_ call: HeatRequest, stack: StackRecord, resource: String? = nil) throws -> Response {
+        let depth = try call.integer("nested_depth") ?? 0
+        var all = depth > 0
+            ? try engine.events(of: stack, nestedDepth: depth, resource: resource)
+            : try engine.events(of: stack, resource: resource)
+        all = all.filter { matches($0, call) }
+        let descending = call.first("sort_dir")?.lowercased() == "desc"
+        if descending { all.reverse() }
+        if let marker = call.first("marker") {
+            guard let index = all.firstIndex(where: { $0.id == marker }) else {
+                throw HeatError.notFound("The Event (\(marker)) could not be found.")
+            }
+            all = Array(all[(index + 1)...])
+        }
+        if let limit = try call.integer("limit") { all = Array(all.prefix(limit)) }
+        let stacks = try stacksByID(root: stack, depth: depth)
+        return .json(["events": .list(all.map { eventView(call, $0, stack: stacks[$0.stackID] ?? stack, root: depth > 0 ? stack : nil) })])
+    }
+
+    func event(_ call: HeatRequest, stack: StackRecord, resource: String, id: String) throws -> Response {
+        guard let found = try engine.events(of: stack, resource: resource).first(where: { $0.id == id }) else {
+            throw HeatError.notFound("The Event (\(id)) could not be found.")
+        }
+        var view = eventView(call, found, stack: stack, root: nil).mapValue ?? [:]
+        view["resource_type"] = .string(found.resourceType)
+        view["resource_properties"] = (try? engine.resources(of: stack).first { $0.name == resource }?.properties) ?? .map([:])
+        return .json(["event": .map(view)])
+    }
+
+    private func matches(_ event: EventRecord, _ call: HeatRequest) -> Bool {
+        func allows(_ key: String, _ value: String) -> Bool { call.query[key].map { $0.contains(value) } ?? true }
+        let statusOK = call.query["resource_status"].map { $0.contains(event.status.rawValue) || $0.contains(event.statusText) } ?? true
+        return statusOK && allows("resource_action", event.action.rawValue) && allows("resource_name", event.resourceName)
+            && allows("resource_type", event.resourceType)
+    }
+
+    private func stacksByID(root: StackRecord, depth: Int) throws -> [String: StackRecord] {
+        var out = [root.id: root]
+        guard depth > 0 else { return out }
+        for child in try engine.nestedStacks(of: root) {
+            out.merge(try stacksByID(root: child, depth: depth - 1)) { a, _ in a }
+        }
+        return out
+    }
+
+    /// Heat's event: action and status joined; links to itself, its resource and its stack
+    /// (whose href ends with the stack id: the clients' wait loop checks that).
+    func eventView(_ call: HeatRequest, _ event: EventRecord, stack: StackRecord, root: StackRecord?) -> Value {
+        let stackURL = call.stackURL(stack)
+        let name = event.resourceName.split(separator: "/").last.map(String.init) ?? event.resourceName
+        var links: [Value] = [
+            ["href": .string("\(stackURL)/resources/\(name)/events/\(event.id)"), "rel": "self"],
+            ["href": .string("\(stackURL)/resources/\(name)"), "rel": "resource"],
+            ["href": .string(stackURL), "rel": "stack"],
+        ]
+        if let root { links.append(["href": .string(call.stackURL(root)), "rel": "root_stack"]) }
+        return [
+            "id": .string(event.id), "event_time": .string(Timestamps.heat(event.timestamp)),
+            "resource_name": .string(event.resourceName), "logical_resource_id": .string(event.resourceName),
+            "physical_resource_id": .string(event.physicalResourceID),
+            "resource_status": .string(event.statusText), "resource_status_reason": .string(event.reason),
+            "links": .list(links),
+        ]
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import KilnEngine
+import KilnStore
+import KilnTemplate
+
+/// Heat's v1 REST API over the engine: every route below `/v1/{project_id}`, token-checked,
+/// each project seeing only its own stacks.
+struct HeatAPI: Sendable {
+    let engine: Engine
+    let identity: IdentityService
+
+    func register(on router: Router<BasicRequestContext>) {
+        for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
+            router.on("/v1/**", method: method) { request, _ in await handle(request) }
+        }
+    }
+
+    func handle(_ request: Request) async -> Response {
+        let segments = request.uri.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        guard segments.count >= 2 else { return HeatError.notFound("The resource could not be found.", type: "HTTPNotFound").response }
+        guard let tokenID = request.headers[.authToken], let token = identity.validate(tokenID) else {
+            return HeatError.unauthorized.response
+        }
+        // A token is good for its own project only (an admin may also look at others' lists).
+        guard token.projectID == segments[1] else {
+            return HeatError(status: .forbidden, type: "Forbidden", message: "You are not authorized to use this project.").response
+        }
+        var query: [String: [String]] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key), default: []].append(String(value)) }
+        let call = HeatRequest(request: request, token: token, projectID: segments[1], path: Array(segments.dropFirst(2)), query: query)
+        do {
+            return try await route(call)
+        } catch {
+            return HeatError(error).response
+        }
+    }
+
+    private func route(_ call: HeatRequest) async throws -> Response {
+        let path = call.path
+        switch (call.method, path.first) {
+        case (_, "stacks"?): return try await stacks(call, Array(path.dropFirst()))
+        case (.post, "validate"?) where path.count == 1: return try await validate(call)
+        case (.get, "resource_types"?): return try resourceTypes(call, Array(path.dropFirst()))
+        case (.get, "template_versions"?): return try templateVersions(call, Array(path.dropFirst()))
+        case (.get, "build_info"?) where path.count == 1:
+            return .json(["api": ["revision": "kiln-0.1.0"], "engine": ["revision": "kiln-0.1.0"]])
+        default: throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")
+        }
+    }
+
+    /// Sub-paths that follow a stack name in a lookup (`/stacks/{name}/{sub}` → 302).
+    static let lookupSubpaths: Set<String> = [
+        "resources", "events", "template", "actions", "environment", "files", "outputs", "snapshots", "abandon",
+        "export", "preview",
+    ]
+
+    private func stacks(_ call: HeatRequest, _ rest: [String]) async throws -> Response {
+        switch (call.method, rest.count) {
+        case (.get, 0), (.get, 1) where rest.first == "detail": return try listStacks(call)
+        case (.post, 0): return try await createStack(call)
+        case (.post, 1) where rest[0] == "preview": return try await previewCreate(call)
+        case (_, 1): return try lookup(call, rest[0], rest: [])
+        case (_, _) where Self.lookupSubpaths.contains(rest[1]): return try lookup(call, rest[0], rest: Array(rest.dropFirst()))
+        default:
+            let stack = try canonicalStack(call, name: rest[0], id: rest[1])
+            return try await stackCall(call, stack: stack, rest: rest.dropFirst(2))
+        }
+    }
+
+    /// `/stacks/{name or id}[/sub]` → 302 to the canonical `/stacks/{name}/{id}[/sub]`, the
+    /// query string kept (clients drop theirs when they follow a redirect).
+    private func lookup(_ call: HeatRequest, _ nameOrID: String, rest: [String]) throws -> Response {
+        let stack = try findStack(call, nameOrID)
+        var location = ([call.stackURL(stack)] + rest).joined(separator: "/")
+        if let query = call.rawQuery { location += "?" + query }
+        return .json(["location": .string(location)], status: .found, headers: [.location: location])
+    }
+
+    func findStack(_ call: HeatRequest, _ nameOrID: String) throws -> StackRecord {
+        do {
+            return try engine.stack(nameOrID, projectID: call.projectID)
+        } catch EngineError.notFound {
+            throw HeatError.stackNotFound(nameOrID)
+        }
+    }
+
+    private func canonicalStack(_ call: HeatRequest, name: String, id: String) throws -> StackRecord {
+        let stack = try findStack(call, id)
+        guard stack.id == id, stack.name == name || name == id else { throw HeatError.stackNotFound(name) }
+        return stack
+    }
+
+    private func stackCall(_ call: HeatRequest, stack: StackRecord, rest: ArraySlice<String>) async throws -> Response {
+        switch (call.method, rest.first) {
+        case (_, nil): return try await stackItself(call, stack)
+        case (_, "resources"?): return try await resources(call, stack: stack, rest: rest.dropFirst())
+        case (.get, "events"?) where rest.count == 1: return try events(call, stack: stack)
+        case (.get, "outputs"?): return try outputs(call, stack: stack, rest: rest.dropFirst())
+        case (.get, "template"?) where rest.count == 1: return try storedTemplate(call, stack)
+        case (.get, "environment"?) where rest.count == 1: return try storedEnvironment(call, stack)
+        case (.get, "files"?) where rest.count == 1: return .json(.map(try engine.template(of: stack).files.mapValues(Value.string)))
+        case (.put, "preview"?), (.patch, "preview"?): return try await previewUpdate(call, stack)
+        case (.post, "actions"?) where rest.count == 1: return try await action(call, stack)
+        case (_, "snapshots"?): return try await snapshots(call, stack, rest: rest.dropFirst())
+        case (.delete, "abandon"?) where rest.count == 1:
+            return .json(try await engine.abandon(stack.id, projectID: call.projectID))
+        default: throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import KilnEngine
+import KilnStore
+import KilnTemplate
+
+/// `S/resources[/{name}[/metadata|signal|events]]`.
+extension HeatAPI {
+    func resources(_ call: HeatRequest, stack: StackRecord, rest: ArraySlice<String>) async throws -> Response {
+        let parts = Array(rest)
+        if parts.isEmpty, call.method == .get {
+            return .json(["resources": .list(try resourceList(call, stack: stack))])
+        }
+        let name = parts.first ?? ""
+        switch (call.method, parts.count, parts.count > 1 ? parts[1] : nil) {
+        case (.get, 1, nil):
+            let (record, all) = try resource(stack, name)
+            return .json(["resource": resourceView(call, stack: stack, record, all: all, detail: true)])
+        case (.get, 2, "metadata"?):
+            let (record, _) = try resource(stack, name)
+            return .json(["metadata": record.metadata])
+        case (.post, 2, "signal"?):
+            _ = try resource(stack, name)
+            let body = try await call.request.jsonBody()
+            try await engine.signal(stack.id, resource: name, data: body, projectID: call.projectID)
+            return .empty(.ok)
+        case (.get, 2, "events"?):
+            _ = try resource(stack, name)
+            return try events(call, stack: stack, resource: name)
+        case (.get, 3, "events"?):
+            return try event(call, stack: stack, resource: name, id: parts[2])
+        case (.patch, 1, nil):
+            throw HeatError.badRequest("Marking resources unhealthy is not supported by Kiln yet", type: "NotSupported")
+        default:
+            throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")
+        }
+    }
+
+    func resource(_ stack: StackRecord, _ name: String) throws -> (ResourceRecord, [ResourceRecord]) {
+        let all = try engine.resources(of: stack)
+        guard let record = all.first(where: { $0.name == name }) else {
+            throw HeatError.notFound("The Resource (\(name)) could not be found.")
+        }
+        return (record, all)
+    }
+
+    /// The list, filtered as `type=`, `name=`, `status=`, `action=` and `id=` ask; nested stacks'
+    /// resources down to `nested_depth`.
+    func resourceList(_ call: HeatRequest, stack: StackRecord) throws -> [Value] {
+        let depth = try call.integer("nested_depth") ?? 0
+        let detail = call.flag("with_detail")
+        var out: [Value] = []
+        func add(_ stack: StackRecord, depth: Int, parent: String?) throws {
+            let all = try engine.resources(of: stack)
+            for record in all where matches(record, call) {
+                var view = resourceView(call, stack: stack, record, all: all, detail: detail)
+                if let parent, case .map(var map) = view {
+                    map["parent_resource"] = .string(parent)
+                    view = .map(map)
+                }
+                out.append(view)
+            }
+            guard depth > 0 else { return }
+            for child in try engine.nestedStacks(of: stack) {
+                try add(child, depth: depth - 1, parent: child.parentResource)
+            }
+        }
+        try add(stack, depth: depth, parent: nil)
+        return out
+    }
+
+    private func matches(_ record: ResourceRecord, _ call: HeatRequest) -> Bool {
+        func allows(_ key: String, _ value: String) -> Bool { call.query[key].map { $0.contains(value) } ?? true }
+        let statusOK = call.query["status"].map { $0.contains(record.status.rawValue) || $0.contains(record.statusText) } ?? true
+        return allows("type", record.type) && allows("name", record.name) && statusOK
+            && allows("action", record.action.rawValue) && allows("id", record.physicalID ?? "")
+    }
+
+    func resourceView(_ call: HeatRequest, stack: StackRecord, _ record: ResourceRecord, all: [ResourceRecord], detail: Bool) -> Value {
+        let stackURL = call.stackURL(stack)
+        var links: [Value] = [
+            ["href": .string("\(stackURL)/resources/\(record.name)"), "rel": "self"],
+            ["href": .string(stackURL), "rel": "stack"],
+        ]
+        if let child = try? engine.nestedStacks(of: stack).first(where: { $0.parentResource == record.name }) {
+            links.append(["href": .string(call.stackURL(child)), "rel": "nested"])
+        }
+        var out: [String: Value] = [
+            "resource_name": .string(record.name), "logical_resource_id": .string(record.name),
+            "physical_resource_id": .string(record.physicalID ?? ""), "resource_type": .string(record.type),
+            "resource_status": .string(record.statusText), "resource_status_reason": .string(record.statusReason),
+            "creation_time": .string(Timestamps.heat(record.createdAt)),
+            "updated_time": .string(Timestamps.heat(record.updatedAt ?? record.createdAt)),
+            "required_by": .list(all.filter { $0.requires.contains(record.name) }.map { .string($0.name) }),
+            "links": .list(links), "stack_name": .string(stack.name), "stack_identity": .string(stack.id),
+        ]
+        if detail {
+            out["attributes"] = record.attributes
+            out["metadata"] = record.metadata
+            out["description"] = ""
+            out["properties"] = record.properties
+            if let parent = stack.parentResource { out["parent_resource"] = .string(parent) }
+        }
+        return .map(out)
+    }
+}

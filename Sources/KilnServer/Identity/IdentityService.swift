@@ -1,0 +1,76 @@
+import Foundation
+
+/// The built-in Keystone v3 subset: checks passwords against identity.json and issues
+/// project-scoped tokens the Heat API accepts.
+public final class IdentityService: Sendable {
+    let file: IdentityFile
+    let tokens: TokenStore
+
+    public init(file: IdentityFile, tokenLifetime: TimeInterval = 12 * 3600) {
+        self.file = file
+        self.tokens = TokenStore(lifetime: tokenLifetime)
+    }
+
+    enum Failure: Error {
+        case unauthorized(String)
+        case badRequest(String)
+    }
+
+    struct ProjectScope {
+        var id: String?
+        var name: String?
+        var domainID: String?
+        var domainName: String?
+    }
+
+    /// Password method: the user by id, or by name within a domain.
+    func authenticate(
+        userID: String?, userName: String?, domainID: String?, domainName: String?, password: String, scope: ProjectScope?
+    ) throws(Failure) -> IssuedToken {
+        let user = file.users.first { candidate in
+            if let userID { return candidate.id == userID }
+            guard candidate.name == userName else { return false }
+            return Self.domainMatches(candidate.domainID, id: domainID, name: domainName)
+        }
+        // One message for "no such user" and "wrong password": no hint which it was.
+        guard let user, PasswordHash.verify(password, against: user.passwordHash) else {
+            throw .unauthorized("The request you have made requires authentication.")
+        }
+        return try issue(for: user, scope: scope, methods: ["password"], expiresAt: nil)
+    }
+
+    /// Token method: a new token for the same user, rescoped, expiring no later than the old one.
+    func reissue(from tokenID: String, scope: ProjectScope?) throws(Failure) -> IssuedToken {
+        guard let old = tokens.valid(tokenID), let user = file.users.first(where: { $0.id == old.userID }) else {
+            throw .unauthorized("The request you have made requires authentication.")
+        }
+        let scope = scope ?? ProjectScope(id: old.projectID)
+        return try issue(for: user, scope: scope, methods: ["token"], expiresAt: old.expiresAt)
+    }
+
+    private func issue(for user: IdentityFile.User, scope: ProjectScope?, methods: [String], expiresAt: Date?) throws(Failure) -> IssuedToken {
+        // Unscoped requests get the user's first project: the clients always scope anyway.
+        let project = file.projects.first { project in
+            guard let scope else { return user.roles[project.id] != nil }
+            if let id = scope.id { return project.id == id }
+            return project.name == scope.name && Self.domainMatches(project.domainID, id: scope.domainID, name: scope.domainName)
+        }
+        guard let project, let roles = user.roles[project.id], !roles.isEmpty else {
+            throw .unauthorized("User \(user.id) has no access to project \(scope?.id ?? scope?.name ?? "(none)")")
+        }
+        return tokens.issue(user: user, project: project, methods: methods, expiresAt: expiresAt)
+    }
+
+    /// Only the Default domain exists.
+    static func domainMatches(_ domainID: String, id: String?, name: String?) -> Bool {
+        if let id { return id == domainID }
+        if let name { return name == "Default" && domainID == "default" }
+        return domainID == "default"
+    }
+
+    public func validate(_ tokenID: String) -> IssuedToken? { tokens.valid(tokenID) }
+
+    func revoke(_ tokenID: String) { tokens.revoke(tokenID) }
+
+    public func project(named name: String) -> IdentityFile.Project? { file.projects.first { $0.name == name } }
+}

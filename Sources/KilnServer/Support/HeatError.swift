@@ -1,0 +1,67 @@
+import Hummingbird
+import KilnEngine
+import KilnStore
+import KilnTemplate
+
+/// An error as Heat reports it: `{"explanation", "code", "error": {"message", "traceback", "type"}, "title"}`.
+struct HeatError: Error {
+    var status: HTTPResponse.Status
+    var type: String
+    var message: String
+
+    static func badRequest(_ message: String, type: String = "HTTPBadRequest") -> HeatError {
+        HeatError(status: .badRequest, type: type, message: message)
+    }
+
+    static func notFound(_ message: String, type: String = "EntityNotFound") -> HeatError {
+        HeatError(status: .notFound, type: type, message: message)
+    }
+
+    static func stackNotFound(_ name: String) -> HeatError { .notFound("The Stack (\(name)) could not be found.") }
+
+    static let unauthorized = HeatError(
+        status: .unauthorized, type: "HTTPUnauthorized", message: "The request you have made requires authentication.")
+
+    /// Engine and store failures in Heat's terms; bad input is never a 500.
+    init(_ error: Error) {
+        switch error {
+        case let heat as HeatError: self = heat
+        case EngineError.notFound(let message): self = .notFound(message)
+        case EngineError.invalid(let diagnostics):
+            self = .badRequest(diagnostics.map(\.description).joined(separator: "\n"), type: "StackValidationFailed")
+        case EngineError.conflict(let message): self = HeatError(status: .conflict, type: "ActionInProgress", message: message)
+        case EngineError.refused(let message): self = .badRequest(message)
+        case let failure as ValidationFailure: self = .badRequest("\(failure)", type: "StackValidationFailed")
+        case let store as StoreError:
+            self = HeatError(status: .internalServerError, type: "StoreError", message: store.description)
+        default: self = .badRequest("\(error)")
+        }
+    }
+
+    init(status: HTTPResponse.Status, type: String, message: String) {
+        self.status = status
+        self.type = type
+        self.message = message
+    }
+
+    var response: Response {
+        let title = status.reasonPhrase
+        let body: Value = [
+            "explanation": .string(explanation),
+            "code": .int(status.code),
+            "error": ["message": .string(message), "traceback": .null, "type": .string(type)],
+            "title": .string(title),
+        ]
+        return .json(body, status: status)
+    }
+
+    private var explanation: String {
+        switch status.code {
+        case 400: return "The server could not comply with the request since it is either malformed or otherwise incorrect."
+        case 401: return "This server could not verify that you are authorized to access the document you requested."
+        case 404: return "The resource could not be found."
+        case 409: return "There was a conflict when trying to complete your request."
+        default: return "The server has either erred or is incapable of performing the requested operation."
+        }
+    }
+}

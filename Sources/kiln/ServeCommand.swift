@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KilnServer
+
+/// `kiln serve`: the Heat v1 API and a Keystone v3 subset over Kiln's home, for the stock
+/// `openstack` client (`HOME/clouds.yaml` names the cloud `kiln`).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the Heat v1 REST API with a built-in Keystone v3 subset.")
+
+    @Option(help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port: Int = 8004
+
+    @OptionGroup var home: HomeOptions
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+    }
+
+    func run() async throws {
+        let engine = try await home.openEngine()
+        let directory = URL(fileURLWithPath: home.directory)
+        let identityPath = directory.appendingPathComponent("identity.json").path
+        let identity: IdentityFile
+        do {
+            let (file, newPassword) = try IdentityFile.openOrCreate(path: identityPath)
+            identity = file
+            if let newPassword {
+                let cloudsPath = directory.appendingPathComponent("clouds.yaml").path
+                try cloudsYAML(password: newPassword).write(toFile: cloudsPath, atomically: true, encoding: .utf8)
+                _ = chmod(cloudsPath, 0o600)
+                print("kiln: created \(identityPath) with user admin in project admin")
+                print("kiln: admin password (shown once): \(newPassword)")
+                print("kiln: wrote \(cloudsPath): OS_CLIENT_CONFIG_FILE=\(cloudsPath) openstack --os-cloud kiln stack list")
+            }
+        } catch {
+            standardError("kiln: cannot set up \(identityPath): \(error)")
+            throw ExitCode(1)
+        }
+        let server = KilnServer(engine: engine, identity: IdentityService(file: identity))
+        print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
+        // Shown at once even when stdout is a file (the password line especially).
+        fflush(nil)
+        try await server.application(host: host, port: port).runService()
+    }
+
+    func cloudsYAML(password: String) -> String {
+        """
+        clouds:
+          kiln:
+            auth:
+              auth_url: http://\(host):\(port)/v3
+              username: admin
+              password: "\(password)"
+              project_name: admin
+              user_domain_name: Default
+              project_domain_name: Default
+            region_name: RegionOne
+            interface: public
+            identity_api_version: 3
+
+        """
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KilnEngine
+import KilnServer
+import KilnStore
+import KilnTemplate
+import NIOCore
+
+/// A server over a fresh home (real SQLite file, real identity.json) with users `admin` (project
+/// admin) and `alice` (project other), and helpers for JSON calls with a token.
+struct ServerFixture {
+    let server: KilnServer
+    let adminPassword: String
+
+    init() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
+        let path = home.appendingPathComponent("identity.json").path
+        var (file, password) = try IdentityFile.openOrCreate(path: path)
+        file.addUser(name: "alice", password: "alice-secret", project: "other")
+        try file.write(to: path)
+        adminPassword = password ?? ""
+        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file))
+    }
+
+    func run<T: Sendable>(_ test: @Sendable (Client) async throws -> T) async throws -> T {
+        let app = server.application(host: "127.0.0.1", port: 0)
+        return try await app.test(.live) { client in try await test(Client(client: client)) }
+    }
+
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+
+        struct Reply: Sendable {
+            var status: HTTPResponse.Status
+            var headers: HTTPFields
+            var json: Value
+        }
+
+        func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: Value? = nil, raw: String? = nil) async throws -> Reply {
+            var headers: HTTPFields = [.contentType: "application/json", .accept: "application/json"]
+            if let token { headers[HTTPFields.Element.Name("X-Auth-Token")!] = token }
+            let text = raw ?? body?.jsonText()
+            return try await client.execute(uri: uri, method: method, headers: headers, body: text.map { ByteBuffer(string: $0) }) { response in
+                let bodyText = String(buffer: response.body)
+                let json = bodyText.isEmpty ? Value.null : ((try? Value.parseJSON(bodyText)) ?? .string(bodyText))
+                return Reply(status: response.status, headers: response.headers, json: json)
+            }
+        }
+
+        /// Signs in with the password method; the token and the project id.
+        func signIn(user: String, password: String, project: String) async throws -> (token: String, projectID: String)? {
+            let body: Value = ["auth": [
+                "identity": ["methods": ["password"], "password": ["user": [
+                    "name": .string(user), "password": .string(password), "domain": ["name": "Default"]]]],
+                "scope": ["project": ["name": .string(project), "domain": ["name": "Default"]]],
+            ]]
+            let reply = try await call(.post, "/v3/auth/tokens", body: body)
+            guard reply.status == .created, let token = reply.headers[HTTPFields.Element.Name("X-Subject-Token")!],
+                  let projectID = reply.json["token"]["project"]["id"].stringValue else { return nil }
+            return (token, projectID)
+        }
+
+        /// Polls the stack until it leaves IN_PROGRESS (at most ~10 s).
+        func waitForStack(_ path: String, token: String) async throws -> Value {
+            for _ in 0..<200 {
+                let reply = try await call(.get, path, token: token)
+                let status = reply.json["stack"]["stack_status"].stringValue ?? ""
+                if !status.hasSuffix("IN_PROGRESS") { return reply.json["stack"] }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            return .null
+        }
+    }
+}
+
+extension Value {
+    subscript(key: String) -> Value { mapValue?[key] ?? .null }
+    subscript(index: Int) -> Value {
+        guard let list = listValue, list.indices.contains(index) else { return .null }
+        return list[index]
+    }
+}
+
+/// The path part of an absolute URL (`http://host/v1/...` → `/v1/...`).
+func pathOf(_ url: String) -> String {
+    guard let range = url.range(of: "://") else { return url }
+    let rest = url[range.upperBound...]
+    return rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "/"
+}
+
+let helloTemplate: Value = [
+    "heat_template_version": "2018-08-31",
+    "description": "hello",
+    "parameters": ["name": ["type": "string", "default": "world"]],
+    "resources": [
+        "greeting": ["type": "OS::Heat::Value", "properties": ["value": ["str_replace": [
+            "template": "Hello, NAME!", "params": ["NAME": ["get_param": "name"]]]]]],
+    ],
+    "outputs": ["greeting": ["description": "The greeting.", "value": ["get_attr": ["greeting", "value"]]]],
+]
