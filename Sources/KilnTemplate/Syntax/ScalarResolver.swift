@@ -3,7 +3,7 @@
 /// timestamps stay strings (Heat's loader removes the timestamp constructor).
 enum ScalarResolver {
     static func resolvePlain(_ text: String) -> Scalar {
-        var utf8 = text.utf8
+        let utf8 = text.utf8
         guard let first = utf8.first else { return .null }
         // Dispatch on the first byte: most scalars are words that can be nothing but strings.
         switch first {
@@ -16,11 +16,20 @@ enum ScalarResolver {
             default: return .string(text)
             }
         case UInt8(ascii: "y"), UInt8(ascii: "Y"):
-            return ["yes", "Yes", "YES"].contains(text) ? .bool(true) : .string(text)
+            switch text {
+            case "yes", "Yes", "YES": return .bool(true)
+            default: return .string(text)
+            }
         case UInt8(ascii: "t"), UInt8(ascii: "T"):
-            return ["true", "True", "TRUE"].contains(text) ? .bool(true) : .string(text)
+            switch text {
+            case "true", "True", "TRUE": return .bool(true)
+            default: return .string(text)
+            }
         case UInt8(ascii: "f"), UInt8(ascii: "F"):
-            return ["false", "False", "FALSE"].contains(text) ? .bool(false) : .string(text)
+            switch text {
+            case "false", "False", "FALSE": return .bool(false)
+            default: return .string(text)
+            }
         case UInt8(ascii: "o"), UInt8(ascii: "O"):
             switch text {
             case "on", "On", "ON": return .bool(true)
@@ -28,8 +37,8 @@ enum ScalarResolver {
             default: return .string(text)
             }
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            if let int = plainDecimal(utf8) { return .int(int) }
             // Only text made of number characters can be a number (dates have more than one '-').
-            utf8 = text.utf8
             let numeric = utf8.allSatisfy { byte in
                 (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
                     || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
@@ -47,6 +56,30 @@ enum ScalarResolver {
         default:
             return .string(text)
         }
+    }
+
+    /// The common case of `integer` without building substrings: `[-+]?(0|[1-9][0-9]*)` that
+    /// fits an Int. Anything else (including overflow) is nil and goes the general way.
+    private static func plainDecimal(_ utf8: String.UTF8View) -> Int? {
+        var iterator = utf8.makeIterator()
+        guard var byte = iterator.next() else { return nil }
+        var negative = false
+        if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") {
+            negative = byte == UInt8(ascii: "-")
+            guard let next = iterator.next() else { return nil }
+            byte = next
+        }
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        var value = Int(byte - UInt8(ascii: "0"))
+        let leadingZero = value == 0
+        while let next = iterator.next() {
+            guard !leadingZero, next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int(next - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
     }
 
     /// `[-+]?(0b[01_]+ | 0x[0-9a-fA-F_]+ | 0[0-7_]+ | 0 | [1-9][0-9_]* | [1-9][0-9_]*(:[0-5]?[0-9])+)`

@@ -77,9 +77,9 @@ private struct TreeBuilder {
     let source: [UInt8]
     let limits: ReaderLimits
 
-    /// An open sequence or mapping. A class, so appending to the innermost one mutates it in
-    /// place instead of moving its arrays in and out of the stack.
-    private final class Frame {
+    /// An open sequence or mapping. A struct kept in `stack` and changed in place through
+    /// `stack[top]`: a class would pay a dynamic exclusivity check on every field access.
+    private struct Frame {
         let isMapping: Bool
         let location: SourceLocation
         let anchor: String?
@@ -98,7 +98,7 @@ private struct TreeBuilder {
         }
 
         /// Records a key; false when it is already there.
-        func insertKey(_ key: String) -> Bool {
+        mutating func insertKey(_ key: String) -> Bool {
             if keys == nil {
                 if !entries.contains(where: { $0.key == key }) && pendingKey?.text != key {
                     if entries.count >= 12 { keys = Set(entries.map(\.key)); keys!.insert(key) }
@@ -236,8 +236,8 @@ private struct TreeBuilder {
             return deliver(Node(.sequence(frame.items), at: frame.location), weight: frame.weight, anchor: frame.anchor,
                            keyText: nil, keyIsPlainString: false)
         case YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast(), frame.isMapping else { break }
-            if !frame.merges.isEmpty { applyMerges(frame.merges, into: frame) }
+            guard var frame = stack.popLast(), frame.isMapping else { break }
+            if !frame.merges.isEmpty { applyMerges(frame.merges, into: &frame) }
             return deliver(Node(.mapping(frame.entries), at: frame.location), weight: frame.weight, anchor: frame.anchor,
                            keyText: nil, keyIsPlainString: false)
         default:
@@ -289,41 +289,42 @@ private struct TreeBuilder {
                 expected: "at most \(limits.maxNodes) nodes")
         }
         if let anchor { anchors[anchor] = (node, weight) }
-        guard let frame = stack.last else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
             return nil
         }
-        frame.weight += weight
-        guard frame.isMapping else {
-            frame.items.append(node)
+        stack[top].weight += weight
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
             return nil
         }
-        if let pending = frame.pendingKey {
-            frame.pendingKey = nil
+        if let pending = stack[top].pendingKey {
+            stack[top].pendingKey = nil
             if pending.isMerge {
-                frame.merges.append(node)
+                stack[top].merges.append(node)
             } else {
-                frame.entries.append(Entry(key: pending.text, keyLocation: pending.location, value: node))
+                stack[top].entries.append(Entry(key: pending.text, keyLocation: pending.location, value: node))
             }
             return nil
         }
         guard case .scalar(let scalar) = node.kind, let keyText else {
             diagnostics.error(node.location, "mapping key must be a scalar", found: node.shapeName)
-            frame.pendingKey = ("?", node.location, false)
+            stack[top].pendingKey = ("?", node.location, false)
             return nil
         }
         let text: String
         if case .null = scalar, keyText.isEmpty { text = "null" } else { text = keyText }
         let isMerge = text == "<<" && keyIsPlainString
-        if !isMerge, !frame.insertKey(text) {
+        if !isMerge, !stack[top].insertKey(text) {
             diagnostics.error(node.location, "duplicate key '\(text)' in mapping", expected: "each key once")
         }
-        frame.pendingKey = (text, node.location, isMerge)
+        stack[top].pendingKey = (text, node.location, isMerge)
         return nil
     }
 
     /// YAML merge keys (`<<: *defaults`): explicit keys win over merged ones.
-    private mutating func applyMerges(_ merges: [Node], into frame: Frame) {
+    private mutating func applyMerges(_ merges: [Node], into frame: inout Frame) {
         var keys = Set(frame.entries.map(\.key))
         for merge in merges {
             let sources: [Node]

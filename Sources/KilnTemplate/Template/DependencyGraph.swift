@@ -25,52 +25,83 @@ public struct DependencyGraph: Sendable {
     /// Each cycle (strongly connected component of more than one resource, or a resource
     /// that needs itself) as its resource names in template order.
     public func cycles() -> [[String]] {
-        // Tarjan's algorithm, iterative so that long chains cannot overflow the stack.
-        let order = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1, $0) })
-        var index = [String: Int]()
-        var lowlink = [String: Int]()
-        var onStack = Set<String>()
-        var stack: [String] = []
+        // Tarjan's algorithm, iterative so that long chains cannot overflow the stack, over
+        // integer ids so that each name is hashed once rather than at every step.
+        var ids = [String: Int](minimumCapacity: nodes.count)
+        var names: [String] = []
+        names.reserveCapacity(nodes.count)
+        for name in nodes where ids[name] == nil {
+            ids[name] = names.count
+            names.append(name)
+        }
+        // Ids below `known` are template positions; names only met as edge targets come after.
+        let known = names.count
+        var adjacency: [[Int]] = []
+        adjacency.reserveCapacity(known)
         var next = 0
-        var result: [[String]] = []
+        while next < names.count {
+            let targets = edges[names[next]] ?? []
+            var list: [Int] = []
+            list.reserveCapacity(targets.count)
+            for target in targets {
+                if let id = ids[target] {
+                    list.append(id)
+                } else {
+                    ids[target] = names.count
+                    list.append(names.count)
+                    names.append(target)
+                }
+            }
+            adjacency.append(list)
+            next += 1
+        }
+        func order(_ id: Int) -> Int { id < known ? id : 0 }
 
-        for start in nodes where index[start] == nil {
-            var work: [(node: String, edge: Int)] = [(start, 0)]
-            index[start] = next; lowlink[start] = next; next += 1
-            stack.append(start); onStack.insert(start)
+        let count = names.count
+        var index = [Int](repeating: -1, count: count)
+        var lowlink = [Int](repeating: 0, count: count)
+        var onStack = [Bool](repeating: false, count: count)
+        var stack: [Int] = []
+        var counter = 0
+        var found: [[Int]] = []
+
+        for start in 0..<known where index[start] < 0 {
+            var work: [(node: Int, edge: Int)] = [(start, 0)]
+            index[start] = counter; lowlink[start] = counter; counter += 1
+            stack.append(start); onStack[start] = true
             while let (node, edgeIndex) = work.last {
-                let targets = edges[node] ?? []
+                let targets = adjacency[node]
                 if edgeIndex < targets.count {
                     work[work.count - 1].edge += 1
                     let target = targets[edgeIndex]
-                    if index[target] == nil {
-                        index[target] = next; lowlink[target] = next; next += 1
-                        stack.append(target); onStack.insert(target)
+                    if index[target] < 0 {
+                        index[target] = counter; lowlink[target] = counter; counter += 1
+                        stack.append(target); onStack[target] = true
                         work.append((target, 0))
-                    } else if onStack.contains(target) {
-                        lowlink[node] = min(lowlink[node]!, index[target]!)
+                    } else if onStack[target] {
+                        lowlink[node] = min(lowlink[node], index[target])
                     }
                     continue
                 }
                 work.removeLast()
                 if let parent = work.last?.node {
-                    lowlink[parent] = min(lowlink[parent]!, lowlink[node]!)
+                    lowlink[parent] = min(lowlink[parent], lowlink[node])
                 }
                 if lowlink[node] == index[node] {
-                    var component: [String] = []
+                    var component: [Int] = []
                     while let member = stack.popLast() {
-                        onStack.remove(member)
+                        onStack[member] = false
                         component.append(member)
                         if member == node { break }
                     }
-                    let selfLoop = component.count == 1 && (edges[node] ?? []).contains(node)
+                    let selfLoop = component.count == 1 && adjacency[node].contains(node)
                     if component.count > 1 || selfLoop {
-                        result.append(component.sorted { order[$0, default: 0] < order[$1, default: 0] })
+                        found.append(component.sorted { order($0) < order($1) })
                     }
                 }
             }
         }
-        return result.sorted { order[$0[0], default: 0] < order[$1[0], default: 0] }
+        return found.sorted { order($0[0]) < order($1[0]) }.map { $0.map { names[$0] } }
     }
 
     /// Resources grouped in waves: each wave depends only on earlier ones (nil if cyclic).

@@ -28,8 +28,10 @@ extension TemplateChecker {
     /// looking the type up for an attribute check.
     mutating func resolveType(of resource: ResourceDefinition, report: Bool) -> ResolvedType {
         var type = resource.type
+        // Types the registry mapped from, to stop at a cycle. Filled only when something is
+        // mapped: most resources are looked up straight in the catalog.
         var seen: Set<String> = []
-        while seen.insert(type).inserted {
+        while true {
             if Self.isTemplatePath(type) {
                 return provider(named: type, for: resource, report: report)
             }
@@ -37,7 +39,9 @@ extension TemplateChecker {
             switch mapped {
             case .type(let next)?:
                 if next == type { break }
+                seen.insert(type)
                 type = next
+                if seen.contains(next) { break }
                 continue
             case .template(let path)?:
                 return provider(named: path, for: resource, report: report)

@@ -334,21 +334,29 @@ struct TemplateChecker: Sendable {
             return true
         case .list(let items, _):
             var all = true
-            var found: [FunctionCall] = []
-            for item in items where !collectEvaluable(item, into: &found) { all = false }
-            out.append(contentsOf: found)
+            for item in items where !collectEvaluable(item, into: &out) { all = false }
             return all
         case .map(let entries, _):
             var all = true
-            var found: [FunctionCall] = []
-            for entry in entries where !collectEvaluable(entry.value, into: &found) { all = false }
-            out.append(contentsOf: found)
+            for entry in entries where !collectEvaluable(entry.value, into: &out) { all = false }
             return all
         case .call(let call):
-            var inner: [FunctionCall] = []
-            var evaluable = !Self.runtimeOnly.contains(call.name) && call.function.references.allSatisfy(isKnown)
-            for child in call.function.children where !collectEvaluable(child, into: &inner) { evaluable = false }
-            if evaluable { out.append(call) } else { out.append(contentsOf: inner) }
+            // The parts' calls go straight into `out`; when the whole call is evaluable they
+            // are replaced by the call itself.
+            let start = out.count
+            var evaluable = !Self.runtimeOnly.contains(call.name)
+            // A plain loop: passing `isKnown` as a closure would copy the whole checker per call.
+            if evaluable {
+                for reference in call.function.references where !isKnown(reference) {
+                    evaluable = false
+                    break
+                }
+            }
+            for child in call.function.children where !collectEvaluable(child, into: &out) { evaluable = false }
+            if evaluable {
+                out.removeSubrange(start...)
+                out.append(call)
+            }
             return evaluable
         }
     }

@@ -317,13 +317,15 @@ public struct TemplateParser {
     }
 
     /// Properties, metadata and update_policy are mappings, or a function that yields one.
-    private mutating func mapOrCall(_ node: Node, parser: inout ExpressionParser, what: String) -> Expression? {
+    private mutating func mapOrCall(
+        _ node: Node, parser: inout ExpressionParser, what: @autoclosure () -> String
+    ) -> Expression? {
         if node.isNull { return nil }
         let expression = parser.parse(node)
         switch expression {
         case .map, .call: return expression
         default:
-            diagnostics.error(node.location, "\(what) must be a mapping", found: node.shapeName)
+            diagnostics.error(node.location, "\(what()) must be a mapping", found: node.shapeName)
             return nil
         }
     }
