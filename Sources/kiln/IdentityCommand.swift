@@ -24,11 +24,14 @@ extension IdentityCommand.User {
         @OptionGroup var home: HomeOptions
 
         func run() async throws {
-            try FileManager.default.createDirectory(atPath: home.directory, withIntermediateDirectories: true)
             let path = URL(fileURLWithPath: home.directory).appendingPathComponent("identity.json").path
+            // kiln serve's first start creates identity.json with the admin and clouds.yaml: let it.
+            guard FileManager.default.fileExists(atPath: path) else {
+                standardError("kiln: \(path) does not exist yet: run kiln serve once first")
+                throw ExitCode(1)
+            }
             do {
-                var (file, adminPassword) = try IdentityFile.openOrCreate(path: path)
-                if let adminPassword { print("kiln: created \(path); admin password (shown once): \(adminPassword)") }
+                var (file, _) = try IdentityFile.openOrCreate(path: path)
                 let password = try file.createUser(name: name, project: project, roles: roles)
                 try file.write(to: path)
                 print(password)
