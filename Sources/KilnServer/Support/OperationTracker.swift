@@ -29,13 +29,13 @@ public final class OperationTracker: Sendable {
 
     func started() { state.withLock { $0.running += 1 } }
 
-    /// The operation's end: its stack's final action and status, or `error` when it threw.
+    /// The operation's end: counted by its stack's final action and status. One that threw
+    /// (mostly refused before it began: a busy stack, bad input) only stops running.
     func finished(_ stack: StackRecord?) {
-        let outcome = stack.map { Outcome(action: $0.action.rawValue, result: $0.status.rawValue) }
-            ?? Outcome(action: "UNKNOWN", result: "ERROR")
         state.withLock { state in
             state.running -= 1
-            state.finished[outcome, default: 0] += 1
+            guard let stack else { return }
+            state.finished[Outcome(action: stack.action.rawValue, result: stack.status.rawValue), default: 0] += 1
         }
     }
 
