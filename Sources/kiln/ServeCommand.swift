@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port: Int = 8004
 
+    @Option(help: "Seconds a shutdown waits for running stack operations.")
+    var shutdownGrace: Double = 20
+
     @OptionGroup var home: HomeOptions
 
     func validate() throws {
@@ -46,7 +49,21 @@ struct ServeCommand: AsyncParsableCommand {
         print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
         // Shown at once even when stdout is a file (the password line especially).
         fflush(nil)
+        // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
         try await server.application(host: host, port: port).runService()
+        await finishOperations(server.operations)
+        print("kiln: stopped")
+    }
+
+    /// Running operations get a grace period to finish; any still running after it are durable
+    /// and the next start's recovery resumes them.
+    func finishOperations(_ operations: OperationTracker) async {
+        guard operations.running > 0 else { return }
+        standardError("kiln: waiting up to \(Int(shutdownGrace)) s for \(operations.running) running operation(s)")
+        let finished = await operations.waitUntilIdle(timeout: shutdownGrace)
+        if !finished {
+            standardError("kiln: \(operations.running) operation(s) still running; the next kiln serve resumes them")
+        }
     }
 
     func cloudsYAML(password: String) -> String {

@@ -13,11 +13,15 @@ enum BackgroundOperation {
         _ operation: @escaping @Sendable (_ observer: @escaping EngineObserver) async throws -> StackRecord
     ) async throws -> String? {
         let gate = Gate()
+        let tracker = OperationTracker.current
+        tracker?.started()
         Task.detached {
             do {
                 let stack = try await operation { event in gate.open(.success(event.stackID)) }
+                tracker?.finished(stack)
                 gate.open(.success(stack.id))
             } catch {
+                tracker?.finished(nil)
                 if !gate.open(.failure(error)) {
                     FileHandle.standardError.write(Data("kiln serve: operation failed after it started: \(error)\n".utf8))
                 }

@@ -29,6 +29,7 @@ struct HeatAPI: Sendable {
         var query: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key), default: []].append(String(value)) }
         let call = HeatRequest(request: request, token: token, projectID: segments[1], path: Array(segments.dropFirst(2)), query: query)
+        if let denied = HeatPolicy.denial(for: call) { return denied.response }
         do {
             return try await route(call)
         } catch {

@@ -59,6 +59,7 @@ struct HeatError: Error {
         switch status.code {
         case 400: return "The server could not comply with the request since it is either malformed or otherwise incorrect."
         case 401: return "This server could not verify that you are authorized to access the document you requested."
+        case 403: return "Access was denied to this resource."
         case 404: return "The resource could not be found."
         case 409: return "There was a conflict when trying to complete your request."
         default: return "The server has either erred or is incapable of performing the requested operation."

@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+
+/// Wraps the router: gives every answer an `x-openstack-request-id` (`req-<uuid>`, as Heat's),
+/// counts and times it by route template, logs one line for it, and lets background operations
+/// started while answering find the server's operation tracker.
+struct ObservedResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+    let inner: Inner
+    let metrics: ServerMetrics
+    let operations: OperationTracker
+    let log: RequestLog
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        let id = "req-" + UUID().uuidString.lowercased()
+        var response: Response
+        do {
+            response = try await OperationTracker.$current.withValue(operations) {
+                try await inner.respond(to: request, context: context)
+            }
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's own errors (no such route, body too large) are answered here, so they get an id too.
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[.openStackRequestID] = id
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = RouteTemplate.of(path: request.uri.path)
+        let method = request.method.rawValue
+        metrics.record(route: route, method: method, status: response.status.code, seconds: seconds)
+        log.request(id: id, method: method, route: route, status: response.status.code, seconds: seconds)
+        return response
+    }
+}
+
+extension HTTPFields.Element.Name {
+    static let openStackRequestID = HTTPFields.Element.Name("x-openstack-request-id")!
+}

@@ -1,0 +1,51 @@
+import Foundation
+import KilnStore
+import Synchronization
+
+/// The stack operations a server runs in the background: how many are running (a graceful
+/// shutdown waits for them) and how the finished ones ended (for `/metrics`).
+public final class OperationTracker: Sendable {
+    /// The tracker of the server answering the current request: background operations detach
+    /// from the request's task, so they take it from here before they do.
+    @TaskLocal static var current: OperationTracker?
+
+    private struct State {
+        var running = 0
+        var finished: [Outcome: Int] = [:]
+    }
+
+    struct Outcome: Hashable {
+        var action: String
+        var result: String
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var running: Int { state.withLock { $0.running } }
+
+    var finished: [Outcome: Int] { state.withLock { $0.finished } }
+
+    func started() { state.withLock { $0.running += 1 } }
+
+    /// The operation's end: counted by its stack's final action and status. One that threw
+    /// (mostly refused before it began: a busy stack, bad input) only stops running.
+    func finished(_ stack: StackRecord?) {
+        state.withLock { state in
+            state.running -= 1
+            guard let stack else { return }
+            state.finished[Outcome(action: stack.action.rawValue, result: stack.status.rawValue), default: 0] += 1
+        }
+    }
+
+    /// Waits until no operation runs or `timeout` seconds have passed; whether all finished.
+    public func waitUntilIdle(timeout: Double) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while running > 0 {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return true
+    }
+}
