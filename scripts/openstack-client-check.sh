@@ -68,16 +68,100 @@ check() {
     LAST_OUTPUT=$out
 }
 
-check "stack create --wait" "CREATE_COMPLETE" -- os stack create --wait -t examples/hello.yaml s1
+# Extra files: an environment, a stack that fails, and the abandon data.
+cat >"$WORK/env.yaml" <<'YAML'
+parameters:
+  name: Kiln
+YAML
+cat >"$WORK/failing.yaml" <<'YAML'
+heat_template_version: 2018-08-31
+resources:
+  fine:
+    type: OS::Heat::None
+  broken:
+    type: OS::Heat::TestResource
+    properties:
+      fail: true
+YAML
+
+# expect_line NAME REGEX: the last command's output also matches (its own PASS/FAIL).
+expect_line() {
+    if grep -Eq -- "$2" <<<"$LAST_OUTPUT"; then pass "$1"; else fail "$1 (output lacks /$2/)" "$LAST_OUTPUT"; fi
+}
+# json_field FIELD: a top-level field of the last `-f json` output, as text.
+json_field() { python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print(v if isinstance(v, str) else json.dumps(v))' "$1" <<<"$LAST_OUTPUT" 2>/dev/null; }
+
+# --- create, read ---
+check "stack create --wait" "CREATE_COMPLETE" -- os stack create --wait -t examples/hello.yaml -e "$WORK/env.yaml" s1
 check "stack list" "s1 .*CREATE_COMPLETE" -- os stack list
 check "stack show -f json" '"stack_status": "CREATE_COMPLETE"' -- os stack show s1 -f json
-check "stack output show" '"output_value": "Hello, world! Your password is [A-Za-z0-9]{16}\."' -- os stack output show s1 greeting -f json
+expect_line "stack show has the environment's parameter" '"name": "Kiln"'
+check "stack output list" "greeting +.*The greeting\." -- os stack output list s1
+check "stack output show" '"output_value": "Hello, Kiln! Your password is [A-Za-z0-9]{16}\."' -- os stack output show s1 greeting -f json
+PASSWORD=$(json_field output_value | sed -E 's/.*password is ([A-Za-z0-9]+)\./\1/')
 check "stack resource list" "greeting .*OS::Heat::Value .*CREATE_COMPLETE" -- os stack resource list s1
-if ! grep -q "password .*OS::Heat::RandomString" <<<"$LAST_OUTPUT"; then fail "stack resource list shows password" "$LAST_OUTPUT"; fi
+expect_line "stack resource list shows password" "password .*OS::Heat::RandomString"
+check "stack resource show" '"resource_type": "OS::Heat::RandomString"' -- os stack resource show s1 password -f json
+expect_line "stack resource show has the attributes" "\"value\": \"$PASSWORD\""
 check "stack event list" "\[s1\]: CREATE_COMPLETE +Stack CREATE completed successfully" -- os stack event list s1
+expect_line "stack event list shows resource events" "\[s1\.password\]: CREATE_COMPLETE"
+check "stack template show" "description: Hello from Kiln" -- os stack template show s1
+expect_line "stack template show has the resources" "type: OS::Heat::RandomString"
+check "stack environment show" "name: Kiln" -- os stack environment show s1
+
+# --- update ---
+check "stack update --dry-run lists the changed resource" '"resource_name": "greeting"' -- os stack update --dry-run -t examples/hello.yaml --parameter name=Bob s1 -f json
+python3 -c '
+import json, sys
+plan = json.loads(sys.argv[1])
+def names(key):
+    value = plan.get(key, [])
+    value = json.loads(value) if isinstance(value, str) else value
+    return sorted(r["resource_name"] for r in value)
+assert names("updated") == ["greeting"], plan
+assert names("unchanged") == ["password"], plan
+' "$LAST_OUTPUT" 2>"$WORK/err" && pass "update plan: greeting updated, password unchanged" || fail "update plan: greeting updated, password unchanged" "$(cat "$WORK/err")"
+check "stack update --wait" "UPDATE_COMPLETE" -- os stack update --wait -t examples/hello.yaml -e "$WORK/env.yaml" --parameter name=Alice s1
+check "stack update changed the output" "Hello, Alice! Your password is $PASSWORD\." -- os stack output show s1 greeting -f json
+
+# --- preview ---
+check "stack create --dry-run" "OS::Heat::RandomString" -- os stack create --dry-run -t examples/hello.yaml preview1 -f json
+expect_line "stack create --dry-run shows the stack name" '"stack_name": "preview1"'
+check "stack create --dry-run creates nothing" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln stack list -f value -c 'Stack Name' | grep preview1 || true"
+
+# --- actions ---
+check "stack suspend --wait" "SUSPEND_COMPLETE" -- os stack suspend --wait s1
+check "stack resume --wait" "RESUME_COMPLETE" -- os stack resume --wait s1
+check "stack check --wait" "CHECK_COMPLETE" -- os stack check --wait s1
+check "stack show after check" '"stack_status": "CHECK_COMPLETE"' -- os stack show s1 -f json
+
+# --- snapshots ---
+check "stack snapshot create" "COMPLETE" -- os stack snapshot create --name snap1 s1
+check "stack snapshot list" "snap1 .*COMPLETE" -- os stack snapshot list s1
+
+# --- abandon, adopt ---
+check "stack abandon --output-file" "" -- os stack abandon --output-file "$WORK/abandon.json" s1
+check "abandon file holds the resources" '"password"' -- cat "$WORK/abandon.json"
+check "abandoned stack is gone" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln stack list -f value -c 'Stack Name' | grep -x s1 || true"
+check "stack adopt --wait" "ADOPT_COMPLETE" -- os stack adopt --wait --adopt-file "$WORK/abandon.json" s2
+check "adopted stack keeps the password" "Hello, Alice! Your password is $PASSWORD\." -- os stack output show s2 greeting -f json
+
+# --- failures ---
+check "failing stack create --wait fails" "CREATE_FAILED" -- bash -c "! '$OPENSTACK' --os-cloud kiln stack create --wait -t '$WORK/failing.yaml' bad 2>&1"
+check "stack failures list" "bad\.broken:" -- os stack failures list bad
+expect_line "stack failures list gives the status" "status: CREATE_FAILED"
+expect_line "stack failures list gives the reason" "^    .*[Ff]ail"
+expect_line "stack failures list gives the type" "resource_type: OS::Heat::TestResource"
+
+# --- templates and types ---
 check "orchestration template validate" "Description: Hello from Kiln" -- os orchestration template validate -t examples/hello.yaml
-if ! grep -q "Default: world" <<<"$LAST_OUTPUT"; then fail "template validate shows the parameter default" "$LAST_OUTPUT"; fi
-check "stack delete --yes --wait" "" -- os stack delete --yes --wait s1
+expect_line "template validate shows the parameter default" "Default: world"
+check "orchestration resource type list" "^\| OS::Heat::None +\|" -- os orchestration resource type list
+check "orchestration resource type show" "length:" -- os orchestration resource type show OS::Heat::RandomString
+expect_line "resource type show lists the properties" "character_classes:"
+
+# --- delete ---
+check "stack delete --yes --wait" "" -- os stack delete --yes --wait s2 bad
 check "stack list is empty after delete" "^$" -- os stack list
 check "wrong password is refused" "" -- bash -c "! '$OPENSTACK' --os-cloud kiln --os-password wrong stack list >/dev/null 2>&1"
 

@@ -95,12 +95,28 @@ extension HeatAPI {
             "links": .list(links), "stack_name": .string(stack.name), "stack_identity": .string(stack.id),
         ]
         if detail {
-            out["attributes"] = record.attributes
+            out["attributes"] = .map(attributeValues(stack, record))
             out["metadata"] = record.metadata
             out["description"] = ""
             out["properties"] = record.properties
             if let parent = stack.parentResource { out["parent_resource"] = .string(parent) }
         }
         return .map(out)
+    }
+
+    /// Every attribute of the type's schema, read now from the resource's state as Heat's show
+    /// does (plugins compute most attributes from their data; few are stored). A type the
+    /// registry does not know (a template resource) shows what was stored.
+    private func attributeValues(_ stack: StackRecord, _ record: ResourceRecord) -> [String: Value] {
+        var values = record.attributes.mapValue ?? [:]
+        guard let plugin = engine.plugins.plugin(for: record.type), record.physicalID != nil else { return values }
+        let live = LiveResource(
+            name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
+            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+            data: record.data.mapValue ?? [:], attributes: values, metadata: record.metadata)
+        for name in type(of: plugin).schema.attributes.keys where name != "show" {
+            values[name] = plugin.attribute(name, of: live) ?? values[name] ?? .null
+        }
+        return values
     }
 }

@@ -140,6 +140,27 @@ struct StackBody {
         }
     }
 
+    /// The body an adopt creates from, as Heat reads it: the template comes from the abandon
+    /// data (the CLI sends none), and so do the parameters the request does not set. Kiln's
+    /// abandon data keeps the environment and the user's parameters apart; both are used.
+    func adopting(_ data: Value) -> StackBody {
+        let abandoned = data.mapValue ?? [:]
+        var merged = body
+        if merged["template"] == nil || merged["template"] == .null, let template = abandoned["template"] {
+            merged["template"] = template
+        }
+        var parameters = abandoned["environment"]?.mapValue?["parameters"]?.mapValue ?? [:]
+        parameters.merge(abandoned["parameters"]?.mapValue ?? [:]) { _, user in user }
+        parameters.merge(body["parameters"]?.mapValue ?? [:]) { _, given in given }
+        merged["parameters"] = .map(parameters)
+        let givenEnvironment = body["environment"]?.mapValue ?? [:]
+        if givenEnvironment.isEmpty, var environment = abandoned["environment"]?.mapValue {
+            environment["parameters"] = nil
+            merged["environment"] = .map(environment)
+        }
+        return StackBody(.map(merged))
+    }
+
     /// Heat's stack name rule: a letter, then letters, digits, `_`, `-` or `.`; at most 255.
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, name.count <= 255, first.properties.isAlphabetic, first.isASCII else { return false }

@@ -28,9 +28,10 @@ extension HeatAPI {
 
     /// 201 once the stack is stored and its create is under way; the create runs on.
     func createStack(_ call: HeatRequest) async throws -> Response {
-        let body = StackBody(try await call.body())
+        let given = StackBody(try await call.body())
+        let adopt = try given.adoptData()
+        let body = adopt.map(given.adopting) ?? given
         let request = try body.createRequest(projectID: call.projectID)
-        let adopt = try body.adoptData()
         if (try? engine.stack(request.name, projectID: call.projectID)) != nil {
             throw HeatError(status: .conflict, type: "StackExists", message: "The Stack (\(request.name)) already exists.")
         }
