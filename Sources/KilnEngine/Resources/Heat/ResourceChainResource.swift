@@ -8,7 +8,7 @@ import KilnTemplate
 /// Attributes: `refs`, `attributes` (each member attribute's values by member: select one
 /// with a path), `resource.N`, `resource.N.attr`, and any other name: the list of that
 /// attribute of every member, as Heat's chain answers.
-public struct ResourceChainResource: ResourcePlugin {
+public struct ResourceChainResource: ChildStackResource {
     public static let typeName = "OS::Heat::ResourceChain"
 
     public static let schema = ResourceTypeSchema(
@@ -32,19 +32,7 @@ public struct ResourceChainResource: ResourcePlugin {
 
     public init() {}
 
-    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        try await apply(&resource, context)
-    }
-
-    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
-        try await apply(&resource, context)
-    }
-
-    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
-        try await context.nested.delete(owner: resource.name)
-    }
-
-    private func apply(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+    public func applyChild(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         let types = resource[property: "resources"].listValue ?? []
         var members: [(name: String, definition: Value)] = []
         for (index, type) in types.enumerated() {

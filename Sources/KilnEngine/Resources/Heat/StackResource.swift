@@ -5,7 +5,7 @@ import KilnTemplate
 /// in another region or cloud (`context`); here it is a child stack of the same engine, and
 /// `context` is accepted but not acted on, nor is `timeout` (children run within their
 /// parent's timeout). Attributes: `stack_name`, `outputs` (select one with a path).
-public struct StackResource: ResourcePlugin {
+public struct StackResource: ChildStackResource {
     public static let typeName = "OS::Heat::Stack"
 
     public static let schema = ResourceTypeSchema(
@@ -33,19 +33,7 @@ public struct StackResource: ResourcePlugin {
 
     public init() {}
 
-    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        try await apply(&resource, context)
-    }
-
-    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
-        try await apply(&resource, context)
-    }
-
-    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
-        try await context.nested.delete(owner: resource.name)
-    }
-
-    private func apply(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+    public func applyChild(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         guard let text = NativeProperties.string(resource[property: "template"]) else {
             throw ResourceFailure.failed("Property error: template: Value must be a string")
         }

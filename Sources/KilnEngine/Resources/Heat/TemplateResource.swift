@@ -10,7 +10,7 @@ import KilnTemplate
 /// It is not registered by name: the engine's type resolution makes one, carrying the
 /// template it runs, for each resource whose type resolves to a template (see
 /// `TypeResolver`). Deleting needs no template, only the child stack the resource owns.
-public struct TemplateResource: ResourcePlugin {
+public struct TemplateResource: ChildStackResource {
     public static let typeName = "Kiln::TemplateResource"
     /// Properties are checked against the template's parameters at validation.
     public static let schema = ResourceTypeSchema(type: typeName, acceptsAnyProperty: true)
@@ -21,19 +21,7 @@ public struct TemplateResource: ResourcePlugin {
     public init() { template = nil }
     public init(template: NestedTemplate) { self.template = template }
 
-    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        try await apply(&resource, context)
-    }
-
-    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
-        try await apply(&resource, context)
-    }
-
-    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
-        try await context.nested.delete(owner: resource.name)
-    }
-
-    private func apply(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+    public func applyChild(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         guard let template else { throw ResourceFailure.failed("the provider template of \(resource.type) is not available") }
         let result = try await context.nested.apply(owner: resource.name, template: template, parameters: resource.properties)
         NestedMembers.keep(result, in: &resource)
