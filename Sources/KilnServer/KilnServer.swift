@@ -6,29 +6,46 @@ import KilnEngine
 /// `/v1/{project_id}`, in one process over one engine, with `/metrics` and a request log.
 public struct KilnServer: Sendable {
     public let engine: Engine
-    public let identity: IdentityService
+    /// The built-in Keystone subset; nil when tokens come from an external Keystone.
+    public let identity: IdentityService?
+    /// Who checks the tokens the Heat API receives.
+    public let tokens: any TokenValidator
     public let metrics = ServerMetrics()
     /// The background operations this server started; `kiln serve` waits for them on shutdown.
     public let operations = OperationTracker()
     public var log: RequestLog
 
+    /// Serves its own identity (`/v3`) and accepts the tokens it issues.
     public init(engine: Engine, identity: IdentityService, log: RequestLog = RequestLog()) {
         self.engine = engine
         self.identity = identity
+        self.tokens = identity
+        self.log = log
+    }
+
+    /// Serves the Heat API only; tokens are checked by `tokens` (an external Keystone).
+    public init(engine: Engine, tokens: any TokenValidator, log: RequestLog = RequestLog()) {
+        self.engine = engine
+        self.identity = nil
+        self.tokens = tokens
         self.log = log
     }
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        IdentityRoutes(identity: identity).register(on: router)
-        HeatAPI(engine: engine, identity: identity).register(on: router)
+        if let identity { IdentityRoutes(identity: identity).register(on: router) }
+        HeatAPI(engine: engine, tokens: tokens).register(on: router)
         MetricsRoute(engine: engine, metrics: metrics, operations: operations).register(on: router)
         return router
     }
 
-    /// The application, listening on `host:port` (port 0: any free port).
-    public func application(host: String, port: Int) -> some ApplicationProtocol {
+    /// The application, listening on `host:port` (port 0: any free port, told to `onListening`).
+    public func application(
+        host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let responder = ObservedResponder(inner: router().buildResponder(), metrics: metrics, operations: operations, log: log)
-        return Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "kiln"))
+        return Application(
+            responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) })
     }
 }

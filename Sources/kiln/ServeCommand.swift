@@ -19,14 +19,48 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a shutdown waits for running stack operations.")
     var shutdownGrace: Double = 20
 
+    @Option(help: ArgumentHelp(
+        "Validate tokens against this external Keystone (e.g. http://keystone:5000/v3) instead of serving identity.",
+        valueName: "URL"))
+    var keystoneURL: String?
+
     @OptionGroup var home: HomeOptions
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+        if let keystoneURL, Self.keystone(keystoneURL) == nil {
+            throw ValidationError("--keystone-url '\(keystoneURL)' is not an http(s) URL")
+        }
+    }
+
+    static func keystone(_ text: String) -> URL? {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            return nil
+        }
+        return url
     }
 
     func run() async throws {
         let engine = try await home.openEngine()
+        let server: KilnServer
+        if let keystoneURL, let url = Self.keystone(keystoneURL) {
+            server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url))
+            print("kiln: serving http://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
+        } else {
+            server = KilnServer(engine: engine, identity: IdentityService(file: try setUpIdentity()))
+            print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
+        }
+        // Shown at once even when stdout is a file (the password line especially).
+        fflush(nil)
+        // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
+        try await server.application(host: host, port: port).runService()
+        await finishOperations(server.operations)
+        print("kiln: stopped")
+    }
+
+    /// `HOME/identity.json`, created on first start with an admin whose password is printed once
+    /// and written to `HOME/clouds.yaml`.
+    func setUpIdentity() throws -> IdentityFile {
         let directory = URL(fileURLWithPath: home.directory)
         let identityPath = directory.appendingPathComponent("identity.json").path
         let identity: IdentityFile
@@ -45,14 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
             standardError("kiln: cannot set up \(identityPath): \(error)")
             throw ExitCode(1)
         }
-        let server = KilnServer(engine: engine, identity: IdentityService(file: identity))
-        print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
-        // Shown at once even when stdout is a file (the password line especially).
-        fflush(nil)
-        // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
-        try await server.application(host: host, port: port).runService()
-        await finishOperations(server.operations)
-        print("kiln: stopped")
+        return identity
     }
 
     /// Running operations get a grace period to finish; any still running after it are durable

@@ -8,7 +8,7 @@ import KilnTemplate
 /// each project seeing only its own stacks.
 struct HeatAPI: Sendable {
     let engine: Engine
-    let identity: IdentityService
+    let tokens: any TokenValidator
 
     func register(on router: Router<BasicRequestContext>) {
         for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
@@ -19,7 +19,7 @@ struct HeatAPI: Sendable {
     func handle(_ request: Request) async -> Response {
         let segments = request.uri.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
         guard segments.count >= 2 else { return HeatError.notFound("The resource could not be found.", type: "HTTPNotFound").response }
-        guard let tokenID = request.headers[.authToken], let token = identity.validate(tokenID) else {
+        guard let tokenID = request.headers[.authToken], let token = await tokens.validate(tokenID) else {
             return HeatError.unauthorized.response
         }
         // A token is good for its own project only (an admin may also look at others' lists).
