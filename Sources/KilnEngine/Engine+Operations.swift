@@ -228,8 +228,12 @@ public final class Engine: Sendable {
     func runCreate(_ stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) async throws -> StackRecord {
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: records, observer: observer)
         return try await withLease(run) {
-            if let failure = try await run.createResources() {
-                if run.stack.disableRollback {
+            let (failure, cancel) = try await watchingForCancel(run, startedBy: "Stack \(run.stack.action.rawValue) started") {
+                try await run.createResources()
+            }
+            if let failure {
+                // Only cancel_without_rollback can stop a create: it leaves what was made.
+                if run.stack.disableRollback || cancel != nil {
                     run.setStack(.create, .failed, reason: failure)
                 } else {
                     run.failThenRollBack(.create, failure: failure)

@@ -1,42 +1,66 @@
 import Foundation
 import KilnStore
 
-extension Engine {
-    /// The reason of the stack event that asks a running update to stop.
-    static let cancelRequest = "Stack UPDATE cancel requested"
+/// What a cancel request asks of the running operation.
+enum CancelRequest: Sendable {
+    /// Heat's cancel_update: stop the update and roll back to the previous template.
+    case rollBack
+    /// Heat's cancel_without_rollback: stop the create or update where it is, leaving it FAILED.
+    case stopHere
+}
 
-    /// Asks the process running the stack's update to stop and roll back (Heat's
-    /// cancel_update). Resources in flight are interrupted, none is started, and the stack
-    /// rolls back to its previous template.
+extension Engine {
+    /// The reasons of the stack events that ask a running operation to stop.
+    static let cancelRequest = "Stack UPDATE cancel requested"
+    static let cancelWithoutRollbackRequest = "Stack cancel requested without rollback"
+
+    /// Asks the process running the stack's operation to stop: with `rollback` (Heat's
+    /// cancel_update) an update stops and rolls back to its previous template; without it
+    /// (cancel_without_rollback) a create or an update stops where it is and ends FAILED.
+    /// Resources in flight are interrupted, none is started.
     ///
     /// The request is an appended event, not a change to the stack's row: it can never
-    /// overwrite what the update itself commits (a late request is only a stray event).
-    public func cancelUpdate(_ nameOrID: String, projectID: String = "default") throws {
+    /// overwrite what the operation itself commits (a late request is only a stray event).
+    public func cancelUpdate(_ nameOrID: String, projectID: String = "default", rollback: Bool = true) throws {
         let stack = try self.stack(nameOrID, projectID: projectID)
-        guard stack.action == .update, stack.status == .inProgress else {
-            throw EngineError.refused("cannot cancel stack '\(stack.name)': it is \(stack.statusText), not UPDATE_IN_PROGRESS")
+        let cancellable: Set<Action> = rollback ? [.update] : [.update, .create]
+        guard stack.status == .inProgress, cancellable.contains(stack.action) else {
+            let expected = rollback ? "UPDATE_IN_PROGRESS" : "CREATE_IN_PROGRESS or UPDATE_IN_PROGRESS"
+            throw EngineError.refused("cannot cancel stack '\(stack.name)': it is \(stack.statusText), not \(expected)")
         }
         try store.commit(StoreBatch(events: [EventRecord(
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-            action: .update, status: .inProgress, reason: Engine.cancelRequest)]))
+            action: stack.action, status: .inProgress,
+            reason: rollback ? Engine.cancelRequest : Engine.cancelWithoutRollbackRequest)]))
     }
 
-    /// Runs the update's resource walk while watching the store for a cancel request (from
+    /// Runs an operation's resource walk while watching the store for a cancel request (from
     /// this process or another); a request cancels the walk's task, which interrupts the
-    /// resources in flight. Returns the failure, and whether it was a cancel.
-    func updateWatchingForCancel(_ run: StackRun) async throws -> (failure: String?, cancelled: Bool) {
+    /// resources in flight. Returns the failure and the cancel request that stopped it, if any.
+    func watchingForCancel(
+        _ run: StackRun, startedBy startReason: String, _ walkResources: @escaping @Sendable () async throws -> String?
+    ) async throws -> (failure: String?, cancel: CancelRequest?) {
         let store = self.store, id = run.stack.id, name = run.stack.name
-        // From the update's start event on: a request can only follow it (it needs UPDATE_IN_PROGRESS).
+        // From the operation's start event on: a request can only follow it (it needs *_IN_PROGRESS).
         let since = try store.events(stackID: id, resourceName: name, after: nil, limit: nil)
-            .last { $0.reason == "Stack UPDATE started" }?.sequence
-        let requested = CancelFlag()
-        let walk = Task { try await run.updateResources(action: .update) }
+            .last { $0.reason == startReason }?.sequence
+        let requested = CancelBox()
+        let walk = Task { try await walkResources() }
         let watcher = Task.detached {
+            var seen = since
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 200_000_000)
-                let events = (try? store.events(stackID: id, resourceName: name, after: since, limit: nil)) ?? []
-                if events.contains(where: { $0.reason == Engine.cancelRequest }) {
-                    requested.set()
+                let events = (try? store.events(stackID: id, resourceName: name, after: seen, limit: nil)) ?? []
+                seen = events.last?.sequence ?? seen
+                let request: CancelRequest? = events.lazy.compactMap { event in
+                    switch event.reason {
+                    case Engine.cancelRequest: .rollBack
+                    case Engine.cancelWithoutRollbackRequest: .stopHere
+                    default: nil
+                    }
+                }.first
+                if let request {
+                    requested.set(request)
                     walk.cancel()
                     return
                 }
@@ -44,25 +68,25 @@ extension Engine {
         }
         defer { watcher.cancel() }
         let failure = try await withTaskCancellationHandler { try await walk.value } onCancel: { walk.cancel() }
-        if requested.isSet { return ("Stack UPDATE cancelled", true) }
-        return (failure, false)
+        if let request = requested.value { return ("Stack \(run.stack.action.rawValue) cancelled", request) }
+        return (failure, nil)
     }
 }
 
 /// Set once, read by another task.
-final class CancelFlag: @unchecked Sendable {
+final class CancelBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = false
+    private var request: CancelRequest?
 
-    func set() {
+    func set(_ value: CancelRequest) {
         lock.lock()
-        value = true
+        request = value
         lock.unlock()
     }
 
-    var isSet: Bool {
+    var value: CancelRequest? {
         lock.lock()
         defer { lock.unlock() }
-        return value
+        return request
     }
 }

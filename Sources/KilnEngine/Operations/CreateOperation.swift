@@ -95,8 +95,8 @@ extension StackRun {
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
             },
             commit: { try flush() },
-            // Past the deadline nothing new starts (Heat stops the whole operation).
-            shouldStop: { timedOut })
+            // Past the deadline or once cancelled, nothing new starts (Heat stops the whole operation).
+            shouldStop: { timedOut || Task.isCancelled })
         // Nodes that never started because the deadline passed fail the operation too.
         if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }
         return firstFailure

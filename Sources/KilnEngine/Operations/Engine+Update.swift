@@ -103,15 +103,16 @@ extension Engine {
         return try await withLease(run) {
             run.setStack(.update, .inProgress, reason: "Stack UPDATE started")
             try run.flush()
-            let (failure, cancelled) = try await updateWatchingForCancel(run)
+            let (failure, cancel) = try await watchingForCancel(run, startedBy: "Stack UPDATE started") {
+                try await run.updateResources(action: .update)
+            }
             guard let failure else {
                 run.setStack(.update, .complete, reason: "Stack UPDATE completed successfully")
                 try run.flush()
                 return run.stack
             }
-            // A cancel rolls back even when rollback is disabled (Heat's cancel_update is
-            // "cancel with rollback").
-            if run.stack.disableRollback && !cancelled {
+            // cancel_update rolls back even when rollback is disabled; cancel_without_rollback never does.
+            if cancel == .stopHere || (run.stack.disableRollback && cancel == nil) {
                 run.setStack(.update, .failed, reason: failure)
                 try run.flush()
                 return run.stack

@@ -9,7 +9,7 @@ extension HeatAPI {
     func action(_ call: HeatRequest, _ stack: StackRecord) async throws -> Response {
         let body = try await call.body().mapValue ?? [:]
         guard body.count == 1, let name = body.keys.first else {
-            throw HeatError.badRequest("Exactly one action must be given, one of: suspend, resume, check, cancel_update")
+            throw HeatError.badRequest("Exactly one action must be given, one of: suspend, resume, check, cancel_update, cancel_without_rollback")
         }
         let engine = self.engine, id = stack.id, project = call.projectID
         switch name {
@@ -22,7 +22,7 @@ extension HeatAPI {
         case "cancel_update":
             try engine.cancelUpdate(id, projectID: project)
         case "cancel_without_rollback":
-            throw HeatError.badRequest("cancel_without_rollback is not supported by Kiln", type: "NotSupported")
+            try engine.cancelUpdate(id, projectID: project, rollback: false)
         default:
             throw HeatError.badRequest("Invalid action \(name)")
         }
