@@ -5,6 +5,33 @@ import KilnServer
 import KilnTemplate
 
 @Suite struct AbandonAdoptAPITests {
+    /// Export gives the abandon data and leaves the stack managed and unchanged.
+    @Test func exportDescribesTheStackWithoutChangingIt() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.run { client in
+            let (token, project) = try #require(try await client.signIn(user: "admin", password: fixture.adminPassword, project: "admin"))
+            let template: Value = ["heat_template_version": "2018-08-31", "resources": ["a": ["type": "OS::Heat::None"]]]
+            let created = try await client.call(.post, "/v1/\(project)/stacks", token: token, body: ["stack_name": "ex", "template": template])
+            let path = pathOf(try #require(created.headers[.location]))
+            let before = try await client.waitForStack(path, token: token)
+            let events = try await client.call(.get, "\(path)/events", token: token).json["events"].listValue?.count
+
+            let exported = try await client.call(.get, "\(path)/export", token: token)
+            #expect(exported.status == .ok)
+            #expect(exported.json["name"] == "ex")
+            #expect(exported.json["status"] == "COMPLETE")
+            #expect(exported.json["resources"]["a"]["type"] == "OS::Heat::None")
+            #expect(exported.json["template"]["resources"]["a"]["type"] == "OS::Heat::None")
+            // By name it redirects like every stack sub-path.
+            #expect(try await client.call(.get, "/v1/\(project)/stacks/ex/export", token: token).status == .found)
+
+            let after = try await client.waitForStack(path, token: token)
+            #expect(after["stack_status"] == before["stack_status"])
+            #expect(after["updated_time"] == before["updated_time"])
+            #expect(try await client.call(.get, "\(path)/events", token: token).json["events"].listValue?.count == events)
+        }
+    }
+
     /// The CLI's adopt sends the abandon output as a string and no template: the stack comes
     /// back from the data alone, with its parameters and its random string kept.
     @Test func adoptTakesTemplateAndParametersFromTheAbandonData() async throws {

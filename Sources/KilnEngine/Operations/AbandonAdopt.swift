@@ -8,6 +8,17 @@ extension Engine {
     public func abandon(_ nameOrID: String, projectID: String = "default") async throws -> Value {
         let stack = try self.stack(nameOrID, projectID: projectID)
         try ensureIdle(stack, for: "abandon")
+        let data = try abandonData(stack)
+        try store.purgeStack(id: stack.id)
+        return data
+    }
+
+    /// Heat's export: the abandon data of a stack that stays managed (nothing changes).
+    public func export(_ nameOrID: String, projectID: String = "default") throws -> Value {
+        try abandonData(try self.stack(nameOrID, projectID: projectID))
+    }
+
+    private func abandonData(_ stack: StackRecord) throws -> Value {
         let template = try template(of: stack)
         var resources: [String: Value] = [:]
         for record in try store.resources(stackID: stack.id) {
@@ -28,7 +39,6 @@ extension Engine {
             "parameters": .map(stack.parameters.mapValues(Value.string)),
             "resources": .map(resources),
         ]
-        try store.purgeStack(id: stack.id)
         return data
     }
 

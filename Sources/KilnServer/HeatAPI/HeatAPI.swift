@@ -104,6 +104,8 @@ struct HeatAPI: Sendable {
         case (.put, "preview"?), (.patch, "preview"?): return try await previewUpdate(call, stack)
         case (.post, "actions"?) where rest.count == 1: return try await action(call, stack)
         case (_, "snapshots"?): return try await snapshots(call, stack, rest: rest.dropFirst())
+        case (.get, "export"?) where rest.count == 1:
+            return .json(try engine.export(stack.id, projectID: call.projectID))
         case (.delete, "abandon"?) where rest.count == 1:
             return .json(try await engine.abandon(stack.id, projectID: call.projectID))
         default: throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")
