@@ -294,6 +294,7 @@ public final class Engine: Sendable {
     /// claim up when it ends, so another live process need not wait for it to expire.
     func withLease<T: Sendable>(_ run: StackRun, _ body: () async throws -> T) async throws -> T {
         let store = self.store, owner = self.owner, seconds = leaseSeconds, id = run.stack.id
+        run.leaseOwner = owner
         let renewal = Task.detached {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))

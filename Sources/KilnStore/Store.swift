@@ -52,6 +52,9 @@ public struct StoreBatch: Sendable {
     public var resources: [ResourceRecord] = []
     public var deletedResources: [(stackID: String, name: String)] = []
     public var events: [EventRecord] = []
+    /// When set, the batch commits only while `owner` still holds the stack's lease, so an
+    /// operation another engine has taken over (after a long pause) can no longer write.
+    public var lease: (stackID: String, owner: String)?
 
     public init(stacks: [StackRecord] = [], resources: [ResourceRecord] = [], events: [EventRecord] = []) {
         self.stacks = stacks

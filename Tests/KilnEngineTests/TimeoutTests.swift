@@ -4,12 +4,12 @@ import KilnStore
 import KilnTemplate
 import Testing
 
-/// `timeout_mins`, with minutes shortened to 0.5 s, and stores that cannot be written.
+/// `timeout_mins`, with minutes shortened to 2 s (long enough for a loaded machine to start the first resource), and stores that cannot be written.
 @Suite("Engine timeouts and store failures")
 struct TimeoutTests {
     func engine(_ home: TemporaryHome) throws -> Engine {
         Engine(store: try home.store(), plugins: .native, maxParallel: 64, leaseSeconds: 30, limits: .default,
-               secondsPerTimeoutMinute: 0.5)
+               secondsPerTimeoutMinute: 2)
     }
 
     let slow = """
@@ -30,7 +30,7 @@ struct TimeoutTests {
         let elapsed = Date().timeIntervalSince(started)
         #expect(stack.statusText == "CREATE_FAILED")
         #expect(stack.statusReason == "Timed out")
-        #expect(elapsed >= 0.45 && elapsed < 10, "timed out after \(elapsed) s")
+        #expect(elapsed >= 1.95 && elapsed < 20, "timed out after \(elapsed) s")
         let resources = try engine.resources(of: stack)
         #expect(resources.map { "\($0.name) \($0.statusText)" } == ["slow CREATE_FAILED"])
         #expect(resources.first?.statusReason == "timed out")

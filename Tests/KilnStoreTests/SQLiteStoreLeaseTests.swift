@@ -26,6 +26,30 @@ import Testing
         #expect(try !store.claim(stackID: "no-such-stack", owner: "a", until: at(60), now: at(0)))
     }
 
+    /// A batch fenced by a lease commits only while its owner holds the stack; once another
+    /// process took over it writes nothing at all.
+    @Test func aFencedBatchNeedsTheLease() throws {
+        let dir = try TempDirectory()
+        let store = try dir.openStore()
+        let stack = try makeStack(store, "app", status: .inProgress)
+        #expect(try store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
+
+        var batch = StoreBatch(resources: [resource(stack.id, "one")], events: [event(stack.id, "one")])
+        batch.lease = (stack.id, "a")
+        try store.commit(batch)
+        #expect(try store.resources(stackID: stack.id).map(\.name) == ["one"])
+
+        #expect(try store.claim(stackID: stack.id, owner: "b", until: at(200), now: at(100)))
+        let events = try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count
+        var late = StoreBatch(resources: [resource(stack.id, "two")], events: [event(stack.id, "two")])
+        late.stacks = [stack]
+        late.lease = (stack.id, "a")
+        #expect(throws: StoreError.self) { try store.commit(late) }
+        #expect(try store.resources(stackID: stack.id).map(\.name) == ["one"])
+        #expect(try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count == events)
+        #expect(try store.stack(id: stack.id)?.owner == "b")
+    }
+
     @Test func interruptedStacksAreInProgressWithoutALiveClaim() throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()

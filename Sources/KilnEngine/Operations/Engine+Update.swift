@@ -135,6 +135,7 @@ extension Engine {
         stack.parameters = parameters
         let loaded = try load(stack, template: previous)
         let back = StackRun(engine: self, stack: stack, loaded: loaded, records: Array(run.records.values), observer: run.observer)
+        back.leaseOwner = run.leaseOwner
         if let rollbackFailure = try await back.updateResources(action: .rollback) {
             back.setStack(.rollback, .failed, reason: rollbackFailure)
         } else {

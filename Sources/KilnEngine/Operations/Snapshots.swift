@@ -57,6 +57,7 @@ extension Engine {
             run.stack = stack
             let loaded = try load(stack, template: template)
             let back = StackRun(engine: self, stack: stack, loaded: loaded, records: Array(run.records.values), observer: observer)
+            back.leaseOwner = run.leaseOwner
             if let failure = try await back.updateResources(action: .restore) { return failure }
             let context = back.resourceContext()
             for (name, data) in saved {

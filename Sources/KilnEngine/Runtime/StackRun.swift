@@ -21,6 +21,9 @@ final class StackRun: @unchecked Sendable {
     /// Resources that exist and can be read by others.
     var live: [String: ResolvedResource] = [:]
     private var pending = StoreBatch()
+    /// The engine holding the stack's lease while this run commits (set by `withLease`);
+    /// every commit then checks it still holds it.
+    var leaseOwner: String?
 
     init(engine: Engine, stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) {
         self.engine = engine
@@ -130,8 +133,9 @@ final class StackRun: @unchecked Sendable {
     /// Commits everything pending in one transaction, then shows its events.
     func flush() throws {
         guard !pending.isEmpty else { return }
-        let batch = pending
+        var batch = pending
         pending = StoreBatch()
+        batch.lease = leaseOwner.map { (stack.id, $0) }
         try engine.store.commit(batch)
         if let observer { for event in batch.events { observer(event) } }
     }

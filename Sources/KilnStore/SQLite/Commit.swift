@@ -7,6 +7,15 @@ extension SQLiteStore {
     public func commit(_ batch: StoreBatch) throws {
         guard !batch.isEmpty else { return }
         try write { db in
+            if let lease = batch.lease,
+               let row = try Row.fetchOne(db, sql: "SELECT owner FROM stacks WHERE id = ?", arguments: [lease.stackID]) {
+                let holder: String? = row[0]
+                guard holder == lease.owner else {
+                    throw StoreError(
+                        "stack \(lease.stackID) is no longer held by this engine (now: \(holder ?? "nobody")): "
+                            + "its operation stopped without writing")
+                }
+            }
             for stack in batch.stacks {
                 try Self.updateStack(db, stack)
             }
