@@ -28,7 +28,7 @@ extension HeatAPI {
 
     /// 201 once the stack is stored and its create is under way; the create runs on.
     func createStack(_ call: HeatRequest) async throws -> Response {
-        let given = StackBody(try await call.body())
+        let given = StackBody(try await templateBody(call))
         let adopt = try given.adoptData()
         let body = adopt.map(given.adopting) ?? given
         let request = try body.createRequest(projectID: call.projectID)
@@ -46,7 +46,7 @@ extension HeatAPI {
     }
 
     func previewCreate(_ call: HeatRequest) async throws -> Response {
-        let request = try StackBody(try await call.body()).createRequest(projectID: call.projectID)
+        let request = try StackBody(try await templateBody(call)).createRequest(projectID: call.projectID)
         let plan = try engine.previewCreate(request)
         let shape = TemplateShape(TemplateRecord(name: request.templateName, content: request.template, environments: request.environments))
         var parameters = shape.parameterValues(of: StackRecord(id: "None", name: request.name, projectID: call.projectID, parameters: request.parameters))
@@ -77,7 +77,7 @@ extension HeatAPI {
             let views = StackViews(engine: engine, call: call)
             return .json(["stack": try views.detail(stack, resolveOutputs: call.flag("resolve_outputs", default: true))])
         case .put, .patch:
-            let update = try StackBody(try await call.body()).updateRequest(existing: call.method == .patch)
+            let update = try StackBody(try await templateBody(call)).updateRequest(existing: call.method == .patch)
             _ = try await BackgroundOperation.start { observer in
                 try await engine.update(stack.id, update, projectID: projectID, observer: observer)
             }
@@ -94,7 +94,7 @@ extension HeatAPI {
 
     /// `PUT|PATCH S/preview`: what an update would do, by resource.
     func previewUpdate(_ call: HeatRequest, _ stack: StackRecord) async throws -> Response {
-        let update = try StackBody(try await call.body()).updateRequest(existing: call.method == .patch)
+        let update = try StackBody(try await templateBody(call)).updateRequest(existing: call.method == .patch)
         let plan = try engine.previewUpdate(stack.id, update, projectID: call.projectID)
         let all = try engine.resources(of: stack)
         var groups: [String: [Value]] = ["added": [], "deleted": [], "replaced": [], "unchanged": [], "updated": []]

@@ -5,7 +5,7 @@ import KilnTemplate
 /// `POST /validate`: Heat's body for a valid template, Heat's 400 error otherwise.
 extension HeatAPI {
     func validate(_ call: HeatRequest) async throws -> Response {
-        let body = StackBody(try await call.body())
+        let body = StackBody(try await templateBody(call))
         guard let template = try body.templateText() else { throw HeatError.badRequest("No template specified") }
         let request = ValidationRequest(
             templateName: "template", template: Array(template.utf8),
