@@ -18,6 +18,8 @@ public final class Engine: Sendable {
     public let limits: ReaderLimits
     /// Seconds in one minute of a stack's `timeout_mins`: 60, shortened only by tests.
     let secondsPerTimeoutMinute: Double
+    /// Signals to one resource take turns (each reads, changes and writes its data).
+    let signalTurns = KeyedSerializer()
 
     public convenience init(
         store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,

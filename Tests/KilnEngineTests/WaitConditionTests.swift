@@ -45,6 +45,28 @@ struct EngineWaitConditionTests {
         #expect(try engine.events(of: stack, resource: "handle").filter { $0.reason.hasPrefix("Signal: ") }.count == 2)
     }
 
+    /// Many signals at once: each one counts (they take turns on the handle's data).
+    @Test(.timeLimit(.minutes(1)))
+    func simultaneousSignalsAreAllKept() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let many = template.replacingOccurrences(of: "count: 2", with: "count: 20")
+        let create = Task { try await engine.create(request("wm", many)) }
+        try await waitFor { try handleReady(engine, "wm") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    try await engine.signal("wm", resource: "handle", data: ["data": .string("d\(index)"), "id": .string("s\(index)")])
+                }
+            }
+            try await group.waitForAll()
+        }
+        let stack = try await create.value
+        #expect(stack.statusText == "CREATE_COMPLETE")
+        let data = try #require(try engine.outputs(of: stack).first?.value.stringValue)
+        #expect(try Value.parseJSON(data).mapValue?.count == 20)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aFailureSignalFailsTheCreate() async throws {
         let home = TemporaryHome()

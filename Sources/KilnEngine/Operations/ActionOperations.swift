@@ -117,6 +117,12 @@ extension Engine {
     /// Delivers a signal to a resource (wait condition handles, hooks) and keeps what it changed.
     public func signal(_ nameOrID: String, resource name: String, data: Value, projectID: String = "default") async throws {
         let stack = try self.stack(nameOrID, projectID: projectID)
+        try await signalTurns.run("\(stack.id)/\(name)") {
+            try await self.deliverSignal(to: stack, resource: name, data: data)
+        }
+    }
+
+    private func deliverSignal(to stack: StackRecord, resource name: String, data: Value) async throws {
         guard let record = try store.resource(stackID: stack.id, name: name) else {
             throw EngineError.notFound("resource '\(name)' not found in stack '\(stack.name)'")
         }
