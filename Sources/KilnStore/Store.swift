@@ -34,6 +34,21 @@ public protocol Store: Sendable {
     func snapshot(id: String) throws -> SnapshotRecord?
     func deleteSnapshot(id: String) throws
 
+    // Software configs and deployments (Heat's software_configs / software_deployments APIs)
+    /// Inserts the config, or replaces the one with its id.
+    func saveSoftwareConfig(_ config: SoftwareConfigRecord) throws
+    func softwareConfig(id: String) throws -> SoftwareConfigRecord?
+    /// Oldest first; `projectID` nil: every project. `marker`: id of the last config of the previous page.
+    func softwareConfigs(projectID: String?, limit: Int?, marker: String?) throws -> [SoftwareConfigRecord]
+    /// Deletes a config no deployment refers to; false (nothing deleted) when one does.
+    func deleteSoftwareConfig(id: String) throws -> Bool
+    /// Inserts the deployment, or replaces the one with its id.
+    func saveSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) throws
+    func softwareDeployment(id: String) throws -> SoftwareDeploymentRecord?
+    /// Oldest first: those owned by `projectID` or signalled from it (nil: all), of one server if given.
+    func softwareDeployments(projectID: String?, serverID: String?) throws -> [SoftwareDeploymentRecord]
+    func deleteSoftwareDeployment(id: String) throws
+
     // Operation leases: a stack's running operation is claimed by one engine process,
     // renewed while it runs, and taken over by another when it expires.
     /// Claims the stack for `owner` until `expiry` if it is unclaimed, already `owner`'s, or expired at `now`.

@@ -11,6 +11,7 @@ struct HeatAPI: Sendable {
     let tokens: any TokenValidator
 
     func register(on router: Router<BasicRequestContext>) {
+        _ = EngineService.startedAt  // the service list's created_at: when the API started
         for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
             router.on("/v1/**", method: method) { request, _ in await handle(request) }
         }
@@ -44,6 +45,9 @@ struct HeatAPI: Sendable {
         case (.post, "validate"?) where path.count == 1: return try await validate(call)
         case (.get, "resource_types"?): return try resourceTypes(call, Array(path.dropFirst()))
         case (.get, "template_versions"?): return try templateVersions(call, Array(path.dropFirst()))
+        case (_, "software_configs"?): return try await softwareConfigs(call, Array(path.dropFirst()))
+        case (_, "software_deployments"?): return try await softwareDeployments(call, Array(path.dropFirst()))
+        case (.get, "services"?) where path.count == 1: return services(call)
         case (.get, "build_info"?) where path.count == 1:
             return .json(["api": ["revision": "kiln-0.1.0"], "engine": ["revision": "kiln-0.1.0"]])
         default: throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")

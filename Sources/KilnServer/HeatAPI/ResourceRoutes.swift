@@ -22,7 +22,12 @@ extension HeatAPI {
         case (.post, 2, "signal"?):
             _ = try resource(stack, name)
             let body = try await call.request.jsonBody()
-            try await engine.signal(stack.id, resource: name, data: body, projectID: call.projectID)
+            do {
+                try await engine.signal(stack.id, resource: name, data: body, projectID: call.projectID)
+            } catch EngineError.refused(let message) where message.hasSuffix("does not take signals") {
+                // Heat's answer for a type without a signal handler.
+                throw HeatError.badRequest("signal is not supported for resource.", type: "ResourceActionNotSupported")
+            }
             return .empty(.ok)
         case (.get, 2, "events"?):
             _ = try resource(stack, name)
@@ -30,10 +35,41 @@ extension HeatAPI {
         case (.get, 3, "events"?):
             return try event(call, stack: stack, resource: name, id: parts[2])
         case (.patch, 1, nil):
-            throw HeatError.badRequest("Marking resources unhealthy is not supported by Kiln yet", type: "NotSupported")
+            return try await markUnhealthy(call, stack: stack, resource: name)
         default:
             throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")
         }
+    }
+
+    /// `PATCH S/resources/{name or physical id}` with `{"mark_unhealthy": bool, "resource_status_reason": text}`:
+    /// checked as Heat checks it, answered 200 with a null body as Heat does.
+    private func markUnhealthy(_ call: HeatRequest, stack: StackRecord, resource name: String) async throws -> Response {
+        let body = try await call.body().mapValue ?? [:]
+        let invalid = Set(body.keys).subtracting(["mark_unhealthy", "resource_status_reason"]).sorted()
+        if !invalid.isEmpty {
+            let keys = invalid.map { "'\($0)'" }.joined(separator: ", ")
+            throw HeatError.badRequest("Invalid keys in resource mark unhealthy {\(keys)}")
+        }
+        guard let flag = body["mark_unhealthy"] else {
+            throw HeatError.badRequest("Missing mandatory (mark_unhealthy) key from mark unhealthy request")
+        }
+        let unhealthy: Bool
+        switch flag {
+        case .bool(let value): unhealthy = value
+        case .string(let text) where ["true", "false"].contains(text.lowercased()): unhealthy = text.lowercased() == "true"
+        default:
+            let shown = flag == .null ? "None" : flag.plainText
+            throw HeatError.badRequest(
+                "Unrecognized value \"\(shown)\" for \"mark_unhealthy\", acceptable values are: true, false.")
+        }
+        let reason: String?
+        switch body["resource_status_reason"] {
+        case nil, .null?: reason = nil
+        case .string(let text)?: reason = text
+        case let other?: reason = other.plainText
+        }
+        try engine.markUnhealthy(stack.id, resource: name, unhealthy: unhealthy, reason: reason, projectID: call.projectID)
+        return .json(.null)
     }
 
     func resource(_ stack: StackRecord, _ name: String) throws -> (ResourceRecord, [ResourceRecord]) {

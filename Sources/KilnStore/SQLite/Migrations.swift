@@ -6,6 +6,7 @@ enum Migrations {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
+        migrator.registerMigration("v2-software-config") { db in try db.execute(sql: v2SoftwareConfig) }
         return migrator
     }()
 
@@ -89,5 +90,40 @@ enum Migrations {
         );
         CREATE INDEX snapshots_stack ON snapshots(stack_id, created_at);
         CREATE INDEX snapshots_template ON snapshots(template_id);
+        """
+
+    // Software configs are immutable JSON documents owned by a project; a deployment refers to
+    // its config (no cascade: a config in use cannot be deleted) and to a server by id only
+    // (servers live elsewhere, possibly in a real cloud).
+    private static let v2SoftwareConfig = """
+        CREATE TABLE software_configs (
+            id TEXT PRIMARY KEY NOT NULL,
+            project_id TEXT NOT NULL,
+            name TEXT,
+            "group" TEXT,
+            config TEXT NOT NULL DEFAULT 'null',
+            inputs TEXT NOT NULL DEFAULT '[]',
+            outputs TEXT NOT NULL DEFAULT '[]',
+            options TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX software_configs_project ON software_configs(project_id, created_at);
+        CREATE TABLE software_deployments (
+            id TEXT PRIMARY KEY NOT NULL,
+            project_id TEXT NOT NULL,
+            config_id TEXT NOT NULL REFERENCES software_configs(id),
+            server_id TEXT NOT NULL,
+            input_values TEXT NOT NULL DEFAULT 'null',
+            output_values TEXT NOT NULL DEFAULT 'null',
+            action TEXT,
+            status TEXT,
+            status_reason TEXT,
+            stack_user_project_id TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL
+        );
+        CREATE INDEX software_deployments_server ON software_deployments(server_id, created_at);
+        CREATE INDEX software_deployments_project ON software_deployments(project_id, created_at);
+        CREATE INDEX software_deployments_config ON software_deployments(config_id);
         """
 }
