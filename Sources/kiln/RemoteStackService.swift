@@ -34,7 +34,7 @@ struct RemoteStackService: StackService {
     func previewCreate(_ request: StackRequest) async throws -> [PlanLine] {
         let submission = try Self.submission(request)
         let resources = try await Self.naming(request.templateName) { try await client.previewCreate(submission) }
-        return resources.map { Self.planLine($0, kind: "added") }
+        return Self.inTemplateOrder(resources.map { Self.planLine($0, kind: "added") }, template: request.template)
     }
 
     func update(_ name: String, _ request: UpdateRequest, observer: EngineObserver?) async throws -> StackRecord {
@@ -51,9 +51,10 @@ struct RemoteStackService: StackService {
         let groups = try await Self.naming(request.templateName) {
             try await client.previewUpdate(found, submission, existing: request.existing)
         }
-        return ["added", "updated", "replaced", "deleted", "unchanged"].flatMap { kind in
+        let lines = ["added", "updated", "replaced", "deleted", "unchanged"].flatMap { kind in
             (groups[kind] ?? []).map { Self.planLine($0, kind: kind) }
-        }.sorted { $0.name < $1.name }
+        }
+        return Self.inTemplateOrder(lines, template: request.template)
     }
 
     func delete(_ name: String, observer: EngineObserver?) async throws -> StackRecord {
@@ -223,6 +224,20 @@ struct RemoteStackService: StackService {
                 line.hasPrefix("template:") ? templateName + line.dropFirst("template".count) : String(line)
             }
             throw KilnClientError.server(status: status, type: "StackValidationFailed", message: lines.joined(separator: "\n"))
+        }
+    }
+
+    /// The embedded engine's plan order: the template's resources as declared, then deleted
+    /// ones by name. The server's groups do not keep it, and with `--existing` and no new
+    /// template it is not known here: then by name, deleted ones last.
+    static func inTemplateOrder(_ lines: [PlanLine], template: String?) -> [PlanLine] {
+        let declared = template.flatMap { try? YAMLReader().read($0, file: "template") }
+            .flatMap { ($0["resources"] ?? $0["Resources"])?.mapping?.map(\.key) } ?? []
+        let position = Dictionary(declared.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        return lines.sorted { a, b in
+            let left = (a.kind == "deleted" ? 1 : 0, position[a.name] ?? Int.max, a.name)
+            let right = (b.kind == "deleted" ? 1 : 0, position[b.name] ?? Int.max, b.name)
+            return left < right
         }
     }
 
