@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "KilnTemplate", dependencies: ["CLibYAML"]),
         .target(name: "KilnStore", dependencies: ["KilnTemplate", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "KilnEngine", dependencies: ["KilnTemplate", "KilnStore"]),
+        .target(name: "KilnClient", dependencies: ["KilnTemplate", "KilnStore"]),
         .target(
             name: "KilnServer",
             dependencies: [
@@ -35,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer",
+                "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +51,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "KilnClientTests", dependencies: ["KilnClient", "KilnTemplate"]),
         .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnStore"]),
     ]
 )

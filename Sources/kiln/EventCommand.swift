@@ -19,7 +19,7 @@ extension EventCommand {
         @Flag(help: "Keep printing new events until the stack reaches a final state.") var follow = false
         @Option(help: "Depth of nested stacks whose events to include (their resources show as child-stack/resource).")
         var nestedDepth: Int?
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
         func validate() throws {
@@ -27,10 +27,10 @@ extension EventCommand {
         }
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            let found = try await engineCall { try engine.stack(stack) }
+            let service = try await connection.openService()
+            let found = try await engineCall { try await service.stack(stack) }
             let events = try await engineCall {
-                try engine.events(of: found, nestedDepth: nestedDepth ?? 0, resource: resource)
+                try await service.events(found, nestedDepth: nestedDepth ?? 0, resource: resource, after: nil)
             }
             if !follow || output.format != .table {
                 let rows = events.map(StackFormat.event)
@@ -39,22 +39,25 @@ extension EventCommand {
             }
             for event in events { print(EventText.logLine(event)) }
             flushOutput()
-            try await followEvents(engine, stack: found, after: events.last?.sequence)
+            try await followEvents(service, stack: found, after: events.last)
         }
 
         /// Polls for events after the last one shown while another process runs the stack.
-        private func followEvents(_ engine: Engine, stack: StackRecord, after sequence: Int64?) async throws {
-            var last = sequence
+        private func followEvents(_ service: any StackService, stack: StackRecord, after event: EventRecord?) async throws {
+            var last = event
             var current = stack
             while true {
-                let fresh = try await engineCall { try engine.events(of: current, resource: resource, after: last) }
+                let marker = last
+                let fresh = try await engineCall {
+                    try await service.events(current, nestedDepth: 0, resource: resource, after: marker)
+                }
                 for event in fresh { print(EventText.logLine(event)) }
                 flushOutput()
-                last = fresh.last?.sequence ?? last
+                last = fresh.last ?? last
                 guard current.status == .inProgress else { return }
                 try await Task.sleep(nanoseconds: 500_000_000)
-                // A deleted stack is gone from the store: its final events were shown above.
-                guard let again = try? engine.stack(current.id) else { return }
+                // A deleted stack is gone: its final events were shown above.
+                guard let again = try? await service.refreshed(current) else { return }
                 current = again
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnClient
 import KilnEngine
 import KilnStore
 import KilnTemplate
@@ -21,6 +22,14 @@ func engineCall<T>(_ body: () async throws -> T) async throws -> T {
         throw ExitCode(1)
     } catch let error as StoreError {
         standardError("kiln: \(error.description)")
+        throw ExitCode(1)
+    } catch let error as KilnClientError {
+        // A server's template diagnostics print as the embedded engine's do: one per line.
+        if case .server(_, "StackValidationFailed", let message) = error, message.contains(": error: ") {
+            for line in message.split(separator: "\n") { standardError(String(line)) }
+        } else {
+            standardError("kiln: \(error.description)")
+        }
         throw ExitCode(1)
     }
 }

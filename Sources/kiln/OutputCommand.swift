@@ -13,12 +13,12 @@ extension OutputCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a stack's outputs.")
         @Argument(help: "The stack's name or id.") var stack: String
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            let outputs = try await engineCall { try engine.outputs(of: try engine.stack(stack)) }
+            let service = try await connection.openService()
+            let outputs = try await engineCall { try await service.outputs(stack) }
             let rows: [Value] = outputs.map { ["output_key": .string($0.key), "description": .string($0.description)] }
             emit(.list(rows), output.format) { StackFormat.rowsTable(["output_key", "description"], rows) }
         }
@@ -29,18 +29,12 @@ extension OutputCommand {
             abstract: "Show one output; with --format json or yaml, just its value.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The output's name.") var name: String
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            let found = try await engineCall { () throws -> KilnEngine.StackOutput in
-                let record = try engine.stack(stack)
-                guard let found = try engine.outputs(of: record).first(where: { $0.key == name }) else {
-                    throw EngineError.notFound("stack '\(record.name)' has no output '\(name)'")
-                }
-                return found
-            }
+            let service = try await connection.openService()
+            let found = try await engineCall { try await service.output(stack, key: name) }
             emit(found.value, output.format) { StackFormat.fieldTable(StackFormat.outputSummary(found)) }
             if let error = found.error {
                 standardError("kiln: output \(name): \(error)")

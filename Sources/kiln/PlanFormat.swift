@@ -3,20 +3,14 @@ import KilnTemplate
 
 /// `--dry-run`: what an operation would do to each resource, without doing it.
 enum PlanFormat {
-    static func body(_ plan: [PlannedChange]) -> Value {
+    static func body(_ plan: [PlanLine]) -> Value {
         .list(plan.map { planned in
             var entry: [String: Value] = [
                 "resource_name": .string(planned.name), "resource_type": .string(planned.type),
-                "change": .string(planned.change.kind),
+                "change": .string(planned.kind),
             ]
-            switch planned.change {
-            case .updated(let diff):
-                entry["diff"] = diffBody(diff)
-            case .replaced(let reason, let diff):
-                entry["reason"] = .string(reason)
-                entry["diff"] = diffBody(diff)
-            case .added, .unchanged, .deleted: break
-            }
+            if let reason = planned.reason { entry["reason"] = .string(reason) }
+            if let diff = planned.diff { entry["diff"] = diffBody(diff) }
             return .map(entry)
         })
     }
@@ -26,25 +20,19 @@ enum PlanFormat {
     }
 
     /// One line per resource, then one indented line per changed property.
-    static func text(_ plan: [PlannedChange]) -> String {
+    static func text(_ plan: [PlanLine]) -> String {
         let nameWidth = plan.map(\.name.count).max() ?? 0
         let typeWidth = plan.map(\.type.count).max() ?? 0
         var out = ""
         for planned in plan {
             let name = planned.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let type = planned.type.padding(toLength: typeWidth, withPad: " ", startingAt: 0)
-            out += "\(name)  \(type)  \(planned.change.kind)"
-            switch planned.change {
-            case .updated(let diff):
-                out += "\n" + diffText(diff)
-            case .replaced(let reason, let diff):
-                out += " (\(reason))\n" + diffText(diff)
-            case .added, .unchanged, .deleted:
-                out += "\n"
-            }
+            out += "\(name)  \(type)  \(planned.kind)"
+            if let reason = planned.reason { out += " (\(reason))" }
+            out += "\n" + diffText(planned.diff ?? [])
         }
         let counts = ["added", "updated", "replaced", "deleted", "unchanged"].map { kind in
-            "\(plan.filter { $0.change.kind == kind }.count) \(kind)"
+            "\(plan.filter { $0.kind == kind }.count) \(kind)"
         }
         return out + "Plan: " + counts.joined(separator: ", ") + "\n"
     }

@@ -10,11 +10,11 @@ struct SignalCommand: AsyncParsableCommand {
     @Argument(help: "The stack's name or id.") var stack: String
     @Argument(help: "The resource's name.") var resource: String
     @Option(help: "The signal's data as JSON, e.g. '{\"status\": \"SUCCESS\"}'.") var data: String?
-    @OptionGroup var home: HomeOptions
+    @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         let value = try data.map { try parseJSON($0, from: "--data") } ?? .map([:])
-        let engine = try await home.openEngine()
-        try await engineCall { try await engine.signal(stack, resource: resource, data: value) }
+        let service = try await connection.openService()
+        try await engineCall { try await service.signal(stack, resource: resource, data: value) }
     }
 }

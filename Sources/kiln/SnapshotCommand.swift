@@ -15,13 +15,13 @@ extension SnapshotCommand {
         static let configuration = CommandConfiguration(abstract: "Snapshot a stack.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Option(help: "The snapshot's name.") var name: String?
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
+            let service = try await connection.openService()
             Interrupt.exitOnSignal()
-            let snapshot = try await engineCall { try await engine.snapshot(stack, name: name) }
+            let snapshot = try await engineCall { try await service.snapshot(stack, snapshotName: name) }
             let body = StackFormat.snapshot(snapshot)
             emit(body, output.format) { StackFormat.fieldTable(body) }
             if snapshot.status == .failed {
@@ -34,12 +34,12 @@ extension SnapshotCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a stack's snapshots.")
         @Argument(help: "The stack's name or id.") var stack: String
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            let rows = try await engineCall { try engine.snapshots(of: try engine.stack(stack)) }.map(StackFormat.snapshot)
+            let service = try await connection.openService()
+            let rows = try await engineCall { try await service.snapshots(stack) }.map(StackFormat.snapshot)
             emit(.list(rows), output.format) { StackFormat.rowsTable(StackFormat.snapshotColumns, rows) }
         }
     }
@@ -49,17 +49,17 @@ extension SnapshotCommand {
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The snapshot's id.") var snapshot: String
         @Flag(help: "Show each event as it happens.") var wait = false
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var parallel: ParallelOptions
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let engine = try await home.openEngine(maxParallel: parallel.maxParallel)
+            let service = try await connection.openService(maxParallel: parallel.maxParallel)
             Interrupt.exitOnSignal()
             let restored = try await engineCall {
-                try await engine.restore(stack, snapshotID: snapshot, observer: ProgressPrinter.observer(if: wait))
+                try await service.restore(stack, snapshotID: snapshot, observer: ProgressPrinter.observer(if: wait))
             }
-            showFinished(restored, engine: engine, format: output.format)
+            await showFinished(restored, service: service, format: output.format)
             try requireSuccess(restored)
         }
     }
@@ -68,11 +68,11 @@ extension SnapshotCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a snapshot.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The snapshot's id.") var snapshot: String
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            try await engineCall { try engine.deleteSnapshot(stack, snapshotID: snapshot) }
+            let service = try await connection.openService()
+            try await engineCall { try await service.deleteSnapshot(stack, snapshotID: snapshot) }
             print("Snapshot \(snapshot) deleted")
         }
     }

@@ -7,20 +7,20 @@ import KilnTemplate
 /// Stack actions besides create, update and delete: suspend, resume, check, cancel,
 /// abandon and adopt.
 enum StackActions {
-    /// The options every simple action takes: the stack, --wait, --home, --format.
+    /// The options every simple action takes: the stack, --wait, --home or --os-cloud, --format.
     struct Target: ParsableArguments {
         @Argument(help: "The stack's name or id.") var name: String
         @Flag(help: "Show each event as it happens.") var wait = false
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var parallel: ParallelOptions
         @OptionGroup var output: FormatOptions
 
         /// Runs an action to its final state and prints the stack.
-        func perform(_ action: (Engine, EngineObserver?) async throws -> StackRecord) async throws {
-            let engine = try await home.openEngine(maxParallel: parallel.maxParallel)
+        func perform(_ action: (any StackService, EngineObserver?) async throws -> StackRecord) async throws {
+            let service = try await connection.openService(maxParallel: parallel.maxParallel)
             Interrupt.exitOnSignal()
-            let stack = try await engineCall { try await action(engine, ProgressPrinter.observer(if: wait)) }
-            showFinished(stack, engine: engine, format: output.format)
+            let stack = try await engineCall { try await action(service, ProgressPrinter.observer(if: wait)) }
+            await showFinished(stack, service: service, format: output.format)
             try requireSuccess(stack)
         }
     }
@@ -56,11 +56,11 @@ enum StackActions {
         static let configuration = CommandConfiguration(
             abstract: "Cancel a stack's update in progress (it rolls back, or fails with rollback disabled).")
         @Argument(help: "The stack's name or id.") var name: String
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            try await engineCall { try engine.cancelUpdate(name) }
+            let service = try await connection.openService()
+            try await engineCall { try await service.cancelUpdate(name) }
             print("Cancel requested for stack \(name)")
         }
     }
@@ -70,11 +70,11 @@ enum StackActions {
             abstract: "Forget a stack without deleting its resources; print the data `stack adopt` takes.")
         @Argument(help: "The stack's name or id.") var name: String
         @Option(help: "Write the abandon data to this file instead of standard output.") var outputFile: String?
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            let data = try await engineCall { try await engine.abandon(name) }
+            let service = try await connection.openService()
+            let data = try await engineCall { try await service.abandon(name) }
             let text = data.prettyJSON() + "\n"
             guard let outputFile else { return print(text, terminator: "") }
             do {
@@ -99,7 +99,7 @@ enum StackActions {
         @Flag(help: "Delete what was adopted if the adopt fails.") var enableRollback = false
         @Option(help: "Minutes before the adopt fails.") var timeout: Int?
         @Flag(help: "Show each event as it happens.") var wait = false
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var parallel: ParallelOptions
         @OptionGroup var output: FormatOptions
 
@@ -118,12 +118,12 @@ enum StackActions {
                 name: name, templateName: template ?? adoptFile, template: templateText,
                 environments: try input.environmentTexts(), parameters: input.parameterValues, timeoutMinutes: timeout,
                 disableRollback: !enableRollback)
-            let engine = try await home.openEngine(maxParallel: parallel.maxParallel)
+            let service = try await connection.openService(maxParallel: parallel.maxParallel)
             Interrupt.exitOnSignal()
             let stack = try await engineCall {
-                try await engine.adopt(request, data: data, observer: ProgressPrinter.observer(if: wait))
+                try await service.adopt(request, data: data, observer: ProgressPrinter.observer(if: wait))
             }
-            showFinished(stack, engine: engine, format: output.format)
+            await showFinished(stack, service: service, format: output.format)
             try requireSuccess(stack)
         }
     }

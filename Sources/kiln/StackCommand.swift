@@ -4,7 +4,7 @@ import KilnEngine
 import KilnStore
 import KilnTemplate
 
-/// `kiln stack ...`: stacks run by the embedded engine, named as `openstack stack ...`.
+/// `kiln stack ...`: stacks run by the embedded engine or a server, named as `openstack stack ...`.
 struct StackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stack",
@@ -64,7 +64,7 @@ extension StackCommand {
         @Option(help: "Minutes before the create fails.") var timeout: Int?
         @Option(help: "A tag (repeatable; commas separate several).") var tag: [String] = []
         @Flag(help: "Print the resources that would be created; create nothing.") var dryRun = false
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var parallel: ParallelOptions
         @OptionGroup var output: FormatOptions
 
@@ -77,15 +77,15 @@ extension StackCommand {
                 name: name, templateName: template, template: try readText(template),
                 environments: try input.environmentTexts(), parameters: input.parameterValues, timeoutMinutes: timeout,
                 disableRollback: !enableRollback, tags: splitTags(tag))
-            let engine = try await home.openEngine(maxParallel: parallel.maxParallel)
+            let service = try await connection.openService(maxParallel: parallel.maxParallel)
             if dryRun {
-                let plan = try await engineCall { try engine.previewCreate(request) }
+                let plan = try await engineCall { try await service.previewCreate(request) }
                 emit(PlanFormat.body(plan), output.format) { PlanFormat.text(plan) }
                 return
             }
             Interrupt.exitOnSignal()
-            let stack = try await engineCall { try await engine.create(request, observer: ProgressPrinter.observer(if: wait)) }
-            showFinished(stack, engine: engine, format: output.format)
+            let stack = try await engineCall { try await service.create(request, observer: ProgressPrinter.observer(if: wait)) }
+            await showFinished(stack, service: service, format: output.format)
             try requireSuccess(stack)
         }
     }
@@ -105,7 +105,7 @@ extension StackCommand {
         @Option(help: "Replace the stack's tags (repeatable; commas separate several).") var tag: [String] = []
         @Flag(help: "Show each event as it happens.") var wait = false
         @Flag(help: "Print what the update would do to each resource; change nothing.") var dryRun = false
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var parallel: ParallelOptions
         @OptionGroup var output: FormatOptions
 
@@ -122,17 +122,17 @@ extension StackCommand {
                 parameters: input.parameterValues, clearParameters: clearParameter, existing: existing,
                 timeoutMinutes: timeout, disableRollback: rollback.map { $0 == .disabled },
                 tags: tag.isEmpty ? nil : splitTags(tag))
-            let engine = try await home.openEngine(maxParallel: parallel.maxParallel)
+            let service = try await connection.openService(maxParallel: parallel.maxParallel)
             if dryRun {
-                let plan = try await engineCall { try engine.previewUpdate(name, request) }
+                let plan = try await engineCall { try await service.previewUpdate(name, request) }
                 emit(PlanFormat.body(plan), output.format) { PlanFormat.text(plan) }
                 return
             }
             Interrupt.exitOnSignal()
             let stack = try await engineCall {
-                try await engine.update(name, request, observer: ProgressPrinter.observer(if: wait))
+                try await service.update(name, request, observer: ProgressPrinter.observer(if: wait))
             }
-            showFinished(stack, engine: engine, format: output.format)
+            await showFinished(stack, service: service, format: output.format)
             try requireSuccess(stack)
         }
     }
@@ -144,7 +144,7 @@ extension StackCommand {
         @Argument(help: "Stack names or ids.") var names: [String]
         @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.") var yes = false
         @Flag(help: "Show each event as it happens.") var wait = false
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var parallel: ParallelOptions
 
         func validate() throws {
@@ -160,12 +160,12 @@ extension StackCommand {
                     throw ExitCode(1)
                 }
             }
-            let engine = try await home.openEngine(maxParallel: parallel.maxParallel)
+            let service = try await connection.openService(maxParallel: parallel.maxParallel)
             Interrupt.exitOnSignal()
             var failed = false
             for name in names {
                 do {
-                    let stack = try await engineCall { try await engine.delete(name, observer: ProgressPrinter.observer(if: wait)) }
+                    let stack = try await engineCall { try await service.delete(name, observer: ProgressPrinter.observer(if: wait)) }
                     try requireSuccess(stack)
                     if !wait { print("Stack \(stack.name) \(stack.statusText)") }
                 } catch is ExitCode {
@@ -181,15 +181,15 @@ extension StackCommand {
 
         @Option(help: "Only stacks having all of these tags (comma-separated).") var tags: String?
         @Option(help: "Only stacks in this state: CREATE_COMPLETE, FAILED, UPDATE... (repeatable).") var status: [String] = []
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
+            let service = try await connection.openService()
             let query = StackQuery(
                 statuses: status.isEmpty ? nil : status.map { $0.uppercased() },
                 tags: tags.map { splitTags([$0]) })
-            let stacks = try await engineCall { try engine.stacks(query) }
+            let stacks = try await engineCall { try await service.stacks(query) }
             let rows = stacks.map(StackFormat.listRow)
             emit(.list(rows), output.format) { StackFormat.rowsTable(StackFormat.listColumns, rows) }
         }
@@ -199,13 +199,13 @@ extension StackCommand {
         static let configuration = CommandConfiguration(abstract: "Show a stack: state, parameters, outputs.")
 
         @Argument(help: "The stack's name or id.") var name: String
-        @OptionGroup var home: HomeOptions
+        @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let engine = try await home.openEngine()
-            let stack = try await engineCall { try engine.stack(name) }
-            let body = StackFormat.show(stack, engine: engine)
+            let service = try await connection.openService()
+            let stack = try await engineCall { try await service.stack(name) }
+            let body = await service.show(stack)
             emit(body, output.format) { StackFormat.fieldTable(body) }
         }
     }

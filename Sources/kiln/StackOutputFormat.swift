@@ -13,8 +13,8 @@ func emit(_ body: Value, _ format: ReportFormat, table: () -> String) {
 }
 
 /// After an operation, the stack as `stack show` prints it (as openstack does).
-func showFinished(_ stack: StackRecord, engine: Engine, format: ReportFormat) {
-    let body = StackFormat.show(stack, engine: engine)
+func showFinished(_ stack: StackRecord, service: any StackService, format: ReportFormat) async {
+    let body = await service.show(stack)
     emit(body, format) { StackFormat.fieldTable(body) }
 }
 

@@ -1,0 +1,70 @@
+import KilnEngine
+import KilnStore
+import KilnTemplate
+
+/// What `kiln stack ...` asks of an engine: the embedded one (`LocalStackService`) or a
+/// Heat-compatible server (`RemoteStackService`). Operations run to a final state either way
+/// and report each event to the observer as it is seen, so every command prints the same.
+protocol StackService: Sendable {
+    func stack(_ name: String) async throws -> StackRecord
+    func stacks(_ query: StackQuery) async throws -> [StackRecord]
+    /// `stack show`'s body (Heat's field names).
+    func show(_ stack: StackRecord) async -> Value
+
+    func create(_ request: StackRequest, observer: EngineObserver?) async throws -> StackRecord
+    func previewCreate(_ request: StackRequest) async throws -> [PlanLine]
+    func update(_ name: String, _ request: UpdateRequest, observer: EngineObserver?) async throws -> StackRecord
+    func previewUpdate(_ name: String, _ request: UpdateRequest) async throws -> [PlanLine]
+    func delete(_ name: String, observer: EngineObserver?) async throws -> StackRecord
+
+    func suspend(_ name: String, observer: EngineObserver?) async throws -> StackRecord
+    func resume(_ name: String, observer: EngineObserver?) async throws -> StackRecord
+    func check(_ name: String, observer: EngineObserver?) async throws -> StackRecord
+    func cancelUpdate(_ name: String) async throws
+    func abandon(_ name: String) async throws -> Value
+    func adopt(_ request: StackRequest, data: Value, observer: EngineObserver?) async throws -> StackRecord
+
+    func snapshot(_ name: String, snapshotName: String?) async throws -> SnapshotRecord
+    func snapshots(_ name: String) async throws -> [SnapshotRecord]
+    func restore(_ name: String, snapshotID: String, observer: EngineObserver?) async throws -> StackRecord
+    func deleteSnapshot(_ name: String, snapshotID: String) async throws
+
+    func resources(_ name: String) async throws -> [ResourceRecord]
+    /// One resource as `resource show` prints it, with its stack's others (for `required_by`).
+    func resource(_ name: String, _ resource: String) async throws -> (ResourceRecord, all: [ResourceRecord])
+    /// Events in order; with `after`, only the newer ones (nested stacks' only without `after`).
+    func events(_ stack: StackRecord, nestedDepth: Int, resource: String?, after: EventRecord?) async throws -> [EventRecord]
+    /// The stack now, or nil once it is gone.
+    func refreshed(_ stack: StackRecord) async throws -> StackRecord?
+    func outputs(_ name: String) async throws -> [StackOutput]
+    func output(_ name: String, key: String) async throws -> StackOutput
+    func signal(_ name: String, resource: String, data: Value) async throws
+}
+
+/// One line of a `--dry-run` plan, from either service.
+struct PlanLine: Sendable, Equatable {
+    var name: String
+    var type: String
+    /// added, updated, replaced, deleted or unchanged.
+    var kind: String
+    var reason: String?
+    /// The properties that change; nil when the service does not say.
+    var diff: [PropertyChange]?
+
+    init(name: String, type: String, kind: String, reason: String? = nil, diff: [PropertyChange]? = nil) {
+        self.name = name
+        self.type = type
+        self.kind = kind
+        self.reason = reason
+        self.diff = diff
+    }
+
+    init(_ planned: PlannedChange) {
+        switch planned.change {
+        case .updated(let diff): self.init(name: planned.name, type: planned.type, kind: "updated", diff: diff)
+        case .replaced(let reason, let diff):
+            self.init(name: planned.name, type: planned.type, kind: "replaced", reason: reason, diff: diff)
+        default: self.init(name: planned.name, type: planned.type, kind: planned.change.kind)
+        }
+    }
+}

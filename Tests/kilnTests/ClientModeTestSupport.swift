@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// A real `kiln serve` on a free loopback port with its own home, and the `kiln` binary run
+/// as a client of it (`--os-cloud kiln`, clouds.yaml from the server's home).
+final class ServedKiln: @unchecked Sendable {
+    let home: KilnHome
+    let port: Int
+    let process: Process
+    let log: URL
+
+    init() throws {
+        home = try KilnHome()
+        port = try Self.freePort()
+        log = home.directory.appendingPathComponent("serve.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process = Process()
+        process.executableURL = CLITests.kiln
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--home", home.directory.path]
+        process.environment = ServedKiln.embeddedEnvironment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        try waitUntilListening()
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    var cloudsFile: String { home.directory.appendingPathComponent("clouds.yaml").path }
+
+    /// The server's database, read directly to check what a client command did.
+    var databasePath: String { home.directory.appendingPathComponent("kiln.db").path }
+
+    /// The environment without anything that would pick a cloud by itself.
+    static var embeddedEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OS_") }
+    }
+
+    /// `kiln ARGUMENTS --os-cloud kiln` with the server's clouds.yaml.
+    func client(_ arguments: [String]) throws -> CLITests.Run {
+        var environment = Self.embeddedEnvironment
+        environment["OS_CLIENT_CONFIG_FILE"] = cloudsFile
+        return try Self.run(arguments + ["--os-cloud", "kiln"], environment: environment)
+    }
+
+    /// `kiln ARGUMENTS --home HOME` in the embedded engine, for comparison.
+    static func embedded(_ arguments: [String], home: KilnHome) throws -> CLITests.Run {
+        try run(arguments + ["--home", home.directory.path], environment: embeddedEnvironment)
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) throws -> CLITests.Run {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-client-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = CLITests.kiln
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = scratch
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return CLITests.Run(
+            status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+            stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// A port the kernel calls free now: bound to port 0, read, closed.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServeError.noPort }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw ServeError.noPort }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw ServeError.noPort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Until the clouds.yaml is written and the port accepts connections (at most 30 s).
+    private func waitUntilListening() throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw ServeError.exited((try? String(contentsOf: log, encoding: .utf8)) ?? "")
+            }
+            if FileManager.default.fileExists(atPath: cloudsFile), accepts() { return }
+            usleep(50_000)
+        }
+        throw ServeError.exited("not listening after 30 s: " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
+    }
+
+    private func accepts() -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    enum ServeError: Error { case noPort, exited(String) }
+}
