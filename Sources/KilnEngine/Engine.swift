@@ -42,11 +42,13 @@ public enum EngineError: Error, CustomStringConvertible, Sendable {
     case notFound(String)
     case conflict(String)
     case refused(String)
+    /// The resource has no such action (Heat's ResourceActionNotSupported).
+    case unsupported(String)
 
     public var description: String {
         switch self {
         case .invalid(let diagnostics): return diagnostics.map(\.description).joined(separator: "\n")
-        case .notFound(let m), .conflict(let m), .refused(let m): return m
+        case .notFound(let m), .conflict(let m), .refused(let m), .unsupported(let m): return m
         }
     }
 }

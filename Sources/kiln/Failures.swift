@@ -16,7 +16,7 @@ func engineCall<T>(_ body: () async throws -> T) async throws -> T {
             var diagnostics = Diagnostics()
             diagnostics.append(contentsOf: found)
             for diagnostic in diagnostics.sorted { standardError(diagnostic.description) }
-        case .notFound(let message), .conflict(let message), .refused(let message):
+        case .notFound(let message), .conflict(let message), .refused(let message), .unsupported(let message):
             standardError("kiln: \(message)")
         }
         throw ExitCode(1)

@@ -147,6 +147,8 @@ extension Engine {
             data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
         do {
             try await plugin.signal(&live, data: data, context)
+        } catch ResourceFailure.unsupported(let message) {
+            throw EngineError.unsupported(message)
         } catch let failure as ResourceFailure {
             throw EngineError.refused("signal to '\(name)' refused: \(failure)")
         }

@@ -53,7 +53,7 @@ extension ResourcePlugin {
         if let data = snapshot.mapValue { resource.data = data }
     }
     public func signal(_ resource: inout LiveResource, data: Value, _ context: ResourceContext) async throws {
-        throw ResourceFailure.failed("resource type \(Self.typeName) does not take signals")
+        throw ResourceFailure.unsupported("resource type \(Self.typeName) does not take signals")
     }
     public func referenceID(_ resource: LiveResource) -> Value {
         resource.physicalID.map(Value.string) ?? .string(resource.name)
@@ -110,10 +110,12 @@ public enum ResourceFailure: Error, CustomStringConvertible, Sendable {
     case replacementNeeded(String)
     /// The operation was cancelled (stack cancel, timeout or shutdown).
     case cancelled(String)
+    /// The resource type has no such action (e.g. a signal to a type that takes none).
+    case unsupported(String)
 
     public var description: String {
         switch self {
-        case .failed(let m), .replacementNeeded(let m), .cancelled(let m): return m
+        case .failed(let m), .replacementNeeded(let m), .cancelled(let m), .unsupported(let m): return m
         }
     }
 }

@@ -24,7 +24,7 @@ extension HeatAPI {
             let body = try await call.request.jsonBody()
             do {
                 try await engine.signal(stack.id, resource: name, data: body, projectID: call.projectID)
-            } catch EngineError.refused(let message) where message.hasSuffix("does not take signals") {
+            } catch EngineError.unsupported {
                 // Heat's answer for a type without a signal handler.
                 throw HeatError.badRequest("signal is not supported for resource.", type: "ResourceActionNotSupported")
             }

@@ -31,6 +31,7 @@ struct HeatError: Error {
             self = .badRequest(diagnostics.map(\.description).joined(separator: "\n"), type: "StackValidationFailed")
         case EngineError.conflict(let message): self = HeatError(status: .conflict, type: "ActionInProgress", message: message)
         case EngineError.refused(let message): self = .badRequest(message)
+        case EngineError.unsupported(let message): self = .badRequest(message, type: "ResourceActionNotSupported")
         case let failure as ValidationFailure: self = .badRequest("\(failure)", type: "StackValidationFailed")
         case let store as StoreError:
             self = HeatError(status: .internalServerError, type: "StoreError", message: store.description)
