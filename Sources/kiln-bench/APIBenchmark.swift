@@ -119,7 +119,8 @@ struct ScenarioResult {
     }
 
     var row: String {
-        String(format: "%-32@  %5d  %5d  %6.1f  %7.2f  %7.2f  %6d", name as NSString, count, concurrency, perSecond, p50, p99, errors.count)
+        name.padding(toLength: 32, withPad: " ", startingAt: 0)
+            + String(format: "  %5d  %5d  %6.1f  %7.2f  %7.2f  %6d", count, concurrency, perSecond, p50, p99, errors.count)
     }
 }
 

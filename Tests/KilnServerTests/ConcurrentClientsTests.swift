@@ -86,12 +86,12 @@ import Testing
 
         /// The stack's status once it leaves IN_PROGRESS, or the HTTP status that is not 200.
         func poll(_ path: String) async throws -> (status: HTTPResponse.Status, stack: String?) {
-            for _ in 0..<600 {
+            for _ in 0..<1200 {
                 let reply = try await call(.get, path)
                 guard reply.status == .ok else { return (reply.status, nil) }
                 let status = reply.json["stack"]["stack_status"].stringValue ?? ""
                 if !status.hasSuffix("IN_PROGRESS") { return (.ok, status) }
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: .milliseconds(50))
             }
             return (.ok, "still IN_PROGRESS")
         }
