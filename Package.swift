@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "kiln-bench", dependencies: ["KilnTemplate", "KilnStore", "KilnEngine"]),
+        .executableTarget(name: "kiln-bench", dependencies: ["KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "KilnTemplateTests", dependencies: ["KilnTemplate"]),
         .testTarget(name: "KilnStoreTests", dependencies: ["KilnStore"]),
         .testTarget(name: "KilnEngineTests", dependencies: ["KilnEngine", "KilnStore"]),

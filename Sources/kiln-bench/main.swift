@@ -3,6 +3,8 @@ import Foundation
 // kiln-bench: Kiln's benchmarks, run in a release build.
 //   validate: read and validate a generated template of N resources
 //   stack:    create then delete stacks of N resources on a durable SQLite store
+//   api:      Heat API requests per second and p50/p99 latency over loopback
+//   load:     N concurrent API clients creating, listing and deleting stacks, checked
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let benchmark = arguments.first else { fail("name a benchmark") }
@@ -10,5 +12,7 @@ arguments.removeFirst()
 switch benchmark {
 case "validate": exit(validateBenchmark(arguments))
 case "stack": exit(await stackBenchmark(arguments))
+case "api": exit(await apiBenchmark(arguments))
+case "load": exit(await loadBenchmark(arguments))
 default: fail("unknown benchmark \(benchmark)")
 }

@@ -43,6 +43,34 @@ struct HeatRequest: Sendable {
         return value
     }
 
+    /// Heat's 405 for a known route asked with a method it does not answer (HEAD goes with GET),
+    /// or nil: the route answers the method, or it is not one with a fixed set of methods.
+    var methodNotAllowed: HeatError? {
+        guard let allowed = Self.allowedMethods[RouteTemplate.of(path: request.uri.path)] else { return nil }
+        if allowed.contains(method) || (method == .head && allowed.contains(.get)) { return nil }
+        return .methodNotAllowed(allowed: allowed)
+    }
+
+    /// The methods of each route of the v1 API, by route template.
+    static let allowedMethods: [String: [HTTPRequest.Method]] = {
+        let stack = "/v1/:project/stacks/:name/:id"
+        let resource = stack + "/resources/:resource"
+        return [
+            "/v1/:project/stacks": [.get, .post], "/v1/:project/stacks/detail": [.get],
+            "/v1/:project/stacks/preview": [.post], "/v1/:project/validate": [.post],
+            "/v1/:project/resource_types": [.get], "/v1/:project/resource_types/:type": [.get],
+            "/v1/:project/resource_types/:type/template": [.get], "/v1/:project/template_versions": [.get],
+            "/v1/:project/template_versions/:version/functions": [.get], "/v1/:project/build_info": [.get],
+            stack: [.get, .put, .patch, .delete], stack + "/preview": [.put, .patch], stack + "/abandon": [.delete],
+            stack + "/export": [.get], stack + "/template": [.get], stack + "/environment": [.get], stack + "/files": [.get],
+            stack + "/actions": [.post], stack + "/events": [.get], stack + "/outputs": [.get],
+            stack + "/outputs/:output": [.get], stack + "/snapshots": [.get, .post],
+            stack + "/snapshots/:snapshot": [.get, .delete], stack + "/snapshots/:snapshot/restore": [.post],
+            stack + "/resources": [.get], resource: [.get, .patch], resource + "/metadata": [.get],
+            resource + "/signal": [.post], resource + "/events": [.get], resource + "/events/:event": [.get],
+        ]
+    }()
+
     /// The original query string, for redirects: clients drop their own params when they follow one.
     var rawQuery: String? { request.uri.query.flatMap { $0.isEmpty ? nil : $0 } }
 }

@@ -12,8 +12,9 @@ struct StackBody {
     init(_ value: Value) { body = value.mapValue ?? [:] }
 
     func createRequest(projectID: String) throws -> StackRequest {
-        guard let name = body["stack_name"]?.stringValue, !name.isEmpty else {
-            throw HeatError.badRequest("No stack name specified")
+        guard let given = body["stack_name"], given != .null else { throw HeatError.badRequest("No stack name specified") }
+        guard let name = given.stringValue, !name.isEmpty else {
+            throw HeatError.badRequest("The stack name must be a non-empty string, not \(given.kindName)", type: "StackValidationFailed")
         }
         guard Self.isValidName(name) else {
             throw HeatError.badRequest(
@@ -24,19 +25,19 @@ struct StackBody {
         return StackRequest(
             name: name, templateName: "template", template: template, environments: try environments() ?? [],
             parameters: try parameters(), files: try files(), timeoutMinutes: try timeout(),
-            disableRollback: try bool("disable_rollback") ?? true, tags: tags() ?? [], projectID: projectID)
+            disableRollback: try bool("disable_rollback") ?? true, tags: try tags() ?? [], projectID: projectID)
     }
 
     /// PUT (`existing` false: a template is required) or PATCH (`existing` true: keep what is not given).
     func updateRequest(existing: Bool) throws -> UpdateRequest {
         let template = try templateText()
         if !existing, template == nil { throw HeatError.badRequest("No template specified") }
-        let clear = body["clear_parameters"]?.listValue?.compactMap(\.stringValue) ?? []
+        let clear = try strings("clear_parameters") ?? []
         return UpdateRequest(
             templateName: template == nil ? nil : "template", template: template,
             environments: try environments() ?? (existing ? nil : []), parameters: try parameters(),
             clearParameters: clear, existing: existing, files: try files(), timeoutMinutes: try timeout(),
-            disableRollback: try bool("disable_rollback"), tags: tags())
+            disableRollback: try bool("disable_rollback"), tags: try tags())
     }
 
     /// The template as text: an object becomes JSON, a string is taken as it is.
@@ -73,7 +74,7 @@ struct StackBody {
                 throw HeatError.badRequest("environment must be an object")
             }
         }
-        let names = body["environment_files"]?.listValue?.compactMap(\.stringValue) ?? []
+        let names = try strings("environment_files") ?? []
         let files = try files()
         for name in names {
             guard let text = files[name] else {
@@ -99,11 +100,30 @@ struct StackBody {
         }
     }
 
+    /// `timeout_mins` as Heat reads it: an integer or a string of one; Kiln needs it positive.
     func timeout() throws -> Int? {
-        guard let value = body["timeout_mins"] ?? body["timeout"], value != .null else { return nil }
-        if case .int(let minutes) = value, minutes > 0 { return minutes }
-        if let text = value.stringValue, let minutes = Int(text), minutes > 0 { return minutes }
-        throw HeatError.badRequest("Invalid timeout value \(value.plainText)")
+        let key = body["timeout_mins"] != nil ? "timeout_mins" : "timeout"
+        guard let value = body[key], value != .null else { return nil }
+        let minutes: Int?
+        switch value {
+        case .int(let number): minutes = number
+        case .string(let text): minutes = Int(text.trimmingCharacters(in: .whitespaces))
+        default: minutes = nil
+        }
+        guard let minutes else { throw HeatError.badRequest("Only integer is acceptable by '\(key)'.") }
+        guard minutes > 0 else {
+            throw HeatError.badRequest("Value '\(minutes)' is invalid for '\(key)' which only accepts a positive integer.")
+        }
+        return minutes
+    }
+
+    /// A list of strings, or nil when absent; anything else is a 400.
+    func strings(_ key: String) throws -> [String]? {
+        guard let value = body[key], value != .null else { return nil }
+        guard let items = value.listValue, items.allSatisfy({ $0.stringValue != nil }) else {
+            throw HeatError.badRequest("\(key) must be a list of strings")
+        }
+        return items.compactMap(\.stringValue)
     }
 
     func bool(_ key: String) throws -> Bool? {
@@ -121,13 +141,18 @@ struct StackBody {
         throw HeatError.badRequest("Unrecognized value for \(key), acceptable values are: true, false")
     }
 
-    /// `tags` as a comma-joined string (the CLI) or a list.
-    func tags() -> [String]? {
+    /// `tags` as a comma-joined string (the CLI) or a list; each at most 80 characters, as Heat's.
+    func tags() throws -> [String]? {
+        let tags: [String]
         switch body["tags"] {
-        case .string(let text)?: return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        case .list(let items)?: return items.compactMap(\.stringValue)
-        default: return nil
+        case nil, .null?: return nil
+        case .string(let text)?: tags = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        default: tags = try strings("tags") ?? []
         }
+        if let long = tags.first(where: { $0.count > 80 }) {
+            throw HeatError.badRequest("Invalid tag, \"\(long)\" is longer than 80 characters")
+        }
+        return tags
     }
 
     /// `adopt_stack_data`: the abandon output, as a JSON string (the CLI) or an object.

@@ -40,9 +40,12 @@ struct IdentityRoutes {
         let body: Value
         do {
             body = try await request.jsonBody()
+        } catch let error as HeatError where error.type == "RequestLimitExceeded" {
+            return Self.error(413, "Request is too large.", type: "Request Entity Too Large")
         } catch {
             return Self.error(400, "The request body is not valid JSON.", type: "Bad Request")
         }
+        if let wrong = Self.wrongType(in: body) { return Self.error(400, wrong, type: "Bad Request") }
         let auth = body.mapValue?["auth"]?.mapValue ?? [:]
         let identityPart = auth["identity"]?.mapValue ?? [:]
         let methods = identityPart["methods"]?.listValue?.compactMap(\.stringValue) ?? []
@@ -85,6 +88,35 @@ struct IdentityRoutes {
             return Self.error(404, "Could not find token.", type: "Not Found")
         }
         return Response.json(tokenBody(token, request: request), headers: [.subjectToken: token.id])
+    }
+
+    /// Keystone's schema check of a token request, in short: the first field of the wrong JSON type.
+    static func wrongType(in body: Value) -> String? {
+        func check(_ value: Value?, _ path: String, _ kind: String, _ ok: (Value) -> Bool) -> String? {
+            guard let value, value != .null, !ok(value) else { return nil }
+            return "Invalid input for field '\(path)': \(value.jsonText()) is not of type '\(kind)'"
+        }
+        let isObject = { (value: Value) in value.mapValue != nil }
+        let isString = { (value: Value) in value.stringValue != nil }
+        guard body.mapValue != nil else { return "The request body must be a JSON object." }
+        let auth = body.mapValue?["auth"]
+        let identity = auth?.mapValue?["identity"]
+        let user = identity?.mapValue?["password"]?.mapValue?["user"]
+        let project = auth?.mapValue?["scope"]?.mapValue?["project"]
+        let isStringList = { (value: Value) in value.listValue?.allSatisfy { $0.stringValue != nil } == true }
+        var problems: [String?] = [
+            check(auth, "auth", "object", isObject),
+            check(identity, "auth/identity", "object", isObject),
+            check(identity?.mapValue?["methods"], "auth/identity/methods", "array", isStringList),
+            check(identity?.mapValue?["password"], "auth/identity/password", "object", isObject),
+            check(user, "auth/identity/password/user", "object", isObject),
+            check(identity?.mapValue?["token"]?.mapValue?["id"], "auth/identity/token/id", "string", isString),
+            check(auth?.mapValue?["scope"], "auth/scope", "object", isObject),
+            check(project, "auth/scope/project", "object", isObject),
+        ]
+        problems += ["id", "name", "password"].map { check(user?.mapValue?[$0], "auth/identity/password/user/\($0)", "string", isString) }
+        problems += ["id", "name"].map { check(project?.mapValue?[$0], "auth/scope/project/\($0)", "string", isString) }
+        return problems.compactMap { $0 }.first
     }
 
     static func projectScope(_ scope: Value?) -> IdentityService.ProjectScope? {

@@ -8,6 +8,8 @@ struct HeatError: Error {
     var status: HTTPResponse.Status
     var type: String
     var message: String
+    /// Extra headers for the answer (a 405's `Allow`).
+    var headers: HTTPFields = [:]
 
     static func badRequest(_ message: String, type: String = "HTTPBadRequest") -> HeatError {
         HeatError(status: .badRequest, type: type, message: message)
@@ -18,6 +20,20 @@ struct HeatError: Error {
     }
 
     static func stackNotFound(_ name: String) -> HeatError { .notFound("The Stack (\(name)) could not be found.") }
+
+    /// A body over `max_json_body_size`: Heat answers 400 with the exception's name as the type.
+    static func requestLimitExceeded(bodySize: Int, limit: Int) -> HeatError {
+        .badRequest(
+            "Request limit exceeded: JSON body size (\(bodySize) bytes) exceeds maximum allowed size (\(limit) bytes).",
+            type: "RequestLimitExceeded")
+    }
+
+    /// A known route asked with a method it does not answer; `Allow` lists the ones it does.
+    static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> HeatError {
+        var error = HeatError(status: .methodNotAllowed, type: "HTTPMethodNotAllowed", message: "The method is not allowed for this resource.")
+        error.headers[.allow] = allowed.map(\.rawValue).joined(separator: ",")
+        return error
+    }
 
     static let unauthorized = HeatError(
         status: .unauthorized, type: "HTTPUnauthorized", message: "The request you have made requires authentication.")
@@ -53,7 +69,7 @@ struct HeatError: Error {
             "error": ["message": .string(message), "traceback": .null, "type": .string(type)],
             "title": .string(title),
         ]
-        return .json(body, status: status)
+        return .json(body, status: status, headers: headers)
     }
 
     private var explanation: String {
@@ -62,6 +78,7 @@ struct HeatError: Error {
         case 401: return "This server could not verify that you are authorized to access the document you requested."
         case 403: return "Access was denied to this resource."
         case 404: return "The resource could not be found."
+        case 405: return "The method is not allowed for the requested URL."
         case 409: return "There was a conflict when trying to complete your request."
         default: return "The server has either erred or is incapable of performing the requested operation."
         }

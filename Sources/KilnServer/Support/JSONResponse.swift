@@ -21,9 +21,23 @@ extension HTTPFields.Element.Name {
 }
 
 extension Request {
-    /// The body as a JSON value: empty is `{}`, malformed is a 400.
-    func jsonBody(limit: Int = 32 * 1024 * 1024) async throws -> Value {
-        let buffer = try await body.collect(upTo: limit)
+    /// Heat's `max_json_body_size` default: a larger body is refused before it is parsed.
+    static let maxJSONBodySize = 1 << 20
+
+    /// The body as a JSON value: empty is `{}`, malformed is a 400, larger than `limit` bytes
+    /// is Heat's 400 `RequestLimitExceeded` (read no further than the limit).
+    func jsonBody(limit: Int = Request.maxJSONBodySize) async throws -> Value {
+        if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > limit {
+            throw HeatError.requestLimitExceeded(bodySize: declared, limit: limit)
+        }
+        var buffer = ByteBuffer()
+        for try await chunk in body {
+            guard buffer.readableBytes + chunk.readableBytes <= limit else {
+                throw HeatError.requestLimitExceeded(bodySize: buffer.readableBytes + chunk.readableBytes, limit: limit)
+            }
+            var chunk = chunk
+            buffer.writeBuffer(&chunk)
+        }
         let text = String(buffer: buffer)
         if text.allSatisfy(\.isWhitespace) { return .map([:]) }
         do {

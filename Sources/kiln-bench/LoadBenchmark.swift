@@ -1,0 +1,173 @@
+import Foundation
+import KilnStore
+import KilnTemplate
+import Synchronization
+
+/// `kiln-bench load`: N concurrent clients each loop create → poll until final → list → events
+/// → delete → poll until gone, until the deadline (no loop starts after it; running ones
+/// finish). Fails on any unexpected reply, a stack that did not complete or was not deleted,
+/// an incomplete event list, or a stack left behind.
+func loadBenchmark(_ arguments: [String]) async -> Int32 {
+    let given = options(arguments, allowed: ["--clients", "--seconds", "--resources", "--format"])
+    func positive(_ key: String, _ fallback: Int) -> Int {
+        guard let value = Int(given[key] ?? String(fallback)), value > 0 else { fail("\(key) takes a positive number") }
+        return value
+    }
+    let clients = positive("--clients", 50), duration = positive("--seconds", 60), resources = positive("--resources", 5)
+    let format = given["--format"] ?? "text"
+    guard format == "text" || format == "json" else { fail("--format is text or json") }
+
+    let bench: BenchServer
+    do {
+        bench = try await BenchServer.start()
+    } catch {
+        FileHandle.standardError.write(Data("kiln-bench: \(error)\n".utf8))
+        return 1
+    }
+    defer { bench.removeHome() }
+
+    let tally = LoadTally(), latencies = Latencies()
+    let template = noneTemplate(resources: resources)
+    let names = (0..<resources).map { "r\($0)" }
+    let deadline = Date().addingTimeInterval(Double(duration))
+    let start = ContinuousClock.now
+    await onThreads(clients) { clientIndex in
+        let driver = LoadDriver(client: bench.client(), stacks: bench.stacksPath, latencies: latencies, tally: tally)
+        var loop = 0
+        while Date() < deadline {
+            driver.cycle(name: "load-\(clientIndex)-\(loop)", template: template, resources: names)
+            loop += 1
+        }
+    }
+    let elapsed = seconds(since: start)
+
+    // Nothing may be left: no stack listed, none stored in progress.
+    let final = bench.client()
+    if let reply = try? final.call("GET", bench.stacksPath), reply.status == 200 {
+        let left = reply.json.mapValue?["stacks"]?.listValue ?? []
+        if !left.isEmpty { latencies.error("\(left.count) stack(s) still listed after the run") }
+    } else {
+        latencies.error("the final stack list failed")
+    }
+    let stored = (try? bench.engine.stacks(StackQuery(projectID: nil))) ?? []
+    let running = stored.filter { $0.statusText.hasSuffix("IN_PROGRESS") }
+    if !running.isEmpty { latencies.error("\(running.count) stack(s) stored IN_PROGRESS after the run") }
+
+    let counts = tally.counts
+    let errors = latencies.errors
+    let result: Value = [
+        "clients": .int(clients), "seconds": .double(elapsed), "resources_per_stack": .int(resources),
+        "stacks_started": .int(counts.started), "stacks_completed": .int(counts.completed), "stacks_deleted": .int(counts.deleted),
+        "requests": .int(latencies.count), "requests_per_second": .double(Double(latencies.count) / max(elapsed, 0.001)),
+        "p50_ms": .double(latencies.percentile(0.5)), "p99_ms": .double(latencies.percentile(0.99)), "errors": .int(errors.count),
+    ]
+    if format == "json" {
+        print(result.prettyJSON())
+    } else {
+        print("clients \(clients), \(String(format: "%.1f", elapsed)) s, \(resources) OS::Heat::None per stack")
+        print("stacks: \(counts.started) started, \(counts.completed) CREATE_COMPLETE with complete events, \(counts.deleted) deleted")
+        print(String(format: "requests: %d (%.1f/s), p50 %.2f ms, p99 %.2f ms", latencies.count,
+                     Double(latencies.count) / max(elapsed, 0.001), latencies.percentile(0.5), latencies.percentile(0.99)))
+        print("errors: \(errors.count)")
+    }
+    for error in errors.prefix(20) { FileHandle.standardError.write(Data("kiln-bench: \(error)\n".utf8)) }
+    let clean = errors.isEmpty && counts.started == counts.completed && counts.completed == counts.deleted
+    return clean ? 0 : 1
+}
+
+/// How many stacks got how far.
+final class LoadTally: Sendable {
+    struct Counts {
+        var started = 0, completed = 0, deleted = 0
+    }
+    private let state = Mutex(Counts())
+
+    func update(_ change: (inout Counts) -> Void) { state.withLock { change(&$0) } }
+
+    var counts: Counts { state.withLock { $0 } }
+}
+
+/// One client's loop over one stack, every request timed and its status checked.
+struct LoadDriver {
+    let client: LoopbackClient
+    let stacks: String
+    let latencies: Latencies
+    let tally: LoadTally
+
+    struct Unexpected: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func cycle(name: String, template: Value, resources: [String]) {
+        do {
+            try run(name: name, template: template, resources: resources)
+        } catch {
+            latencies.error("\(name): \(error)")
+        }
+    }
+
+    private func run(name: String, template: Value, resources: [String]) throws {
+        let body: Value = ["stack_name": .string(name), "template": template]
+        let created = try request("POST", stacks, body: body.jsonText(), expect: [201])
+        guard let id = created.json.mapValue?["stack"]?.mapValue?["id"]?.stringValue else { throw Unexpected(description: "create: no id") }
+        tally.update { $0.started += 1 }
+        let path = "\(stacks)/\(name)/\(id)"
+
+        let complete = try poll(path, allowing: [200])
+        guard complete == "CREATE_COMPLETE" else { throw Unexpected(description: "create ended \(complete ?? "gone")") }
+        let listed = try request("GET", stacks, expect: [200]).json.mapValue?["stacks"]?.listValue ?? []
+        let mine = listed.first { $0.mapValue?["id"]?.stringValue == id }
+        guard mine?.mapValue?["stack_status"]?.stringValue == "CREATE_COMPLETE" else {
+            throw Unexpected(description: "not listed as CREATE_COMPLETE")
+        }
+        let events = try request("GET", path + "/events?sort_dir=asc", expect: [200]).json.mapValue?["events"]?.listValue ?? []
+        if let problem = eventProblem(events, stack: name, resources: resources) { throw Unexpected(description: problem) }
+        tally.update { $0.completed += 1 }
+
+        _ = try request("DELETE", path, expect: [204])
+        let gone = try poll(path, allowing: [200, 404])
+        guard gone == nil || gone == "DELETE_COMPLETE" else { throw Unexpected(description: "delete ended \(gone ?? "")") }
+        tally.update { $0.deleted += 1 }
+    }
+
+    private func request(_ method: String, _ path: String, body: String? = nil, expect: Set<Int>) throws -> LoopbackClient.Reply {
+        let started = ContinuousClock.now
+        let reply = try client.call(method, path, body: body)
+        latencies.record(seconds(since: started))
+        guard expect.contains(reply.status) else {
+            throw Unexpected(description: "\(method) \(path): HTTP \(reply.status) \(String(decoding: reply.body.prefix(200), as: UTF8.self))")
+        }
+        return reply
+    }
+
+    /// The stack's final status, or nil once it is gone (404).
+    private func poll(_ path: String, allowing: Set<Int>) throws -> String? {
+        var unexpected: Int?
+        let final = try waitForStack(client, path, interval: 0.02) { seconds, status in
+            latencies.record(seconds)
+            if !allowing.contains(status) { unexpected = status }
+        }
+        if let unexpected { throw Unexpected(description: "GET \(path): HTTP \(unexpected)") }
+        return final.status
+    }
+}
+
+/// What is wrong with a created stack's event list (ascending), or nil: it must open with the
+/// stack's CREATE_IN_PROGRESS, close with its CREATE_COMPLETE, and hold each resource's
+/// CREATE_IN_PROGRESS then CREATE_COMPLETE in between, and nothing failed.
+func eventProblem(_ events: [Value], stack: String, resources: [String]) -> String? {
+    let pairs = events.map { event -> (String, String) in
+        let map = event.mapValue ?? [:]
+        return (map["resource_name"]?.stringValue ?? "", map["resource_status"]?.stringValue ?? "")
+    }
+    guard let first = pairs.first, first == (stack, "CREATE_IN_PROGRESS") else { return "events do not open with the stack's CREATE_IN_PROGRESS" }
+    guard let last = pairs.last, last == (stack, "CREATE_COMPLETE") else { return "events do not close with the stack's CREATE_COMPLETE" }
+    if let failed = pairs.first(where: { $0.1.hasSuffix("FAILED") }) { return "event \(failed.0) \(failed.1)" }
+    for resource in resources {
+        guard let started = pairs.firstIndex(where: { $0 == (resource, "CREATE_IN_PROGRESS") }),
+              let finished = pairs.firstIndex(where: { $0 == (resource, "CREATE_COMPLETE") }),
+              started > 0, started < finished, finished < pairs.count - 1
+        else { return "\(resource): CREATE_IN_PROGRESS then CREATE_COMPLETE missing or out of order (\(pairs.count) events)" }
+    }
+    return nil
+}
