@@ -239,7 +239,7 @@ import KilnTemplate
         }
     }
 
-    @Test(.disabled("HeatAPI.handle must answer HeatRequest.methodNotAllowed before routing (HeatAPI.swift, owned elsewhere)"))
+    @Test
     func wrongMethodsAre405() async throws {
         let fixture = try ServerFixture()
         try await fixture.run { client in

@@ -30,6 +30,7 @@ struct HeatAPI: Sendable {
         var query: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key), default: []].append(String(value)) }
         let call = HeatRequest(request: request, token: token, projectID: segments[1], path: Array(segments.dropFirst(2)), query: query)
+        if let refused = call.methodNotAllowed { return refused.response }
         if let denied = HeatPolicy.denial(for: call) { return denied.response }
         do {
             return try await route(call)
@@ -66,7 +67,7 @@ struct HeatAPI: Sendable {
         case (.post, 0): return try await createStack(call)
         case (.post, 1) where rest[0] == "preview": return try await previewCreate(call)
         case (_, 1): return try lookup(call, rest[0], rest: [])
-        case (_, _) where Self.lookupSubpaths.contains(rest[1]): return try lookup(call, rest[0], rest: Array(rest.dropFirst()))
+        case (_, _) where rest.count >= 2 && Self.lookupSubpaths.contains(rest[1]): return try lookup(call, rest[0], rest: Array(rest.dropFirst()))
         default:
             let stack = try canonicalStack(call, name: rest[0], id: rest[1])
             return try await stackCall(call, stack: stack, rest: rest.dropFirst(2))

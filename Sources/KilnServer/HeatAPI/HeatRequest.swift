@@ -68,6 +68,10 @@ struct HeatRequest: Sendable {
             stack + "/snapshots/:snapshot": [.get, .delete], stack + "/snapshots/:snapshot/restore": [.post],
             stack + "/resources": [.get], resource: [.get, .patch], resource + "/metadata": [.get],
             resource + "/signal": [.post], resource + "/events": [.get], resource + "/events/:event": [.get],
+            "/v1/:project/software_configs": [.get, .post], "/v1/:project/software_configs/:config": [.get, .delete],
+            "/v1/:project/software_deployments": [.get, .post],
+            "/v1/:project/software_deployments/:deployment": [.get, .put, .delete],
+            "/v1/:project/software_deployments/metadata/:server": [.get], "/v1/:project/services": [.get],
         ]
     }()
 

@@ -18,9 +18,8 @@ enum HeatPolicy {
 
     /// The 403 for a call the token's roles do not allow, or nil.
     static func denial(for call: HeatRequest) -> HeatError? {
-        let (action, needed) = collectionRule(method: call.method, path: call.path)
-            ?? rule(method: call.method, route: RouteTemplate.of(path: call.request.uri.path),
-                    globalTenant: call.flag("global_tenant"))
+        let (action, needed) = rule(
+            method: call.method, route: RouteTemplate.of(path: call.request.uri.path), globalTenant: call.flag("global_tenant"))
         guard level(of: call.token.roles) < needed else { return nil }
         return forbidden(action)
     }
@@ -29,37 +28,23 @@ enum HeatPolicy {
         HeatError(status: .forbidden, type: "Forbidden", message: "You are not authorized to complete \(action) action.")
     }
 
-    /// The rules of the collections outside stacks (software configs and deployments, services),
-    /// chosen by the path below the project; nil for other paths.
-    static func collectionRule(method: HTTPRequest.Method, path: [String]) -> (String, Level)? {
-        guard let collection = path.first else { return nil }
-        let reading = method == .get || method == .head
-        switch collection {
-        case "software_configs":
-            switch (method, path.count) {
-            case (.get, 1): return ("software_configs:index", .reader)
-            case (.post, 1): return ("software_configs:create", .member)
-            case (.delete, _): return ("software_configs:delete", .member)
-            default: return reading ? ("software_configs:show", .reader) : ("software_configs:create", .member)
-            }
-        case "software_deployments":
-            switch (method, path.count) {
-            case (.get, 1): return ("software_deployments:index", .reader)
-            case (.get, 3) where path[1] == "metadata": return ("software_deployments:metadata", .reader)
-            case (.post, 1): return ("software_deployments:create", .member)
-            case (.put, _): return ("software_deployments:update", .member)
-            case (.delete, _): return ("software_deployments:delete", .member)
-            default: return reading ? ("software_deployments:show", .reader) : ("software_deployments:update", .member)
-            }
-        case "services": return ("service:index", .admin)
-        default: return nil
-        }
-    }
-
     /// The policy name (as Heat's, for the message) and the level it needs.
     static func rule(method: HTTPRequest.Method, route: String, globalTenant: Bool) -> (String, Level) {
         let stack = "/v1/:project/stacks/:name/:id"
+        let configs = "/v1/:project/software_configs", deployments = "/v1/:project/software_deployments"
+        let reading = method == .get || method == .head
         switch (method, route) {
+        case (_, "/v1/:project/services"): return ("service:index", .admin)
+        case (_, configs) where reading: return ("software_configs:index", .reader)
+        case (_, configs + "/:config") where reading: return ("software_configs:show", .reader)
+        case (.post, configs): return ("software_configs:create", .member)
+        case (.delete, configs + "/:config"): return ("software_configs:delete", .member)
+        case (_, deployments) where reading: return ("software_deployments:index", .reader)
+        case (_, deployments + "/metadata/:server") where reading: return ("software_deployments:metadata", .reader)
+        case (_, deployments + "/:deployment") where reading: return ("software_deployments:show", .reader)
+        case (.post, deployments): return ("software_deployments:create", .member)
+        case (.put, deployments + "/:deployment"): return ("software_deployments:update", .member)
+        case (.delete, deployments + "/:deployment"): return ("software_deployments:delete", .member)
         case (.get, "/v1/:project/stacks"), (.get, "/v1/:project/stacks/detail"):
             return globalTenant ? ("stacks:global_index", .admin) : ("stacks:index", .reader)
         case (.get, stack + "/export"): return ("stacks:export", .member)

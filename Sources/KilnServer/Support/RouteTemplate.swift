@@ -8,13 +8,14 @@ enum RouteTemplate {
     static let variables: [String: [String]] = [
         "stacks": [":name", ":id"], "resources": [":resource"], "events": [":event"], "outputs": [":output"],
         "snapshots": [":snapshot"], "resource_types": [":type"], "template_versions": [":version"],
+        "software_configs": [":config"], "software_deployments": [":deployment"],
     ]
 
     /// Words that may stand where a collection or an end point is expected.
     static let literals: Set<String> = [
         "stacks", "resources", "events", "outputs", "snapshots", "resource_types", "template_versions", "detail",
         "preview", "template", "environment", "files", "actions", "abandon", "export", "metadata", "signal", "restore",
-        "functions", "validate", "build_info",
+        "functions", "validate", "build_info", "software_configs", "software_deployments", "services",
     ]
 
     static func of(path: String) -> String {
@@ -43,6 +44,12 @@ enum RouteTemplate {
                 // `/stacks/detail`, `/stacks/preview` and `/stacks/{name}/{sub}` (a lookup) are not variables.
                 if word == "stacks", position == 0, ["detail", "preview"].contains(next), index == segments.count - 1 { break }
                 if word == "stacks", position == 1, HeatAPI.lookupSubpaths.contains(next) { break }
+                // `/software_deployments/metadata/{server}`: the server id is the variable.
+                if word == "software_deployments", next == "metadata" {
+                    out += ["metadata", ":server"]
+                    index = segments.count
+                    break
+                }
                 out.append(name)
                 index += 1
             }
