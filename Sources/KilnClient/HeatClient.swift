@@ -128,7 +128,7 @@ public struct HeatClient: Sendable {
         _ = try await call("DELETE", Self.path(stack))
     }
 
-    /// `suspend`, `resume`, `check` or `cancel_update`.
+    /// `suspend`, `resume`, `check`, `cancel_update` or `cancel_without_rollback`.
     public func action(_ stack: StackRecord, _ name: String) async throws(KilnClientError) {
         _ = try await call("POST", Self.path(stack) + "/actions", body: [name: .null])
     }

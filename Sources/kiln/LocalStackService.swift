@@ -42,7 +42,7 @@ struct LocalStackService: StackService {
         try await engine.check(name, observer: observer)
     }
 
-    func cancelUpdate(_ name: String) async throws { try engine.cancelUpdate(name) }
+    func cancelUpdate(_ name: String, rollback: Bool) async throws { try engine.cancelUpdate(name, rollback: rollback) }
     func abandon(_ name: String) async throws -> Value { try await engine.abandon(name) }
 
     func adopt(_ request: StackRequest, data: Value, observer: EngineObserver?) async throws -> StackRecord {

@@ -83,7 +83,9 @@ struct RemoteStackService: StackService {
         return try await follow(found, after: marker, observer: observer)
     }
 
-    func cancelUpdate(_ name: String) async throws { try await client.action(try await stack(name), "cancel_update") }
+    func cancelUpdate(_ name: String, rollback: Bool) async throws {
+        try await client.action(try await stack(name), rollback ? "cancel_update" : "cancel_without_rollback")
+    }
 
     func abandon(_ name: String) async throws -> Value { try await client.abandon(try await stack(name)) }
 

@@ -54,13 +54,15 @@ enum StackActions {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel a stack's update in progress (it rolls back, or fails with rollback disabled).")
+            abstract: "Cancel a stack's update in progress (it rolls back), or with --no-rollback a create or update (it stops FAILED).")
         @Argument(help: "The stack's name or id.") var name: String
+        @Flag(help: "Stop a create or update where it is, without rolling back (Heat's cancel_without_rollback).")
+        var noRollback = false
         @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
             let service = try await connection.openService()
-            try await engineCall { try await service.cancelUpdate(name) }
+            try await engineCall { try await service.cancelUpdate(name, rollback: !noRollback) }
             print("Cancel requested for stack \(name)")
         }
     }

@@ -20,7 +20,8 @@ protocol StackService: Sendable {
     func suspend(_ name: String, observer: EngineObserver?) async throws -> StackRecord
     func resume(_ name: String, observer: EngineObserver?) async throws -> StackRecord
     func check(_ name: String, observer: EngineObserver?) async throws -> StackRecord
-    func cancelUpdate(_ name: String) async throws
+    /// `rollback`: cancel_update (an update rolls back); otherwise cancel_without_rollback.
+    func cancelUpdate(_ name: String, rollback: Bool) async throws
     func abandon(_ name: String) async throws -> Value
     func adopt(_ request: StackRequest, data: Value, observer: EngineObserver?) async throws -> StackRecord
 

@@ -144,6 +144,32 @@ struct StackActionCLITests {
         #expect(try status(home, "c") == "ROLLBACK_COMPLETE")
     }
 
+    /// `stack cancel --no-rollback` from a second process stops a create where it is.
+    @Test func cancelWithoutRollbackStopsACreateInAnotherProcess() throws {
+        let home = try KilnHome()
+        let slow = try home.write("slow.yaml", """
+            heat_template_version: 2021-04-16
+            resources:
+              first: {type: OS::Heat::None}
+              t: {type: OS::Heat::TestResource, depends_on: [first], properties: {value: a, action_wait_secs: {create: 600}}}
+            """)
+        let running = try home.start(["stack", "create", "n", "-t", slow, "--wait", "--enable-rollback"])
+        var creating = false
+        for _ in 0..<200 where !creating {
+            usleep(50_000)
+            creating = (try? String(contentsOf: running.out, encoding: .utf8))?.contains("[t]: CREATE_IN_PROGRESS") == true
+        }
+        #expect(creating)
+        let cancel = try home.kiln(["stack", "cancel", "n", "--no-rollback"])
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        running.process.waitUntilExit()
+        let result = try running.result()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("kiln: stack n CREATE_FAILED: Stack CREATE cancelled"))
+        #expect(!result.stdout.contains("ROLLBACK"))
+        #expect(try status(home, "n") == "CREATE_FAILED")
+    }
+
     @Test func aFailedStackExitsOneWithItsReason() throws {
         let home = try KilnHome()
         let failing = try home.write("f.yaml", """
