@@ -24,7 +24,7 @@ struct CLITests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[2]
     }()
 
-    func run(_ arguments: [String]) throws -> Run {
+    func run(_ arguments: [String]) async throws -> Run {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -38,7 +38,7 @@ struct CLITests {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         return Run(
             status: process.terminationStatus,
             stdout: try String(contentsOf: out, encoding: .utf8),
@@ -67,28 +67,28 @@ struct CLITests {
 
     // MARK: Validation (needs the validator)
 
-    @Test func validatesTheExample() throws {
-        let result = try run(["template", "validate", "-t", "examples/hello.yaml"])
+    @Test func validatesTheExample() async throws {
+        let result = try await run(["template", "validate", "-t", "examples/hello.yaml"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Description: Hello from Kiln"))
         #expect(result.stdout.contains("Type: String"))
         #expect(result.stderr.isEmpty)
     }
 
-    @Test func validateTableAndJSONFormats() throws {
-        let table = try run(["template", "validate", "-t", "examples/hello.yaml", "--format", "table"])
+    @Test func validateTableAndJSONFormats() async throws {
+        let table = try await run(["template", "validate", "-t", "examples/hello.yaml", "--format", "table"])
         #expect(table.status == 0)
         #expect(table.stdout.hasPrefix("Description: Hello from Kiln"))
         #expect(table.stdout.contains("name  String  world"))
-        let json = try run(["template", "validate", "-t", "examples/hello.yaml", "--format", "json"])
+        let json = try await run(["template", "validate", "-t", "examples/hello.yaml", "--format", "json"])
         #expect(json.status == 0)
         #expect(json.stdout.contains("\"Description\": \"Hello from Kiln"))
     }
 
-    @Test func reportsEveryErrorWithItsLocation() throws {
+    @Test func reportsEveryErrorWithItsLocation() async throws {
         let path = try temporaryTemplate(Self.broken)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try run(["template", "validate", "-t", path])
+        let result = try await run(["template", "validate", "-t", path])
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count >= 2)
@@ -98,17 +98,17 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func jsonErrorsGoToStandardOutput() throws {
+    @Test func jsonErrorsGoToStandardOutput() async throws {
         let path = try temporaryTemplate(Self.broken)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try run(["template", "validate", "-t", path, "--format", "json"])
+        let result = try await run(["template", "validate", "-t", path, "--format", "json"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("\"errors\": ["))
         #expect(result.stdout.contains("\"line\": 10"))
         #expect(result.stdout.contains("\"file\": \"\(path)\""))
     }
 
-    @Test func graphReportsACycleNamingEveryResource() throws {
+    @Test func graphReportsACycleNamingEveryResource() async throws {
         let path = try temporaryTemplate("""
             heat_template_version: 2018-08-31
             resources:
@@ -117,88 +117,88 @@ struct CLITests {
               c: {type: OS::Heat::Value, properties: {value: {get_attr: [b, value]}}}
             """)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try run(["template", "graph", "-t", path])
+        let result = try await run(["template", "graph", "-t", path])
         #expect(result.status == 1)
         let cycle = result.stderr.split(separator: "\n").first { $0.contains("error:") } ?? ""
         #expect(["a", "b", "c"].allSatisfy { cycle.contains($0) }, "\(result.stderr)")
     }
 
-    @Test func graphOfTheExample() throws {
-        let text = try run(["template", "graph", "-t", "examples/hello.yaml", "--format", "text"])
+    @Test func graphOfTheExample() async throws {
+        let text = try await run(["template", "graph", "-t", "examples/hello.yaml", "--format", "text"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("greeting -> password"))
-        let dot = try run(["template", "graph", "-t", "examples/hello.yaml"])
+        let dot = try await run(["template", "graph", "-t", "examples/hello.yaml"])
         #expect(dot.stdout.contains("digraph"))
     }
 
     // MARK: Usage errors (exit 2)
 
-    @Test func missingTemplateIsAUsageError() throws {
-        let result = try run(["template", "validate"])
+    @Test func missingTemplateIsAUsageError() async throws {
+        let result = try await run(["template", "validate"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("Missing expected argument '--template <template>'"))
     }
 
-    @Test func unknownOptionAndBadFormatAreUsageErrors() throws {
-        let unknown = try run(["template", "validate", "-t", "examples/hello.yaml", "--frobnicate"])
+    @Test func unknownOptionAndBadFormatAreUsageErrors() async throws {
+        let unknown = try await run(["template", "validate", "-t", "examples/hello.yaml", "--frobnicate"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("Unknown option '--frobnicate'"))
-        let format = try run(["template", "validate", "-t", "examples/hello.yaml", "--format", "xml"])
+        let format = try await run(["template", "validate", "-t", "examples/hello.yaml", "--format", "xml"])
         #expect(format.status == 2)
         #expect(format.stderr.contains("The value 'xml' is invalid for '--format <format>'"))
     }
 
-    @Test func parameterWithoutEqualsIsAUsageError() throws {
-        let result = try run(["template", "validate", "-t", "examples/hello.yaml", "--parameter", "name"])
+    @Test func parameterWithoutEqualsIsAUsageError() async throws {
+        let result = try await run(["template", "validate", "-t", "examples/hello.yaml", "--parameter", "name"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--parameter 'name' is not KEY=VALUE"))
     }
 
-    @Test func unreadableFileIsAUsageError() throws {
-        let missing = try run(["template", "validate", "-t", "no/such/file.yaml"])
+    @Test func unreadableFileIsAUsageError() async throws {
+        let missing = try await run(["template", "validate", "-t", "no/such/file.yaml"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "kiln: cannot read no/such/file.yaml: No such file or directory\n")
-        let directory = try run(["template", "validate", "-t", "examples/hello.yaml", "-e", "examples"])
+        let directory = try await run(["template", "validate", "-t", "examples/hello.yaml", "-e", "examples"])
         #expect(directory.status == 2)
         #expect(directory.stderr == "kiln: cannot read examples: Is a directory\n")
     }
 
     // MARK: Versions and functions
 
-    @Test func versionsListEveryVersionWithAliases() throws {
-        let result = try run(["template", "versions"])
+    @Test func versionsListEveryVersionWithAliases() async throws {
+        let result = try await run(["template", "versions"])
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").contains {
             $0.hasPrefix("heat_template_version.2021-04-16") && $0.hasSuffix("hot   wallaby")
         })
         #expect(result.stdout.contains("AWSTemplateFormatVersion.2010-09-09   cfn"))
-        let json = try run(["template", "versions", "--format", "json"])
+        let json = try await run(["template", "versions", "--format", "json"])
         #expect(json.stdout.contains("\"version\": \"heat_template_version.2021-04-16\""))
     }
 
-    @Test func functionsOfAVersion() throws {
-        let result = try run(["template", "functions", "--version", "2016-10-14"])
+    @Test func functionsOfAVersion() async throws {
+        let result = try await run(["template", "functions", "--version", "2016-10-14"])
         #expect(result.status == 0)
         let names = result.stdout.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").first.map(String.init) ?? "" }
         #expect(names.contains("yaql"))
         #expect(names.contains("map_replace"))
         #expect(!names.contains("list_concat"))
         #expect(!names.contains("Fn::Select"))
-        let byAlias = try run(["template", "functions", "--version", "pike", "--format", "json"])
+        let byAlias = try await run(["template", "functions", "--version", "pike", "--format", "json"])
         #expect(byAlias.stdout.contains("\"functions\": \"list_concat\""))
-        let cfn = try run(["template", "functions", "--version", "2010-09-09", "--format", "yaml"])
+        let cfn = try await run(["template", "functions", "--version", "2010-09-09", "--format", "yaml"])
         #expect(cfn.stdout.contains("functions: Fn::FindInMap"))
     }
 
-    @Test func unknownVersionListsTheValidOnes() throws {
-        let result = try run(["template", "functions", "--version", "juno"])
+    @Test func unknownVersionListsTheValidOnes() async throws {
+        let result = try await run(["template", "functions", "--version", "juno"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("unknown template version 'juno'; valid versions: 2010-09-09, 2012-12-12"))
         #expect(result.stderr.contains("2021-04-16, wallaby"))
     }
 
-    @Test func printsItsVersion() throws {
-        let result = try run(["--version"])
+    @Test func printsItsVersion() async throws {
+        let result = try await run(["--version"])
         #expect(result.status == 0)
         #expect(result.stdout == "kiln 0.1.0\n")
     }

@@ -9,7 +9,7 @@ final class ServedKiln: @unchecked Sendable {
     let process: Process
     let log: URL
 
-    init() throws {
+    init() async throws {
         home = try KilnHome()
         port = try Self.freePort()
         log = home.directory.appendingPathComponent("serve.log")
@@ -22,7 +22,7 @@ final class ServedKiln: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
-        try waitUntilListening()
+        try await waitUntilListening()
     }
 
     deinit {
@@ -43,18 +43,18 @@ final class ServedKiln: @unchecked Sendable {
     }
 
     /// `kiln ARGUMENTS --os-cloud kiln` with the server's clouds.yaml.
-    func client(_ arguments: [String]) throws -> CLITests.Run {
+    func client(_ arguments: [String]) async throws -> CLITests.Run {
         var environment = Self.embeddedEnvironment
         environment["OS_CLIENT_CONFIG_FILE"] = cloudsFile
-        return try Self.run(arguments + ["--os-cloud", "kiln"], environment: environment)
+        return try await Self.run(arguments + ["--os-cloud", "kiln"], environment: environment)
     }
 
     /// `kiln ARGUMENTS --home HOME` in the embedded engine, for comparison.
-    static func embedded(_ arguments: [String], home: KilnHome) throws -> CLITests.Run {
-        try run(arguments + ["--home", home.directory.path], environment: embeddedEnvironment)
+    static func embedded(_ arguments: [String], home: KilnHome) async throws -> CLITests.Run {
+        try await run(arguments + ["--home", home.directory.path], environment: embeddedEnvironment)
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) throws -> CLITests.Run {
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> CLITests.Run {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -70,7 +70,7 @@ final class ServedKiln: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        process.waitUntilExit()
+        await process.exited()
         return CLITests.Run(
             status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
             stderr: try String(contentsOf: err, encoding: .utf8))
@@ -98,14 +98,14 @@ final class ServedKiln: @unchecked Sendable {
     }
 
     /// Until the clouds.yaml is written and the port accepts connections (at most 30 s).
-    private func waitUntilListening() throws {
+    private func waitUntilListening() async throws {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if !process.isRunning {
                 throw ServeError.exited((try? String(contentsOf: log, encoding: .utf8)) ?? "")
             }
             if FileManager.default.fileExists(atPath: cloudsFile), accepts() { return }
-            usleep(50_000)
+            try await Task.sleep(nanoseconds: 50_000_000)
         }
         throw ServeError.exited("not listening after 30 s: " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
     }

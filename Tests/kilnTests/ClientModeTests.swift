@@ -68,15 +68,15 @@ struct ClientModeTests {
 
     static func keys(_ object: Any?) -> Set<String> { Set(((object as? [String: Any]) ?? [:]).keys) }
 
-    @Test func stackLifecycleMatchesTheEmbeddedEngine() throws {
-        let server = try ServedKiln()
+    @Test func stackLifecycleMatchesTheEmbeddedEngine() async throws {
+        let server = try await ServedKiln()
         let local = try KilnHome()
         let (template, environment) = try Self.writeTemplates(into: local)
         let create = ["stack", "create", "web", "-t", template, "-e", environment, "--parameter", "word=hi", "--tag", "a,b", "--wait"]
 
-        let remoteCreate = try server.client(create)
+        let remoteCreate = try await server.client(create)
         #expect(remoteCreate.status == 0, "\(remoteCreate.stderr)")
-        let localCreate = try ServedKiln.embedded(create, home: local)
+        let localCreate = try await ServedKiln.embedded(create, home: local)
         #expect(localCreate.status == 0, "\(localCreate.stderr)")
         #expect(Self.eventLines(remoteCreate.stdout) == Self.eventLines(localCreate.stdout))
         #expect(Self.eventLines(remoteCreate.stdout).last == "[web]: CREATE_COMPLETE  Stack CREATE completed successfully")
@@ -92,15 +92,15 @@ struct ClientModeTests {
         #expect(try store.resources(stackID: stored.id).map(\.name).sorted() == ["inner", "note"])
 
         // list, show: the same keys; the same values where they do not name the place.
-        let remoteList = try Self.json(server.client(["stack", "list", "--format", "json"])) as? [[String: Any]] ?? []
-        let localList = try Self.json(ServedKiln.embedded(["stack", "list", "--format", "json"], home: local)) as? [[String: Any]] ?? []
+        let remoteList = try await Self.json(server.client(["stack", "list", "--format", "json"])) as? [[String: Any]] ?? []
+        let localList = try await Self.json(ServedKiln.embedded(["stack", "list", "--format", "json"], home: local)) as? [[String: Any]] ?? []
         #expect(remoteList.count == 1)
         #expect(Self.keys(remoteList.first) == Self.keys(localList.first))
         #expect(remoteList.first?["Stack Status"] as? String == "CREATE_COMPLETE")
         #expect(remoteList.first?["ID"] as? String == stored.id)
 
-        let remoteShow = try Self.json(server.client(["stack", "show", "web", "--format", "json"])) as? [String: Any] ?? [:]
-        let localShow = try Self.json(ServedKiln.embedded(["stack", "show", "web", "--format", "json"], home: local)) as? [String: Any] ?? [:]
+        let remoteShow = try await Self.json(server.client(["stack", "show", "web", "--format", "json"])) as? [String: Any] ?? [:]
+        let localShow = try await Self.json(ServedKiln.embedded(["stack", "show", "web", "--format", "json"], home: local)) as? [String: Any] ?? [:]
         #expect(Self.keys(remoteShow) == Self.keys(localShow))
         #expect(remoteShow["description"] as? String == "Client mode")
         #expect(remoteShow["tags"] as? [String] == ["a", "b"])
@@ -110,44 +110,44 @@ struct ClientModeTests {
         #expect(Set(remoteParameters.keys) == Set(localParameters.keys))
         let outputs = (remoteShow["outputs"] as? [[String: Any]] ?? []).sorted { "\($0["output_key"] ?? "")" < "\($1["output_key"] ?? "")" }
         #expect(outputs.map { $0["output_value"] as? String } == ["from a file\n", "hi"])
-        let remoteShowTable = try server.client(["stack", "show", "web"])
-        #expect(Self.fields(remoteShowTable.stdout) == Self.fields(try ServedKiln.embedded(["stack", "show", "web"], home: local).stdout))
+        let remoteShowTable = try await server.client(["stack", "show", "web"])
+        #expect(Self.fields(remoteShowTable.stdout) == Self.fields(try await ServedKiln.embedded(["stack", "show", "web"], home: local).stdout))
 
         // resource list and event list: the same columns and rows (ids and times aside).
-        let remoteResources = try server.client(["stack", "resource", "list", "web"])
-        let localResources = try ServedKiln.embedded(["stack", "resource", "list", "web"], home: local)
+        let remoteResources = try await server.client(["stack", "resource", "list", "web"])
+        let localResources = try await ServedKiln.embedded(["stack", "resource", "list", "web"], home: local)
         #expect(remoteResources.status == 0, "\(remoteResources.stderr)")
         #expect(remoteResources.stdout.split(separator: "\n").first == localResources.stdout.split(separator: "\n").first)
-        let resourceRows = try Self.json(server.client(["stack", "resource", "list", "web", "--format", "json"])) as? [[String: Any]] ?? []
+        let resourceRows = try await Self.json(server.client(["stack", "resource", "list", "web", "--format", "json"])) as? [[String: Any]] ?? []
         #expect(resourceRows.map { $0["resource_name"] as? String } == ["inner", "note"])
         #expect(resourceRows.map { $0["resource_type"] as? String } == ["nested.yaml", "OS::Heat::Value"])
-        let resourceShow = try Self.json(server.client(["stack", "resource", "show", "web", "note", "--format", "json"])) as? [String: Any] ?? [:]
-        let localResourceShow = try Self.json(ServedKiln.embedded(["stack", "resource", "show", "web", "note", "--format", "json"], home: local)) as? [String: Any] ?? [:]
+        let resourceShow = try await Self.json(server.client(["stack", "resource", "show", "web", "note", "--format", "json"])) as? [String: Any] ?? [:]
+        let localResourceShow = try await Self.json(ServedKiln.embedded(["stack", "resource", "show", "web", "note", "--format", "json"], home: local)) as? [String: Any] ?? [:]
         #expect(Self.keys(resourceShow) == Self.keys(localResourceShow))
         #expect(resourceShow["required_by"] as? [String] == ["inner"])
 
-        let remoteEvents = try server.client(["stack", "event", "list", "web"])
-        let localEvents = try ServedKiln.embedded(["stack", "event", "list", "web"], home: local)
+        let remoteEvents = try await server.client(["stack", "event", "list", "web"])
+        let localEvents = try await ServedKiln.embedded(["stack", "event", "list", "web"], home: local)
         #expect(remoteEvents.status == 0, "\(remoteEvents.stderr)")
         #expect(Self.eventLines(remoteEvents.stdout) == Self.eventLines(localEvents.stdout))
-        let eventRows = try Self.json(server.client(["stack", "event", "list", "web", "--format", "json"])) as? [[String: Any]] ?? []
-        let localEventRows = try Self.json(ServedKiln.embedded(["stack", "event", "list", "web", "--format", "json"], home: local)) as? [[String: Any]] ?? []
+        let eventRows = try await Self.json(server.client(["stack", "event", "list", "web", "--format", "json"])) as? [[String: Any]] ?? []
+        let localEventRows = try await Self.json(ServedKiln.embedded(["stack", "event", "list", "web", "--format", "json"], home: local)) as? [[String: Any]] ?? []
         #expect(Self.keys(eventRows.first) == Self.keys(localEventRows.first))
 
         // output list and show.
-        let outputList = try server.client(["stack", "output", "list", "web"])
+        let outputList = try await server.client(["stack", "output", "list", "web"])
         #expect(outputList.stdout.split(separator: "\n").first == "output_key  description")
         #expect(outputList.stdout.contains("The file's text."))
-        let shout = try server.client(["stack", "output", "show", "web", "shout", "--format", "json"])
+        let shout = try await server.client(["stack", "output", "show", "web", "shout", "--format", "json"])
         #expect(shout.status == 0, "\(shout.stderr)")
         #expect(try Self.json(shout) as? String == "hi")
-        let outputTable = try server.client(["stack", "output", "show", "web", "note"])
-        let localOutputTable = try ServedKiln.embedded(["stack", "output", "show", "web", "note"], home: local)
+        let outputTable = try await server.client(["stack", "output", "show", "web", "note"])
+        let localOutputTable = try await ServedKiln.embedded(["stack", "output", "show", "web", "note"], home: local)
         #expect(outputTable.stdout == localOutputTable.stdout)
 
         // update: the parameter changes on the server, the events show the update.
         let update = ["stack", "update", "web", "--existing", "--parameter", "word=bye", "--wait"]
-        let remoteUpdate = try server.client(update)
+        let remoteUpdate = try await server.client(update)
         #expect(remoteUpdate.status == 0, "\(remoteUpdate.stderr)")
         #expect(Self.eventLines(remoteUpdate.stdout).first == "[web]: UPDATE_IN_PROGRESS  Stack UPDATE started")
         #expect(Self.eventLines(remoteUpdate.stdout).last == "[web]: UPDATE_COMPLETE  Stack UPDATE completed successfully")
@@ -155,11 +155,11 @@ struct ClientModeTests {
         let updated = try #require(try store.stack(id: stored.id))
         #expect(updated.statusText == "UPDATE_COMPLETE")
         #expect(updated.parameters["word"] == "bye")
-        #expect(try Self.json(server.client(["stack", "output", "show", "web", "shout", "--format", "json"])) as? String == "bye")
+        #expect(try await Self.json(server.client(["stack", "output", "show", "web", "shout", "--format", "json"])) as? String == "bye")
 
         // dry run of an update: the plan, nothing changed.
-        let plan = try server.client(["stack", "update", "web", "-t", template, "-e", environment, "--parameter", "word=bye", "--dry-run"])
-        let localPlan = try ServedKiln.embedded(
+        let plan = try await server.client(["stack", "update", "web", "-t", template, "-e", environment, "--parameter", "word=bye", "--dry-run"])
+        let localPlan = try await ServedKiln.embedded(
             ["stack", "update", "web", "-t", template, "-e", environment, "--parameter", "word=hi", "--dry-run"], home: local)
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout == localPlan.stdout)
@@ -167,18 +167,18 @@ struct ClientModeTests {
         #expect(try store.stack(id: stored.id)?.statusText == "UPDATE_COMPLETE")
 
         // delete: gone from the server, the last event shown.
-        let remoteDelete = try server.client(["stack", "delete", "web", "--yes", "--wait"])
+        let remoteDelete = try await server.client(["stack", "delete", "web", "--yes", "--wait"])
         #expect(remoteDelete.status == 0, "\(remoteDelete.stderr)")
         #expect(Self.eventLines(remoteDelete.stdout).first == "[web]: DELETE_IN_PROGRESS  Stack DELETE started")
         #expect(Self.eventLines(remoteDelete.stdout).last == "[web]: DELETE_COMPLETE  Stack DELETE completed successfully")
         #expect(try store.stack(id: stored.id) == nil)
-        let missing = try server.client(["stack", "show", "web"])
+        let missing = try await server.client(["stack", "show", "web"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "kiln: The Stack (web) could not be found.\n")
     }
 
-    @Test func failuresExitOneWithTheReasonAndBadTemplatesNameTheLocalFile() throws {
-        let server = try ServedKiln()
+    @Test func failuresExitOneWithTheReasonAndBadTemplatesNameTheLocalFile() async throws {
+        let server = try await ServedKiln()
         let local = try KilnHome()
         let failing = try local.write("fail.yaml", """
             heat_template_version: 2018-08-31
@@ -187,7 +187,7 @@ struct ClientModeTests {
                 type: OS::Heat::TestResource
                 properties: {fail: true}
             """)
-        let failed = try server.client(["stack", "create", "bad", "-t", failing, "--wait"])
+        let failed = try await server.client(["stack", "create", "bad", "-t", failing, "--wait"])
         #expect(failed.status == 1)
         #expect(failed.stderr.hasPrefix("kiln: stack bad CREATE_FAILED: "), "\(failed.stderr)")
         #expect(Self.eventLines(failed.stdout).last?.hasPrefix("[bad]: CREATE_FAILED") == true)
@@ -199,19 +199,19 @@ struct ClientModeTests {
                 type: OS::Heat::None
                 properties: {word: {get_param: nope}}
             """)
-        let invalid = try server.client(["stack", "create", "worse", "-t", broken])
-        let embedded = try ServedKiln.embedded(["stack", "create", "worse", "-t", broken], home: local)
+        let invalid = try await server.client(["stack", "create", "worse", "-t", broken])
+        let embedded = try await ServedKiln.embedded(["stack", "create", "worse", "-t", broken], home: local)
         #expect(invalid.status == 1)
         #expect(invalid.stderr == embedded.stderr)
         #expect(invalid.stderr.hasPrefix(broken + ":"), "\(invalid.stderr)")
     }
 
-    @Test func noCloudConfigurationIsAClearError() throws {
+    @Test func noCloudConfigurationIsAClearError() async throws {
         let scratch = try KilnHome()
         var environment = ServedKiln.embeddedEnvironment
         environment["OS_CLIENT_CONFIG_FILE"] = scratch.directory.appendingPathComponent("absent.yaml").path
         environment["HOME"] = scratch.directory.path
-        let run = try ServedKiln.run(["stack", "list", "--os-cloud", "nowhere"], environment: environment)
+        let run = try await ServedKiln.run(["stack", "list", "--os-cloud", "nowhere"], environment: environment)
         #expect(run.status == 1)
         #expect(run.stderr.hasPrefix("kiln: cloud 'nowhere' asked for, but no clouds.yaml was found"), "\(run.stderr)")
     }

@@ -12,8 +12,8 @@ struct CrashRun {
 
     /// Starts `kiln ARGUMENTS` in `home`. The database is created first by a quick command,
     /// so the test's store and the child never migrate the same new file at once.
-    static func start(_ arguments: [String], in home: KilnHome) throws -> CrashRun {
-        let store = try home.store()
+    static func start(_ arguments: [String], in home: KilnHome) async throws -> CrashRun {
+        let store = try await home.store()
         return CrashRun(home: home, running: try home.start(arguments), store: store)
     }
 
@@ -31,6 +31,7 @@ struct CrashRun {
                 Issue.record("kiln ended (status \(result.status)) before \(what): \(result.stderr)")
                 throw CrashTestError.conditionNotReached(what)
             }
+            // Blocking on purpose: a kill point needs 5 ms polling, which Task.sleep does not keep under load.
             usleep(5_000)
         }
         Issue.record("timed out waiting for \(what)")
@@ -68,9 +69,9 @@ extension KilnHome {
     var databasePath: String { directory.appendingPathComponent("kiln.db").path }
 
     /// The home's store, the database created first by `kiln stack list`.
-    func store() throws -> SQLiteStore {
+    func store() async throws -> SQLiteStore {
         if !FileManager.default.fileExists(atPath: databasePath) {
-            let run = try kiln(["stack", "list"])
+            let run = try await kiln(["stack", "list"])
             #expect(run.status == 0, "\(run.stderr)")
         }
         return try SQLiteStore(path: databasePath)

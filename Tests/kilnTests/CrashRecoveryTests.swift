@@ -27,10 +27,10 @@ struct CrashRecoveryTests {
     }
 
     @Test(arguments: KillPoint.allCases)
-    func createKilledResumesToComplete(at point: KillPoint) throws {
+    func createKilledResumesToComplete(at point: KillPoint) async throws {
         let home = try KilnHome()
         let template = try home.write("wide.yaml", Self.wide)
-        let crash = try CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
+        let crash = try await CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
         try crash.waitUntil("stack stored") { _ in try crash.stack("wide") != nil }
         if point.completed > 0 {
             try crash.waitUntil("\(point)") { _ in try crash.resourceEvents("wide", .create, .complete).count >= point.completed }
@@ -43,7 +43,7 @@ struct CrashRecoveryTests {
         let before = try crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
         #expect(before.count >= point.completed)
 
-        let shown = try home.kiln(["stack", "show", "wide", "--format", "json"])
+        let shown = try await home.kiln(["stack", "show", "wide", "--format", "json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stderr.contains("resumed interrupted stack wide: CREATE_COMPLETE"))
         #expect(shown.stdout.contains("\"stack_status\" : \"CREATE_COMPLETE\"") || shown.stdout.contains("\"stack_status\": \"CREATE_COMPLETE\""))
@@ -77,10 +77,10 @@ struct CrashRecoveryTests {
         #expect(events.last?.resourceType == "OS::Heat::Stack" && events.last?.statusText == "CREATE_COMPLETE")
     }
 
-    @Test func twoRecoveringProcessesResumeTheStackOnce() throws {
+    @Test func twoRecoveringProcessesResumeTheStackOnce() async throws {
         let home = try KilnHome()
         let template = try home.write("wide.yaml", Self.wide)
-        let crash = try CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
+        let crash = try await CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
         try crash.waitUntil("some resources created") { _ in try crash.resourceEvents("wide", .create, .complete).count >= 40 }
         crash.killNow()
         let stack = try #require(try crash.stack("wide"))
@@ -88,18 +88,18 @@ struct CrashRecoveryTests {
 
         // Both start together; only one may take the dead process's claim.
         let first = try home.start(["stack", "list"]), second = try home.start(["stack", "list"])
-        first.process.waitUntilExit()
-        second.process.waitUntilExit()
+        await first.process.exited()
+        await second.process.exited()
         let runs = [try first.result(), try second.result()]
         #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.stderr))")
         #expect(runs.filter { $0.stderr.contains("resumed interrupted stack wide") }.count == 1, "\(runs.map(\.stderr))")
         try expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
     }
 
-    @Test func recoveryKilledInTurnIsResumedByTheNextCommand() throws {
+    @Test func recoveryKilledInTurnIsResumedByTheNextCommand() async throws {
         let home = try KilnHome()
         let template = try home.write("wide.yaml", Self.wide)
-        let crash = try CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
+        let crash = try await CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
         try crash.waitUntil("a quarter created") { _ in try crash.resourceEvents("wide", .create, .complete).count >= 50 }
         crash.killNow()
         let stack = try #require(try crash.stack("wide"))
@@ -116,47 +116,47 @@ struct CrashRecoveryTests {
         #expect(held.statusText == "CREATE_IN_PROGRESS")
         #expect(try #require(held.leaseExpiry) > Date())
 
-        let shown = try home.kiln(["stack", "show", "wide"])
+        let shown = try await home.kiln(["stack", "show", "wide"])
         #expect(shown.status == 0 && shown.stderr.contains("resumed interrupted stack wide: CREATE_COMPLETE"), "\(shown.stderr)")
         try expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
     }
 
-    @Test func deleteKilledFinishesOnTheNextCommand() throws {
+    @Test func deleteKilledFinishesOnTheNextCommand() async throws {
         let home = try KilnHome()
         let template = try home.write("slow-delete.yaml", CrashTemplates.wide(40, deleteWait: 0.1))
-        let created = try home.kiln(["stack", "create", "doomed", "-t", template])
+        let created = try await home.kiln(["stack", "create", "doomed", "-t", template])
         #expect(created.status == 0, "\(created.stderr)")
 
-        let crash = try CrashRun.start(["stack", "delete", "doomed", "--yes", "--max-parallel", "4"], in: home)
+        let crash = try await CrashRun.start(["stack", "delete", "doomed", "--yes", "--max-parallel", "4"], in: home)
         try crash.waitUntil("a few resources deleted") { _ in try crash.resourceEvents("doomed", .delete, .complete).count >= 8 }
         crash.killNow()
         let stack = try #require(try crash.stack("doomed"))
         #expect(stack.statusText == "DELETE_IN_PROGRESS")
         #expect(try crash.store.resources(stackID: stack.id).count < 40)
 
-        let listed = try home.kiln(["stack", "list"])
+        let listed = try await home.kiln(["stack", "list"])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stderr.contains("resumed interrupted stack doomed: DELETE_COMPLETE"))
         #expect(!listed.stdout.contains("doomed"))
         #expect(try crash.store.stack(id: stack.id) == nil)
         #expect(try crash.store.resources(stackID: stack.id).isEmpty)
-        let shown = try home.kiln(["stack", "show", "doomed"])
+        let shown = try await home.kiln(["stack", "show", "doomed"])
         #expect(shown.status == 1 && shown.stderr.contains("not found"))
     }
 
-    @Test func updateKilledIsMarkedFailedAndCanBeRetried() throws {
+    @Test func updateKilledIsMarkedFailedAndCanBeRetried() async throws {
         let home = try KilnHome()
-        let created = try home.kiln(["stack", "create", "moving", "-t", try home.write("a.yaml", CrashTemplates.wide(24, updateWait: 0.2))])
+        let created = try await home.kiln(["stack", "create", "moving", "-t", try home.write("a.yaml", CrashTemplates.wide(24, updateWait: 0.2))])
         #expect(created.status == 0, "\(created.stderr)")
         let changed = try home.write("b.yaml", CrashTemplates.wide(24, updateWait: 0.2, value: "b"))
 
-        let crash = try CrashRun.start(["stack", "update", "moving", "-t", changed, "--max-parallel", "4"], in: home)
+        let crash = try await CrashRun.start(["stack", "update", "moving", "-t", changed, "--max-parallel", "4"], in: home)
         try crash.waitUntil("a few resources updated") { _ in try crash.resourceEvents("moving", .update, .complete).count >= 4 }
         crash.killNow()
         let stack = try #require(try crash.stack("moving"))
         #expect(stack.statusText == "UPDATE_IN_PROGRESS")
 
-        let shown = try home.kiln(["stack", "show", "moving", "--format", "json"])
+        let shown = try await home.kiln(["stack", "show", "moving", "--format", "json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stderr.contains("resumed interrupted stack moving: UPDATE_FAILED"))
         let failed = try #require(try crash.store.stack(id: stack.id))
@@ -168,22 +168,22 @@ struct CrashRecoveryTests {
         #expect(resources.contains { $0.statusText == "UPDATE_FAILED" })
         #expect(try crash.events("moving").last?.statusText == "UPDATE_FAILED")
 
-        let retried = try home.kiln(["stack", "update", "moving", "-t", changed, "--max-parallel", "24"])
+        let retried = try await home.kiln(["stack", "update", "moving", "-t", changed, "--max-parallel", "24"])
         #expect(retried.status == 0, "\(retried.stderr)")
         let updated = try #require(try crash.store.stack(id: stack.id))
         #expect(updated.statusText == "UPDATE_COMPLETE")
         let after = try crash.store.resources(stackID: stack.id)
         #expect(after.count == 24 && after.allSatisfy { $0.status == .complete && $0.properties.mapValue?["value"] == .string("b") })
 
-        let deleted = try home.kiln(["stack", "delete", "moving", "--yes"])
+        let deleted = try await home.kiln(["stack", "delete", "moving", "--yes"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(try crash.store.stack(id: stack.id) == nil)
     }
 
-    @Test func rollbackKilledCompletesOnTheNextCommand() throws {
+    @Test func rollbackKilledCompletesOnTheNextCommand() async throws {
         let home = try KilnHome()
         let template = try home.write("failing.yaml", CrashTemplates.failingAfter(12, deleteWait: 0.2))
-        let crash = try CrashRun.start(
+        let crash = try await CrashRun.start(
             ["stack", "create", "unlucky", "-t", template, "--enable-rollback", "--max-parallel", "2"], in: home)
         try crash.waitUntil("rollback under way") { _ in
             let events = try crash.events("unlucky")
@@ -199,7 +199,7 @@ struct CrashRecoveryTests {
         })
         #expect(try !crash.store.resources(stackID: stack.id).isEmpty)
 
-        let listed = try home.kiln(["stack", "list", "--format", "json"])
+        let listed = try await home.kiln(["stack", "list", "--format", "json"])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stderr.contains("resumed interrupted stack unlucky: ROLLBACK_COMPLETE"))
         let rolledBack = try #require(try crash.store.stack(id: stack.id))
@@ -211,22 +211,22 @@ struct CrashRecoveryTests {
         #expect(try crash.events("unlucky").last?.statusText == "ROLLBACK_COMPLETE")
     }
 
-    @Test func aLiveOwnerIsNotTakenOver() throws {
+    @Test func aLiveOwnerIsNotTakenOver() async throws {
         let home = try KilnHome()
         let template = try home.write("long.yaml", CrashTemplates.wide(2, createWait: 60))
-        let crash = try CrashRun.start(["stack", "create", "busy", "-t", template], in: home)
+        let crash = try await CrashRun.start(["stack", "create", "busy", "-t", template], in: home)
         defer { if crash.running.process.isRunning { crash.killNow() } }
         try crash.waitUntil("resources in progress") { _ in try crash.resourceEvents("busy", .create, .inProgress).count == 2 }
         let owner = try #require(try crash.stack("busy")?.owner)
         #expect(owner.contains(":\(crash.pid):"))
 
-        let listed = try #require(try home.json(["stack", "list"]) as? [[String: Any]])
+        let listed = try #require(try await home.json(["stack", "list"]) as? [[String: Any]])
         #expect(listed.first?["Stack Status"] as? String == "CREATE_IN_PROGRESS")
-        let deleted = try home.kiln(["stack", "delete", "busy", "--yes"])
+        let deleted = try await home.kiln(["stack", "delete", "busy", "--yes"])
         #expect(deleted.status == 1)
         #expect(deleted.stderr.contains("stack 'busy' is busy: CREATE_IN_PROGRESS"), "\(deleted.stderr)")
         #expect(deleted.stderr.contains("kiln process \(crash.pid) on"), "\(deleted.stderr)")
-        let updated = try home.kiln(["stack", "update", "busy", "--existing"])
+        let updated = try await home.kiln(["stack", "update", "busy", "--existing"])
         #expect(updated.status == 1 && updated.stderr.contains("CREATE_IN_PROGRESS"), "\(updated.stderr)")
 
         // Nothing was taken over: same owner, still in progress, resources untouched.

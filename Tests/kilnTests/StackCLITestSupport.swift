@@ -1,6 +1,14 @@
 import Foundation
 import Testing
 
+extension Process {
+    /// Waits for the process to end without holding a thread (tests share a small pool of them).
+    func exited() async {
+        while isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }
+        waitUntilExit()
+    }
+}
+
 /// A temporary `--home` with its own database, and the `kiln` binary run against it.
 final class KilnHome: @unchecked Sendable {
     let directory: URL
@@ -20,9 +28,9 @@ final class KilnHome: @unchecked Sendable {
     }
 
     /// Runs `kiln ARGUMENTS --home HOME` to its end, standard input empty (not a terminal).
-    func kiln(_ arguments: [String]) throws -> CLITests.Run {
+    func kiln(_ arguments: [String]) async throws -> CLITests.Run {
         let process = try start(arguments)
-        process.process.waitUntilExit()
+        await process.process.exited()
         return try process.result()
     }
 
@@ -56,8 +64,8 @@ final class KilnHome: @unchecked Sendable {
     }
 
     /// The JSON a command printed, parsed.
-    func json(_ arguments: [String]) throws -> Any {
-        let run = try kiln(arguments + ["--format", "json"])
+    func json(_ arguments: [String]) async throws -> Any {
+        let run = try await kiln(arguments + ["--format", "json"])
         #expect(run.status == 0, "\(arguments): \(run.stderr)")
         return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8), options: [.fragmentsAllowed])
     }
