@@ -20,6 +20,8 @@ public final class Engine: Sendable {
     let secondsPerTimeoutMinute: Double
     /// Signals to one resource take turns (each reads, changes and writes its data).
     let signalTurns = KeyedSerializer()
+    /// This engine's operations now running, by their claims.
+    let operations = RunningOperations()
 
     public convenience init(
         store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,
@@ -210,7 +212,7 @@ public final class Engine: Sendable {
             statusReason: started, parameters: request.parameters, tags: request.tags,
             timeoutMinutes: request.timeoutMinutes, disableRollback: request.disableRollback,
             parentID: parentID, parentResource: parentResource,
-            owner: owner, leaseExpiry: Date().addingTimeInterval(leaseSeconds))
+            leaseExpiry: Date().addingTimeInterval(leaseSeconds))
         let submitted = TemplateRecord(
             name: request.templateName, content: request.template, environments: request.environments, files: request.files)
         let loaded = try LoadedTemplate.load(
@@ -222,7 +224,13 @@ public final class Engine: Sendable {
         let event = EventRecord(
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
             action: action, status: .inProgress, reason: started)
-        stack = try store.createStack(stack, template: template, events: [event])
+        stack.owner = newOperationClaim()
+        do {
+            stack = try store.createStack(stack, template: template, events: [event])
+        } catch {
+            endOperation(stack)
+            throw error
+        }
         observer?(event)
         return (stack, loaded)
     }
@@ -265,10 +273,9 @@ public final class Engine: Sendable {
             let holder = holderDescription(stack).map { " (\($0) is running it)" } ?? ""
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)\(holder)")
         }
-        guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
+        guard try claimOperation(&stack) else {
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
         }
-        stack.owner = owner
         let loaded = try load(stack)
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: observer)
         run.setStack(.delete, .inProgress, reason: "Stack DELETE started")
@@ -288,72 +295,6 @@ public final class Engine: Sendable {
             try store.purgeStack(id: run.stack.id)
             return run.stack
         }
-    }
-
-    // MARK: Leases
-
-    /// Runs an operation while renewing the stack's claim in the background, and gives the
-    /// claim up when it ends, so another live process need not wait for it to expire.
-    func withLease<T: Sendable>(_ run: StackRun, _ body: () async throws -> T) async throws -> T {
-        let store = self.store, owner = self.owner, seconds = leaseSeconds, id = run.stack.id
-        run.leaseOwner = owner
-        let renewal = Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))
-                if Task.isCancelled { break }
-                _ = try? store.renew(stackID: id, owner: owner, until: Date().addingTimeInterval(seconds))
-            }
-        }
-        defer {
-            renewal.cancel()
-            // The store keeps the claim apart from the stack's state (committing a finished
-            // state does not clear it), so it is given up here, finished or not: a stack left
-            // IN_PROGRESS by an error is then resumed by the next engine at once.
-            _ = try? store.release(stackID: id, owner: owner)
-        }
-        return try await body()
-    }
-
-    /// Whether the process holding the stack's claim is gone: its lease expired, or it ran
-    /// on this host and its process no longer exists (a `kill -9` needs no waiting).
-    func leaseLapsed(_ stack: StackRecord, now: Date = Date()) throws -> Bool {
-        guard let holder = stack.owner else { return true }
-        if let expiry = stack.leaseExpiry, expiry < now { return true }
-        if holder != owner, let process = LeaseHolder(holder), process.host == ProcessInfo.processInfo.hostName {
-            return kill(process.pid, 0) != 0 && errno == ESRCH
-        }
-        return false
-    }
-
-    /// The `now` to claim with. A holder known to be gone is replaced only while its lease
-    /// is still the one read: claiming "as of just after that expiry" fails once anyone else
-    /// has claimed (their expiry is later) or the holder renewed, so of two processes
-    /// recovering the same stack at once only one takes it.
-    func claimTime(_ stack: StackRecord) throws -> Date {
-        guard try leaseLapsed(stack), let expiry = stack.leaseExpiry else { return Date() }
-        return max(Date(), expiry.addingTimeInterval(0.001))
-    }
-
-    /// Who holds the stack, for messages: "kiln process 123 on HOST".
-    func holderDescription(_ stack: StackRecord) -> String? {
-        guard let holder = stack.owner else { return nil }
-        guard let process = LeaseHolder(holder) else { return holder }
-        return "kiln process \(process.pid) on \(process.host)"
-    }
-}
-
-/// A claim's owner, `kiln:HOST:PID:UUID`, read back.
-struct LeaseHolder {
-    var host: String
-    var pid: Int32
-
-    init?(_ owner: String) {
-        let text = Substring(owner)
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        // The host may itself hold colons: PID and UUID are counted from the end.
-        guard parts.count >= 4, parts[0] == "kiln", let pid = Int32(parts[parts.count - 2]), pid > 0 else { return nil }
-        self.host = parts[1..<(parts.count - 2)].joined(separator: ":")
-        self.pid = pid
     }
 }
 

@@ -70,6 +70,9 @@ public struct StoreBatch: Sendable {
     /// When set, the batch commits only while `owner` still holds the stack's lease, so an
     /// operation another engine has taken over (after a long pause) can no longer write.
     public var lease: (stackID: String, owner: String)?
+    /// With `lease`: the batch also gives the claim up, in the same transaction (an
+    /// operation's final state and its release are seen together).
+    public var releasesLease = false
 
     public init(stacks: [StackRecord] = [], resources: [ResourceRecord] = [], events: [EventRecord] = []) {
         self.stacks = stacks

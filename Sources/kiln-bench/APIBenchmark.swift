@@ -36,9 +36,11 @@ func apiBenchmark(_ arguments: [String]) async -> Int32 {
     let seedSeconds = seconds(since: seedStart)
 
     let stacks = bench.stacksPath
-    let list = await scenario("GET /stacks (\(stackCount) stacks)", count: requests, concurrency: concurrency, bench) { client, _, _ in
+    let list = await scenario("GET /stacks (\(stackCount) stacks)", count: requests, concurrency: concurrency, bench) { client, index, _ in
         let reply = try client.call("GET", stacks)
         guard reply.status == 200 else { return "list: HTTP \(reply.status)" }
+        // Parsing every 1,000-stack body would load the cores the server shares: the first is checked in full.
+        guard index == 0 else { return nil }
         let listed = reply.json.mapValue?["stacks"]?.listValue?.count ?? -1
         return listed == stackCount ? nil : "list: \(listed) stacks, not \(stackCount)"
     }

@@ -46,11 +46,12 @@ struct EngineWaitConditionTests {
     }
 
     /// Many signals at once: each one counts (they take turns on the handle's data).
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func simultaneousSignalsAreAllKept() async throws {
         let home = TemporaryHome()
         let engine = try home.engine()
-        let many = template.replacingOccurrences(of: "count: 2", with: "count: 20")
+        // A long wait timeout: on a busy machine 20 signals can take a while; the test's limit bounds a hang.
+        let many = template.replacingOccurrences(of: "count: 2, timeout: 30", with: "count: 20, timeout: 600")
         let create = Task { try await engine.create(request("wm", many)) }
         try await waitFor { try handleReady(engine, "wm") }
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -97,9 +97,9 @@ final class ServedKiln: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Until the clouds.yaml is written and the port accepts connections (at most 30 s).
+    /// Until the clouds.yaml is written and the port accepts connections (at most 120 s: a loaded CI machine runs many suites at once).
     private func waitUntilListening() async throws {
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if !process.isRunning {
                 throw ServeError.exited((try? String(contentsOf: log, encoding: .utf8)) ?? "")
@@ -107,7 +107,7 @@ final class ServedKiln: @unchecked Sendable {
             if FileManager.default.fileExists(atPath: cloudsFile), accepts() { return }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        throw ServeError.exited("not listening after 30 s: " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
+        throw ServeError.exited("not listening after 120 s: " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
     }
 
     private func accepts() -> Bool {

@@ -65,10 +65,9 @@ extension Engine {
     ) async throws -> StackRecord {
         var stack = try self.stack(nameOrID, projectID: projectID)
         try ensureIdle(stack, for: action.rawValue.lowercased())
-        guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
+        guard try claimOperation(&stack) else {
             throw EngineError.conflict("cannot \(action.rawValue.lowercased()) stack '\(stack.name)': another operation holds it")
         }
-        stack.owner = owner
         let run = StackRun(engine: self, stack: stack, loaded: try load(stack), records: try store.resources(stackID: stack.id), observer: observer)
         return try await withLease(run) {
             run.setStack(action, .inProgress, reason: "Stack \(action.rawValue) started")

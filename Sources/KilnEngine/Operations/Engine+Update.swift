@@ -84,14 +84,13 @@ extension Engine {
             plugins: plugins, limits: limits, readFromDisk: true,
             facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
         try checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
-        guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
+        guard try claimOperation(&stack) else {
             throw EngineError.conflict("cannot update stack '\(stack.name)': another operation holds it")
         }
         var saved = template
         saved.files = loaded.files
         let templateID = try store.saveTemplate(saved)
         let previousParameters = stack.parameters
-        stack.owner = owner
         stack.previousTemplateID = stack.templateID
         stack.templateID = templateID
         stack.parameters = parameters

@@ -18,10 +18,11 @@ extension Engine {
         if stack.status == .inProgress, !(try leaseLapsed(stack)) {
             throw EngineError.conflict("Stack \(stack.name) already has an action (\(stack.action.rawValue)) in progress.")
         }
-        guard try store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds), now: claimTime(stack)) else {
+        var claimed = stack
+        guard try claimOperation(&claimed) else {
             throw EngineError.conflict("Stack \(stack.name) already has an action (\(stack.action.rawValue)) in progress.")
         }
-        defer { _ = try? store.release(stackID: stack.id, owner: owner) }
+        defer { endOperation(claimed) }
 
         let newStatus: Status
         if unhealthy, record.action != .delete {

@@ -13,11 +13,7 @@ extension Engine {
         else { return [] }
         var recovered: [StackRecord] = []
         for var stack in candidates {
-            guard (try? leaseLapsed(stack)) == true,
-                  (try? store.claim(stackID: stack.id, owner: owner, until: Date().addingTimeInterval(leaseSeconds),
-                                    now: claimTime(stack))) == true
-            else { continue }
-            stack.owner = owner
+            guard (try? leaseLapsed(stack)) == true, (try? claimOperation(&stack)) == true else { continue }
             if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
         }
         return recovered
@@ -77,7 +73,7 @@ extension Engine {
             action: stack.action, status: .failed, reason: reason))
         try store.commit(batch)
         // The commit leaves the lease alone; give up the claim taken to recover.
-        try? store.release(stackID: stack.id, owner: owner)
+        endOperation(stack)
         if let observer { for event in batch.events { observer(event) } }
         return updated
     }

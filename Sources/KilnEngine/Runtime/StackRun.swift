@@ -136,6 +136,8 @@ final class StackRun: @unchecked Sendable {
         var batch = pending
         pending = StoreBatch()
         batch.lease = leaseOwner.map { (stack.id, $0) }
+        // The operation's final state: its claim goes with it.
+        batch.releasesLease = batch.stacks.last { $0.id == stack.id }.map { $0.status != .inProgress } ?? false
         try engine.store.commit(batch)
         if let observer { for event in batch.events { observer(event) } }
     }

@@ -126,21 +126,24 @@ enum SHA256 {
         let data = padded(message, blockSize: 64, lengthBytes: 8, bigEndian: true)
         for start in stride(from: 0, to: data.count, by: 64) {
             var w = bigEndianWords32(data[start..<start + 64])
+            w.reserveCapacity(64)
             for t in 16..<64 {
                 let s0 = rotr32(w[t - 15], 7) ^ rotr32(w[t - 15], 18) ^ (w[t - 15] >> 3)
                 let s1 = rotr32(w[t - 2], 17) ^ rotr32(w[t - 2], 19) ^ (w[t - 2] >> 10)
                 w.append(w[t - 16] &+ s0 &+ w[t - 7] &+ s1)
             }
-            var v = h
+            // Working variables as locals, not an array rebuilt each round (PBKDF2 runs this
+            // thousands of times per sign-in).
+            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
             for t in 0..<64 {
-                let s1 = rotr32(v[4], 6) ^ rotr32(v[4], 11) ^ rotr32(v[4], 25)
-                let ch = (v[4] & v[5]) ^ (~v[4] & v[6])
-                let t1 = v[7] &+ s1 &+ ch &+ k[t] &+ w[t]
-                let s0 = rotr32(v[0], 2) ^ rotr32(v[0], 13) ^ rotr32(v[0], 22)
-                let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2])
-                v = [t1 &+ s0 &+ maj, v[0], v[1], v[2], v[3] &+ t1, v[4], v[5], v[6]]
+                let s1 = rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+                let s0 = rotr32(a, 2) ^ rotr32(a, 13) ^ rotr32(a, 22)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ s0 &+ maj)
             }
-            for i in 0..<8 { h[i] &+= v[i] }
+            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
         }
         return bigEndianBytes(h)
     }

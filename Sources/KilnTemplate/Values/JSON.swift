@@ -51,6 +51,17 @@ extension Value {
     /// `asciiOnly` escapes everything outside ASCII as `\\uXXXX` (UTF-16), as Python's json does.
     static func writeJSONString(_ s: String, into out: inout String, asciiOnly: Bool = false) {
         out += "\""
+        // Most strings (names, ids, statuses) need no escaping: one append, not one per scalar.
+        let limit: UInt8 = asciiOnly ? 0x80 : 0xFF
+        func isPlain(_ byte: UInt8) -> Bool {
+            byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && (byte < limit || limit == 0xFF)
+        }
+        let plain = s.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isPlain) } ?? s.utf8.allSatisfy(isPlain)
+        if plain {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

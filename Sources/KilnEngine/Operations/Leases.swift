@@ -1,0 +1,117 @@
+import Foundation
+import KilnStore
+import Synchronization
+
+/// Operation leases. Each operation claims its stack under its own name, `ENGINE/N`, so an
+/// operation that has ended can never release or renew the claim of the one after it, even
+/// in the same engine; the final state is committed together with the release, so a client
+/// that sees `*_COMPLETE` can start the next operation at once.
+extension Engine {
+    /// Claims the stack for a new operation of this engine (its claim is then `stack.owner`),
+    /// or returns false when a live operation holds it.
+    func claimOperation(_ stack: inout StackRecord) throws -> Bool {
+        let operation = "\(owner)/\(operations.next())"
+        let expiry = Date().addingTimeInterval(leaseSeconds)
+        operations.started(operation)
+        guard try store.claim(stackID: stack.id, owner: operation, until: expiry, now: claimTime(stack)) else {
+            operations.ended(operation)
+            return false
+        }
+        stack.owner = operation
+        stack.leaseExpiry = expiry
+        return true
+    }
+
+    /// A claim for a stack this engine is about to store (a create or an adopt).
+    func newOperationClaim() -> String {
+        let operation = "\(owner)/\(operations.next())"
+        operations.started(operation)
+        return operation
+    }
+
+    /// Ends an operation that did not run under `withLease`: gives its claim up.
+    func endOperation(_ stack: StackRecord) {
+        guard let operation = stack.owner else { return }
+        operations.ended(operation)
+        _ = try? store.release(stackID: stack.id, owner: operation)
+    }
+
+    /// Runs a claimed operation while renewing its claim in the background; every commit
+    /// checks the claim is still this operation's (see `StackRun.flush`). When it ends the
+    /// claim is given up, finished or not: a stack left IN_PROGRESS by an error is then
+    /// resumed by the next engine at once.
+    func withLease<T: Sendable>(_ run: StackRun, _ body: () async throws -> T) async throws -> T {
+        let store = self.store, seconds = leaseSeconds, id = run.stack.id
+        let operation = run.stack.owner ?? newOperationClaim()
+        run.leaseOwner = operation
+        let renewal = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))
+                if Task.isCancelled { break }
+                _ = try? store.renew(stackID: id, owner: operation, until: Date().addingTimeInterval(seconds))
+            }
+        }
+        defer {
+            renewal.cancel()
+            operations.ended(operation)
+            _ = try? store.release(stackID: id, owner: operation)
+        }
+        return try await body()
+    }
+
+    /// Whether the operation holding the stack's claim is gone: its lease expired, it was
+    /// this engine's and has ended, or it ran on this host in a process that no longer
+    /// exists (a `kill -9` needs no waiting).
+    func leaseLapsed(_ stack: StackRecord, now: Date = Date()) throws -> Bool {
+        guard let holder = stack.owner else { return true }
+        if let expiry = stack.leaseExpiry, expiry < now { return true }
+        if holder == owner || holder.hasPrefix(owner + "/") { return !operations.isRunning(holder) }
+        if let process = LeaseHolder(holder), process.host == ProcessInfo.processInfo.hostName {
+            return kill(process.pid, 0) != 0 && errno == ESRCH
+        }
+        return false
+    }
+
+    /// The `now` to claim with. A holder known to be gone is replaced only while its lease
+    /// is still the one read: claiming "as of just after that expiry" fails once anyone else
+    /// has claimed (their expiry is later) or the holder renewed, so of two processes
+    /// recovering the same stack at once only one takes it.
+    func claimTime(_ stack: StackRecord) throws -> Date {
+        guard try leaseLapsed(stack), let expiry = stack.leaseExpiry else { return Date() }
+        return max(Date(), expiry.addingTimeInterval(0.001))
+    }
+
+    /// Who holds the stack, for messages: "kiln process 123 on HOST".
+    func holderDescription(_ stack: StackRecord) -> String? {
+        guard let holder = stack.owner else { return nil }
+        guard let process = LeaseHolder(holder) else { return holder }
+        return "kiln process \(process.pid) on \(process.host)"
+    }
+}
+
+/// The operations an engine is running, by claim name.
+final class RunningOperations: Sendable {
+    private let running = Mutex<Set<String>>([])
+    private let counter = Atomic<Int>(0)
+
+    func next() -> Int { counter.add(1, ordering: .relaxed).newValue }
+    func started(_ operation: String) { _ = running.withLock { $0.insert(operation) } }
+    func ended(_ operation: String) { _ = running.withLock { $0.remove(operation) } }
+    func isRunning(_ operation: String) -> Bool { running.withLock { $0.contains(operation) } }
+}
+
+/// A claim's owner, `kiln:HOST:PID:UUID[/N]`, read back.
+struct LeaseHolder {
+    var host: String
+    var pid: Int32
+
+    init?(_ owner: String) {
+        let text = Substring(owner)
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        // The host may itself hold colons: PID and UUID are counted from the end.
+        guard parts.count >= 4, parts[0] == "kiln", let pid = Int32(parts[parts.count - 2]), pid > 0 else { return nil }
+        self.host = parts[1..<(parts.count - 2)].joined(separator: ":")
+        self.pid = pid
+    }
+}
+
