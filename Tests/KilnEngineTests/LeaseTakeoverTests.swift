@@ -40,3 +40,40 @@ import Testing
         #expect(resources.first { $0.name == "after" }?.statusText != "CREATE_COMPLETE")
     }
 }
+
+/// The final state and the release of the claim are one commit: whoever sees `*_COMPLETE`
+/// may start the next operation at once, and it is never undone by the last one's clean-up.
+@Suite struct LeaseReleaseTests {
+    @Test func theClaimIsGoneWhenTheFinalStateIsSeen() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let owners = OwnerLog()
+        let template = "heat_template_version: 2021-04-16\nresources:\n  a: {type: OS::Heat::None}\n"
+        let created = try await engine.create(request("fr", template), observer: { event in
+            guard event.resourceName == "fr", event.status == .complete else { return }
+            guard let stored = try? engine.store.stack(id: event.stackID) else { return owners.add("gone") }
+            owners.add(stored.owner)
+        })
+        #expect(created.statusText == "CREATE_COMPLETE")
+        #expect(owners.all == ["none"])
+        // The next operation, started the moment the create is seen complete, runs to its end.
+        #expect(try await engine.delete("fr").statusText == "DELETE_COMPLETE")
+    }
+}
+
+final class OwnerLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var owners: [String] = []
+
+    func add(_ owner: String?) {
+        lock.lock()
+        owners.append(owner ?? "none")
+        lock.unlock()
+    }
+
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return owners
+    }
+}
