@@ -6,23 +6,11 @@ import KilnTemplate
 /// `kiln-bench api`: requests per second and p50/p99 latency of the Heat API over loopback:
 /// stack list with N stacks, stack show, and create + wait + delete of a 10-resource stack.
 func apiBenchmark(_ arguments: [String]) async -> Int32 {
-    let given = options(arguments, allowed: ["--stacks", "--requests", "--cycles", "--concurrency", "--format"])
-    func positive(_ key: String, _ fallback: Int) -> Int {
-        guard let value = Int(given[key] ?? String(fallback)), value > 0 else { fail("\(key) takes a positive number") }
-        return value
-    }
-    let stackCount = positive("--stacks", 1000), requests = positive("--requests", 500)
-    let cycles = positive("--cycles", 50), concurrency = positive("--concurrency", 4)
-    let format = given["--format"] ?? "text"
-    guard format == "text" || format == "json" else { fail("--format is text or json") }
-
-    let bench: BenchServer
-    do {
-        bench = try await BenchServer.start()
-    } catch {
-        FileHandle.standardError.write(Data("kiln-bench: \(error)\n".utf8))
-        return 1
-    }
+    let options = ServerBenchOptions(arguments, allowed: ["--stacks", "--requests", "--cycles", "--concurrency"])
+    let stackCount = options.positive("--stacks", 1000), requests = options.positive("--requests", 500)
+    let cycles = options.positive("--cycles", 50), concurrency = options.positive("--concurrency", 4)
+    let format = options.format
+    guard let bench = await BenchServer.startOrReport() else { return 1 }
     defer { bench.removeHome() }
 
     let seedStart = ContinuousClock.now

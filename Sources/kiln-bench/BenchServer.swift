@@ -8,6 +8,26 @@ import KilnTemplate
 import Glibc
 #endif
 
+/// The options of the benchmarks that drive a server: positive counts and `--format text|json`.
+struct ServerBenchOptions {
+    let given: [String: String]
+
+    init(_ arguments: [String], allowed: Set<String>) {
+        given = options(arguments, allowed: allowed.union(["--format"]))
+    }
+
+    func positive(_ key: String, _ fallback: Int) -> Int {
+        guard let value = Int(given[key] ?? String(fallback)), value > 0 else { fail("\(key) takes a positive number") }
+        return value
+    }
+
+    var format: String {
+        let format = given["--format"] ?? "text"
+        guard format == "text" || format == "json" else { fail("--format is text or json") }
+        return format
+    }
+}
+
 /// `kiln serve` in this process: a KilnServer on 127.0.0.1 (a free port) over a temporary home
 /// with a real SQLite file and identity.json, request log off, and the admin signed in.
 struct BenchServer: Sendable {
@@ -17,6 +37,16 @@ struct BenchServer: Sendable {
     let projectID: String
     let token: String
     let home: URL
+
+    /// The server, or nil with the reason on standard error.
+    static func startOrReport() async -> BenchServer? {
+        do {
+            return try await start()
+        } catch {
+            FileHandle.standardError.write(Data("kiln-bench: \(error)\n".utf8))
+            return nil
+        }
+    }
 
     static func start() async throws -> BenchServer {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-\(UUID().uuidString)")

@@ -8,22 +8,10 @@ import Synchronization
 /// finish). Fails on any unexpected reply, a stack that did not complete or was not deleted,
 /// an incomplete event list, or a stack left behind.
 func loadBenchmark(_ arguments: [String]) async -> Int32 {
-    let given = options(arguments, allowed: ["--clients", "--seconds", "--resources", "--format"])
-    func positive(_ key: String, _ fallback: Int) -> Int {
-        guard let value = Int(given[key] ?? String(fallback)), value > 0 else { fail("\(key) takes a positive number") }
-        return value
-    }
-    let clients = positive("--clients", 50), duration = positive("--seconds", 60), resources = positive("--resources", 5)
-    let format = given["--format"] ?? "text"
-    guard format == "text" || format == "json" else { fail("--format is text or json") }
-
-    let bench: BenchServer
-    do {
-        bench = try await BenchServer.start()
-    } catch {
-        FileHandle.standardError.write(Data("kiln-bench: \(error)\n".utf8))
-        return 1
-    }
+    let options = ServerBenchOptions(arguments, allowed: ["--clients", "--seconds", "--resources"])
+    let clients = options.positive("--clients", 50), duration = options.positive("--seconds", 60)
+    let resources = options.positive("--resources", 5), format = options.format
+    guard let bench = await BenchServer.startOrReport() else { return 1 }
     defer { bench.removeHome() }
 
     let tally = LoadTally(), latencies = Latencies()
