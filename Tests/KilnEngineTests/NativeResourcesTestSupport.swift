@@ -10,6 +10,11 @@ actor ResourceTable {
     func get(_ name: String) -> LiveResource? { resources[name] }
     func put(_ resource: LiveResource) { resources[resource.name] = resource }
     func all() -> [LiveResource] { Array(resources.values) }
+
+    /// Software config documents the config resources kept, by id.
+    private(set) var softwareConfigs: [String: [String: Value]] = [:]
+    func keep(_ document: [String: Value]) { if let id = document["id"]?.stringValue { softwareConfigs[id] = document } }
+    func forget(_ id: String) { softwareConfigs[id] = nil }
 }
 
 /// A `ResourceContext` over a `ResourceTable`; `sleep` ends early with `cancelled` when the
@@ -34,6 +39,10 @@ struct TableContext: ResourceContext {
     }
 
     func save(_ resource: LiveResource) async throws { await table.put(resource) }
+
+    func keepSoftwareConfig(_ document: [String: Value]) async throws { await table.keep(document) }
+
+    func forgetSoftwareConfig(id: String) async throws { await table.forget(id) }
 
     func sleep(seconds: Double) async throws {
         await sleeps.record(seconds)

@@ -13,6 +13,36 @@ import KilnTemplate
         .init(name: "olga", project: "elsewhere", roles: ["member"]),
     ]
 
+    /// A template's OS::Heat::SoftwareConfig is one of the project's software configs, as in
+    /// Heat: its physical id shows under /software_configs until the stack is deleted.
+    @Test func templateConfigsAreSoftwareConfigs() async throws {
+        let fixture = try ServerFixture(users: Self.users)
+        try await fixture.run { client in
+            let (token, project) = try #require(try await client.signIn(user: "mike", password: "mike-secret", project: "team"))
+            let base = "/v1/\(project)"
+            let template: Value = ["heat_template_version": "2021-04-16", "resources": ["boot": [
+                "type": "OS::Heat::SoftwareConfig",
+                "properties": ["group": "script", "config": "#!/bin/sh\necho hi", "inputs": [["name": "who"]]],
+            ]]]
+            let created = try await client.call(.post, "\(base)/stacks", token: token, body: ["stack_name": "sc", "template": template])
+            let path = pathOf(try #require(created.headers[.location]))
+            #expect(try await client.waitForStack(path, token: token)["stack_status"] == "CREATE_COMPLETE")
+            let resource = try await client.call(.get, "\(path)/resources/boot", token: token)
+            let id = try #require(resource.json["resource"]["physical_resource_id"].stringValue)
+
+            let shown = try await client.call(.get, "\(base)/software_configs/\(id)", token: token)
+            #expect(shown.status == .ok)
+            #expect(shown.json["software_config"]["group"] == "script")
+            #expect(shown.json["software_config"]["config"] == "#!/bin/sh\necho hi")
+            #expect(shown.json["software_config"]["inputs"] == [["name": "who", "type": "String"]])
+
+            let deleted = try await client.call(.delete, path, token: token)
+            #expect(deleted.status == .noContent)
+            _ = try await client.waitForStack(path, token: token)
+            #expect(try await client.call(.get, "\(base)/software_configs/\(id)", token: token).status == .notFound)
+        }
+    }
+
     @Test func configAndDeploymentLifecycle() async throws {
         let fixture = try ServerFixture(users: Self.users)
         try await fixture.run { client in

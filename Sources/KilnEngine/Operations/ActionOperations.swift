@@ -139,7 +139,8 @@ extension Engine {
             throw EngineError.refused("resource type \(record.type) is not known to this engine")
         }
         let context = EngineResourceContext(
-            store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil, types: types)
+            store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil,
+            projectID: stack.projectID, types: types)
         var live = LiveResource(
             name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
             properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,

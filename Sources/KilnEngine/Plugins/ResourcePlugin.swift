@@ -136,6 +136,11 @@ public protocol ResourceContext: Sendable {
     /// The resource of the same stack whose reference id (`get_resource` value) is `referenceID`,
     /// as Heat's `resource_by_refid` finds a wait condition's handle from its `handle` property.
     func resource(referencedBy referenceID: String) async throws -> LiveResource?
+    /// Keeps a software config document (id, name, group, config, options, inputs, outputs)
+    /// among the project's software configs, as Heat's config resources do, so the API shows it.
+    func keepSoftwareConfig(_ document: [String: Value]) async throws
+    /// Removes a kept software config; a config a deployment still uses is refused.
+    func forgetSoftwareConfig(id: String) async throws
 }
 
 /// Creates, updates and deletes a resource's child stack (ResourceGroup members,

@@ -51,7 +51,7 @@ final class StackRun: @unchecked Sendable {
     func resourceContext() -> EngineResourceContext {
         EngineResourceContext(
             store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline,
-            types: types,
+            projectID: stack.projectID, types: types,
             nestedStacks: NestedStackRunner(
                 engine: engine, parent: stack, environments: loaded.environments, files: loaded.files))
     }
@@ -195,6 +195,7 @@ struct EngineResourceContext: ResourceContext {
     let stackID: String
     let stackName: String
     let deadline: Date?
+    let projectID: String
     /// The stack's type resolution (nil: plain registry types only).
     var types: TypeResolver? = nil
     /// Child stacks of this stack's resources (nil: not available here).
@@ -202,6 +203,22 @@ struct EngineResourceContext: ResourceContext {
 
     func resource(named name: String) async throws -> LiveResource? {
         try store.resource(stackID: stackID, name: name).map(live(from:))
+    }
+
+    func keepSoftwareConfig(_ document: [String: Value]) async throws {
+        guard let id = document["id"]?.stringValue else { throw ResourceFailure.failed("a software config needs an id") }
+        try store.saveSoftwareConfig(SoftwareConfigRecord(
+            id: id, projectID: projectID, name: document["name"]?.stringValue, group: document["group"]?.stringValue,
+            config: document["config"] ?? .null, inputs: .list(try SoftwareConfigIO.inputs(document["inputs"] ?? .null)),
+            outputs: .list(try SoftwareConfigIO.outputs(document["outputs"] ?? .null)),
+            options: document["options"] ?? .map([:])))
+    }
+
+    func forgetSoftwareConfig(id: String) async throws {
+        guard try store.softwareConfig(id: id) != nil else { return }
+        guard try store.deleteSoftwareConfig(id: id) else {
+            throw ResourceFailure.failed("Software config with id \(id) can not be deleted as it is referenced.")
+        }
     }
 
     func resource(referencedBy referenceID: String) async throws -> LiveResource? {

@@ -14,13 +14,15 @@ extension SoftwareConfigPlugin {
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         let (config, group) = try await storedConfig(of: resource, context)
         let id = NativeProperties.uuid()
-        resource.data["software_config"] = .map([
+        let document: [String: Value] = [
             "id": .string(id), "name": .string(NativeProperties.physicalName(for: resource)),
             "group": group, "config": config,
             "options": resource[property: "options"].isNull ? .map([:]) : resource[property: "options"],
             "inputs": resource[property: "inputs"].isNull ? .list([]) : resource[property: "inputs"],
             "outputs": resource[property: "outputs"].isNull ? .list([]) : resource[property: "outputs"],
-        ])
+        ]
+        try await context.keepSoftwareConfig(document)
+        resource.data["software_config"] = .map(document)
         resource.attributes["config"] = config
         resource.physicalID = id
     }
@@ -29,7 +31,9 @@ extension SoftwareConfigPlugin {
         if resource.properties != previous { throw ResourceFailure.replacementNeeded("software configs are immutable") }
     }
 
-    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {}
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        if let id = resource.physicalID { try await context.forgetSoftwareConfig(id: id) }
+    }
 
     public func attribute(_ name: String, of resource: LiveResource) -> Value? {
         switch name {
