@@ -44,17 +44,9 @@ if [ ! -d "$GABBITS" ]; then
         "$WORK"/wheel/heat_tempest_plugin-*.whl "$PLUGIN_DIR" || give_up "cannot unpack the heat-tempest-plugin wheel"
 fi
 
-# A free loopback port, asked of the kernel; a fresh home (database, identity) for this run.
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-HOME_DIR=$WORK/home
-"$KILN" serve --host 127.0.0.1 --port "$PORT" --home "$HOME_DIR" >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    [ -f "$HOME_DIR/clouds.yaml" ] && curl -s -o /dev/null "http://127.0.0.1:$PORT/v3" && break
-    sleep 0.1
-done
-PASSWORD=$(sed -n 's/.*admin password (shown once): //p' "$WORK/serve.log" | head -1)
-[ -n "$PASSWORD" ] || give_up "kiln serve did not start" "$(cat "$WORK/serve.log")"
+# A fresh home (database, identity) for this run.
+. "$ROOT/scripts/lib/kiln-serve.sh"
+start_kiln_serve "$KILN" "$WORK" || give_up "kiln serve did not start" "$(cat "$WORK/serve.log")"
 
 # A project-scoped token for admin, as tempest's AuthenticationFixture provides one.
 AUTH=$(python3 -c 'import json, sys; print(json.dumps({"auth": {

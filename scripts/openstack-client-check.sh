@@ -39,16 +39,8 @@ if [ ! -x "$VENV/bin/openstack" ]; then
 fi
 OPENSTACK=$VENV/bin/openstack
 
-# A free loopback port, asked of the kernel.
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-HOME_DIR=$WORK/home
-"$KILN" serve --host 127.0.0.1 --port "$PORT" --home "$HOME_DIR" >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    [ -f "$HOME_DIR/clouds.yaml" ] && curl -s -o /dev/null "http://127.0.0.1:$PORT/v3" && break
-    sleep 0.1
-done
-if ! grep -q "password (shown once)" "$WORK/serve.log" || [ ! -f "$HOME_DIR/clouds.yaml" ]; then
+. "$ROOT/scripts/lib/kiln-serve.sh"
+if ! start_kiln_serve "$KILN" "$WORK"; then
     fail "kiln serve starts and writes clouds.yaml" "$(cat "$WORK/serve.log")"; finish
 fi
 pass "kiln serve starts, prints the admin password once and writes clouds.yaml"
