@@ -168,7 +168,16 @@ struct RemoteStackService: StackService {
             guard let now = try await refreshed(stack) else { break }
             last = now
             if now.status != .inProgress {
-                for event in try await newEvents(stack, after: marker) ?? [] { observer?(event) }
+                let final = try await newEvents(stack, after: marker) ?? []
+                for event in final { observer?(event) }
+                // A delete can complete and purge the stack, events and all, between the two reads:
+                // its final line is then shown from the state just read.
+                if let event = final.last ?? newest, event.resourceName == stack.name, event.statusText == now.statusText {
+                    return now
+                }
+                observer?(EventRecord(
+                    stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+                    action: now.action, status: now.status, reason: now.statusReason))
                 return now
             }
             try await Task.sleep(nanoseconds: pollInterval)

@@ -25,6 +25,12 @@ struct CLITests {
     }()
 
     func run(_ arguments: [String]) async throws -> Run {
+        try await Self.runKiln(arguments, directory: Self.packageRoot)
+    }
+
+    /// Runs the built `kiln` to its end, standard input empty, in `directory` (default: a
+    /// scratch directory of its own) with `environment` (default: this process's).
+    static func runKiln(_ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil) async throws -> Run {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -32,9 +38,11 @@ struct CLITests {
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = Self.kiln
+        process.executableURL = kiln
         process.arguments = arguments
-        process.currentDirectoryURL = Self.packageRoot
+        if let environment { process.environment = environment }
+        process.currentDirectoryURL = directory ?? scratch
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()

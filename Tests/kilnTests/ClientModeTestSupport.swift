@@ -55,25 +55,7 @@ final class ServedKiln: @unchecked Sendable {
     }
 
     static func run(_ arguments: [String], environment: [String: String]) async throws -> CLITests.Run {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-client-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = CLITests.kiln
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = scratch
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        await process.exited()
-        return CLITests.Run(
-            status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-            stderr: try String(contentsOf: err, encoding: .utf8))
+        try await CLITests.runKiln(arguments, environment: environment)
     }
 
     /// A port the kernel calls free now: bound to port 0, read, closed.
