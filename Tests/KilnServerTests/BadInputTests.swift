@@ -239,6 +239,22 @@ import KilnTemplate
         }
     }
 
+    /// Paths the server does not serve, with any method, get Heat's 404 body; the fixed routes still answer.
+    @Test
+    func pathsOutsideTheAPIAre404WithHeatsBody() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.run { client in
+            for (method, path) in [(HTTPRequest.Method.get, "/nowhere"), (.post, "/v2/x/stacks"), (.delete, "/v3/nope"),
+                                   (.options, "/etc/passwd"), (.put, "/metrics/x")] {
+                let reply = try await client.call(method, path, raw: "{}")
+                expectHeatError(reply, .notFound, type: "HTTPNotFound", "\(method) \(path)")
+            }
+            #expect(try await client.call(.get, "/").status == .multipleChoices)
+            #expect(try await client.call(.get, "/v3").status == .ok)
+            #expect(try await client.call(.get, "/metrics").status == .ok)
+        }
+    }
+
     @Test
     func wrongMethodsAre405() async throws {
         let fixture = try ServerFixture()

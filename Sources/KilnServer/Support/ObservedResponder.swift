@@ -22,6 +22,10 @@ struct ObservedResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Contex
             // Hummingbird's own errors (no such route, body too large) are answered here, so they get an id too.
             response = try error.response(from: request, context: context)
         }
+        // No such route (any path, any method): Heat's 404 body rather than the router's empty one.
+        if response.status == .notFound, response.headers[.contentType] == nil {
+            response = HeatError.notFound("The resource could not be found.", type: "HTTPNotFound").response
+        }
         response.headers[.openStackRequestID] = id
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
