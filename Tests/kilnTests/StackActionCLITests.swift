@@ -129,12 +129,7 @@ struct StackActionCLITests {
         #expect(try await home.kiln(["stack", "create", "c", "-t", try home.write("q.yaml", quick), "--enable-rollback"]).status == 0)
         let slow = try home.write("slow.yaml", quick.replacingOccurrences(of: "{value: a}", with: "{value: b, action_wait_secs: {update: 600}}"))
         let running = try home.start(["stack", "update", "c", "-t", slow, "--wait"])
-        var updating = false
-        for _ in 0..<200 where !updating {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            updating = (try? String(contentsOf: running.out, encoding: .utf8))?.contains("[t]: UPDATE_IN_PROGRESS") == true
-        }
-        #expect(updating)
+        #expect(try await running.printed("[t]: UPDATE_IN_PROGRESS"))
         let cancel = try await home.kiln(["stack", "cancel", "c"])
         #expect(cancel.status == 0, "\(cancel.stderr)")
         #expect(cancel.stdout.contains("Cancel requested for stack c"))
@@ -154,12 +149,7 @@ struct StackActionCLITests {
               t: {type: OS::Heat::TestResource, depends_on: [first], properties: {value: a, action_wait_secs: {create: 600}}}
             """)
         let running = try home.start(["stack", "create", "n", "-t", slow, "--wait", "--enable-rollback"])
-        var creating = false
-        for _ in 0..<200 where !creating {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            creating = (try? String(contentsOf: running.out, encoding: .utf8))?.contains("[t]: CREATE_IN_PROGRESS") == true
-        }
-        #expect(creating)
+        #expect(try await running.printed("[t]: CREATE_IN_PROGRESS"))
         let cancel = try await home.kiln(["stack", "cancel", "n", "--no-rollback"])
         #expect(cancel.status == 0, "\(cancel.stderr)")
         await running.process.exited()

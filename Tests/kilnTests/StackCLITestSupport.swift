@@ -39,6 +39,15 @@ final class KilnHome: @unchecked Sendable {
         var out: URL
         var err: URL
 
+        /// Polls the running command's standard output until it contains `text` (at most 200 polls).
+        func printed(_ text: String, every interval: Duration = .milliseconds(50)) async throws -> Bool {
+            for _ in 0..<200 {
+                if (try? String(contentsOf: out, encoding: .utf8))?.contains(text) == true { return true }
+                try await Task.sleep(for: interval)
+            }
+            return false
+        }
+
         func result() throws -> CLITests.Run {
             CLITests.Run(
                 status: process.terminationStatus,

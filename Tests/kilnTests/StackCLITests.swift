@@ -208,11 +208,7 @@ struct StackCLITests {
         let template = try home.write("chain.yaml", StackTemplates.chain(1500))
         let running = try home.start(["stack", "create", "long", "-t", template, "--max-parallel", "1", "--wait"])
         // Interrupt once the stack exists and is under way.
-        var started = false
-        for _ in 0..<200 where !started {
-            try await Task.sleep(nanoseconds: 20_000_000)
-            started = (try? String(contentsOf: running.out, encoding: .utf8))?.contains("[r1]") == true
-        }
+        _ = try await running.printed("[r1]", every: .milliseconds(20))
         running.process.interrupt()
         await running.process.exited()
         let interrupted = try running.result()
