@@ -42,7 +42,10 @@ extension Engine {
     /// resumed by the next engine at once.
     func withLease<T: Sendable>(_ run: StackRun, _ body: () async throws -> T) async throws -> T {
         let store = self.store, seconds = leaseSeconds, id = run.stack.id
-        let operation = run.stack.owner ?? newOperationClaim()
+        // Every operation claims its stack before it runs (claimOperation, or the create that stores it).
+        guard let operation = run.stack.owner else {
+            throw EngineError.conflict("stack '\(run.stack.name)' was not claimed for this operation")
+        }
         run.leaseOwner = operation
         let renewal = Task.detached {
             while !Task.isCancelled {
