@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "kiln", targets: ["kiln"]),
         .executable(name: "kiln-bench", targets: ["kiln-bench"]),
+        .library(name: "KilnModel", targets: ["KilnModel"]),
         .library(name: "KilnTemplate", targets: ["KilnTemplate"]),
         .library(name: "KilnEngine", targets: ["KilnEngine"]),
     ],
@@ -14,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // libyaml's event parser: the fastest way from bytes to a located AST.
@@ -22,36 +25,52 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        .target(name: "KilnTemplate", dependencies: ["CLibYAML"]),
-        .target(name: "KilnStore", dependencies: ["KilnTemplate", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "KilnEngine", dependencies: ["KilnTemplate", "KilnStore"]),
-        .target(name: "KilnClient", dependencies: ["KilnTemplate", "KilnStore"]),
+        // What every layer shares: values, their JSON, actions and statuses, stored records.
+        .target(name: "KilnModel"),
+        .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML"]),
+        .target(name: "KilnStore", dependencies: ["KilnModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "KilnEngine", dependencies: ["KilnModel", "KilnTemplate", "KilnStore"]),
+        .target(name: "KilnClient", dependencies: ["KilnModel", "KilnTemplate"]),
         .target(
             name: "KilnServer",
             dependencies: [
-                "KilnEngine", "KilnStore", "KilnTemplate",
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnClient",
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .executableTarget(name: "kiln-bench", dependencies: ["KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", .product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "KilnTemplateTests", dependencies: ["KilnTemplate"]),
-        .testTarget(name: "KilnStoreTests", dependencies: ["KilnStore"]),
-        .testTarget(name: "KilnEngineTests", dependencies: ["KilnEngine", "KilnStore"]),
+        .executableTarget(
+            name: "kiln-bench",
+            dependencies: [
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "KilnModelTests", dependencies: ["KilnModel"]),
+        .testTarget(name: "KilnTemplateTests", dependencies: ["KilnModel", "KilnTemplate"]),
+        .testTarget(
+            name: "KilnStoreTests",
+            dependencies: ["KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "KilnEngineTests", dependencies: ["KilnModel", "KilnTemplate", "KilnEngine", "KilnStore"]),
         .testTarget(
             name: "KilnServerTests",
             dependencies: [
-                "KilnServer", "KilnEngine", "KilnStore",
+                "KilnModel", "KilnTemplate", "KilnServer", "KilnEngine", "KilnStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "KilnClientTests", dependencies: ["KilnClient", "KilnTemplate"]),
-        .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnStore"]),
+        .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
+        .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnModel", "KilnStore"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,5 +1,5 @@
 import Foundation
-import KilnStore
+import KilnModel
 import KilnTemplate
 
 /// A stack as the server shows it: the record, and Heat's body for what a record lacks

@@ -1,5 +1,5 @@
 import Foundation
-import KilnStore
+import KilnModel
 import KilnTemplate
 
 /// Heat's JSON objects read back into Kiln's records, so one set of formatters prints both

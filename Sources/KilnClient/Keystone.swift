@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// A signed-in session: the token to send and the orchestration endpoint to send it to.

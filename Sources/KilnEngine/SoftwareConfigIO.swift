@@ -1,3 +1,4 @@
+import KilnModel
 import KilnStore
 import KilnTemplate
 

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// Everything the engine keeps. The only place that speaks SQL is behind this protocol;
 /// SQLite (GRDB) is the embedded default. Every method is one transaction, and a

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KilnEngine
+import KilnModel
 import KilnServer
 import KilnStore
 import KilnTemplate

@@ -1,3 +1,4 @@
+import KilnModel
 /// A generated HOT 2018-08-31 template that exercises the validator broadly: parameters of
 /// every type with constraints, conditions, and resources chained through get_resource and
 /// get_attr, using str_replace, list_join, if, repeat and map_merge.

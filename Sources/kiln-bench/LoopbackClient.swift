@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 #if canImport(Glibc)
 import Glibc

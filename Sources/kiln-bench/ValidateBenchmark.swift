@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `kiln-bench validate`: reads and validates a generated template of N resources.

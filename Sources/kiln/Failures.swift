@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KilnClient
 import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 

@@ -1,4 +1,5 @@
 import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 

@@ -1,4 +1,5 @@
 import KilnEngine
+import KilnModel
 import KilnTemplate
 
 /// `--dry-run`: what an operation would do to each resource, without doing it.

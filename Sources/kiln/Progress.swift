@@ -1,5 +1,6 @@
 import Foundation
 import KilnEngine
+import KilnModel
 import KilnStore
 
 /// Live progress for `--wait`: each event as it is committed, in openstack's `--wait`

@@ -1,6 +1,7 @@
 import Foundation
 import KilnClient
 import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 

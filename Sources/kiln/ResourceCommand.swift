@@ -1,5 +1,6 @@
 import ArgumentParser
 import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 

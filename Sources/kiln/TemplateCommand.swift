@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `kiln template ...`: check templates and list what each template version offers.

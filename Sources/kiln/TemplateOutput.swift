@@ -1,3 +1,4 @@
+import KilnModel
 import KilnTemplate
 
 /// The bodies and tables the template commands print.

@@ -1,5 +1,6 @@
 import Foundation
 import KilnClient
+import KilnModel
 import Testing
 
 /// The files map a create sends, from real files: `get_file` targets and provider templates

@@ -1,5 +1,6 @@
 import Foundation
 import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 @testable import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KilnModel
 import KilnServer
 import KilnStore
 import KilnTemplate

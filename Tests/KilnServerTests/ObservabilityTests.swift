@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KilnModel
 import Synchronization
 import Testing
 import KilnServer

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KilnEngine
+import KilnModel
 import KilnServer
 import KilnStore
 import KilnTemplate

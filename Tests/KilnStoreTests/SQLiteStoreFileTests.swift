@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 @testable import KilnStore
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
+import KilnModel
 import KilnStore
-import KilnTemplate
 import Testing
 
 /// Software configs and deployments in a real SQLite file.

@@ -1,6 +1,6 @@
 import Foundation
+import KilnModel
 import KilnStore
-import KilnTemplate
 import Testing
 
 @Suite struct SQLiteStoreStackTests {

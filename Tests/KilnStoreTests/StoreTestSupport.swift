@@ -1,6 +1,6 @@
 import Foundation
+import KilnModel
 import KilnStore
-import KilnTemplate
 
 /// A fresh directory for one test's database files, removed when the test ends.
 final class TempDirectory {

@@ -1,3 +1,4 @@
+import KilnModel
 @testable import KilnTemplate
 
 /// Parses the value under the document's `v:` key as an expression of `version`.

@@ -1,3 +1,4 @@
+import KilnModel
 @testable import KilnTemplate
 
 /// A small catalog for tests: a few types with real Heat schemas.

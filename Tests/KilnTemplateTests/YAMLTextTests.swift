@@ -1,3 +1,4 @@
+import KilnModel
 import Testing
 @testable import KilnTemplate
 

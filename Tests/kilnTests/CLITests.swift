@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import Testing
 
 /// End-to-end tests of the `kiln` executable: arguments in, exit status and text out.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnStore
 
 /// What a cancel request asks of the running operation.

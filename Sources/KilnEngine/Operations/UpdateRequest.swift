@@ -1,3 +1,4 @@
+import KilnModel
 import KilnStore
 
 /// What a user submits to update a stack (`stack update`, PUT and PATCH).

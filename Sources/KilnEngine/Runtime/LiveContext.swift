@@ -1,3 +1,4 @@
+import KilnModel
 import KilnTemplate
 
 /// A resource whose values other resources and outputs can read.

@@ -1,5 +1,6 @@
 import Hummingbird
 import KilnEngine
+import KilnModel
 import KilnTemplate
 
 /// `/resource_types[/{type}[/template]]` and `/template_versions[/{version}/functions]`.

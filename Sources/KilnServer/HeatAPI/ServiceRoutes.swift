@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KilnModel
 import KilnTemplate
 
 /// `GET /services`: the engines serving this API, as Heat lists its heat-engine processes.

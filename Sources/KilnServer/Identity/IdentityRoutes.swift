@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KilnModel
 import KilnTemplate
 
 /// Keystone v3's version documents and `/v3/auth/tokens`: what the OpenStack clients need to

@@ -1,5 +1,5 @@
+import Crypto
 import Foundation
-import KilnTemplate
 
 /// Passwords as stored in identity.json: `pbkdf2-sha256$ITERATIONS$SALT$HASH` (salt and hash
 /// in hex), PBKDF2-HMAC-SHA256 with one 32-byte block. Never the password itself.
@@ -35,19 +35,30 @@ enum PasswordHash {
         return result
     }
 
-    /// HMAC-SHA256 with the key's padded inner and outer blocks computed once.
+    /// HMAC-SHA256 (swift-crypto's SHA-256) with the key's padded inner and outer blocks
+    /// hashed once: each of PBKDF2's rounds then starts from a copy of those two states.
     struct HMACKey {
-        let inner: [UInt8]
-        let outer: [UInt8]
+        let inner: SHA256
+        let outer: SHA256
 
         init(_ key: [UInt8]) {
-            var block = key.count > 64 ? Digests.sha256(key) : key
+            var block = key.count > 64 ? Array(SHA256.hash(data: key)) : key
             block += [UInt8](repeating: 0, count: 64 - block.count)
-            inner = block.map { $0 ^ 0x36 }
-            outer = block.map { $0 ^ 0x5c }
+            var inner = SHA256()
+            inner.update(data: block.map { $0 ^ 0x36 })
+            var outer = SHA256()
+            outer.update(data: block.map { $0 ^ 0x5c })
+            self.inner = inner
+            self.outer = outer
         }
 
-        func mac(_ message: [UInt8]) -> [UInt8] { Digests.sha256(outer + Digests.sha256(inner + message)) }
+        func mac(_ message: [UInt8]) -> [UInt8] {
+            var inner = self.inner
+            inner.update(data: message)
+            var outer = self.outer
+            outer.update(data: Array(inner.finalize()))
+            return Array(outer.finalize())
+        }
     }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }

@@ -1,5 +1,6 @@
 import Hummingbird
 import KilnEngine
+import KilnModel
 import KilnStore
 import KilnTemplate
 

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// One JSON line per request: id, method, route template, status, duration. Never the raw

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import KilnTemplate
+import KilnModel
 
 /// How record fields become column values and back: dates as seconds since 1970,
 /// values, lists and maps as JSON text, enums as their Heat names.
@@ -10,11 +10,11 @@ enum Codec {
     static func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
     static func date(_ seconds: Double?) -> Date? { seconds.map(Date.init(timeIntervalSince1970:)) }
 
-    static func json(_ value: Value) -> String { StorageJSON.text(value) }
-    static func json(_ strings: [String]) -> String { StorageJSON.text(.list(strings.map(Value.string))) }
-    static func json(_ map: [String: String]) -> String { StorageJSON.text(.map(map.mapValues(Value.string))) }
+    static func json(_ value: Value) -> String { value.storageJSON() }
+    static func json(_ strings: [String]) -> String { Value.list(strings.map(Value.string)).storageJSON() }
+    static func json(_ map: [String: String]) -> String { Value.map(map.mapValues(Value.string)).storageJSON() }
     static func json(_ texts: [NamedText]) -> String {
-        StorageJSON.text(.list(texts.map { .map(["name": .string($0.name), "text": .string($0.text)]) }))
+        Value.list(texts.map { .map(["name": .string($0.name), "text": .string($0.text)]) }).storageJSON()
     }
 
     static func value(_ text: String, _ what: String) throws -> Value {

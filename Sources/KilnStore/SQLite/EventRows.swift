@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// Events: appended with store-assigned sequence numbers, read in order.
 extension SQLiteStore {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// Operation leases: each is one atomic UPDATE, so of two processes claiming the same
 /// stack exactly one changes the row.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// Resources of a stack, keyed by (stack, name).
 extension SQLiteStore {

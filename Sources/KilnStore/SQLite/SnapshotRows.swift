@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// Snapshots of stacks, for restore.
 extension SQLiteStore {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// Software configs and their deployments.
 extension SQLiteStore {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// `stacks(_:)`: Heat's stack list filters, sorting and marker paging, as one SQL query.
 /// An empty filter list means no filter, as an absent one does.

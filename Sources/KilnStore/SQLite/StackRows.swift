@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// Stacks: creation with their template, look-ups, and purging with everything they own.
 extension SQLiteStore {

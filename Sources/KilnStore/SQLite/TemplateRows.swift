@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KilnModel
 
 /// Templates as submitted, with their environments and files.
 extension SQLiteStore {

@@ -1,3 +1,4 @@
+import KilnModel
 // Generated from shared/reference/heat-resource-schemas.md (Heat 27.0.1 registry).
 // One row per type: `type|status|properties|attributes|update_policy keys`; status S/D/U/H =
 // supported/deprecated/unsupported/hidden; a property is `name` or `name/FLAGS` with

@@ -1,3 +1,4 @@
+import KilnModel
 // Generated from Heat 27 resource plugin sources: property kinds, and hidden/deprecated properties
 // and attributes Heat still accepts.
 

@@ -1,3 +1,4 @@
+import KilnModel
 /// Knows resource types: their property and attribute schemas and which properties
 /// update in place. Validation checks templates against it; the engine and the cloud
 /// resource modules register their types into one.

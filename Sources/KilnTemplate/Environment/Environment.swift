@@ -1,3 +1,4 @@
+import KilnModel
 /// An environment file's content (Heat's sections), or the merge of several.
 public struct Environment: Sendable {
     public var parameters: [String: Value] = [:]

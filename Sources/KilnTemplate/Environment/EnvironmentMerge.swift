@@ -1,3 +1,4 @@
+import KilnModel
 extension Environment {
     /// Applies `next` on top of `self` as Heat merges `-e` files in order, using the
     /// per-parameter merge strategies. `declared` are the template's parameters (values for

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// CFN intrinsic functions (AWSTemplateFormatVersion / HeatTemplateFormatVersion, and the
 /// legacy ones HOT 2013-05-23 still has), with Heat's semantics.

@@ -1,3 +1,4 @@
+import KilnModel
 // Functions over maps and lists: map_merge, map_replace, list_concat(_unique), filter,
 // contains. (repeat lives in Repeat.swift.)
 

@@ -1,3 +1,4 @@
+import KilnModel
 /// Condition functions (`equals`, `not`, `and`, `or`) and `if`, shared by HOT and CFN
 /// (`Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::If` behave as their HOT counterparts in Heat).
 

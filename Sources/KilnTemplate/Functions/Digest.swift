@@ -1,3 +1,4 @@
+import KilnModel
 /// `digest: [algorithm, value]`: the hex digest of the value's bytes.
 public struct Digest: TemplateFunction {
     let site: FunctionSite

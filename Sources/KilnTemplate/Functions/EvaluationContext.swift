@@ -1,3 +1,4 @@
+import KilnModel
 /// What functions need from the world around a template: parameter values, resources'
 /// references and attributes, files, conditions. Validation supplies parameters, files and
 /// conditions only; the engine supplies live resources.

@@ -1,3 +1,4 @@
+import KilnModel
 /// A template value with its intrinsic function calls parsed once, up front. Dependencies,
 /// references and values all come from walking this tree.
 public indirect enum Expression: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 // Shared helpers for the HOT functions: argument-shape checks at parse time and the
 // Python semantics (truthiness, equality, `str()`/`repr()`) Heat's results depend on.

@@ -203,8 +203,3 @@ enum SHA512 {
         return bigEndianBytes(h)
     }
 }
-
-/// SHA-256 for other modules (the server's password hashing); the algorithms stay internal.
-public enum Digests {
-    public static func sha256(_ message: [UInt8]) -> [UInt8] { SHA256.digest(message, initial: SHA256.initial256) }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// `make_url: {scheme, username, password, host, port, path, query, fragment}`: a URL with each
 /// part escaped as Heat does (Python's `urllib.parse.quote`, `urlencode` and `urlunsplit`).

@@ -1,3 +1,4 @@
+import KilnModel
 // The functions that read from the stack around the template: parameters, resources,
 // their attributes, attached files and the facade of a provider template.
 

@@ -1,3 +1,4 @@
+import KilnModel
 /// `repeat: {template, for_each: {var: list}, permutations: bool}`: one copy of the template per
 /// combination of values, each variable replaced in every string of the copy. From 2016-10-14 a
 /// for_each value may be a map (its keys are used); from 2017-09-01 `permutations: false` walks

@@ -1,3 +1,4 @@
+import KilnModel
 // String functions: list_join, str_replace (and its strict variants), str_split.
 
 /// `list_join: [delimiter, list]`; from 2015-10-15 `[delimiter, list, list, ...]` with maps and

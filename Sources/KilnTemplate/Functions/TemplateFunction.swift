@@ -1,3 +1,4 @@
+import KilnModel
 /// An intrinsic function, one type per function (or per behaviour variant across
 /// versions). Parsed once from its argument node; evaluated many times.
 public protocol TemplateFunction: Sendable {

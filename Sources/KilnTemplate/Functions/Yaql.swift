@@ -1,3 +1,4 @@
+import KilnModel
 /// `yaql: {expression: STRING, data: MAP}`: evaluates a YAQL expression with `$.data`
 /// bound to the data. A literal expression is parsed up front, so syntax errors and
 /// constructs Kiln does not implement are reported at validation; a computed one is

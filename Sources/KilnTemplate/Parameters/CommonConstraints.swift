@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// Heat's pure custom constraints. Each returns nil when the value is valid, else the message
 /// Heat's `BaseCustomConstraint.error` would give.

@@ -1,3 +1,4 @@
+import KilnModel
 /// Resolves `custom_constraint` names (Heat's 70, e.g. `ip_addr`, `nova.flavor`).
 public protocol ConstraintCatalog: Sendable {
     /// nil when the name is unknown.

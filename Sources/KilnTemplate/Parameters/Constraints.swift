@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 extension ParameterConstraint {
     var customDescription: String? {

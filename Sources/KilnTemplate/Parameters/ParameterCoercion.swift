@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// Converts supplied values to a parameter's type the way Heat's parameter classes do.
 enum ParameterCoercion {

@@ -1,3 +1,4 @@
+import KilnModel
 public enum ParameterType: String, Sendable, CaseIterable {
     case string, number, json, commaDelimitedList = "comma_delimited_list", boolean
 

@@ -1,3 +1,4 @@
+import KilnModel
 /// Reads one parameter definition (HOT or CFN spelling) into the shared model,
 /// reporting each problem at the node that causes it.
 struct ParameterReader {

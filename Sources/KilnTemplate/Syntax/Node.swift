@@ -1,3 +1,4 @@
+import KilnModel
 /// A YAML node with its location. Templates, environments and parameter files
 /// are all read into this tree first; everything later keeps pointing back at it.
 public struct Node: Sendable {

@@ -1,3 +1,4 @@
+import KilnModel
 /// The body of Heat's `POST /validate` answer (and of `kiln template validate`):
 /// Description, Parameters in CFN-style keys, ParameterGroups, Environment.
 enum HeatValidateBody {

@@ -1,3 +1,4 @@
+import KilnModel
 extension ResourceRegistry {
     /// The registry as Heat shows it in a user environment: mappings by type, and
     /// per-resource overrides under `resources`.

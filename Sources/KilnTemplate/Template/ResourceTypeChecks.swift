@@ -1,3 +1,4 @@
+import KilnModel
 /// Resource types, properties and attributes, checked against the catalog or, for
 /// provider templates, against the nested template's parameters and outputs.
 extension TemplateChecker {

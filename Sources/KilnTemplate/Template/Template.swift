@@ -1,3 +1,4 @@
+import KilnModel
 /// A parsed template: every section typed, every value an `Expression`, every part located.
 public struct Template: Sendable {
     public var file: String

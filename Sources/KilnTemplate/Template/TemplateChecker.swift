@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// The semantic checks of a parsed template: parameter values, references, conditions,
 /// resource types and their properties (provider templates included), dependency cycles.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// Reads a template's node tree into a `Template`, checking sections and keys for its
 /// version and parsing every value into expressions. Reports every problem it finds.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// Everything a validation needs: the template and its environments as bytes, user
 /// parameters, the files map and the catalogs.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// A YAML rendering of values for people (`--format yaml`): block style as PyYAML's
 /// `safe_dump(default_flow_style=False)` writes it (sequences under a key are not

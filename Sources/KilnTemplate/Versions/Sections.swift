@@ -1,3 +1,4 @@
+import KilnModel
 /// Which sections and keys each template version allows (Heat 27).
 extension TemplateVersion {
     public var sections: [String] {

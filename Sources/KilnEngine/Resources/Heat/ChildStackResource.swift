@@ -1,3 +1,4 @@
+import KilnModel
 import KilnTemplate
 
 /// A resource whose whole state is one child stack (provider templates, ResourceChain,

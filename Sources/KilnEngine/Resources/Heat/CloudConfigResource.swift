@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::CloudConfig`: cloud-init cloud-config given as a map and stored as

@@ -1,3 +1,4 @@
+import KilnModel
 import KilnTemplate
 
 /// Heat's batched group changes (`rolling_update`, `batch_create`): how big the group is at

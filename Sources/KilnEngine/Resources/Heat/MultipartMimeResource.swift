@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::MultipartMime`: software configs assembled into one multipart MIME message,

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// Reading resolved property values the way Heat's property kinds convert them, for the

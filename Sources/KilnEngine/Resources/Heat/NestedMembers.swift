@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// What group-like resources (ResourceGroup, ResourceChain, provider templates) keep of

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::None`: takes any properties, does nothing; stands in for any type (Heat's

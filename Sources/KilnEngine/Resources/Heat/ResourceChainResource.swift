@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::ResourceChain`: one member per type in `resources`, named "0", "1", ... in a

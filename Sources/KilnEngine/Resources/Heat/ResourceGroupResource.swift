@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::ResourceGroup`: `count` identically defined members in a child stack, named

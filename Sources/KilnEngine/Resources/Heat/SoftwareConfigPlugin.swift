@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// What the software config types share. Heat stores a config through its immutable

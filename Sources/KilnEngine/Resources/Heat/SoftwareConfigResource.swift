@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::SoftwareConfig`: a stored, immutable configuration script or manifest, for

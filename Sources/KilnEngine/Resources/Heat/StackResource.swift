@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::Stack`: a stack made from the `template` text with `parameters`. Heat makes it

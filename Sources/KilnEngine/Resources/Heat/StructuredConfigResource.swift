@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::StructuredConfig`: a software config whose `config` is a map, for tools that

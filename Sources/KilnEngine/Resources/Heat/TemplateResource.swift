@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// A resource whose type is a template file (`type: server.yaml`, or a type the

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::Value`: exposes its `value` property as the `value` attribute. When `type` is

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::WaitConditionHandle`: receives the signals an `OS::Heat::WaitCondition` waits for.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 import KilnTemplate
 
 /// `OS::Heat::WaitCondition`: create (and update) wait until its handle has received `count`

@@ -1,3 +1,4 @@
+import KilnModel
 /// One function or method call being evaluated: gives the function its subject (the
 /// receiver, or the first argument when called as a function), its arguments, and lambdas.
 struct YaqlCall {

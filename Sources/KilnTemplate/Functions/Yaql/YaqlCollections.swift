@@ -1,3 +1,4 @@
+import KilnModel
 /// yaql's query and collection functions.
 extension YaqlLibrary {
     static let collectionFunctions: [String: Function] = [

@@ -1,3 +1,4 @@
+import KilnModel
 /// yaql's dictionary functions. Kiln's maps are unordered, so keys come back sorted
 /// (Python keeps insertion order; sorted keys keep Kiln's results deterministic).
 extension YaqlLibrary {

@@ -1,3 +1,4 @@
+import KilnModel
 /// A failure while evaluating a yaql expression (bad data for an operation, a limit hit).
 struct YaqlRuntimeError: Error, Sendable {
     var message: String

@@ -1,3 +1,4 @@
+import KilnModel
 /// Tokens of a YAQL 1.x expression (the subset Kiln evaluates).
 struct YaqlToken: Sendable, Equatable {
     enum Kind: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import KilnModel
 /// The yaql standard-library subset Kiln evaluates, with yaql's names (camelCase) and
 /// Python semantics. Functions may be called as `f(x, ...)` or as methods `x.f(...)`.
 enum YaqlLibrary {

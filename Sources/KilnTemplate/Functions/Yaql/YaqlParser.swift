@@ -1,3 +1,4 @@
+import KilnModel
 /// A parsed YAQL expression.
 indirect enum YaqlNode: Sendable {
     case literal(Value)

@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// yaql's string functions and type conversions.
 extension YaqlLibrary {

@@ -11,15 +11,6 @@ public enum Value: Hashable, Sendable {
     case list([Value])
     case map([String: Value])
 
-    public init(_ scalar: Scalar) {
-        switch scalar {
-        case .null: self = .null
-        case .bool(let b): self = .bool(b)
-        case .int(let i): self = .int(i)
-        case .double(let d): self = .double(d)
-        case .string(let s): self = .string(s)
-        }
-    }
 
     public var stringValue: String? {
         if case .string(let s) = self { return s }
@@ -73,12 +64,6 @@ public enum Value: Hashable, Sendable {
         }
     }
 
-    static func pythonFloatText(_ d: Double) -> String {
-        if d.isNaN { return "NaN" }
-        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
-        if d == d.rounded(), abs(d) < 1e16 { return String(format: "%.1f", d) }
-        return "\(d)"
-    }
 }
 
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -1,5 +1,4 @@
 import Foundation
-import KilnTemplate
 
 /// A software config as Heat's `software_configs` API keeps it: immutable once made, owned
 /// by a project. `config`, `inputs`, `outputs` and `options` are kept as given (normalised by

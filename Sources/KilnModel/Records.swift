@@ -1,5 +1,4 @@
 import Foundation
-import KilnTemplate
 
 /// Heat's actions. Stacks use all of them; resources use all but RESTORE, plus INIT.
 public enum Action: String, Sendable, Codable, CaseIterable {
