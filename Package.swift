@@ -60,7 +60,12 @@ let package = Package(
             name: "KilnStoreTests",
             dependencies: ["KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "KilnEngineTests", dependencies: ["KilnModel", "KilnTemplate", "KilnEngine", "KilnStore"]),
+        .testTarget(
+            name: "KilnEngineTests",
+            dependencies: [
+                "KilnModel", "KilnTemplate", "KilnEngine", "KilnStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "KilnServerTests",
             dependencies: [

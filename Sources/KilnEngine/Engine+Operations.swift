@@ -48,17 +48,17 @@ public final class Engine: Sendable {
     // MARK: Reading
 
     /// A live stack by name or id.
-    public func stack(_ nameOrID: String, projectID: String = "default") throws -> StackRecord {
-        if let found = try store.stack(named: nameOrID, projectID: projectID) { return found }
-        if let found = try store.stack(id: nameOrID), found.projectID == projectID { return found }
+    public func stack(_ nameOrID: String, projectID: String = "default") async throws -> StackRecord {
+        if let found = try await store.stack(named: nameOrID, projectID: projectID) { return found }
+        if let found = try await store.stack(id: nameOrID), found.projectID == projectID { return found }
         throw EngineError.notFound("stack '\(nameOrID)' not found")
     }
 
-    public func stacks(_ query: StackQuery = StackQuery()) throws -> [StackRecord] { try store.stacks(query) }
+    public func stacks(_ query: StackQuery = StackQuery()) async throws -> [StackRecord] { try await store.stacks(query) }
 
-    public func resources(of stack: StackRecord) throws -> [ResourceRecord] {
-        let secrets = self.secrets(of: stack)
-        return try store.resources(stackID: stack.id).map { record in
+    public func resources(of stack: StackRecord) async throws -> [ResourceRecord] {
+        let secrets = await self.secrets(of: stack)
+        return try await store.resources(stackID: stack.id).map { record in
             guard !secrets.isEmpty else { return record }
             var shown = record
             shown.properties = record.properties.redacting(secrets)
@@ -70,9 +70,9 @@ public final class Engine: Sendable {
         }
     }
 
-    public func events(of stack: StackRecord, resource: String? = nil, after: Int64? = nil, limit: Int? = nil) throws -> [EventRecord] {
-        let secrets = self.secrets(of: stack)
-        return try store.events(stackID: stack.id, resourceName: resource, after: after, limit: limit).map { event in
+    public func events(of stack: StackRecord, resource: String? = nil, after: Int64? = nil, limit: Int? = nil) async throws -> [EventRecord] {
+        let secrets = await self.secrets(of: stack)
+        return try await store.events(stackID: stack.id, resourceName: resource, after: after, limit: limit).map { event in
             var shown = event
             shown.reason = Value.redact(event.reason, secrets)
             return shown
@@ -81,27 +81,27 @@ public final class Engine: Sendable {
 
     /// The values of the stack's hidden parameters (longest first, so a secret containing
     /// another is masked whole): masked wherever the engine shows resources, events or outputs.
-    func secrets(of stack: StackRecord) -> [String] {
-        guard let loaded = try? load(stack) else { return [] }
+    func secrets(of stack: StackRecord) async -> [String] {
+        guard let loaded = try? await load(stack) else { return [] }
         return loaded.template.parameters.filter(\.hidden)
             .compactMap { loaded.parameters[$0.name]?.plainText }
             .filter { $0.count >= 3 }
             .sorted { $0.count > $1.count }
     }
 
-    public func template(of stack: StackRecord) throws -> TemplateRecord {
-        guard let id = stack.templateID, let template = try store.template(id: id) else {
+    public func template(of stack: StackRecord) async throws -> TemplateRecord {
+        guard let id = stack.templateID, let template = try await store.template(id: id) else {
             throw EngineError.notFound("stack '\(stack.name)' has no template")
         }
         return template
     }
 
     /// The stack's outputs, resolved against its resources as they are now.
-    public func outputs(of stack: StackRecord) throws -> [StackOutput] {
-        let loaded = try load(stack)
+    public func outputs(of stack: StackRecord) async throws -> [StackOutput] {
+        let loaded = try await load(stack)
         let types = TypeResolver(plugins: plugins, loaded: loaded)
         var resolved: [String: ResolvedResource] = [:]
-        for record in try store.resources(stackID: stack.id) where record.status == .complete && record.action != .delete {
+        for record in try await store.resources(stackID: stack.id) where record.status == .complete && record.action != .delete {
             guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
             let live = LiveResource(
                 name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
@@ -109,7 +109,7 @@ public final class Engine: Sendable {
                 data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
             resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
         }
-        let secrets = self.secrets(of: stack)
+        let secrets = await self.secrets(of: stack)
         return Engine.outputs(of: loaded, resources: resolved).map { output in
             var shown = output
             shown.value = output.value.redacting(secrets)
@@ -136,23 +136,24 @@ public final class Engine: Sendable {
         }
     }
 
-    func load(_ stack: StackRecord, template: TemplateRecord? = nil) throws -> LoadedTemplate {
-        let record = try template ?? self.template(of: stack)
+    func load(_ stack: StackRecord, template: TemplateRecord? = nil) async throws -> LoadedTemplate {
+        let record: TemplateRecord
+        if let template { record = template } else { record = try await self.template(of: stack) }
         return try LoadedTemplate.load(
             record, parameters: stack.parameters, stackID: stack.id, stackName: stack.name, projectID: stack.projectID,
             plugins: plugins, limits: limits, readFromDisk: false,
-            facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
+            facade: await facade(parentID: stack.parentID, parentResource: stack.parentResource))
     }
 
     /// What `resource_facade` gives a nested stack: its owner resource's metadata,
     /// deletion_policy and update_policy, evaluated in the parent stack.
-    func facade(parentID: String?, parentResource: String?) -> [String: Value]? {
-        guard let parentID, let name = parentResource, let parent = try? store.stack(id: parentID),
-              let loaded = try? load(parent), let definition = loaded.template.resource(named: name)
+    func facade(parentID: String?, parentResource: String?) async -> [String: Value]? {
+        guard let parentID, let name = parentResource, let parent = try? await store.stack(id: parentID),
+              let loaded = try? await load(parent), let definition = loaded.template.resource(named: name)
         else { return nil }
         var resolved: [String: ResolvedResource] = [:]
         let types = TypeResolver(plugins: plugins, loaded: loaded)
-        for record in (try? store.resources(stackID: parentID)) ?? [] where record.status == .complete {
+        for record in (try? await store.resources(stackID: parentID)) ?? [] where record.status == .complete {
             guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
             let live = LiveResource(
                 name: record.name, type: record.type, stackID: parentID, stackName: parent.name,
@@ -185,7 +186,7 @@ public final class Engine: Sendable {
     /// Bad input is refused before anything is stored.
     @discardableResult
     public func create(_ request: StackRequest, observer: EngineObserver? = nil) async throws -> StackRecord {
-        if try store.stack(named: request.name, projectID: request.projectID) != nil {
+        if try await store.stack(named: request.name, projectID: request.projectID) != nil {
             throw EngineError.conflict("stack '\(request.name)' already exists")
         }
         return try await create(request, parentID: nil, parentResource: nil, readFromDisk: true, observer: observer)
@@ -195,7 +196,7 @@ public final class Engine: Sendable {
     func create(
         _ request: StackRequest, parentID: String?, parentResource: String?, readFromDisk: Bool, observer: EngineObserver?
     ) async throws -> StackRecord {
-        let (stack, loaded) = try store(
+        let (stack, loaded) = try await store(
             request, action: .create, parentID: parentID, parentResource: parentResource, readFromDisk: readFromDisk,
             observer: observer)
         return try await runCreate(stack, loaded: loaded, records: [], observer: observer)
@@ -206,7 +207,7 @@ public final class Engine: Sendable {
     func store(
         _ request: StackRequest, action: Action, parentID: String? = nil, parentResource: String? = nil,
         readFromDisk: Bool = true, observer: EngineObserver?
-    ) throws -> (StackRecord, LoadedTemplate) {
+    ) async throws -> (StackRecord, LoadedTemplate) {
         let started = "Stack \(action.rawValue) started"
         var stack = StackRecord(
             name: request.name, projectID: request.projectID, action: action, status: .inProgress,
@@ -216,10 +217,11 @@ public final class Engine: Sendable {
             leaseExpiry: Date().addingTimeInterval(leaseSeconds))
         let submitted = TemplateRecord(
             name: request.templateName, content: request.template, environments: request.environments, files: request.files)
+        let facade = await facade(parentID: parentID, parentResource: parentResource)
         let loaded = try LoadedTemplate.load(
             submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
             projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: readFromDisk,
-            facade: facade(parentID: parentID, parentResource: parentResource))
+            facade: facade)
         var template = submitted
         template.files = loaded.files
         let event = EventRecord(
@@ -227,9 +229,9 @@ public final class Engine: Sendable {
             action: action, status: .inProgress, reason: started)
         stack.owner = newOperationClaim()
         do {
-            stack = try store.createStack(stack, template: template, events: [event])
+            stack = try await store.createStack(stack, template: template, events: [event])
         } catch {
-            endOperation(stack)
+            await endOperation(stack)
             throw error
         }
         observer?(event)
@@ -248,7 +250,7 @@ public final class Engine: Sendable {
                     run.setStack(.create, .failed, reason: failure)
                 } else {
                     run.failThenRollBack(.create, failure: failure)
-                    try run.flush()
+                    try await run.flush()
                     if let rollbackFailure = try await run.deleteResources() {
                         run.setStack(.rollback, .failed, reason: rollbackFailure)
                     } else {
@@ -258,7 +260,7 @@ public final class Engine: Sendable {
             } else {
                 run.setStack(.create, .complete, reason: "Stack CREATE completed successfully")
             }
-            try run.flush()
+            try await run.flush()
             return run.stack
         }
     }
@@ -268,19 +270,19 @@ public final class Engine: Sendable {
     /// Deletes the stack's resources and then the stack; carried to a final state.
     @discardableResult
     public func delete(_ nameOrID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
-        var stack = try self.stack(nameOrID, projectID: projectID)
+        var stack = try await self.stack(nameOrID, projectID: projectID)
         // Busy even when this engine runs the operation: two walks must never share a stack.
         if stack.status == .inProgress, !(try leaseLapsed(stack)) {
             let holder = holderDescription(stack).map { " (\($0) is running it)" } ?? ""
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)\(holder)")
         }
-        guard try claimOperation(&stack) else {
+        guard try await claimOperation(&stack) else {
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
         }
-        let loaded = try load(stack)
-        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: observer)
+        let loaded = try await load(stack)
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try await store.resources(stackID: stack.id), observer: observer)
         run.setStack(.delete, .inProgress, reason: "Stack DELETE started")
-        try run.flush()
+        try await run.flush()
         return try await runDelete(run)
     }
 
@@ -288,12 +290,12 @@ public final class Engine: Sendable {
         try await withLease(run) {
             if let failure = try await run.deleteResources() {
                 run.setStack(.delete, .failed, reason: failure)
-                try run.flush()
+                try await run.flush()
                 return run.stack
             }
             run.setStack(.delete, .complete, reason: "Stack DELETE completed successfully")
-            try run.flush()
-            try store.purgeStack(id: run.stack.id)
+            try await run.flush()
+            try await store.purgeStack(id: run.stack.id)
             return run.stack
         }
     }
@@ -301,18 +303,17 @@ public final class Engine: Sendable {
 
 extension Engine {
     /// The child stacks of a stack (group members' stacks, provider templates, OS::Heat::Stack).
-    public func nestedStacks(of stack: StackRecord) throws -> [StackRecord] {
-        try store.stacks(StackQuery(projectID: stack.projectID, showNested: true, sortKey: "created_at", ascending: true))
-            .filter { $0.parentID == stack.id }
+    public func nestedStacks(of stack: StackRecord) async throws -> [StackRecord] {
+        try await store.childStacks(of: stack.id)
     }
 
     /// A stack's events and, down to `depth` levels, those of its nested stacks, in the
     /// order they happened; nested events name their resource `child-stack/resource`.
-    public func events(of stack: StackRecord, nestedDepth depth: Int, resource: String? = nil) throws -> [EventRecord] {
-        var all = try events(of: stack, resource: resource)
+    public func events(of stack: StackRecord, nestedDepth depth: Int, resource: String? = nil) async throws -> [EventRecord] {
+        var all = try await events(of: stack, resource: resource)
         guard depth > 0 else { return all }
-        for child in try nestedStacks(of: stack) {
-            for var event in try events(of: child, nestedDepth: depth - 1, resource: resource) {
+        for child in try await nestedStacks(of: stack) {
+            for var event in try await events(of: child, nestedDepth: depth - 1, resource: resource) {
                 // The child's own stack events already carry its name.
                 if !(event.resourceType == "OS::Heat::Stack" && event.resourceName == child.name) {
                     event.resourceName = "\(child.name)/\(event.resourceName)"

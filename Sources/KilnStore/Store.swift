@@ -7,58 +7,60 @@ import KilnModel
 public protocol Store: Sendable {
     // Stacks
     /// Inserts a stack with its template (assigning the template's id) and first events.
-    func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) throws -> StackRecord
-    func stack(id: String) throws -> StackRecord?
+    func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) async throws -> StackRecord
+    func stack(id: String) async throws -> StackRecord?
     /// A live (not deleted) stack by name in a project.
-    func stack(named name: String, projectID: String) throws -> StackRecord?
-    func stacks(_ query: StackQuery) throws -> [StackRecord]
+    func stack(named name: String, projectID: String) async throws -> StackRecord?
+    func stacks(_ query: StackQuery) async throws -> [StackRecord]
+    /// The stacks a stack's resources own (nested stacks), oldest first.
+    func childStacks(of parentID: String) async throws -> [StackRecord]
     /// Removes a stack and everything it owns (resources, events, templates no longer used, snapshots).
-    func purgeStack(id: String) throws
+    func purgeStack(id: String) async throws
 
     // Templates
-    func saveTemplate(_ template: TemplateRecord) throws -> Int64
-    func template(id: Int64) throws -> TemplateRecord?
+    func saveTemplate(_ template: TemplateRecord) async throws -> Int64
+    func template(id: Int64) async throws -> TemplateRecord?
 
     // Resources and events
-    func resources(stackID: String) throws -> [ResourceRecord]
-    func resource(stackID: String, name: String) throws -> ResourceRecord?
+    func resources(stackID: String) async throws -> [ResourceRecord]
+    func resource(stackID: String, name: String) async throws -> ResourceRecord?
     /// Events of a stack in order, optionally of one resource, after a sequence number, at most `limit`.
-    func events(stackID: String, resourceName: String?, after sequence: Int64?, limit: Int?) throws -> [EventRecord]
+    func events(stackID: String, resourceName: String?, after sequence: Int64?, limit: Int?) async throws -> [EventRecord]
 
     /// Applies a group of changes in one transaction: transitions that happen together
     /// are committed together (one commit, never one per resource).
-    func commit(_ batch: StoreBatch) throws
+    func commit(_ batch: StoreBatch) async throws
 
     // Snapshots
-    func saveSnapshot(_ snapshot: SnapshotRecord) throws
-    func snapshots(stackID: String) throws -> [SnapshotRecord]
-    func snapshot(id: String) throws -> SnapshotRecord?
-    func deleteSnapshot(id: String) throws
+    func saveSnapshot(_ snapshot: SnapshotRecord) async throws
+    func snapshots(stackID: String) async throws -> [SnapshotRecord]
+    func snapshot(id: String) async throws -> SnapshotRecord?
+    func deleteSnapshot(id: String) async throws
 
     // Software configs and deployments (Heat's software_configs / software_deployments APIs)
     /// Inserts the config, or replaces the one with its id.
-    func saveSoftwareConfig(_ config: SoftwareConfigRecord) throws
-    func softwareConfig(id: String) throws -> SoftwareConfigRecord?
+    func saveSoftwareConfig(_ config: SoftwareConfigRecord) async throws
+    func softwareConfig(id: String) async throws -> SoftwareConfigRecord?
     /// Oldest first; `projectID` nil: every project. `marker`: id of the last config of the previous page.
-    func softwareConfigs(projectID: String?, limit: Int?, marker: String?) throws -> [SoftwareConfigRecord]
+    func softwareConfigs(projectID: String?, limit: Int?, marker: String?) async throws -> [SoftwareConfigRecord]
     /// Deletes a config no deployment refers to; false (nothing deleted) when one does.
-    func deleteSoftwareConfig(id: String) throws -> Bool
+    func deleteSoftwareConfig(id: String) async throws -> Bool
     /// Inserts the deployment, or replaces the one with its id.
-    func saveSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) throws
-    func softwareDeployment(id: String) throws -> SoftwareDeploymentRecord?
+    func saveSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) async throws
+    func softwareDeployment(id: String) async throws -> SoftwareDeploymentRecord?
     /// Oldest first: those owned by `projectID` or signalled from it (nil: all), of one server if given.
-    func softwareDeployments(projectID: String?, serverID: String?) throws -> [SoftwareDeploymentRecord]
-    func deleteSoftwareDeployment(id: String) throws
+    func softwareDeployments(projectID: String?, serverID: String?) async throws -> [SoftwareDeploymentRecord]
+    func deleteSoftwareDeployment(id: String) async throws
 
     // Operation leases: a stack's running operation is claimed by one engine process,
     // renewed while it runs, and taken over by another when it expires.
     /// Claims the stack for `owner` until `expiry` if it is unclaimed, already `owner`'s, or expired at `now`.
-    func claim(stackID: String, owner: String, until expiry: Date, now: Date) throws -> Bool
+    func claim(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool
     /// Extends the claim; false if `owner` no longer holds it.
-    func renew(stackID: String, owner: String, until expiry: Date) throws -> Bool
-    func release(stackID: String, owner: String) throws
+    func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool
+    func release(stackID: String, owner: String) async throws
     /// Stacks with an operation IN_PROGRESS whose claim has expired (or that have none) at `now`.
-    func interruptedStacks(now: Date) throws -> [StackRecord]
+    func interruptedStacks(now: Date) async throws -> [StackRecord]
 }
 
 /// Changes committed together.

@@ -38,7 +38,7 @@ func loadBenchmark(_ arguments: [String]) async -> Int32 {
     } else {
         latencies.error("the final stack list failed")
     }
-    let stored = (try? bench.engine.stacks(StackQuery(projectID: nil))) ?? []
+    let stored = await (try? bench.engine.stacks(StackQuery(projectID: nil))) ?? []
     let running = stored.filter { $0.statusText.hasSuffix("IN_PROGRESS") }
     if !running.isEmpty { latencies.error("\(running.count) stack(s) stored IN_PROGRESS after the run") }
 

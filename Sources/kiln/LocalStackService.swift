@@ -7,9 +7,9 @@ import KilnTemplate
 struct LocalStackService: StackService {
     let engine: Engine
 
-    func stack(_ name: String) async throws -> StackRecord { try engine.stack(name) }
-    func stacks(_ query: StackQuery) async throws -> [StackRecord] { try engine.stacks(query) }
-    func show(_ stack: StackRecord) async -> Value { StackFormat.show(stack, engine: engine) }
+    func stack(_ name: String) async throws -> StackRecord { try await engine.stack(name) }
+    func stacks(_ query: StackQuery) async throws -> [StackRecord] { try await engine.stacks(query) }
+    func show(_ stack: StackRecord) async -> Value { await StackFormat.show(stack, engine: engine) }
 
     func create(_ request: StackRequest, observer: EngineObserver?) async throws -> StackRecord {
         try await engine.create(request, observer: observer)
@@ -24,7 +24,7 @@ struct LocalStackService: StackService {
     }
 
     func previewUpdate(_ name: String, _ request: UpdateRequest) async throws -> [PlanLine] {
-        try engine.previewUpdate(name, request).map(PlanLine.init)
+        try await engine.previewUpdate(name, request).map(PlanLine.init)
     }
 
     func delete(_ name: String, observer: EngineObserver?) async throws -> StackRecord {
@@ -43,7 +43,7 @@ struct LocalStackService: StackService {
         try await engine.check(name, observer: observer)
     }
 
-    func cancelUpdate(_ name: String, rollback: Bool) async throws { try engine.cancelUpdate(name, rollback: rollback) }
+    func cancelUpdate(_ name: String, rollback: Bool) async throws { try await engine.cancelUpdate(name, rollback: rollback) }
     func abandon(_ name: String) async throws -> Value { try await engine.abandon(name) }
 
     func adopt(_ request: StackRequest, data: Value, observer: EngineObserver?) async throws -> StackRecord {
@@ -54,21 +54,21 @@ struct LocalStackService: StackService {
         try await engine.snapshot(name, name: snapshotName)
     }
 
-    func snapshots(_ name: String) async throws -> [SnapshotRecord] { try engine.snapshots(of: try engine.stack(name)) }
+    func snapshots(_ name: String) async throws -> [SnapshotRecord] { try await engine.snapshots(of: try engine.stack(name)) }
 
     func restore(_ name: String, snapshotID: String, observer: EngineObserver?) async throws -> StackRecord {
         try await engine.restore(name, snapshotID: snapshotID, observer: observer)
     }
 
     func deleteSnapshot(_ name: String, snapshotID: String) async throws {
-        try engine.deleteSnapshot(name, snapshotID: snapshotID)
+        try await engine.deleteSnapshot(name, snapshotID: snapshotID)
     }
 
-    func resources(_ name: String) async throws -> [ResourceRecord] { try engine.resources(of: try engine.stack(name)) }
+    func resources(_ name: String) async throws -> [ResourceRecord] { try await engine.resources(of: try engine.stack(name)) }
 
     func resource(_ name: String, _ resource: String) async throws -> (ResourceRecord, all: [ResourceRecord]) {
-        let found = try engine.stack(name)
-        let all = try engine.resources(of: found)
+        let found = try await engine.stack(name)
+        let all = try await engine.resources(of: found)
         guard let record = all.first(where: { $0.name == resource }) else {
             throw EngineError.notFound("stack '\(found.name)' has no resource '\(resource)'")
         }
@@ -76,18 +76,18 @@ struct LocalStackService: StackService {
     }
 
     func events(_ stack: StackRecord, nestedDepth: Int, resource: String?, after: EventRecord?) async throws -> [EventRecord] {
-        if let after { return try engine.events(of: stack, resource: resource, after: after.sequence) }
-        return try engine.events(of: stack, nestedDepth: nestedDepth, resource: resource)
+        if let after { return try await engine.events(of: stack, resource: resource, after: after.sequence) }
+        return try await engine.events(of: stack, nestedDepth: nestedDepth, resource: resource)
     }
 
     /// A deleted stack is gone from the store.
-    func refreshed(_ stack: StackRecord) async throws -> StackRecord? { try? engine.stack(stack.id) }
+    func refreshed(_ stack: StackRecord) async throws -> StackRecord? { try? await engine.stack(stack.id) }
 
-    func outputs(_ name: String) async throws -> [StackOutput] { try engine.outputs(of: try engine.stack(name)) }
+    func outputs(_ name: String) async throws -> [StackOutput] { try await engine.outputs(of: try engine.stack(name)) }
 
     func output(_ name: String, key: String) async throws -> StackOutput {
-        let record = try engine.stack(name)
-        guard let found = try engine.outputs(of: record).first(where: { $0.key == key }) else {
+        let record = try await engine.stack(name)
+        guard let found = try await engine.outputs(of: record).first(where: { $0.key == key }) else {
             throw EngineError.notFound("stack '\(record.name)' has no output '\(key)'")
         }
         return found

@@ -43,10 +43,10 @@ enum StackFormat {
     // MARK: Stacks
 
     /// `stack show`: Heat's stack body.
-    static func show(_ stack: StackRecord, engine: Engine) -> Value {
-        let template = try? engine.template(of: stack)
+    static func show(_ stack: StackRecord, engine: Engine) async -> Value {
+        let template = try? await engine.template(of: stack)
         let report = template.map { parameterReport(stack, template: $0, engine: engine) }
-        let outputs = (try? engine.outputs(of: stack)) ?? []
+        let outputs = (try? await engine.outputs(of: stack)) ?? []
         let body: [String: Value] = [
             "id": .string(stack.id),
             "stack_name": .string(stack.name),

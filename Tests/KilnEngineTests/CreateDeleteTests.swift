@@ -39,13 +39,13 @@ struct CreateDeleteTests {
             "demo CREATE_COMPLETE",
         ])
         // What was reported is what was stored, in the same order.
-        let stored = try engine.events(of: stack).map { "\($0.resourceName) \($0.statusText)" }
+        let stored = try await engine.events(of: stack).map { "\($0.resourceName) \($0.statusText)" }
         #expect(stored == log.lines)
-        let resources = try engine.resources(of: stack)
+        let resources = try await engine.resources(of: stack)
         #expect(resources.map(\.statusText) == ["CREATE_COMPLETE", "CREATE_COMPLETE", "CREATE_COMPLETE"])
         #expect(resources.first { $0.name == "second" }?.requires == ["first"])
 
-        let outputs = try engine.outputs(of: stack)
+        let outputs = try await engine.outputs(of: stack)
         let firstID = resources.first { $0.name == "first" }?.physicalID
         #expect(outputs.first { $0.key == "first_id" }?.value == firstID.map(Value.string))
         #expect(outputs.first { $0.key == "greeting" }?.value == "hello")
@@ -60,17 +60,17 @@ struct CreateDeleteTests {
             "first DELETE_IN_PROGRESS", "first DELETE_COMPLETE",
             "demo DELETE_COMPLETE",
         ])
-        #expect(throws: EngineError.self) { try engine.stack("demo") }
+        await #expect(throws: EngineError.self) { try await engine.stack("demo") }
     }
 
     @Test func stateSurvivesReopeningTheStore() async throws {
         let home = TemporaryHome()
         _ = try await home.engine().create(request("kept", chain, parameters: ["greeting": "hi"]))
         let reopened = try home.engine()
-        let stack = try reopened.stack("kept")
+        let stack = try await reopened.stack("kept")
         #expect(stack.statusText == "CREATE_COMPLETE")
-        #expect(try reopened.resources(of: stack).count == 3)
-        #expect(try reopened.outputs(of: stack).first { $0.key == "greeting" }?.value == "hi")
+        #expect(try await reopened.resources(of: stack).count == 3)
+        #expect(try await reopened.outputs(of: stack).first { $0.key == "greeting" }?.value == "hi")
     }
 
     @Test func badInputStoresNothing() async throws {
@@ -95,7 +95,7 @@ struct CreateDeleteTests {
                 "unknown resource type 'OS::Nova::Nothing'",
             ])
         }
-        #expect(try engine.stacks().isEmpty)
+        #expect(try await engine.stacks().isEmpty)
     }
 
     @Test func duplicateNamesAreRefused() async throws {
@@ -103,7 +103,7 @@ struct CreateDeleteTests {
         let engine = try home.engine()
         try await engine.create(request("once", chain))
         await #expect(throws: EngineError.self) { try await engine.create(request("once", chain)) }
-        #expect(try engine.stacks().count == 1)
+        #expect(try await engine.stacks().count == 1)
     }
 
     @Test func conditionsDisableResources() async throws {
@@ -124,9 +124,9 @@ struct CreateDeleteTests {
               extra_id: {value: {get_resource: extra}, condition: want_extra}
             """
         let off = try await engine.create(request("off", template))
-        #expect(try engine.resources(of: off).map(\.name) == ["base"])
-        #expect(try engine.outputs(of: off).first?.value == .null)
+        #expect(try await engine.resources(of: off).map(\.name) == ["base"])
+        #expect(try await engine.outputs(of: off).first?.value == .null)
         let on = try await engine.create(request("on", template, parameters: ["extra": "true"]))
-        #expect(try engine.resources(of: on).map(\.name).sorted() == ["base", "extra"])
+        #expect(try await engine.resources(of: on).map(\.name).sorted() == ["base", "extra"])
     }
 }

@@ -99,9 +99,9 @@ struct FunctionResultsTests {
         _ = home.write("data.txt", "file text\n")
         let stack = try await engine.create(StackRequest(name: "fn", templateName: path, template: Self.wallaby))
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let outputs = Dictionary(uniqueKeysWithValues: try engine.outputs(of: stack).map { ($0.key, $0) })
+        let outputs = Dictionary(uniqueKeysWithValues: try await engine.outputs(of: stack).map { ($0.key, $0) })
         for output in outputs.values { #expect(output.error == nil, "\(output.key): \(output.error ?? "")") }
-        let tID = try #require(try engine.resources(of: stack).first { $0.name == "t" }?.physicalID)
+        let tID = try #require(try await engine.resources(of: stack).first { $0.name == "t" }?.physicalID)
 
         let expected: [String: Value] = [
             "param_path": "y",
@@ -147,7 +147,7 @@ struct FunctionResultsTests {
         // The file was kept with the stack (Heat's files map): a reopened engine, which
         // never reads the disk for a stored stack, resolves it too.
         try FileManager.default.removeItem(atPath: home.directory.appendingPathComponent("data.txt").path)
-        #expect(try home.engine().outputs(of: stack).first { $0.key == "file" }?.value == "file text\n")
+        #expect(try await home.engine().outputs(of: stack).first { $0.key == "file" }?.value == "file text\n")
     }
 
     @Test func olderVersionGivesHeatsResult() async throws {
@@ -155,7 +155,7 @@ struct FunctionResultsTests {
         let engine = try home.engine()
         let stack = try await engine.create(request("old", Self.newton))
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let outputs = Dictionary(uniqueKeysWithValues: try engine.outputs(of: stack).map { ($0.key, $0.value) })
+        let outputs = Dictionary(uniqueKeysWithValues: try await engine.outputs(of: stack).map { ($0.key, $0.value) })
         #expect(outputs == [
             "joined": "one,two",
             "chosen": 1,
@@ -173,6 +173,6 @@ struct FunctionResultsTests {
             let text = Self.newton.replacingOccurrences(of: "{if: [same, 1, 2]}", with: later)
             await #expect(throws: EngineError.self, "\(later)") { try await engine.create(request("old3", text)) }
         }
-        #expect(try engine.stacks().map(\.name) == ["old"])
+        #expect(try await engine.stacks().map(\.name) == ["old"])
     }
 }

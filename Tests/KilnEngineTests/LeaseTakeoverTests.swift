@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KilnEngine
 import KilnStore
 import Testing
@@ -21,21 +22,21 @@ import Testing
                 depends_on: [slow]
             """
         let create = Task { try await engine.create(request("lt", template)) }
-        try await waitFor { (try? engine.resources(of: engine.stack("lt")))?.first { $0.name == "slow" }?.statusText == "CREATE_IN_PROGRESS" }
-        let stack = try engine.stack("lt")
+        try await waitFor { (try? await engine.resources(of: await engine.stack("lt")))?.first { $0.name == "slow" }?.statusText == "CREATE_IN_PROGRESS" }
+        let stack = try await engine.stack("lt")
         // Another engine takes the stack over as if this one's lease had expired.
-        let taken = try engine.store.claim(
+        let taken = try await engine.store.claim(
             stackID: stack.id, owner: "kiln:elsewhere:1:other", until: Date().addingTimeInterval(3600),
             now: Date().addingTimeInterval(7200))
         #expect(taken)
-        let events = try engine.events(of: stack).count
+        let events = try await engine.events(of: stack).count
 
         await #expect(throws: StoreError.self) { try await create.value }
-        let after = try engine.stack("lt")
+        let after = try await engine.stack("lt")
         #expect(after.owner == "kiln:elsewhere:1:other")
         #expect(after.statusText == "CREATE_IN_PROGRESS")
-        #expect(try engine.events(of: after).count == events)
-        let resources = try engine.resources(of: after)
+        #expect(try await engine.events(of: after).count == events)
+        let resources = try await engine.resources(of: after)
         #expect(resources.first { $0.name == "slow" }?.statusText == "CREATE_IN_PROGRESS")
         #expect(resources.first { $0.name == "after" }?.statusText != "CREATE_COMPLETE")
     }
@@ -49,10 +50,16 @@ import Testing
         let engine = try home.engine()
         let owners = OwnerLog()
         let template = "heat_template_version: 2021-04-16\nresources:\n  a: {type: OS::Heat::None}\n"
+        // The observer runs on the operation's task, between the commit and the operation's end:
+        // it reads the database directly (synchronously), as another process would see it.
+        let reader = try DatabaseQueue(path: home.databasePath)
         let created = try await engine.create(request("fr", template), observer: { event in
             guard event.resourceName == "fr", event.status == .complete else { return }
-            guard let stored = try? engine.store.stack(id: event.stackID) else { return owners.add("gone") }
-            owners.add(stored.owner)
+            let row = try? reader.read { db in
+                try Row.fetchOne(db, sql: "SELECT owner FROM stacks WHERE id = ?", arguments: [event.stackID])
+            }
+            guard let row else { return owners.add("gone") }
+            owners.add(row["owner"] as String?)
         })
         #expect(created.statusText == "CREATE_COMPLETE")
         #expect(owners.all == ["none"])

@@ -21,12 +21,12 @@ struct NestedStackTests {
           message: {value: {get_attr: [inner, value]}}
         """
 
-    func outputs(_ engine: Engine, _ stack: StackRecord) throws -> [String: Value] {
-        Dictionary(uniqueKeysWithValues: try engine.outputs(of: stack).map { ($0.key, $0.value) })
+    func outputs(_ engine: Engine, _ stack: StackRecord) async throws -> [String: Value] {
+        Dictionary(uniqueKeysWithValues: try await engine.outputs(of: stack).map { ($0.key, $0.value) })
     }
 
-    func allStacks(_ engine: Engine) throws -> [StackRecord] {
-        try engine.stacks(StackQuery(projectID: nil, showNested: true))
+    func allStacks(_ engine: Engine) async throws -> [StackRecord] {
+        try await engine.stacks(StackQuery(projectID: nil, showNested: true))
     }
 
     @Test func providerTemplateByFileType() async throws {
@@ -46,26 +46,26 @@ struct NestedStackTests {
         req.files = ["greeter.yaml": Self.provider]
         let stack = try await engine.create(req)
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let values = try outputs(engine, stack)
+        let values = try await outputs(engine, stack)
         #expect(values["message"] == "hi x+y")
 
         // The child is a stack of its own, hidden from the default list, named as Heat names it.
-        #expect(try engine.stacks().map(\.name) == ["p"])
-        let children = try allStacks(engine).filter { $0.parentID == stack.id }
+        #expect(try await engine.stacks().map(\.name) == ["p"])
+        let children = try await allStacks(engine).filter { $0.parentID == stack.id }
         #expect(children.count == 1)
         let child = try #require(children.first)
         #expect(child.parentResource == "hello")
         #expect(child.name.hasPrefix("p-hello-"))
         #expect(values["ref"] == .string(child.id))
-        #expect(try engine.resources(of: stack).first?.type == "greeter.yaml")
+        #expect(try await engine.resources(of: stack).first?.type == "greeter.yaml")
 
         // Updating a property updates the child.
         var change = UpdateRequest(templateName: "p.yaml", template: template.replacingOccurrences(of: "greeting: hi", with: "greeting: bye"))
         change.files = req.files
         let updated = try await engine.update("p", change)
         #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
-        #expect(try outputs(engine, updated)["message"] == "bye x+y")
-        #expect(try allStacks(engine).filter { $0.parentID == stack.id }.map(\.id) == [child.id])
+        #expect(try await outputs(engine, updated)["message"] == "bye x+y")
+        #expect(try await allStacks(engine).filter { $0.parentID == stack.id }.map(\.id) == [child.id])
     }
 
     @Test func providerTemplateThroughResourceRegistry() async throws {
@@ -90,7 +90,7 @@ struct NestedStackTests {
         req.files = ["greeter.yaml": providerWithID]
         let stack = try await engine.create(req)
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let values = try outputs(engine, stack)
+        let values = try await outputs(engine, stack)
         #expect(values["message"] == "hey a+b")
         // An OS::stack_id output is the resource's reference id.
         #expect(values["ref"] == "custom-id")
@@ -119,9 +119,9 @@ struct NestedStackTests {
           removed: {value: {get_attr: [group, removed_rsrc_list]}}
         """
 
-    func memberNames(_ engine: Engine, of stack: StackRecord) throws -> [String] {
-        let child = try #require(try allStacks(engine).first { $0.parentID == stack.id })
-        return try engine.resources(of: child).map(\.name).sorted { Int($0)! < Int($1)! }
+    func memberNames(_ engine: Engine, of stack: StackRecord) async throws -> [String] {
+        let child = try await #require(try allStacks(engine).first { $0.parentID == stack.id })
+        return try await engine.resources(of: child).map(\.name).sorted { Int($0)! < Int($1)! }
     }
 
     @Test func resourceGroupScalesUpAndDown() async throws {
@@ -129,25 +129,25 @@ struct NestedStackTests {
         let engine = try home.engine()
         let stack = try await engine.create(request("g", Self.group))
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        var values = try outputs(engine, stack)
+        var values = try await outputs(engine, stack)
         #expect(values["refs"]?.listValue?.count == 3)
         #expect(values["one"] == values["refs"]?.listValue?[1])
         #expect(values["one"]?.stringValue?.contains("-1-") == true)
         #expect(values["one_output"] == "member-1")
         #expect(values["outputs"] == ["member-0", "member-1", "member-2"])
         #expect(values["by_member"] == ["0": "member-0", "1": "member-1", "2": "member-2"])
-        #expect(try memberNames(engine, of: stack) == ["0", "1", "2"])
+        await #expect(try memberNames(engine, of: stack) == ["0", "1", "2"])
 
         let up = try await engine.update("g", UpdateRequest(parameters: ["count": "5"], existing: true))
         #expect(up.statusText == "UPDATE_COMPLETE", "\(up.statusReason)")
-        #expect(try memberNames(engine, of: up) == ["0", "1", "2", "3", "4"])
-        values = try outputs(engine, up)
+        await #expect(try memberNames(engine, of: up) == ["0", "1", "2", "3", "4"])
+        values = try await outputs(engine, up)
         #expect(values["outputs"]?.listValue?.count == 5)
 
         let down = try await engine.update("g", UpdateRequest(parameters: ["count": "2"], existing: true))
         #expect(down.statusText == "UPDATE_COMPLETE", "\(down.statusReason)")
-        #expect(try memberNames(engine, of: down) == ["0", "1"])
-        #expect(try outputs(engine, down)["outputs"] == ["member-0", "member-1"])
+        await #expect(try memberNames(engine, of: down) == ["0", "1"])
+        await #expect(try outputs(engine, down)["outputs"] == ["member-0", "member-1"])
     }
 
     @Test func removalPoliciesRemoveNamedMembersForGood() async throws {
@@ -158,21 +158,21 @@ struct NestedStackTests {
         let updated = try await engine.update("rp", UpdateRequest(parameters: ["remove": "[\"1\"]"], existing: true))
         #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
         // Member 1 goes; the group keeps its size with a new name, and "1" is never reused.
-        #expect(try memberNames(engine, of: updated) == ["0", "2", "3"])
-        let values = try outputs(engine, updated)
+        await #expect(try memberNames(engine, of: updated) == ["0", "2", "3"])
+        let values = try await outputs(engine, updated)
         #expect(values["removed"] == ["1"])
         #expect(values["outputs"] == ["member-0", "member-2", "member-3"])
 
         let again = try await engine.update("rp", UpdateRequest(parameters: ["remove": "[]", "count": "4"], existing: true))
         #expect(again.statusText == "UPDATE_COMPLETE", "\(again.statusReason)")
-        #expect(try memberNames(engine, of: again) == ["0", "2", "3", "4"])
+        await #expect(try memberNames(engine, of: again) == ["0", "2", "3", "4"])
 
         // A member may also be named by its reference id (as `refs` shows it).
-        let refOfThree = try #require(try outputs(engine, again)["refs"]?.listValue?[2].stringValue)
+        let refOfThree = try await #require(try outputs(engine, again)["refs"]?.listValue?[2].stringValue)
         let byRef = try await engine.update("rp", UpdateRequest(parameters: ["remove": "[\"\(refOfThree)\"]"], existing: true))
         #expect(byRef.statusText == "UPDATE_COMPLETE", "\(byRef.statusReason)")
-        #expect(try memberNames(engine, of: byRef) == ["0", "2", "4", "5"])
-        #expect(try outputs(engine, byRef)["removed"] == ["1", "3"])
+        await #expect(try memberNames(engine, of: byRef) == ["0", "2", "4", "5"])
+        await #expect(try outputs(engine, byRef)["removed"] == ["1", "3"])
     }
 
     @Test func rollingUpdateAndBatchCreateChangeMembersInSteps() async throws {
@@ -198,16 +198,16 @@ struct NestedStackTests {
         }
         let stack = try await engine.create(request("ru", template("a")))
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let child = try #require(try allStacks(engine).first { $0.parentID == stack.id })
+        let child = try await #require(try allStacks(engine).first { $0.parentID == stack.id })
         // Batches of two: the child stack is created, then updated twice (2, 4, 5 members).
-        let childEvents = try engine.events(of: child).filter { $0.resourceName == child.name }.map(\.statusText)
+        let childEvents = try await engine.events(of: child).filter { $0.resourceName == child.name }.map(\.statusText)
         #expect(childEvents.filter { $0 == "UPDATE_COMPLETE" }.count == 2)
-        #expect(try outputs(engine, stack)["outputs"] == ["a-0", "a-1", "a-2", "a-3", "a-4"])
+        await #expect(try outputs(engine, stack)["outputs"] == ["a-0", "a-1", "a-2", "a-3", "a-4"])
 
         let updated = try await engine.update("ru", UpdateRequest(templateName: "ru.yaml", template: template("b")))
         #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
-        #expect(try outputs(engine, updated)["outputs"] == ["b-0", "b-1", "b-2", "b-3", "b-4"])
-        let events = try engine.events(of: child).filter { $0.resourceName == child.name }.map(\.statusText)
+        await #expect(try outputs(engine, updated)["outputs"] == ["b-0", "b-1", "b-2", "b-3", "b-4"])
+        let events = try await engine.events(of: child).filter { $0.resourceName == child.name }.map(\.statusText)
         // Five members, two at a time: three more updates of the child.
         #expect(events.filter { $0 == "UPDATE_COMPLETE" }.count == 5)
     }
@@ -230,20 +230,20 @@ struct NestedStackTests {
             """
         let stack = try await engine.create(request("c", template))
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let values = try outputs(engine, stack)
+        let values = try await outputs(engine, stack)
         #expect(values["refs"]?.listValue?.count == 3)
         #expect(values["second"] == "linked")
         #expect(values["by_member"] == ["0": "linked", "1": "linked", "2": "linked"])
-        let child = try #require(try allStacks(engine).first { $0.parentID == stack.id })
-        let completions = try engine.events(of: child)
+        let child = try await #require(try allStacks(engine).first { $0.parentID == stack.id })
+        let completions = try await engine.events(of: child)
             .filter { $0.resourceName != child.name && $0.statusText == "CREATE_COMPLETE" }.map(\.resourceName)
         #expect(completions == ["0", "1", "2"])
-        let starts = try engine.events(of: child)
+        let starts = try await engine.events(of: child)
             .filter { $0.resourceName != child.name }.map { "\($0.resourceName) \($0.statusText)" }
         // Each member starts only after the one before it completed.
         #expect(starts == ["0 CREATE_IN_PROGRESS", "0 CREATE_COMPLETE", "1 CREATE_IN_PROGRESS", "1 CREATE_COMPLETE",
                            "2 CREATE_IN_PROGRESS", "2 CREATE_COMPLETE"])
-        #expect(try engine.resources(of: child).first { $0.name == "2" }?.requires == ["1"])
+        await #expect(try engine.resources(of: child).first { $0.name == "2" }?.requires == ["1"])
     }
 
     @Test func heatStackResourceRunsItsTemplate() async throws {
@@ -270,7 +270,7 @@ struct NestedStackTests {
             """
         let stack = try await engine.create(request("h", template))
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let values = try outputs(engine, stack)
+        let values = try await outputs(engine, stack)
         #expect(values["said"] == "hello")
         #expect(values["name"]?.stringValue?.hasPrefix("h-remote-") == true)
     }
@@ -296,12 +296,12 @@ struct NestedStackTests {
         req.files = ["greeter.yaml": Self.provider]
         let stack = try await engine.create(req)
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        #expect(try outputs(engine, stack)["messages"] == ["n0 a+b", "n1 a+b"])
-        #expect(try allStacks(engine).count == 4)
+        await #expect(try outputs(engine, stack)["messages"] == ["n0 a+b", "n1 a+b"])
+        await #expect(try allStacks(engine).count == 4)
 
         let deleted = try await engine.delete("d")
         #expect(deleted.statusText == "DELETE_COMPLETE", "\(deleted.statusReason)")
-        #expect(try allStacks(engine).isEmpty)
+        await #expect(try allStacks(engine).isEmpty)
     }
 
     @Test func failingMemberFailsTheGroupWithItsReason() async throws {
@@ -322,7 +322,7 @@ struct NestedStackTests {
             """
         let stack = try await engine.create(request("f", template))
         #expect(stack.statusText == "CREATE_FAILED")
-        let group = try #require(try engine.resources(of: stack).first)
+        let group = try await #require(try engine.resources(of: stack).first)
         #expect(group.statusText == "CREATE_FAILED")
         #expect(group.statusReason.contains("Test Resource failed"))
         #expect(stack.statusReason.contains("Test Resource failed"))
@@ -330,11 +330,11 @@ struct NestedStackTests {
         // Fixing the member on update replaces the failed group, carrying on with its child.
         let fixed = try await engine.update("f", UpdateRequest(parameters: ["fail": "false"], existing: true))
         #expect(fixed.statusText == "UPDATE_COMPLETE", "\(fixed.statusReason)")
-        #expect(try allStacks(engine).count == 2)
-        let child = try #require(try allStacks(engine).first { $0.parentID == stack.id })
-        #expect(try engine.resources(of: child).allSatisfy { $0.statusText != "CREATE_FAILED" })
+        await #expect(try allStacks(engine).count == 2)
+        let child = try await #require(try allStacks(engine).first { $0.parentID == stack.id })
+        await #expect(try engine.resources(of: child).allSatisfy { $0.statusText != "CREATE_FAILED" })
         _ = try await engine.delete("f")
-        #expect(try allStacks(engine).isEmpty)
+        await #expect(try allStacks(engine).isEmpty)
     }
 
     @Test func nestingDeeperThanFiveLevelsFails() async throws {
@@ -367,11 +367,11 @@ struct NestedStackEventTests {
                   resource_def: {type: OS::Heat::None}
             """
         let stack = try await engine.create(request("outer", template))
-        let child = try #require(try engine.nestedStacks(of: stack).first)
+        let child = try await #require(try engine.nestedStacks(of: stack).first)
         #expect(child.parentID == stack.id && child.parentResource == "group")
-        let shallow = try engine.events(of: stack, nestedDepth: 0).map(\.resourceName)
+        let shallow = try await engine.events(of: stack, nestedDepth: 0).map(\.resourceName)
         #expect(shallow == ["outer", "group", "group", "outer"])
-        let deep = try engine.events(of: stack, nestedDepth: 1).map { "\($0.resourceName) \($0.statusText)" }
+        let deep = try await engine.events(of: stack, nestedDepth: 1).map { "\($0.resourceName) \($0.statusText)" }
         #expect(deep.count == 4 + 6)
         #expect(deep.contains("\(child.name)/0 CREATE_COMPLETE"))
         #expect(deep.contains("\(child.name) CREATE_COMPLETE"))
@@ -417,7 +417,7 @@ struct ResourceFacadeTests {
         outer.files = ["inner.yaml": inner]
         let stack = try await engine.create(outer)
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
-        let outputs = try engine.outputs(of: stack)
+        let outputs = try await engine.outputs(of: stack)
         #expect(outputs.first { $0.key == "seen" }?.value == ["role": "web", "policy": "Retain"])
         #expect(outputs.first { $0.key == "update" }?.value == ["batch": 2])
     }

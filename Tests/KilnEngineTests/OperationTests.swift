@@ -45,8 +45,8 @@ struct OperationTests {
         ])
         #expect(log.lines.contains("t CREATE_FAILED"))
         #expect(log.lines.contains("base DELETE_COMPLETE"))
-        #expect(try engine.resources(of: stack).isEmpty)
-        #expect(try engine.stack("rb").statusText == "ROLLBACK_COMPLETE")
+        await #expect(try engine.resources(of: stack).isEmpty)
+        await #expect(try engine.stack("rb").statusText == "ROLLBACK_COMPLETE")
     }
 
     @Test func failedCreateWithoutRollbackKeepsTheFailure() async throws {
@@ -55,7 +55,7 @@ struct OperationTests {
         let stack = try await engine.create(request("nf", Self.pair("{fail: true}")))
         #expect(stack.statusText == "CREATE_FAILED")
         #expect(stack.statusReason == "Resource CREATE failed: Test Resource failed t")
-        let resources = try engine.resources(of: stack)
+        let resources = try await engine.resources(of: stack)
         #expect(resources.map { "\($0.name) \($0.statusText)" }.sorted() == ["base CREATE_COMPLETE", "t CREATE_FAILED"])
         #expect(resources.first { $0.name == "t" }?.statusReason == "Test Resource failed t")
         // A failed stack can be deleted.
@@ -68,7 +68,7 @@ struct OperationTests {
         let home = TemporaryHome()
         let engine = try home.engine()
         let created = try await engine.create(request("up", Self.pair()))
-        let firstID = try engine.resources(of: created).first { $0.name == "t" }?.physicalID
+        let firstID = try await engine.resources(of: created).first { $0.name == "t" }?.physicalID
         #expect(firstID != nil)
 
         let log = EventLog()
@@ -76,19 +76,19 @@ struct OperationTests {
             "up", UpdateRequest(templateName: "up.yaml", template: Self.pair("{value: two}")), observer: log.observer)
         #expect(inPlace.statusText == "UPDATE_COMPLETE")
         #expect(log.lines == ["up UPDATE_IN_PROGRESS", "t UPDATE_IN_PROGRESS", "t UPDATE_COMPLETE", "up UPDATE_COMPLETE"])
-        #expect(try engine.resources(of: inPlace).first { $0.name == "t" }?.physicalID == firstID)
-        #expect(try engine.outputs(of: inPlace).first { $0.key == "out" }?.value == "two")
+        await #expect(try engine.resources(of: inPlace).first { $0.name == "t" }?.physicalID == firstID)
+        await #expect(try engine.outputs(of: inPlace).first { $0.key == "out" }?.value == "two")
 
         let replacing = EventLog()
         let replaced = try await engine.update(
             "up", UpdateRequest(templateName: "up.yaml", template: Self.pair("{value: three, update_replace: true}")),
             observer: replacing.observer)
         #expect(replaced.statusText == "UPDATE_COMPLETE")
-        let newID = try engine.resources(of: replaced).first { $0.name == "t" }?.physicalID
+        let newID = try await engine.resources(of: replaced).first { $0.name == "t" }?.physicalID
         #expect(newID != nil && newID != firstID)
         #expect(replacing.lines.contains("t CREATE_COMPLETE"))
-        #expect(try engine.outputs(of: replaced).first { $0.key == "out" }?.value == "three")
-        #expect(try engine.outputs(of: replaced).first { $0.key == "ref" }?.value == newID.map(Value.string))
+        await #expect(try engine.outputs(of: replaced).first { $0.key == "out" }?.value == "three")
+        await #expect(try engine.outputs(of: replaced).first { $0.key == "ref" }?.value == newID.map(Value.string))
     }
 
     @Test func failedUpdateWithoutRollbackIsUpdateFailed() async throws {
@@ -98,11 +98,11 @@ struct OperationTests {
         let failed = try await engine.update("uf", UpdateRequest(templateName: "uf.yaml", template: Self.pair("{value: two, fail: true}")))
         #expect(failed.statusText == "UPDATE_FAILED")
         #expect(failed.statusReason == "Resource UPDATE failed: Test Resource failed t")
-        #expect(try engine.resources(of: failed).first { $0.name == "t" }?.statusText == "UPDATE_FAILED")
+        await #expect(try engine.resources(of: failed).first { $0.name == "t" }?.statusText == "UPDATE_FAILED")
         // The next good update replaces the failed resource and completes.
         let fixed = try await engine.update("uf", UpdateRequest(templateName: "uf.yaml", template: Self.pair("{value: four}")))
         #expect(fixed.statusText == "UPDATE_COMPLETE")
-        #expect(try engine.outputs(of: fixed).first { $0.key == "out" }?.value == "four")
+        await #expect(try engine.outputs(of: fixed).first { $0.key == "out" }?.value == "four")
     }
 
     @Test func failedUpdateWithRollbackReturnsToThePreviousTemplate() async throws {
@@ -119,10 +119,10 @@ struct OperationTests {
             "ROLLBACK_IN_PROGRESS Stack ROLLBACK started",
             "ROLLBACK_COMPLETE Stack ROLLBACK completed successfully",
         ])
-        let stack = try engine.stack("ur")
+        let stack = try await engine.stack("ur")
         #expect(stack.templateID == created.templateID)
-        #expect(try engine.outputs(of: stack).first { $0.key == "out" }?.value == "one")
-        #expect(try engine.resources(of: stack).allSatisfy { $0.status == .complete })
+        await #expect(try engine.outputs(of: stack).first { $0.key == "out" }?.value == "one")
+        await #expect(try engine.resources(of: stack).allSatisfy { $0.status == .complete })
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -132,21 +132,21 @@ struct OperationTests {
         let created = try await engine.create(request("cu", Self.pair(), rollback: true))
         let slow = Self.pair("{value: two, action_wait_secs: {update: 600}}")
         let update = Task { try await engine.update("cu", UpdateRequest(templateName: "cu.yaml", template: slow)) }
-        try await waitFor { try engine.resources(of: engine.stack("cu")).first { $0.name == "t" }?.statusText == "UPDATE_IN_PROGRESS" }
-        try engine.cancelUpdate("cu")
+        try await waitFor { try await engine.resources(of: engine.stack("cu")).first { $0.name == "t" }?.statusText == "UPDATE_IN_PROGRESS" }
+        try await engine.cancelUpdate("cu")
         let result = try await update.value
         #expect(result.statusText == "ROLLBACK_COMPLETE")
-        let stack = try engine.stack("cu")
+        let stack = try await engine.stack("cu")
         #expect(stack.statusText == "ROLLBACK_COMPLETE")
         #expect(stack.templateID == created.templateID)
-        #expect(try engine.outputs(of: stack).first { $0.key == "out" }?.value == "one")
-        let reasons = try engine.events(of: stack, resource: "cu").map { "\($0.statusText) \($0.reason)" }
+        await #expect(try engine.outputs(of: stack).first { $0.key == "out" }?.value == "one")
+        let reasons = try await engine.events(of: stack, resource: "cu").map { "\($0.statusText) \($0.reason)" }
         #expect(Array(reasons.suffix(4)) == [
             "UPDATE_IN_PROGRESS Stack UPDATE cancel requested", "UPDATE_FAILED Stack UPDATE cancelled",
             "ROLLBACK_IN_PROGRESS Stack ROLLBACK started", "ROLLBACK_COMPLETE Stack ROLLBACK completed successfully",
         ])
         // Nothing left to cancel.
-        #expect(throws: EngineError.self) { try engine.cancelUpdate("cu") }
+        await #expect(throws: EngineError.self) { try await engine.cancelUpdate("cu") }
     }
 
     // MARK: Suspend, resume, check
@@ -164,7 +164,7 @@ struct OperationTests {
             "sr SUSPEND_IN_PROGRESS", "t SUSPEND_IN_PROGRESS", "t SUSPEND_COMPLETE",
             "base SUSPEND_IN_PROGRESS", "base SUSPEND_COMPLETE", "sr SUSPEND_COMPLETE",
         ])
-        #expect(try engine.resources(of: suspended).allSatisfy { $0.statusText == "SUSPEND_COMPLETE" })
+        await #expect(try engine.resources(of: suspended).allSatisfy { $0.statusText == "SUSPEND_COMPLETE" })
 
         let resuming = EventLog()
         let resumed = try await engine.resume("sr", observer: resuming.observer)
@@ -173,7 +173,7 @@ struct OperationTests {
             "sr RESUME_IN_PROGRESS", "base RESUME_IN_PROGRESS", "base RESUME_COMPLETE",
             "t RESUME_IN_PROGRESS", "t RESUME_COMPLETE", "sr RESUME_COMPLETE",
         ])
-        #expect(try engine.outputs(of: resumed).first { $0.key == "out" }?.value == "one")
+        await #expect(try engine.outputs(of: resumed).first { $0.key == "out" }?.value == "one")
         // A resumed stack updates as usual.
         let updated = try await engine.update("sr", UpdateRequest(templateName: "sr.yaml", template: Self.pair("{value: two}")))
         #expect(updated.statusText == "UPDATE_COMPLETE")
@@ -189,8 +189,8 @@ struct OperationTests {
         #expect(checked.statusReason == "Stack CHECK completed successfully")
         #expect(log.lines.first == "ck CHECK_IN_PROGRESS")
         #expect(log.lines.contains("t CHECK_COMPLETE") && log.lines.contains("base CHECK_COMPLETE"))
-        #expect(try engine.resources(of: checked).allSatisfy { $0.statusText == "CHECK_COMPLETE" })
-        #expect(try engine.outputs(of: checked).first { $0.key == "out" }?.value == "one")
+        await #expect(try engine.resources(of: checked).allSatisfy { $0.statusText == "CHECK_COMPLETE" })
+        await #expect(try engine.outputs(of: checked).first { $0.key == "out" }?.value == "one")
     }
 
     // MARK: Abandon and adopt
@@ -209,11 +209,11 @@ struct OperationTests {
               ids: {value: [{get_resource: rand}, {get_resource: t}]}
             """
         let created = try await engine.create(request("ab", template))
-        let ids = Dictionary(uniqueKeysWithValues: try engine.resources(of: created).map { ($0.name, $0.physicalID) })
-        let outputs = try engine.outputs(of: created)
+        let ids = Dictionary(uniqueKeysWithValues: try await engine.resources(of: created).map { ($0.name, $0.physicalID) })
+        let outputs = try await engine.outputs(of: created)
 
         let data = try await engine.abandon("ab")
-        #expect(throws: EngineError.self) { try engine.stack("ab") }
+        await #expect(throws: EngineError.self) { try await engine.stack("ab") }
         #expect(data.mapValue?["name"] == "ab")
         #expect(data.mapValue?["resources"]?.mapValue?["t"]?.mapValue?["resource_id"] == ids["t"]!.map(Value.string))
 
@@ -222,9 +222,9 @@ struct OperationTests {
         #expect(adopted.statusText == "ADOPT_COMPLETE")
         #expect(log.lines.first == "ab2 ADOPT_IN_PROGRESS" && log.lines.last == "ab2 ADOPT_COMPLETE")
         #expect(log.lines.contains("t ADOPT_COMPLETE"))
-        let adoptedIDs = Dictionary(uniqueKeysWithValues: try engine.resources(of: adopted).map { ($0.name, $0.physicalID) })
+        let adoptedIDs = Dictionary(uniqueKeysWithValues: try await engine.resources(of: adopted).map { ($0.name, $0.physicalID) })
         #expect(adoptedIDs == ids)
-        #expect(try engine.outputs(of: adopted) == outputs)
+        await #expect(try engine.outputs(of: adopted) == outputs)
         // Adopted resources update like created ones.
         #expect(try await engine.update("ab2", UpdateRequest(existing: true)).statusText == "UPDATE_COMPLETE")
     }
@@ -244,31 +244,31 @@ struct OperationTests {
             """
         }
         let created = try await engine.create(request("sn", template(salt: "a")))
-        let original = try engine.outputs(of: created).first?.value
+        let original = try await engine.outputs(of: created).first?.value
         let snapshot = try await engine.snapshot("sn", name: "first")
         #expect(snapshot.status == .complete)
         #expect(snapshot.name == "first")
-        #expect(try engine.stack("sn").statusText == "SNAPSHOT_COMPLETE")
-        #expect(try engine.snapshots(of: engine.stack("sn")).map(\.id) == [snapshot.id])
+        await #expect(try engine.stack("sn").statusText == "SNAPSHOT_COMPLETE")
+        await #expect(try engine.snapshots(of: engine.stack("sn")).map(\.id) == [snapshot.id])
 
         try await engine.update("sn", UpdateRequest(templateName: "sn.yaml", template: template(salt: "b")))
-        let changed = try engine.outputs(of: engine.stack("sn")).first?.value
+        let changed = try await engine.outputs(of: engine.stack("sn")).first?.value
         #expect(changed != original)
 
         let log = EventLog()
         let restored = try await engine.restore("sn", snapshotID: snapshot.id, observer: log.observer)
         #expect(restored.statusText == "RESTORE_COMPLETE")
         #expect(log.lines.first == "sn RESTORE_IN_PROGRESS" && log.lines.last == "sn RESTORE_COMPLETE")
-        let stack = try engine.stack("sn")
+        let stack = try await engine.stack("sn")
         #expect(stack.statusText == "RESTORE_COMPLETE")
-        #expect(try engine.outputs(of: stack).first?.value == original)
-        #expect(try engine.resources(of: stack).allSatisfy { $0.status == .complete })
+        await #expect(try engine.outputs(of: stack).first?.value == original)
+        await #expect(try engine.resources(of: stack).allSatisfy { $0.status == .complete })
         // The restored stack is whole: a reopened engine sees the same value.
-        #expect(try home.engine().outputs(of: home.engine().stack("sn")).first?.value == original)
+        await #expect(try home.engine().outputs(of: home.engine().stack("sn")).first?.value == original)
 
-        try engine.deleteSnapshot("sn", snapshotID: snapshot.id)
-        #expect(try engine.snapshots(of: stack).isEmpty)
-        #expect(throws: EngineError.self) { try engine.deleteSnapshot("sn", snapshotID: snapshot.id) }
+        try await engine.deleteSnapshot("sn", snapshotID: snapshot.id)
+        await #expect(try engine.snapshots(of: stack).isEmpty)
+        await #expect(throws: EngineError.self) { try await engine.deleteSnapshot("sn", snapshotID: snapshot.id) }
     }
 
     // MARK: Delete
@@ -292,7 +292,7 @@ struct OperationTests {
         let deleted = try await engine.delete("rt", observer: log.observer)
         #expect(deleted.statusText == "DELETE_COMPLETE")
         #expect(log.lines.contains("kept DELETE_COMPLETE") && log.lines.contains("gone DELETE_COMPLETE"))
-        #expect(throws: EngineError.self) { try engine.stack("rt") }
+        await #expect(throws: EngineError.self) { try await engine.stack("rt") }
     }
 
     // MARK: Busy stacks
@@ -304,12 +304,12 @@ struct OperationTests {
         try await engine.create(request("busy", Self.pair(), rollback: true))
         let slow = Self.pair("{value: two, action_wait_secs: {update: 600}}")
         let update = Task { try await engine.update("busy", UpdateRequest(templateName: "busy.yaml", template: slow)) }
-        try await waitFor { try engine.resources(of: engine.stack("busy")).first { $0.name == "t" }?.statusText == "UPDATE_IN_PROGRESS" }
+        try await waitFor { try await engine.resources(of: engine.stack("busy")).first { $0.name == "t" }?.statusText == "UPDATE_IN_PROGRESS" }
 
         // Another process (its own engine on the same file) is refused too.
         let other = try home.engine()
-        let before = try engine.stack("busy")
-        let events = try engine.events(of: before).count
+        let before = try await engine.stack("busy")
+        let events = try await engine.events(of: before).count
         for engine in [engine, other] {
             await #expect(throws: EngineError.self) {
                 try await engine.update("busy", UpdateRequest(templateName: "busy.yaml", template: Self.pair("{value: x}")))
@@ -321,21 +321,21 @@ struct OperationTests {
             await #expect(throws: EngineError.self) { try await engine.abandon("busy") }
             await #expect(throws: EngineError.self) { try await engine.delete("busy") }
         }
-        let after = try engine.stack("busy")
+        let after = try await engine.stack("busy")
         #expect(after.statusText == "UPDATE_IN_PROGRESS")
         #expect(after.templateID == before.templateID)
-        #expect(try engine.events(of: after).count == events)
-        #expect(try engine.snapshots(of: after).isEmpty)
+        await #expect(try engine.events(of: after).count == events)
+        await #expect(try engine.snapshots(of: after).isEmpty)
 
-        try engine.cancelUpdate("busy")
+        try await engine.cancelUpdate("busy")
         #expect(try await update.value.statusText == "ROLLBACK_COMPLETE")
     }
 }
 
 /// Polls until `condition` holds (at most 20 s).
-func waitFor(_ condition: () throws -> Bool) async throws {
+func waitFor(_ condition: () async throws -> Bool) async throws {
     for _ in 0..<400 {
-        if try condition() { return }
+        if try await condition() { return }
         try await Task.sleep(nanoseconds: 50_000_000)
     }
     Issue.record("condition never held")

@@ -27,17 +27,17 @@ struct SecretsTests {
             """
         let stack = try await engine.create(request("s", template, parameters: ["password": "hunter2"]))
         #expect(stack.status == .complete)
-        let shown = [
+        let shown = await [
             try engine.resources(of: stack).map { "\($0.properties.jsonText()) \($0.attributes.jsonText()) \($0.statusReason)" }
                 .joined(),
-            try engine.events(of: stack).map(\.reason).joined(),
-            try engine.outputs(of: stack).map { $0.value.jsonText() }.joined(),
+            try await engine.events(of: stack).map(\.reason).joined(),
+            try await engine.outputs(of: stack).map { $0.value.jsonText() }.joined(),
         ].joined()
         #expect(!shown.contains("hunter2"))
         #expect(shown.contains("******"))
         #expect(shown.contains("user=admin pw=******"))
         // The store keeps the real value: the engine itself still works with it.
-        let stored = try home.store().resources(stackID: stack.id).first { $0.name == "v" }
+        let stored = try await home.store().resources(stackID: stack.id).first { $0.name == "v" }
         #expect(stored?.attributes.mapValue?["value"] == "hunter2")
     }
 }

@@ -32,7 +32,7 @@ struct TimeoutTests {
         #expect(stack.statusText == "CREATE_FAILED")
         #expect(stack.statusReason == "Timed out")
         #expect(elapsed >= 1.95 && elapsed < 20, "timed out after \(elapsed) s")
-        let resources = try engine.resources(of: stack)
+        let resources = try await engine.resources(of: stack)
         #expect(resources.map { "\($0.name) \($0.statusText)" } == ["slow CREATE_FAILED"])
         #expect(resources.first?.statusReason == "timed out")
     }
@@ -45,8 +45,8 @@ struct TimeoutTests {
         request.timeoutMinutes = 1
         let stack = try await engine.create(request)
         #expect(stack.statusText == "ROLLBACK_COMPLETE")
-        #expect(try engine.events(of: stack, resource: "tr").map(\.reason).contains("Timed out"))
-        #expect(try engine.resources(of: stack).isEmpty)
+        await #expect(try engine.events(of: stack, resource: "tr").map(\.reason).contains("Timed out"))
+        await #expect(try engine.resources(of: stack).isEmpty)
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -82,7 +82,7 @@ struct TimeoutTests {
         let engine = Engine(store: try SQLiteStore(path: home.databasePath, busyTimeout: 0.2))
         let template = "heat_template_version: 2021-04-16\nresources:\n  v: {type: OS::Heat::Value, properties: {value: a}}\n"
         let created = try await engine.create(request("kept", template))
-        let events = try engine.events(of: created).count
+        let events = try await engine.events(of: created).count
 
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
@@ -99,8 +99,8 @@ struct TimeoutTests {
         // Wait until the lock is really held.
         try await waitFor {
             do {
-                try SQLiteStore(path: home.databasePath, busyTimeout: 0).commit(StoreBatch(events: []))
-                _ = try SQLiteStore(path: home.databasePath, busyTimeout: 0).claim(
+                try await SQLiteStore(path: home.databasePath, busyTimeout: 0).commit(StoreBatch(events: []))
+                _ = try await SQLiteStore(path: home.databasePath, busyTimeout: 0).claim(
                     stackID: "none", owner: "probe", until: Date(), now: Date())
                 return false
             } catch { return true }
@@ -122,13 +122,13 @@ struct TimeoutTests {
 
         try input.fileHandleForWriting.close()
         holder.waitUntilExit()
-        let stacks = try engine.stacks()
+        let stacks = try await engine.stacks()
         #expect(stacks.map(\.name) == ["kept"])
-        let kept = try engine.stack("kept")
+        let kept = try await engine.stack("kept")
         #expect(kept.statusText == "CREATE_COMPLETE")
         #expect(kept.owner == nil)
-        #expect(try engine.events(of: kept).count == events)
-        #expect(try engine.outputs(of: kept).isEmpty)
+        await #expect(try engine.events(of: kept).count == events)
+        await #expect(try engine.outputs(of: kept).isEmpty)
         // Once the lock is gone the stack updates normally.
         let updated = try await engine.update("kept", UpdateRequest(templateName: "t.yaml", template: template.replacingOccurrences(of: "value: a", with: "value: b")))
         #expect(updated.statusText == "UPDATE_COMPLETE")
@@ -160,7 +160,7 @@ struct ClaimTests {
         let first = try home.engine()
         let template = "heat_template_version: 2021-04-16\nresources:\n  v: {type: OS::Heat::Value, properties: {value: a}}\n"
         let created = try await first.create(request("shared", template))
-        #expect(try first.stack("shared").owner == nil)
+        await #expect(try first.stack("shared").owner == nil)
         let second = try home.engine()
         let updated = try await second.update("shared", UpdateRequest(templateName: "t.yaml", template: template.replacingOccurrences(of: "value: a", with: "value: b")))
         #expect(updated.statusText == "UPDATE_COMPLETE")

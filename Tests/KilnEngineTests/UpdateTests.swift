@@ -32,11 +32,11 @@ struct UpdateTests {
         let home = TemporaryHome()
         let engine = try home.engine()
         let first = try await engine.create(request("s", template(value: "one", salt: "a")))
-        let before = try engine.resources(of: first)
-        let oldRandom = try engine.outputs(of: first).first { $0.key == "rand" }?.value
+        let before = try await engine.resources(of: first)
+        let oldRandom = try await engine.outputs(of: first).first { $0.key == "rand" }?.value
 
         let change = UpdateRequest(templateName: "s.yaml", template: template(value: "two", salt: "b", extra: true, keep: false))
-        let plan = try engine.previewUpdate("s", change)
+        let plan = try await engine.previewUpdate("s", change)
         #expect(plan.map { "\($0.name) \($0.change.kind)" } == ["rand replaced", "val updated", "added added", "kept deleted"])
         if case .replaced(let reason, let diff) = plan[0].change {
             #expect(reason == "'salt' changed and cannot be updated in place")
@@ -45,7 +45,7 @@ struct UpdateTests {
             Issue.record("rand should be replaced")
         }
         // The preview changed nothing.
-        #expect(try engine.resources(of: engine.stack("s")) == before)
+        await #expect(try engine.resources(of: engine.stack("s")) == before)
 
         let log = EventLog()
         let updated = try await engine.update("s", change, observer: log.observer)
@@ -55,9 +55,9 @@ struct UpdateTests {
         #expect(log.lines.contains("val UPDATE_COMPLETE"))
         #expect(log.lines.contains("rand CREATE_COMPLETE"))
         #expect(log.lines.contains("kept DELETE_COMPLETE"))
-        let after = try engine.resources(of: updated)
+        let after = try await engine.resources(of: updated)
         #expect(after.map(\.name).sorted() == ["added", "rand", "val"])
-        let outputs = try engine.outputs(of: updated)
+        let outputs = try await engine.outputs(of: updated)
         #expect(outputs.first { $0.key == "val" }?.value == "two")
         #expect(outputs.first { $0.key == "rand" }?.value != oldRandom)
         // In place keeps the physical resource; replacement makes a new one.
@@ -84,9 +84,9 @@ struct UpdateTests {
             """
         try await engine.create(request("p", text, parameters: ["a": "x", "b": "y"]))
         try await engine.update("p", UpdateRequest(parameters: ["b": "z"], existing: true))
-        #expect(try engine.outputs(of: engine.stack("p")).first?.value == "x-z")
+        await #expect(try engine.outputs(of: engine.stack("p")).first?.value == "x-z")
         try await engine.update("p", UpdateRequest(clearParameters: ["a"], existing: true))
-        #expect(try engine.outputs(of: engine.stack("p")).first?.value == "da-z")
+        await #expect(try engine.outputs(of: engine.stack("p")).first?.value == "da-z")
         await #expect(throws: EngineError.self) { try await engine.update("p", UpdateRequest(parameters: ["b": "q"])) }
     }
 
@@ -94,15 +94,15 @@ struct UpdateTests {
         let home = TemporaryHome()
         let engine = try home.engine()
         let created = try await engine.create(request("u", template(value: "one", salt: "a")))
-        let before = try engine.resources(of: created)
+        let before = try await engine.resources(of: created)
         let broken = "heat_template_version: 2018-08-31\nresources:\n  x: {type: OS::Heat::Value}\n"
         await #expect(throws: EngineError.self) {
             try await engine.update("u", UpdateRequest(templateName: "u.yaml", template: broken))
         }
-        let stack = try engine.stack("u")
+        let stack = try await engine.stack("u")
         #expect(stack.statusText == "CREATE_COMPLETE")
         #expect(stack.templateID == created.templateID)
-        #expect(try engine.resources(of: stack) == before)
+        await #expect(try engine.resources(of: stack) == before)
     }
 
     @Test func failedUpdateRollsBack() async throws {
@@ -119,6 +119,6 @@ struct UpdateTests {
         let failing = good.replacingOccurrences(of: "{value: one}", with: "{value: two, fail: true}")
         let result = try await engine.update("r", UpdateRequest(templateName: "r.yaml", template: failing))
         #expect(result.statusText == "ROLLBACK_COMPLETE")
-        #expect(try engine.outputs(of: engine.stack("r")).first?.value == "one")
+        await #expect(try engine.outputs(of: engine.stack("r")).first?.value == "one")
     }
 }

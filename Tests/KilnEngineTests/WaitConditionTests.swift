@@ -20,9 +20,9 @@ struct EngineWaitConditionTests {
           data: {value: {get_attr: [wait, data]}}
         """
 
-    func handleReady(_ engine: Engine, _ name: String) throws -> Bool {
-        guard let stack = try? engine.stack(name) else { return false }
-        return try engine.resources(of: stack).first { $0.name == "handle" }?.statusText == "CREATE_COMPLETE"
+    func handleReady(_ engine: Engine, _ name: String) async throws -> Bool {
+        guard let stack = try? await engine.stack(name) else { return false }
+        return try await engine.resources(of: stack).first { $0.name == "handle" }?.statusText == "CREATE_COMPLETE"
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -30,20 +30,20 @@ struct EngineWaitConditionTests {
         let home = TemporaryHome()
         let engine = try home.engine()
         let create = Task { try await engine.create(request("wc", template)) }
-        try await waitFor { try handleReady(engine, "wc") }
-        #expect(try engine.stack("wc").statusText == "CREATE_IN_PROGRESS")
+        try await waitFor { try await handleReady(engine, "wc") }
+        await #expect(try engine.stack("wc").statusText == "CREATE_IN_PROGRESS")
         try await engine.signal("wc", resource: "handle", data: ["status": "SUCCESS", "data": "first", "id": "a"])
         // One of two: still waiting.
         try await Task.sleep(nanoseconds: 500_000_000)
-        #expect(try engine.stack("wc").statusText == "CREATE_IN_PROGRESS")
+        await #expect(try engine.stack("wc").statusText == "CREATE_IN_PROGRESS")
         try await engine.signal("wc", resource: "handle", data: ["data": "second"])
         let stack = try await create.value
         #expect(stack.statusText == "CREATE_COMPLETE")
-        let data = try #require(try engine.outputs(of: stack).first?.value.stringValue)
+        let data = try await #require(try engine.outputs(of: stack).first?.value.stringValue)
         #expect(try Value.parseJSON(data) == ["a": "first", "2": "second"])
-        #expect(try engine.resources(of: stack).allSatisfy { $0.statusText == "CREATE_COMPLETE" })
+        await #expect(try engine.resources(of: stack).allSatisfy { $0.statusText == "CREATE_COMPLETE" })
         // Each signal is an event of the handle.
-        #expect(try engine.events(of: stack, resource: "handle").filter { $0.reason.hasPrefix("Signal: ") }.count == 2)
+        await #expect(try engine.events(of: stack, resource: "handle").filter { $0.reason.hasPrefix("Signal: ") }.count == 2)
     }
 
     /// Many signals at once: each one counts (they take turns on the handle's data).
@@ -54,7 +54,7 @@ struct EngineWaitConditionTests {
         // A long wait timeout: on a busy machine 20 signals can take a while; the test's limit bounds a hang.
         let many = template.replacingOccurrences(of: "count: 2, timeout: 30", with: "count: 20, timeout: 600")
         let create = Task { try await engine.create(request("wm", many)) }
-        try await waitFor { try handleReady(engine, "wm") }
+        try await waitFor { try await handleReady(engine, "wm") }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<20 {
                 group.addTask {
@@ -65,7 +65,7 @@ struct EngineWaitConditionTests {
         }
         let stack = try await create.value
         #expect(stack.statusText == "CREATE_COMPLETE")
-        let data = try #require(try engine.outputs(of: stack).first?.value.stringValue)
+        let data = try await #require(try engine.outputs(of: stack).first?.value.stringValue)
         #expect(try Value.parseJSON(data).mapValue?.count == 20)
     }
 
@@ -74,12 +74,12 @@ struct EngineWaitConditionTests {
         let home = TemporaryHome()
         let engine = try home.engine()
         let create = Task { try await engine.create(request("wf", template)) }
-        try await waitFor { try handleReady(engine, "wf") }
+        try await waitFor { try await handleReady(engine, "wf") }
         try await engine.signal("wf", resource: "handle", data: ["status": "FAILURE", "reason": "boot failed"])
         let stack = try await create.value
         #expect(stack.statusText == "CREATE_FAILED")
         #expect(stack.statusReason == "Resource CREATE failed: boot failed")
-        let resources = try engine.resources(of: stack)
+        let resources = try await engine.resources(of: stack)
         #expect(resources.first { $0.name == "wait" }?.statusText == "CREATE_FAILED")
         #expect(resources.contains { $0.name == "after" } == false)
     }
@@ -98,6 +98,6 @@ struct EngineWaitConditionTests {
         await #expect(throws: EngineError.self) { try await engine.signal("hs", resource: "h", data: [:]) }
         try await engine.resume("hs")
         try await engine.signal("hs", resource: "h", data: [:])
-        #expect(try engine.resources(of: engine.stack("hs")).first?.metadata.mapValue?["1"] != nil)
+        await #expect(try engine.resources(of: engine.stack("hs")).first?.metadata.mapValue?["1"] != nil)
     }
 }

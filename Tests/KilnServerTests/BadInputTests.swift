@@ -133,7 +133,7 @@ import KilnTemplate
             #expect(try await client.client.execute(uri: "/v3/auth/tokens", method: .delete, headers: headers) { $0.status } == .noContent)
             expectHeatError(try await client.call(.get, stacks, token: revoked), .unauthorized, type: "HTTPUnauthorized", "revoked")
             #expect(try await client.call(.get, stacks, token: token).status == .ok)
-            #expect(try fixture.server.engine.stacks(StackQuery(projectID: nil)).isEmpty)
+            await #expect(try fixture.server.engine.stacks(StackQuery(projectID: nil)).isEmpty)
         }
     }
 
@@ -161,7 +161,7 @@ import KilnTemplate
             let rescope = try await client.call(.post, "/v3/auth/tokens", body: ["auth": [
                 "identity": ["methods": ["token"], "token": ["id": .string(token)]]]])
             #expect(rescope.status == .unauthorized)
-            #expect(try fixture.server.engine.stacks(StackQuery(projectID: nil)).isEmpty)
+            await #expect(try fixture.server.engine.stacks(StackQuery(projectID: nil)).isEmpty)
         }
     }
 

@@ -38,7 +38,7 @@ import Testing
             #expect(problems.isEmpty, "\(problems)")
             let left = try await first.call(.get, "/v1/\(project)/stacks", token: token)
             #expect(left.json["stacks"] == .list([]))
-            let stored = try fixture.server.engine.stacks(StackQuery(projectID: nil))
+            let stored = try await fixture.server.engine.stacks(StackQuery(projectID: nil))
             #expect(stored.allSatisfy { !$0.statusText.hasSuffix("IN_PROGRESS") })
         }
     }

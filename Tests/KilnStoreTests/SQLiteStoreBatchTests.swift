@@ -4,10 +4,10 @@ import KilnStore
 import Testing
 
 @Suite struct SQLiteStoreBatchTests {
-    @Test func resourcesAreUpsertedDeletedAndReadBackExactly() throws {
+    @Test func resourcesAreUpsertedDeletedAndReadBackExactly() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app")
+        let stack = try await makeStack(store, "app")
         var server = resource(stack.id, "server", status: .inProgress)
         server.properties = .map([
             "name": .string("naïve ☃ \u{1F600}"), "count": .int(3), "ratio": .double(0.5), "whole": .double(2.0),
@@ -21,84 +21,84 @@ import Testing
         server.metadata = .map(["role": .string("web")])
         server.requires = ["net", "port"]
         server.updatedAt = at(3)
-        try store.commit(StoreBatch(resources: [server, resource(stack.id, "net"), resource(stack.id, "port")]))
+        try await store.commit(StoreBatch(resources: [server, resource(stack.id, "net"), resource(stack.id, "port")]))
 
-        #expect(try store.resource(stackID: stack.id, name: "server") == server)
-        #expect(try store.resources(stackID: stack.id).map(\.name) == ["server", "net", "port"])
+        #expect(try await store.resource(stackID: stack.id, name: "server") == server)
+        #expect(try await store.resources(stackID: stack.id).map(\.name) == ["server", "net", "port"])
 
         server.status = .complete
         server.physicalID = "changed"
         var batch = StoreBatch(resources: [server])
         batch.deletedResources = [(stack.id, "port")]
-        try store.commit(batch)
-        #expect(try store.resource(stackID: stack.id, name: "server") == server)
-        #expect(try store.resource(stackID: stack.id, name: "port") == nil)
-        #expect(try store.resources(stackID: stack.id).count == 2)
-        #expect(try store.resource(stackID: "nope", name: "server") == nil)
+        try await store.commit(batch)
+        #expect(try await store.resource(stackID: stack.id, name: "server") == server)
+        #expect(try await store.resource(stackID: stack.id, name: "port") == nil)
+        #expect(try await store.resources(stackID: stack.id).count == 2)
+        #expect(try await store.resource(stackID: "nope", name: "server") == nil)
     }
 
     /// Batches larger than one multi-row statement, with the same resource twice: the later row wins.
-    @Test func largeBatchesKeepEveryRowAndTheLastWriteOfAResource() throws {
+    @Test func largeBatchesKeepEveryRowAndTheLastWriteOfAResource() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app")
+        let stack = try await makeStack(store, "app")
         var resources = (0..<100).map { resource(stack.id, "r\($0)", status: .inProgress) }
         resources.append(resource(stack.id, "r3", status: .failed))
         let events = (0..<70).map { event(stack.id, "r\($0)") }
-        try store.commit(StoreBatch(resources: resources, events: events))
+        try await store.commit(StoreBatch(resources: resources, events: events))
 
-        let stored = try store.resources(stackID: stack.id)
+        let stored = try await store.resources(stackID: stack.id)
         #expect(stored.count == 100)
-        #expect(try store.resource(stackID: stack.id, name: "r3")?.status == .failed)
-        #expect(try store.resource(stackID: stack.id, name: "r99") == resources[99])
-        #expect(try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).map(\.resourceName)
+        #expect(try await store.resource(stackID: stack.id, name: "r3")?.status == .failed)
+        #expect(try await store.resource(stackID: stack.id, name: "r99") == resources[99])
+        #expect(try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).map(\.resourceName)
             == events.map(\.resourceName))
     }
 
-    @Test func eventsFollowInOrderByResourceAfterASequenceAndLimited() throws {
+    @Test func eventsFollowInOrderByResourceAfterASequenceAndLimited() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app")
-        let other = try makeStack(store, "other")
-        try store.commit(StoreBatch(events: [event(stack.id, "a"), event(stack.id, "b"), event(other.id, "a")]))
-        try store.commit(StoreBatch(events: [event(stack.id, "a", status: .complete), event(stack.id, "b", status: .complete)]))
+        let stack = try await makeStack(store, "app")
+        let other = try await makeStack(store, "other")
+        try await store.commit(StoreBatch(events: [event(stack.id, "a"), event(stack.id, "b"), event(other.id, "a")]))
+        try await store.commit(StoreBatch(events: [event(stack.id, "a", status: .complete), event(stack.id, "b", status: .complete)]))
 
-        let all = try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil)
+        let all = try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil)
         #expect(all.map(\.resourceName) == ["a", "b", "a", "b"])
         let sequences = all.compactMap(\.sequence)
         #expect(sequences == sequences.sorted() && Set(sequences).count == 4)
-        #expect(try store.events(stackID: stack.id, resourceName: "a", after: nil, limit: nil).map(\.status)
+        #expect(try await store.events(stackID: stack.id, resourceName: "a", after: nil, limit: nil).map(\.status)
             == [.inProgress, .complete])
-        #expect(try store.events(stackID: stack.id, resourceName: nil, after: sequences[1], limit: nil).map(\.sequence)
+        #expect(try await store.events(stackID: stack.id, resourceName: nil, after: sequences[1], limit: nil).map(\.sequence)
             == [sequences[2], sequences[3]])
-        #expect(try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: 3).count == 3)
-        #expect(try store.events(stackID: stack.id, resourceName: nil, after: sequences[3], limit: nil).isEmpty)
+        #expect(try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: 3).count == 3)
+        #expect(try await store.events(stackID: stack.id, resourceName: nil, after: sequences[3], limit: nil).isEmpty)
     }
 
-    @Test func stackUpdatesInABatchLeaveTheLeaseAlone() throws {
+    @Test func stackUpdatesInABatchLeaveTheLeaseAlone() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        var stack = try makeStack(store, "app", status: .inProgress)
-        #expect(try store.claim(stackID: stack.id, owner: "engine-1", until: at(100), now: at(0)))
+        var stack = try await makeStack(store, "app", status: .inProgress)
+        #expect(try await store.claim(stackID: stack.id, owner: "engine-1", until: at(100), now: at(0)))
         stack.status = .complete
         stack.statusReason = "Stack CREATE completed successfully"
         stack.updatedAt = at(9)
         stack.tags = ["x"]
         stack.parameters = ["k": "v"]
-        try store.commit(StoreBatch(stacks: [stack]))  // this copy has no owner
+        try await store.commit(StoreBatch(stacks: [stack]))  // this copy has no owner
 
-        let stored = try #require(try store.stack(id: stack.id))
+        let stored = try #require(try await store.stack(id: stack.id))
         #expect(stored.status == .complete && stored.statusReason == stack.statusReason)
         #expect(stored.updatedAt == at(9) && stored.tags == ["x"] && stored.parameters == ["k": "v"])
         #expect(stored.owner == "engine-1" && stored.leaseExpiry == at(100))
     }
 
     /// The second half of the batch refers to a stack that does not exist: nothing of the first half stays.
-    @Test func aFailingBatchLeavesNothingWritten() throws {
+    @Test func aFailingBatchLeavesNothingWritten() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        var stack = try makeStack(store, "app", status: .inProgress)
-        try store.commit(StoreBatch(resources: [resource(stack.id, "kept")]))
+        var stack = try await makeStack(store, "app", status: .inProgress)
+        try await store.commit(StoreBatch(resources: [resource(stack.id, "kept")]))
         stack.status = .complete
         var batch = StoreBatch(
             stacks: [stack],
@@ -106,44 +106,44 @@ import Testing
             events: [event(stack.id, "r0")])
         batch.deletedResources = [(stack.id, "kept")]
 
-        #expect(throws: StoreError.self) { try store.commit(batch) }
-        #expect(try store.resources(stackID: stack.id).map(\.name) == ["kept"])
-        #expect(try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).isEmpty)
-        #expect(try store.stack(id: stack.id)?.status == .inProgress)
+        await #expect(throws: StoreError.self) { try await store.commit(batch) }
+        #expect(try await store.resources(stackID: stack.id).map(\.name) == ["kept"])
+        #expect(try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).isEmpty)
+        #expect(try await store.stack(id: stack.id)?.status == .inProgress)
     }
 
-    @Test func updatingAMissingStackFailsTheBatch() throws {
+    @Test func updatingAMissingStackFailsTheBatch() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app")
+        let stack = try await makeStack(store, "app")
         let ghost = StackRecord(name: "ghost")
-        #expect(throws: StoreError.self) {
-            try store.commit(StoreBatch(stacks: [ghost], resources: [resource(stack.id, "r")]))
+        await #expect(throws: StoreError.self) {
+            try await store.commit(StoreBatch(stacks: [ghost], resources: [resource(stack.id, "r")]))
         }
-        #expect(try store.resources(stackID: stack.id).isEmpty)
+        #expect(try await store.resources(stackID: stack.id).isEmpty)
     }
 
-    @Test func snapshotsSaveReplaceListAndDelete() throws {
+    @Test func snapshotsSaveReplaceListAndDelete() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app")
+        let stack = try await makeStack(store, "app")
         var first = SnapshotRecord(
             stackID: stack.id, name: "first", status: .inProgress, templateID: stack.templateID,
             data: .map(["resources": .map(["r": .map(["data": .map([:])])])]), createdAt: at(1))
         let second = SnapshotRecord(stackID: stack.id, name: "second", templateID: nil, data: .list([]), createdAt: at(2))
-        try store.saveSnapshot(first)
-        try store.saveSnapshot(second)
+        try await store.saveSnapshot(first)
+        try await store.saveSnapshot(second)
         first.status = .complete
         first.statusReason = "done"
-        try store.saveSnapshot(first)
+        try await store.saveSnapshot(first)
 
-        #expect(try store.snapshots(stackID: stack.id) == [first, second])
-        #expect(try store.snapshot(id: second.id) == second)
-        try store.deleteSnapshot(id: first.id)
-        #expect(try store.snapshot(id: first.id) == nil)
-        #expect(try store.snapshots(stackID: stack.id) == [second])
-        #expect(throws: StoreError.self) {
-            try store.saveSnapshot(SnapshotRecord(stackID: "no-such-stack", name: "x", templateID: nil, data: .null))
+        #expect(try await store.snapshots(stackID: stack.id) == [first, second])
+        #expect(try await store.snapshot(id: second.id) == second)
+        try await store.deleteSnapshot(id: first.id)
+        #expect(try await store.snapshot(id: first.id) == nil)
+        #expect(try await store.snapshots(stackID: stack.id) == [second])
+        await #expect(throws: StoreError.self) {
+            try await store.saveSnapshot(SnapshotRecord(stackID: "no-such-stack", name: "x", templateID: nil, data: .null))
         }
     }
 }

@@ -6,19 +6,19 @@ import Testing
 
 /// The database as a file: reopening, sharing it between processes' stores, and failures.
 @Suite struct SQLiteStoreFileTests {
-    @Test func dataSurvivesClosingAndReopening() throws {
+    @Test func dataSurvivesClosingAndReopening() async throws {
         let dir = try TempDirectory()
         let name = "nested/dirs/kiln.db"  // parent directories are created
         var stack: StackRecord
         do {
             let store = try dir.openStore(name)
-            stack = try makeStack(store, "app")
-            try store.commit(StoreBatch(resources: [resource(stack.id, "r")], events: [event(stack.id, "r")]))
+            stack = try await makeStack(store, "app")
+            try await store.commit(StoreBatch(resources: [resource(stack.id, "r")], events: [event(stack.id, "r")]))
         }
         let reopened = try dir.openStore(name)
-        #expect(try reopened.stack(id: stack.id) == stack)
-        #expect(try reopened.resources(stackID: stack.id) == [resource(stack.id, "r")])
-        #expect(try reopened.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count == 1)
+        #expect(try await reopened.stack(id: stack.id) == stack)
+        #expect(try await reopened.resources(stackID: stack.id) == [resource(stack.id, "r")])
+        #expect(try await reopened.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count == 1)
     }
 
     @Test func theFileIsInWALModeWithNormalSyncAndForeignKeys() throws {
@@ -35,26 +35,26 @@ import Testing
         #expect(foreignKeys == true)
     }
 
-    @Test func twoStoresOnOneFileSeeEachOthersCommits() throws {
+    @Test func twoStoresOnOneFileSeeEachOthersCommits() async throws {
         let dir = try TempDirectory()
         let first = try dir.openStore()
         let second = try dir.openStore()
-        let stack = try makeStack(first, "app")
-        #expect(try second.stack(id: stack.id) == stack)
-        try second.commit(StoreBatch(resources: [resource(stack.id, "r")]))
-        #expect(try first.resource(stackID: stack.id, name: "r") != nil)
-        #expect(throws: StoreError.self) { try makeStack(second, "app") }
+        let stack = try await makeStack(first, "app")
+        #expect(try await second.stack(id: stack.id) == stack)
+        try await second.commit(StoreBatch(resources: [resource(stack.id, "r")]))
+        #expect(try await first.resource(stackID: stack.id, name: "r") != nil)
+        await #expect(throws: StoreError.self) { try await makeStack(second, "app") }
     }
 
     @Test func ofManyConcurrentClaimsExactlyOneWins() async throws {
         let dir = try TempDirectory()
         let stores = try (0..<4).map { _ in try dir.openStore() }
-        let stack = try makeStack(stores[0], "app", status: .inProgress)
+        let stack = try await makeStack(stores[0], "app", status: .inProgress)
         let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
             for (index, store) in stores.enumerated() {
                 for attempt in 0..<5 {
                     group.addTask {
-                        try store.claim(stackID: stack.id, owner: "engine-\(index)-\(attempt)", until: at(60), now: at(0))
+                        try await store.claim(stackID: stack.id, owner: "engine-\(index)-\(attempt)", until: at(60), now: at(0))
                     }
                 }
             }
@@ -63,43 +63,45 @@ import Testing
         #expect(wins == 1)
     }
 
-    @Test func aWriteLockHeldElsewhereIsReportedAsLocked() throws {
+    @Test func aWriteLockHeldElsewhereIsReportedAsLocked() async throws {
         let dir = try TempDirectory()
         let holder = try dir.openStore()
         let waiter = try dir.openStore(busyTimeout: 0.2)
-        let stack = try makeStack(holder, "app")
-        try holder.writer.writeWithoutTransaction { db in
-            try db.execute(sql: "BEGIN IMMEDIATE")
-            defer { try? db.execute(sql: "ROLLBACK") }
-            do {
-                try waiter.commit(StoreBatch(resources: [resource(stack.id, "r")]))
-                Issue.record("the commit should have found the database locked")
-            } catch let error as StoreError {
-                #expect(error.description.hasPrefix("database is locked"))
-            }
+        let stack = try await makeStack(holder, "app")
+        // The holder's connection takes the write lock and keeps it while the waiter tries.
+        var unsafe = Configuration()
+        unsafe.allowsUnsafeTransactions = true  // the lock must outlive one database access
+        let connection = try DatabaseQueue(path: dir.path(), configuration: unsafe)
+        try await connection.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        do {
+            try await waiter.commit(StoreBatch(resources: [resource(stack.id, "r")]))
+            Issue.record("the commit should have found the database locked")
+        } catch let error as StoreError {
+            #expect(error.description.hasPrefix("database is locked"))
         }
-        try waiter.commit(StoreBatch(resources: [resource(stack.id, "r")]))  // free again
-        #expect(try waiter.resources(stackID: stack.id).count == 1)
+        try await connection.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        try await waiter.commit(StoreBatch(resources: [resource(stack.id, "r")]))  // free again
+        #expect(try await waiter.resources(stackID: stack.id).count == 1)
     }
 
-    @Test func aFullDiskIsReportedAndTheBatchRolledBack() throws {
+    @Test func aFullDiskIsReportedAndTheBatchRolledBack() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app")
+        let stack = try await makeStack(store, "app")
         // Cap the file at its current size: the next growth fails as a full disk does.
-        try store.writer.writeWithoutTransaction { db in
+        try await store.writer.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)")
         }
         var big = resource(stack.id, "big")
         big.data = .string(String(repeating: "x", count: 64 * 1024))
         do {
-            try store.commit(StoreBatch(resources: [resource(stack.id, "small"), big]))
+            try await store.commit(StoreBatch(resources: [resource(stack.id, "small"), big]))
             Issue.record("the commit should have failed")
         } catch let error as StoreError {
             #expect(error.description.hasPrefix("disk is full"))
         }
-        #expect(try store.resources(stackID: stack.id).isEmpty)
+        #expect(try await store.resources(stackID: stack.id).isEmpty)
     }
 
     @Test func unopenableFilesAreReportedNotCrashedOn() throws {
@@ -122,10 +124,10 @@ import Testing
         }
     }
 
-    @Test func anInMemoryStoreWorks() throws {
+    @Test func anInMemoryStoreWorks() async throws {
         let store = try SQLiteStore.inMemory()
-        let stack = try makeStack(store, "app")
-        try store.commit(StoreBatch(resources: [resource(stack.id, "r")]))
-        #expect(try store.resources(stackID: stack.id).count == 1)
+        let stack = try await makeStack(store, "app")
+        try await store.commit(StoreBatch(resources: [resource(stack.id, "r")]))
+        #expect(try await store.resources(stackID: stack.id).count == 1)
     }
 }

@@ -3,64 +3,64 @@ import KilnStore
 import Testing
 
 @Suite struct SQLiteStoreLeaseTests {
-    @Test func claimRenewReleaseAndTakeover() throws {
+    @Test func claimRenewReleaseAndTakeover() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app", status: .inProgress)
+        let stack = try await makeStack(store, "app", status: .inProgress)
 
-        #expect(try store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
-        #expect(try !store.claim(stackID: stack.id, owner: "b", until: at(90), now: at(30)))
-        #expect(try store.claim(stackID: stack.id, owner: "a", until: at(90), now: at(30)))
-        #expect(try store.renew(stackID: stack.id, owner: "a", until: at(120)))
-        #expect(try !store.renew(stackID: stack.id, owner: "b", until: at(120)))
-        #expect(try store.stack(id: stack.id)?.leaseExpiry == at(120))
+        #expect(try await store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
+        #expect(try await !store.claim(stackID: stack.id, owner: "b", until: at(90), now: at(30)))
+        #expect(try await store.claim(stackID: stack.id, owner: "a", until: at(90), now: at(30)))
+        #expect(try await store.renew(stackID: stack.id, owner: "a", until: at(120)))
+        #expect(try await !store.renew(stackID: stack.id, owner: "b", until: at(120)))
+        #expect(try await store.stack(id: stack.id)?.leaseExpiry == at(120))
 
         // Expired: another process takes over, and the old owner can no longer renew.
-        #expect(try store.claim(stackID: stack.id, owner: "b", until: at(200), now: at(121)))
-        #expect(try !store.renew(stackID: stack.id, owner: "a", until: at(300)))
-        try store.release(stackID: stack.id, owner: "a")  // not a's: no effect
-        #expect(try store.stack(id: stack.id)?.owner == "b")
-        try store.release(stackID: stack.id, owner: "b")
-        let released = try #require(try store.stack(id: stack.id))
+        #expect(try await store.claim(stackID: stack.id, owner: "b", until: at(200), now: at(121)))
+        #expect(try await !store.renew(stackID: stack.id, owner: "a", until: at(300)))
+        try await store.release(stackID: stack.id, owner: "a")  // not a's: no effect
+        #expect(try await store.stack(id: stack.id)?.owner == "b")
+        try await store.release(stackID: stack.id, owner: "b")
+        let released = try #require(try await store.stack(id: stack.id))
         #expect(released.owner == nil && released.leaseExpiry == nil)
-        #expect(try !store.claim(stackID: "no-such-stack", owner: "a", until: at(60), now: at(0)))
+        #expect(try await !store.claim(stackID: "no-such-stack", owner: "a", until: at(60), now: at(0)))
     }
 
     /// A batch fenced by a lease commits only while its owner holds the stack; once another
     /// process took over it writes nothing at all.
-    @Test func aFencedBatchNeedsTheLease() throws {
+    @Test func aFencedBatchNeedsTheLease() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let stack = try makeStack(store, "app", status: .inProgress)
-        #expect(try store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
+        let stack = try await makeStack(store, "app", status: .inProgress)
+        #expect(try await store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
 
         var batch = StoreBatch(resources: [resource(stack.id, "one")], events: [event(stack.id, "one")])
         batch.lease = (stack.id, "a")
-        try store.commit(batch)
-        #expect(try store.resources(stackID: stack.id).map(\.name) == ["one"])
+        try await store.commit(batch)
+        #expect(try await store.resources(stackID: stack.id).map(\.name) == ["one"])
 
-        #expect(try store.claim(stackID: stack.id, owner: "b", until: at(200), now: at(100)))
-        let events = try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count
+        #expect(try await store.claim(stackID: stack.id, owner: "b", until: at(200), now: at(100)))
+        let events = try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count
         var late = StoreBatch(resources: [resource(stack.id, "two")], events: [event(stack.id, "two")])
         late.stacks = [stack]
         late.lease = (stack.id, "a")
-        #expect(throws: StoreError.self) { try store.commit(late) }
-        #expect(try store.resources(stackID: stack.id).map(\.name) == ["one"])
-        #expect(try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count == events)
-        #expect(try store.stack(id: stack.id)?.owner == "b")
+        await #expect(throws: StoreError.self) { try await store.commit(late) }
+        #expect(try await store.resources(stackID: stack.id).map(\.name) == ["one"])
+        #expect(try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).count == events)
+        #expect(try await store.stack(id: stack.id)?.owner == "b")
     }
 
-    @Test func interruptedStacksAreInProgressWithoutALiveClaim() throws {
+    @Test func interruptedStacksAreInProgressWithoutALiveClaim() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let unclaimed = try makeStack(store, "unclaimed", status: .inProgress, created: 1)
-        let expired = try makeStack(store, "expired", status: .inProgress, created: 2)
-        let running = try makeStack(store, "running", status: .inProgress, created: 3)
-        try makeStack(store, "done", status: .complete, created: 4)
-        #expect(try store.claim(stackID: expired.id, owner: "a", until: at(10), now: at(0)))
-        #expect(try store.claim(stackID: running.id, owner: "b", until: at(100), now: at(0)))
+        let unclaimed = try await makeStack(store, "unclaimed", status: .inProgress, created: 1)
+        let expired = try await makeStack(store, "expired", status: .inProgress, created: 2)
+        let running = try await makeStack(store, "running", status: .inProgress, created: 3)
+        try await makeStack(store, "done", status: .complete, created: 4)
+        #expect(try await store.claim(stackID: expired.id, owner: "a", until: at(10), now: at(0)))
+        #expect(try await store.claim(stackID: running.id, owner: "b", until: at(100), now: at(0)))
 
-        #expect(try store.interruptedStacks(now: at(50)).map(\.id) == [unclaimed.id, expired.id])
-        #expect(try store.interruptedStacks(now: at(5)).map(\.id) == [unclaimed.id])
+        #expect(try await store.interruptedStacks(now: at(50)).map(\.id) == [unclaimed.id, expired.id])
+        #expect(try await store.interruptedStacks(now: at(5)).map(\.id) == [unclaimed.id])
     }
 }

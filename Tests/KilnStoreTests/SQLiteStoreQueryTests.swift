@@ -10,71 +10,71 @@ import Testing
     }
 
     /// alpha CREATE_COMPLETE, beta CREATE_FAILED, gamma UPDATE_FAILED (+ nested), delta in another project.
-    private func fixture() throws -> Fixture {
+    private func fixture() async throws -> Fixture {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        try makeStack(store, "alpha", tags: ["web", "prod"], created: 10, updated: 50)
-        try makeStack(store, "beta", status: .failed, tags: ["web"], created: 20)
-        let gamma = try makeStack(store, "gamma", action: .update, status: .failed, tags: ["db"], created: 30, updated: 40)
-        try makeStack(store, "nested", parent: gamma.id, created: 40)
-        try makeStack(store, "delta", project: "other", created: 50)
+        try await makeStack(store, "alpha", tags: ["web", "prod"], created: 10, updated: 50)
+        try await makeStack(store, "beta", status: .failed, tags: ["web"], created: 20)
+        let gamma = try await makeStack(store, "gamma", action: .update, status: .failed, tags: ["db"], created: 30, updated: 40)
+        try await makeStack(store, "nested", parent: gamma.id, created: 40)
+        try await makeStack(store, "delta", project: "other", created: 50)
         return Fixture(dir: dir, store: store)
     }
 
-    private func names(_ store: SQLiteStore, _ query: StackQuery) throws -> [String] {
-        try store.stacks(query).map(\.name)
+    private func names(_ store: SQLiteStore, _ query: StackQuery) async throws -> [String] {
+        try await store.stacks(query).map(\.name)
     }
 
-    @Test func projectAndNestedFilters() throws {
-        let fixture = try fixture()
+    @Test func projectAndNestedFilters() async throws {
+        let fixture = try await fixture()
         let store = fixture.store
-        #expect(try names(store, StackQuery()) == ["gamma", "beta", "alpha"])
-        #expect(try names(store, StackQuery(showNested: true)) == ["nested", "gamma", "beta", "alpha"])
-        #expect(try names(store, StackQuery(projectID: nil)) == ["delta", "gamma", "beta", "alpha"])
-        #expect(try names(store, StackQuery(projectID: "other")) == ["delta"])
-        #expect(try names(store, StackQuery(names: ["alpha", "gamma", "nope"])) == ["gamma", "alpha"])
+        #expect(try await names(store, StackQuery()) == ["gamma", "beta", "alpha"])
+        #expect(try await names(store, StackQuery(showNested: true)) == ["nested", "gamma", "beta", "alpha"])
+        #expect(try await names(store, StackQuery(projectID: nil)) == ["delta", "gamma", "beta", "alpha"])
+        #expect(try await names(store, StackQuery(projectID: "other")) == ["delta"])
+        #expect(try await names(store, StackQuery(names: ["alpha", "gamma", "nope"])) == ["gamma", "alpha"])
     }
 
-    @Test func statusFiltersTakeFullTextBareActionOrBareStatus() throws {
-        let fixture = try fixture()
+    @Test func statusFiltersTakeFullTextBareActionOrBareStatus() async throws {
+        let fixture = try await fixture()
         let store = fixture.store
-        #expect(try names(store, StackQuery(statuses: ["CREATE_COMPLETE"])) == ["alpha"])
-        #expect(try names(store, StackQuery(statuses: ["FAILED"])) == ["gamma", "beta"])
-        #expect(try names(store, StackQuery(statuses: ["CREATE"])) == ["beta", "alpha"])
-        #expect(try names(store, StackQuery(statuses: ["UPDATE_FAILED", "CREATE_COMPLETE"])) == ["gamma", "alpha"])
-        #expect(try names(store, StackQuery(statuses: ["BOGUS"])).isEmpty)
+        #expect(try await names(store, StackQuery(statuses: ["CREATE_COMPLETE"])) == ["alpha"])
+        #expect(try await names(store, StackQuery(statuses: ["FAILED"])) == ["gamma", "beta"])
+        #expect(try await names(store, StackQuery(statuses: ["CREATE"])) == ["beta", "alpha"])
+        #expect(try await names(store, StackQuery(statuses: ["UPDATE_FAILED", "CREATE_COMPLETE"])) == ["gamma", "alpha"])
+        #expect(try await names(store, StackQuery(statuses: ["BOGUS"])).isEmpty)
     }
 
-    @Test func tagFilters() throws {
-        let fixture = try fixture()
+    @Test func tagFilters() async throws {
+        let fixture = try await fixture()
         let store = fixture.store
-        #expect(try names(store, StackQuery(tags: ["web", "prod"])) == ["alpha"])
-        #expect(try names(store, StackQuery(tagsAny: ["prod", "db"])) == ["gamma", "alpha"])
-        #expect(try names(store, StackQuery(notTags: ["web", "prod"])) == ["gamma", "beta"])
-        #expect(try names(store, StackQuery(notTagsAny: ["web"])) == ["gamma"])
-        #expect(try names(store, StackQuery(tags: ["web"], notTagsAny: ["prod"])) == ["beta"])
+        #expect(try await names(store, StackQuery(tags: ["web", "prod"])) == ["alpha"])
+        #expect(try await names(store, StackQuery(tagsAny: ["prod", "db"])) == ["gamma", "alpha"])
+        #expect(try await names(store, StackQuery(notTags: ["web", "prod"])) == ["gamma", "beta"])
+        #expect(try await names(store, StackQuery(notTagsAny: ["web"])) == ["gamma"])
+        #expect(try await names(store, StackQuery(tags: ["web"], notTagsAny: ["prod"])) == ["beta"])
     }
 
-    @Test func sortKeysAndDirections() throws {
-        let fixture = try fixture()
+    @Test func sortKeysAndDirections() async throws {
+        let fixture = try await fixture()
         let store = fixture.store
-        #expect(try names(store, StackQuery(sortKey: "name", ascending: true)) == ["alpha", "beta", "gamma"])
-        #expect(try names(store, StackQuery(sortKey: "name", ascending: false)) == ["gamma", "beta", "alpha"])
-        #expect(try names(store, StackQuery(sortKey: "created_at", ascending: true)) == ["alpha", "beta", "gamma"])
+        #expect(try await names(store, StackQuery(sortKey: "name", ascending: true)) == ["alpha", "beta", "gamma"])
+        #expect(try await names(store, StackQuery(sortKey: "name", ascending: false)) == ["gamma", "beta", "alpha"])
+        #expect(try await names(store, StackQuery(sortKey: "created_at", ascending: true)) == ["alpha", "beta", "gamma"])
         // Never updated (beta) sorts first ascending.
-        #expect(try names(store, StackQuery(sortKey: "updated_at", ascending: true)) == ["beta", "gamma", "alpha"])
-        #expect(try names(store, StackQuery(sortKey: "status", ascending: true)) == ["alpha", "beta", "gamma"])
-        #expect(throws: StoreError.self) { try store.stacks(StackQuery(sortKey: "colour")) }
+        #expect(try await names(store, StackQuery(sortKey: "updated_at", ascending: true)) == ["beta", "gamma", "alpha"])
+        #expect(try await names(store, StackQuery(sortKey: "status", ascending: true)) == ["alpha", "beta", "gamma"])
+        await #expect(throws: StoreError.self) { try await store.stacks(StackQuery(sortKey: "colour")) }
     }
 
-    @Test func limitAndMarkerPageThroughEveryStackOnce() throws {
-        let fixture = try fixture()
+    @Test func limitAndMarkerPageThroughEveryStackOnce() async throws {
+        let fixture = try await fixture()
         let store = fixture.store
         for ascending in [true, false] {
             var seen: [String] = []
             var marker: String?
             while true {
-                let page = try store.stacks(
+                let page = try await store.stacks(
                     StackQuery(projectID: nil, showNested: true, sortKey: "name", ascending: ascending, limit: 2,
                                marker: marker))
                 if page.isEmpty { break }
@@ -85,19 +85,19 @@ import Testing
             let all = ["alpha", "beta", "delta", "gamma", "nested"]
             #expect(seen == (ascending ? all : all.reversed()))
         }
-        #expect(throws: StoreError.self) { try store.stacks(StackQuery(marker: "no-such-stack")) }
+        await #expect(throws: StoreError.self) { try await store.stacks(StackQuery(marker: "no-such-stack")) }
     }
 
-    @Test func markerPagingIsStableWhenSortValuesTie() throws {
+    @Test func markerPagingIsStableWhenSortValuesTie() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
         for index in 0..<7 {
-            try makeStack(store, "s\(index)", created: 0)  // all created at the same second
+            try await makeStack(store, "s\(index)", created: 0)  // all created at the same second
         }
         var seen: [String] = []
         var marker: String?
         repeat {
-            let page = try store.stacks(StackQuery(limit: 3, marker: marker))
+            let page = try await store.stacks(StackQuery(limit: 3, marker: marker))
             seen += page.map(\.name)
             marker = page.count == 3 ? page.last?.id : nil
         } while marker != nil

@@ -18,72 +18,72 @@ import Testing
             action: "CREATE", status: "IN_PROGRESS", statusReason: "Deploy data available", createdAt: at(created))
     }
 
-    @Test func configsSurviveReopeningAndListByProjectInOrder() throws {
+    @Test func configsSurviveReopeningAndListByProjectInOrder() async throws {
         let dir = try TempDirectory()
         let first = config("a", created: 1), second = config("b", created: 2), theirs = config("c", project: "p2", created: 3)
         do {
             let store = try dir.openStore()
-            for record in [second, theirs, first] { try store.saveSoftwareConfig(record) }
+            for record in [second, theirs, first] { try await store.saveSoftwareConfig(record) }
         }
         let store = try dir.openStore()
-        #expect(try store.softwareConfig(id: first.id) == first)
-        #expect(try store.softwareConfig(id: "missing") == nil)
-        #expect(try store.softwareConfigs(projectID: "p1", limit: nil, marker: nil) == [first, second])
-        #expect(try store.softwareConfigs(projectID: nil, limit: nil, marker: nil).map(\.name) == ["a", "b", "c"])
+        #expect(try await store.softwareConfig(id: first.id) == first)
+        #expect(try await store.softwareConfig(id: "missing") == nil)
+        #expect(try await store.softwareConfigs(projectID: "p1", limit: nil, marker: nil) == [first, second])
+        #expect(try await store.softwareConfigs(projectID: nil, limit: nil, marker: nil).map(\.name) == ["a", "b", "c"])
         // Pages: after the marker, at most `limit`.
-        #expect(try store.softwareConfigs(projectID: nil, limit: 1, marker: first.id) == [second])
-        #expect(try store.softwareConfigs(projectID: nil, limit: 5, marker: second.id) == [theirs])
+        #expect(try await store.softwareConfigs(projectID: nil, limit: 1, marker: first.id) == [second])
+        #expect(try await store.softwareConfigs(projectID: nil, limit: 5, marker: second.id) == [theirs])
     }
 
-    @Test func aConfigInUseIsNotDeleted() throws {
+    @Test func aConfigInUseIsNotDeleted() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
         let used = config("used"), spare = config("spare")
-        try store.saveSoftwareConfig(used)
-        try store.saveSoftwareConfig(spare)
+        try await store.saveSoftwareConfig(used)
+        try await store.saveSoftwareConfig(spare)
         let applied = deployment(used.id, server: "vm1")
-        try store.saveSoftwareDeployment(applied)
+        try await store.saveSoftwareDeployment(applied)
 
-        #expect(try store.deleteSoftwareConfig(id: used.id) == false)
-        #expect(try store.softwareConfig(id: used.id) == used)
-        #expect(try store.deleteSoftwareConfig(id: spare.id) == true)
-        #expect(try store.softwareConfig(id: spare.id) == nil)
+        #expect(try await store.deleteSoftwareConfig(id: used.id) == false)
+        #expect(try await store.softwareConfig(id: used.id) == used)
+        #expect(try await store.deleteSoftwareConfig(id: spare.id) == true)
+        #expect(try await store.softwareConfig(id: spare.id) == nil)
 
-        try store.deleteSoftwareDeployment(id: applied.id)
-        #expect(try store.softwareDeployment(id: applied.id) == nil)
-        #expect(try store.deleteSoftwareConfig(id: used.id) == true)
+        try await store.deleteSoftwareDeployment(id: applied.id)
+        #expect(try await store.softwareDeployment(id: applied.id) == nil)
+        #expect(try await store.deleteSoftwareConfig(id: used.id) == true)
     }
 
-    @Test func deploymentsFilterByServerAndProjectAndUpdateInPlace() throws {
+    @Test func deploymentsFilterByServerAndProjectAndUpdateInPlace() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
         let shared = config("shared")
-        try store.saveSoftwareConfig(shared)
+        try await store.saveSoftwareConfig(shared)
         let one = deployment(shared.id, server: "vm1", created: 1)
         let two = deployment(shared.id, server: "vm2", created: 2)
         var signalled = deployment(shared.id, server: "vm1", project: "p2", created: 3)
         signalled.stackUserProjectID = "p1"
         let foreign = deployment(shared.id, server: "vm1", project: "p3", created: 4)
-        for record in [foreign, two, signalled, one] { try store.saveSoftwareDeployment(record) }
+        for record in [foreign, two, signalled, one] { try await store.saveSoftwareDeployment(record) }
 
-        #expect(try store.softwareDeployments(projectID: "p1", serverID: nil) == [one, two, signalled])
-        #expect(try store.softwareDeployments(projectID: "p1", serverID: "vm1") == [one, signalled])
-        #expect(try store.softwareDeployments(projectID: nil, serverID: "vm1").count == 3)
+        #expect(try await store.softwareDeployments(projectID: "p1", serverID: nil) == [one, two, signalled])
+        #expect(try await store.softwareDeployments(projectID: "p1", serverID: "vm1") == [one, signalled])
+        #expect(try await store.softwareDeployments(projectID: nil, serverID: "vm1").count == 3)
 
         var done = one
         done.action = "UPDATE"
         done.status = "COMPLETE"
         done.outputValues = ["result": "ok"]
         done.updatedAt = at(10)
-        try store.saveSoftwareDeployment(done)
-        #expect(try store.softwareDeployment(id: one.id) == done)
-        #expect(try store.softwareDeployments(projectID: "p1", serverID: "vm1").first == done)
+        try await store.saveSoftwareDeployment(done)
+        #expect(try await store.softwareDeployment(id: one.id) == done)
+        #expect(try await store.softwareDeployments(projectID: "p1", serverID: "vm1").first == done)
     }
 
-    @Test func aDeploymentMustReferToAStoredConfig() throws {
+    @Test func aDeploymentMustReferToAStoredConfig() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        #expect(throws: StoreError.self) { try store.saveSoftwareDeployment(deployment("no-such-config", server: "vm1")) }
-        #expect(try store.softwareDeployments(projectID: nil, serverID: nil).isEmpty)
+        await #expect(throws: StoreError.self) { try await store.saveSoftwareDeployment(deployment("no-such-config", server: "vm1")) }
+        #expect(try await store.softwareDeployments(projectID: nil, serverID: nil).isEmpty)
     }
 }

@@ -4,7 +4,7 @@ import KilnStore
 import Testing
 
 @Suite struct SQLiteStoreStackTests {
-    @Test func createdStackReadsBackWithItsTemplateAndEvents() throws {
+    @Test func createdStackReadsBackWithItsTemplateAndEvents() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
         let record = StackRecord(
@@ -14,18 +14,18 @@ import Testing
         let first = EventRecord(
             stackID: record.id, resourceName: "web", resourceType: "OS::Heat::Stack", action: .create,
             status: .inProgress, reason: "Stack CREATE started", timestamp: at(0))
-        let created = try store.createStack(record, template: template(), events: [first])
+        let created = try await store.createStack(record, template: template(), events: [first])
 
         let templateID = try #require(created.templateID)
-        #expect(try store.stack(id: record.id) == created)
-        #expect(try store.stack(named: "web", projectID: "p1") == created)
-        #expect(try store.stack(named: "web", projectID: "p2") == nil)
-        #expect(try store.stack(id: "missing") == nil)
+        #expect(try await store.stack(id: record.id) == created)
+        #expect(try await store.stack(named: "web", projectID: "p1") == created)
+        #expect(try await store.stack(named: "web", projectID: "p2") == nil)
+        #expect(try await store.stack(id: "missing") == nil)
         var expectedTemplate = template()
         expectedTemplate.id = templateID
-        #expect(try store.template(id: templateID) == expectedTemplate)
+        #expect(try await store.template(id: templateID) == expectedTemplate)
 
-        let events = try store.events(stackID: record.id, resourceName: nil, after: nil, limit: nil)
+        let events = try await store.events(stackID: record.id, resourceName: nil, after: nil, limit: nil)
         #expect(events.count == 1)
         #expect(events.first?.sequence != nil)
         var expectedEvent = first
@@ -33,81 +33,81 @@ import Testing
         #expect(events.first == expectedEvent)
     }
 
-    @Test func topLevelNamesAreUniquePerProjectButNestedStacksMayShareThem() throws {
+    @Test func topLevelNamesAreUniquePerProjectButNestedStacksMayShareThem() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let parent = try makeStack(store, "app")
-        #expect(throws: StoreError.self) { try makeStack(store, "app") }
+        let parent = try await makeStack(store, "app")
+        await #expect(throws: StoreError.self) { try await makeStack(store, "app") }
         do {
-            try makeStack(store, "app")
+            try await makeStack(store, "app")
         } catch let error as StoreError {
             #expect(error.description == "stack 'app' already exists")
         }
-        let nested = try makeStack(store, "app", parent: parent.id)
-        try makeStack(store, "app", project: "other")
+        let nested = try await makeStack(store, "app", parent: parent.id)
+        try await makeStack(store, "app", project: "other")
         // The top-level stack wins a look-up by name.
-        #expect(try store.stack(named: "app", projectID: "default")?.id == parent.id)
-        #expect(try store.stack(id: nested.id)?.parentID == parent.id)
+        #expect(try await store.stack(named: "app", projectID: "default")?.id == parent.id)
+        #expect(try await store.stack(id: nested.id)?.parentID == parent.id)
     }
 
-    @Test func aDeletedStacksNameCanBeReused() throws {
+    @Test func aDeletedStacksNameCanBeReused() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        var old = try makeStack(store, "app")
+        var old = try await makeStack(store, "app")
         old.action = .delete
         old.status = .complete
-        try store.commit(StoreBatch(stacks: [old]))
-        #expect(try store.stack(named: "app", projectID: "default") == nil)
-        let new = try makeStack(store, "app")
-        #expect(try store.stack(named: "app", projectID: "default")?.id == new.id)
+        try await store.commit(StoreBatch(stacks: [old]))
+        #expect(try await store.stack(named: "app", projectID: "default") == nil)
+        let new = try await makeStack(store, "app")
+        #expect(try await store.stack(named: "app", projectID: "default")?.id == new.id)
     }
 
-    @Test func purgeRemovesNestedStacksTheirRowsAndUnusedTemplates() throws {
+    @Test func purgeRemovesNestedStacksTheirRowsAndUnusedTemplates() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let top = try makeStack(store, "top")
-        let child = try makeStack(store, "child", parent: top.id)
-        let grandchild = try makeStack(store, "grandchild", parent: child.id)
-        let other = try makeStack(store, "other")
+        let top = try await makeStack(store, "top")
+        let child = try await makeStack(store, "child", parent: top.id)
+        let grandchild = try await makeStack(store, "grandchild", parent: child.id)
+        let other = try await makeStack(store, "other")
         // An update in flight: saved, not yet attached to any stack. Purging must not remove it.
-        let pending = try store.saveTemplate(template("pending.yaml"))
+        let pending = try await store.saveTemplate(template("pending.yaml"))
         // A template `top` used before and `other` uses now stays.
         var topUpdated = top
         topUpdated.previousTemplateID = other.templateID
-        try store.commit(StoreBatch(stacks: [topUpdated]))
+        try await store.commit(StoreBatch(stacks: [topUpdated]))
 
         for stack in [top, child, grandchild, other] {
-            try store.commit(
+            try await store.commit(
                 StoreBatch(resources: [resource(stack.id, "r")], events: [event(stack.id, "r")]))
         }
-        try store.saveSnapshot(SnapshotRecord(stackID: child.id, name: "s", templateID: child.templateID, data: .map([:])))
+        try await store.saveSnapshot(SnapshotRecord(stackID: child.id, name: "s", templateID: child.templateID, data: .map([:])))
 
-        try store.purgeStack(id: top.id)
+        try await store.purgeStack(id: top.id)
 
         for stack in [top, child, grandchild] {
-            #expect(try store.stack(id: stack.id) == nil)
-            #expect(try store.resources(stackID: stack.id).isEmpty)
-            #expect(try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).isEmpty)
-            #expect(try store.snapshots(stackID: stack.id).isEmpty)
-            #expect(try store.template(id: stack.templateID!) == nil)
+            #expect(try await store.stack(id: stack.id) == nil)
+            #expect(try await store.resources(stackID: stack.id).isEmpty)
+            #expect(try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).isEmpty)
+            #expect(try await store.snapshots(stackID: stack.id).isEmpty)
+            #expect(try await store.template(id: stack.templateID!) == nil)
         }
-        #expect(try store.stack(id: other.id) != nil)
-        #expect(try store.resources(stackID: other.id).count == 1)
-        #expect(try store.template(id: other.templateID!) != nil)
-        #expect(try store.template(id: pending) != nil)
+        #expect(try await store.stack(id: other.id) != nil)
+        #expect(try await store.resources(stackID: other.id).count == 1)
+        #expect(try await store.template(id: other.templateID!) != nil)
+        #expect(try await store.template(id: pending) != nil)
     }
 
-    @Test func templatesSaveAndReplaceById() throws {
+    @Test func templatesSaveAndReplaceById() async throws {
         let dir = try TempDirectory()
         let store = try dir.openStore()
-        let id = try store.saveTemplate(template())
+        let id = try await store.saveTemplate(template())
         var changed = template("changed.yaml")
         changed.id = id
         changed.files = [:]
         changed.environments = []
-        #expect(try store.saveTemplate(changed) == id)
-        #expect(try store.template(id: id) == changed)
-        #expect(try store.saveTemplate(template()) != id)
-        #expect(try store.template(id: 999) == nil)
+        #expect(try await store.saveTemplate(changed) == id)
+        #expect(try await store.template(id: id) == changed)
+        #expect(try await store.saveTemplate(template()) != id)
+        #expect(try await store.template(id: 999) == nil)
     }
 }

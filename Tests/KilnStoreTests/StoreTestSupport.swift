@@ -35,8 +35,8 @@ func makeStack(
     _ store: SQLiteStore, _ name: String, project: String = "default", parent: String? = nil,
     action: Action = .create, status: Status = .complete, tags: [String] = [], created: Double = 0,
     updated: Double? = nil
-) throws -> StackRecord {
-    try store.createStack(
+) async throws -> StackRecord {
+    try await store.createStack(
         StackRecord(
             name: name, projectID: project, action: action, status: status, tags: tags, parentID: parent,
             parentResource: parent == nil ? nil : "nested", createdAt: at(created), updatedAt: updated.map(at)),

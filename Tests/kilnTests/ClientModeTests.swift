@@ -86,11 +86,11 @@ struct ClientModeTests {
 
         // The server ran it: its store has the stack, with the parameter and tags given.
         let store = try SQLiteStore(path: server.databasePath)
-        let stored = try #require(try store.stacks(StackQuery(projectID: nil)).first { $0.name == "web" })
+        let stored = try await #require(try store.stacks(StackQuery(projectID: nil)).first { $0.name == "web" })
         #expect(stored.statusText == "CREATE_COMPLETE")
         #expect(stored.parameters["word"] == "hi")
         #expect(stored.tags == ["a", "b"])
-        #expect(try store.resources(stackID: stored.id).map(\.name).sorted() == ["inner", "note"])
+        await #expect(try store.resources(stackID: stored.id).map(\.name).sorted() == ["inner", "note"])
 
         // list, show: the same keys; the same values where they do not name the place.
         let remoteList = try await Self.json(server.client(["stack", "list", "--format", "json"])) as? [[String: Any]] ?? []
@@ -153,7 +153,7 @@ struct ClientModeTests {
         #expect(Self.eventLines(remoteUpdate.stdout).first == "[web]: UPDATE_IN_PROGRESS  Stack UPDATE started")
         #expect(Self.eventLines(remoteUpdate.stdout).last == "[web]: UPDATE_COMPLETE  Stack UPDATE completed successfully")
         #expect(!Self.eventLines(remoteUpdate.stdout).contains { $0.contains("CREATE") })
-        let updated = try #require(try store.stack(id: stored.id))
+        let updated = try await #require(try store.stack(id: stored.id))
         #expect(updated.statusText == "UPDATE_COMPLETE")
         #expect(updated.parameters["word"] == "bye")
         #expect(try await Self.json(server.client(["stack", "output", "show", "web", "shout", "--format", "json"])) as? String == "bye")
@@ -165,14 +165,14 @@ struct ClientModeTests {
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout == localPlan.stdout)
         #expect(plan.stdout.hasSuffix("Plan: 0 added, 0 updated, 0 replaced, 0 deleted, 2 unchanged\n"))
-        #expect(try store.stack(id: stored.id)?.statusText == "UPDATE_COMPLETE")
+        await #expect(try store.stack(id: stored.id)?.statusText == "UPDATE_COMPLETE")
 
         // delete: gone from the server, the last event shown.
         let remoteDelete = try await server.client(["stack", "delete", "web", "--yes", "--wait"])
         #expect(remoteDelete.status == 0, "\(remoteDelete.stderr)")
         #expect(Self.eventLines(remoteDelete.stdout).first == "[web]: DELETE_IN_PROGRESS  Stack DELETE started")
         #expect(Self.eventLines(remoteDelete.stdout).last == "[web]: DELETE_COMPLETE  Stack DELETE completed successfully")
-        #expect(try store.stack(id: stored.id) == nil)
+        await #expect(try store.stack(id: stored.id) == nil)
         let missing = try await server.client(["stack", "show", "web"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "kiln: The Stack (web) could not be found.\n")

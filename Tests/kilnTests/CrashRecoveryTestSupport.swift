@@ -22,12 +22,12 @@ struct CrashRun {
 
     /// Polls the store until `condition` holds (every 5 ms, for at most `seconds`). Fails if
     /// the process ends first or time runs out, with what it printed.
-    func waitUntil(_ what: String, seconds: Double = 15, _ condition: (SQLiteStore) throws -> Bool) throws {
+    func waitUntil(_ what: String, seconds: Double = 15, _ condition: (SQLiteStore) async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if try condition(store) { return }
+            if try await condition(store) { return }
             if !running.process.isRunning {
-                if try condition(store) { return }
+                if try await condition(store) { return }
                 let result = try running.result()
                 Issue.record("kiln ended (status \(result.status)) before \(what): \(result.stderr)")
                 throw CrashTestError.conditionNotReached(what)
@@ -49,16 +49,16 @@ struct CrashRun {
 
     // MARK: Reading the store
 
-    func stack(_ name: String) throws -> StackRecord? { try store.stack(named: name, projectID: "default") }
+    func stack(_ name: String) async throws -> StackRecord? { try await store.stack(named: name, projectID: "default") }
 
-    func events(_ name: String) throws -> [EventRecord] {
-        guard let stack = try stack(name) else { return [] }
-        return try store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil)
+    func events(_ name: String) async throws -> [EventRecord] {
+        guard let stack = try await stack(name) else { return [] }
+        return try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil)
     }
 
     /// Resource events (not the stack's own) with this action and status.
-    func resourceEvents(_ name: String, _ action: Action, _ status: Status) throws -> [EventRecord] {
-        try events(name).filter { $0.resourceType != "OS::Heat::Stack" && $0.action == action && $0.status == status }
+    func resourceEvents(_ name: String, _ action: Action, _ status: Status) async throws -> [EventRecord] {
+        try await events(name).filter { $0.resourceType != "OS::Heat::Stack" && $0.action == action && $0.status == status }
     }
 }
 

@@ -32,31 +32,31 @@ struct CrashRecoveryTests {
         let home = try KilnHome()
         let template = try home.write("wide.yaml", Self.wide)
         let crash = try await CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
-        try crash.waitUntil("stack stored") { _ in try crash.stack("wide") != nil }
+        try await crash.waitUntil("stack stored") { _ in try await crash.stack("wide") != nil }
         if point.completed > 0 {
-            try crash.waitUntil("\(point)") { _ in try crash.resourceEvents("wide", .create, .complete).count >= point.completed }
+            try await crash.waitUntil("\(point)") { _ in try await crash.resourceEvents("wide", .create, .complete).count >= point.completed }
         }
         crash.killNow()
 
-        let stack = try #require(try crash.stack("wide"))
+        let stack = try await #require(try crash.stack("wide"))
         #expect(stack.statusText == "CREATE_IN_PROGRESS", "killed too late to test recovery")
         // What was created before the kill is kept as it was, not created again.
-        let before = try crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
+        let before = try await crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
         #expect(before.count >= point.completed)
 
         let shown = try await home.kiln(["stack", "show", "wide", "--format", "json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stderr.contains("resumed interrupted stack wide: CREATE_COMPLETE"))
         #expect(shown.stdout.contains("\"stack_status\" : \"CREATE_COMPLETE\"") || shown.stdout.contains("\"stack_status\": \"CREATE_COMPLETE\""))
-        try expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
+        try await expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
     }
 
     /// Every resource once, CREATE_COMPLETE with a physical id, one CREATE_COMPLETE event each.
-    private func expectCreatedOnce(_ crash: CrashRun, stackID: String, count: Int, keeping before: [ResourceRecord]) throws {
-        let stack = try #require(try crash.store.stack(id: stackID))
+    private func expectCreatedOnce(_ crash: CrashRun, stackID: String, count: Int, keeping before: [ResourceRecord]) async throws {
+        let stack = try await #require(try crash.store.stack(id: stackID))
         #expect(stack.statusText == "CREATE_COMPLETE")
         #expect(stack.owner == nil && stack.leaseExpiry == nil, "a finished operation gives up its claim")
-        let resources = try crash.store.resources(stackID: stackID)
+        let resources = try await crash.store.resources(stackID: stackID)
         #expect(resources.count == count)
         #expect(Set(resources.map(\.name)) == Set((0..<count).map { "r\($0)" }))
         #expect(resources.allSatisfy { $0.action == .create && $0.status == .complete })
@@ -65,7 +65,7 @@ struct CrashRecoveryTests {
         let byName = Dictionary(uniqueKeysWithValues: resources.map { ($0.name, $0) })
         for old in before { #expect(byName[old.name]?.physicalID == old.physicalID, "\(old.name) was created again") }
 
-        let events = try crash.events("wide")
+        let events = try await crash.events("wide")
         var completions: [String: Int] = [:]
         for event in events where event.resourceType != "OS::Heat::Stack" && event.statusText == "CREATE_COMPLETE" {
             completions[event.resourceName, default: 0] += 1
@@ -82,10 +82,10 @@ struct CrashRecoveryTests {
         let home = try KilnHome()
         let template = try home.write("wide.yaml", Self.wide)
         let crash = try await CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
-        try crash.waitUntil("some resources created") { _ in try crash.resourceEvents("wide", .create, .complete).count >= 40 }
+        try await crash.waitUntil("some resources created") { _ in try await crash.resourceEvents("wide", .create, .complete).count >= 40 }
         crash.killNow()
-        let stack = try #require(try crash.stack("wide"))
-        let before = try crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
+        let stack = try await #require(try crash.stack("wide"))
+        let before = try await crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
 
         // Both start together; only one may take the dead process's claim.
         let first = try home.start(["stack", "list"]), second = try home.start(["stack", "list"])
@@ -94,32 +94,32 @@ struct CrashRecoveryTests {
         let runs = [try first.result(), try second.result()]
         #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.stderr))")
         #expect(runs.filter { $0.stderr.contains("resumed interrupted stack wide") }.count == 1, "\(runs.map(\.stderr))")
-        try expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
+        try await expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
     }
 
     @Test func recoveryKilledInTurnIsResumedByTheNextCommand() async throws {
         let home = try KilnHome()
         let template = try home.write("wide.yaml", Self.wide)
         let crash = try await CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
-        try crash.waitUntil("a quarter created") { _ in try crash.resourceEvents("wide", .create, .complete).count >= 50 }
+        try await crash.waitUntil("a quarter created") { _ in try await crash.resourceEvents("wide", .create, .complete).count >= 50 }
         crash.killNow()
-        let stack = try #require(try crash.stack("wide"))
-        let before = try crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
+        let stack = try await #require(try crash.stack("wide"))
+        let before = try await crash.store.resources(stackID: stack.id).filter { $0.status == .complete }
 
         // The command resuming it dies too, holding a lease that has not expired.
         let resuming = CrashRun(home: home, running: try home.start(["stack", "list"]), store: crash.store)
-        try resuming.waitUntil("the resumed create under way") { _ in
-            try resuming.stack("wide")?.owner?.contains(":\(resuming.pid):") == true
-                && resuming.resourceEvents("wide", .create, .complete).count >= 120
+        try await resuming.waitUntil("the resumed create under way") { _ in
+            guard try await resuming.stack("wide")?.owner?.contains(":\(resuming.pid):") == true else { return false }
+            return try await resuming.resourceEvents("wide", .create, .complete).count >= 120
         }
         resuming.killNow()
-        let held = try #require(try crash.stack("wide"))
+        let held = try await #require(try crash.stack("wide"))
         #expect(held.statusText == "CREATE_IN_PROGRESS")
         #expect(try #require(held.leaseExpiry) > Date())
 
         let shown = try await home.kiln(["stack", "show", "wide"])
         #expect(shown.status == 0 && shown.stderr.contains("resumed interrupted stack wide: CREATE_COMPLETE"), "\(shown.stderr)")
-        try expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
+        try await expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
     }
 
     @Test func deleteKilledFinishesOnTheNextCommand() async throws {
@@ -129,18 +129,18 @@ struct CrashRecoveryTests {
         #expect(created.status == 0, "\(created.stderr)")
 
         let crash = try await CrashRun.start(["stack", "delete", "doomed", "--yes", "--max-parallel", "4"], in: home)
-        try crash.waitUntil("a few resources deleted") { _ in try crash.resourceEvents("doomed", .delete, .complete).count >= 8 }
+        try await crash.waitUntil("a few resources deleted") { _ in try await crash.resourceEvents("doomed", .delete, .complete).count >= 8 }
         crash.killNow()
-        let stack = try #require(try crash.stack("doomed"))
+        let stack = try await #require(try crash.stack("doomed"))
         #expect(stack.statusText == "DELETE_IN_PROGRESS")
-        #expect(try crash.store.resources(stackID: stack.id).count < 40)
+        await #expect(try crash.store.resources(stackID: stack.id).count < 40)
 
         let listed = try await home.kiln(["stack", "list"])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stderr.contains("resumed interrupted stack doomed: DELETE_COMPLETE"))
         #expect(!listed.stdout.contains("doomed"))
-        #expect(try crash.store.stack(id: stack.id) == nil)
-        #expect(try crash.store.resources(stackID: stack.id).isEmpty)
+        await #expect(try crash.store.stack(id: stack.id) == nil)
+        await #expect(try crash.store.resources(stackID: stack.id).isEmpty)
         let shown = try await home.kiln(["stack", "show", "doomed"])
         #expect(shown.status == 1 && shown.stderr.contains("not found"))
     }
@@ -152,33 +152,33 @@ struct CrashRecoveryTests {
         let changed = try home.write("b.yaml", CrashTemplates.wide(24, updateWait: 0.2, value: "b"))
 
         let crash = try await CrashRun.start(["stack", "update", "moving", "-t", changed, "--max-parallel", "4"], in: home)
-        try crash.waitUntil("a few resources updated") { _ in try crash.resourceEvents("moving", .update, .complete).count >= 4 }
+        try await crash.waitUntil("a few resources updated") { _ in try await crash.resourceEvents("moving", .update, .complete).count >= 4 }
         crash.killNow()
-        let stack = try #require(try crash.stack("moving"))
+        let stack = try await #require(try crash.stack("moving"))
         #expect(stack.statusText == "UPDATE_IN_PROGRESS")
 
         let shown = try await home.kiln(["stack", "show", "moving", "--format", "json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stderr.contains("resumed interrupted stack moving: UPDATE_FAILED"))
-        let failed = try #require(try crash.store.stack(id: stack.id))
+        let failed = try await #require(try crash.store.stack(id: stack.id))
         #expect(failed.statusText == "UPDATE_FAILED")
         #expect(failed.statusReason.contains("Engine stopped during UPDATE"))
         #expect(failed.owner == nil, "the recovering process gave up its claim")
-        let resources = try crash.store.resources(stackID: stack.id)
+        let resources = try await crash.store.resources(stackID: stack.id)
         #expect(resources.count == 24 && !resources.contains { $0.status == .inProgress })
         #expect(resources.contains { $0.statusText == "UPDATE_FAILED" })
-        #expect(try crash.events("moving").last?.statusText == "UPDATE_FAILED")
+        await #expect(try crash.events("moving").last?.statusText == "UPDATE_FAILED")
 
         let retried = try await home.kiln(["stack", "update", "moving", "-t", changed, "--max-parallel", "24"])
         #expect(retried.status == 0, "\(retried.stderr)")
-        let updated = try #require(try crash.store.stack(id: stack.id))
+        let updated = try await #require(try crash.store.stack(id: stack.id))
         #expect(updated.statusText == "UPDATE_COMPLETE")
-        let after = try crash.store.resources(stackID: stack.id)
+        let after = try await crash.store.resources(stackID: stack.id)
         #expect(after.count == 24 && after.allSatisfy { $0.status == .complete && $0.properties.mapValue?["value"] == .string("b") })
 
         let deleted = try await home.kiln(["stack", "delete", "moving", "--yes"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
-        #expect(try crash.store.stack(id: stack.id) == nil)
+        await #expect(try crash.store.stack(id: stack.id) == nil)
     }
 
     @Test func rollbackKilledCompletesOnTheNextCommand() async throws {
@@ -186,30 +186,30 @@ struct CrashRecoveryTests {
         let template = try home.write("failing.yaml", CrashTemplates.failingAfter(12, deleteWait: 0.2))
         let crash = try await CrashRun.start(
             ["stack", "create", "unlucky", "-t", template, "--enable-rollback", "--max-parallel", "2"], in: home)
-        try crash.waitUntil("rollback under way") { _ in
-            let events = try crash.events("unlucky")
+        try await crash.waitUntil("rollback under way") { _ in
+            let events = try await crash.events("unlucky")
             return events.contains { $0.resourceType == "OS::Heat::Stack" && $0.statusText == "ROLLBACK_IN_PROGRESS" }
                 && events.contains { $0.statusText == "DELETE_COMPLETE" }
         }
         crash.killNow()
-        let stack = try #require(try crash.stack("unlucky"))
+        let stack = try await #require(try crash.stack("unlucky"))
         #expect(stack.statusText == "ROLLBACK_IN_PROGRESS")
         // As Heat: the failure is the CREATE_FAILED event's reason; the rollback then starts.
-        #expect(try crash.events("unlucky").contains {
+        await #expect(try crash.events("unlucky").contains {
             $0.resourceType == "OS::Heat::Stack" && $0.statusText == "CREATE_FAILED" && $0.reason.contains("Test Resource failed bad")
         })
-        #expect(try !crash.store.resources(stackID: stack.id).isEmpty)
+        await #expect(try !crash.store.resources(stackID: stack.id).isEmpty)
 
         let listed = try await home.kiln(["stack", "list", "--format", "json"])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stderr.contains("resumed interrupted stack unlucky: ROLLBACK_COMPLETE"))
-        let rolledBack = try #require(try crash.store.stack(id: stack.id))
+        let rolledBack = try await #require(try crash.store.stack(id: stack.id))
         #expect(rolledBack.statusText == "ROLLBACK_COMPLETE")
-        #expect(try crash.store.resources(stackID: stack.id).isEmpty)
+        await #expect(try crash.store.resources(stackID: stack.id).isEmpty)
         // Each resource made was deleted exactly once.
-        let deletions = try crash.resourceEvents("unlucky", .delete, .complete).map(\.resourceName)
+        let deletions = try await crash.resourceEvents("unlucky", .delete, .complete).map(\.resourceName)
         #expect(deletions.count == Set(deletions).count && Set(deletions) == Set((0..<12).map { "r\($0)" } + ["bad"]))
-        #expect(try crash.events("unlucky").last?.statusText == "ROLLBACK_COMPLETE")
+        await #expect(try crash.events("unlucky").last?.statusText == "ROLLBACK_COMPLETE")
     }
 
     @Test func aLiveOwnerIsNotTakenOver() async throws {
@@ -217,8 +217,8 @@ struct CrashRecoveryTests {
         let template = try home.write("long.yaml", CrashTemplates.wide(2, createWait: 60))
         let crash = try await CrashRun.start(["stack", "create", "busy", "-t", template], in: home)
         defer { if crash.running.process.isRunning { crash.killNow() } }
-        try crash.waitUntil("resources in progress") { _ in try crash.resourceEvents("busy", .create, .inProgress).count == 2 }
-        let owner = try #require(try crash.stack("busy")?.owner)
+        try await crash.waitUntil("resources in progress") { _ in try await crash.resourceEvents("busy", .create, .inProgress).count == 2 }
+        let owner = try await #require(try crash.stack("busy")?.owner)
         #expect(owner.contains(":\(crash.pid):"))
 
         let listed = try #require(try await home.json(["stack", "list"]) as? [[String: Any]])
@@ -231,9 +231,9 @@ struct CrashRecoveryTests {
         #expect(updated.status == 1 && updated.stderr.contains("CREATE_IN_PROGRESS"), "\(updated.stderr)")
 
         // Nothing was taken over: same owner, still in progress, resources untouched.
-        let stack = try #require(try crash.stack("busy"))
+        let stack = try await #require(try crash.stack("busy"))
         #expect(stack.owner == owner && stack.statusText == "CREATE_IN_PROGRESS")
-        #expect(try crash.store.resources(stackID: stack.id).allSatisfy { $0.statusText == "CREATE_IN_PROGRESS" })
+        await #expect(try crash.store.resources(stackID: stack.id).allSatisfy { $0.statusText == "CREATE_IN_PROGRESS" })
         #expect(crash.running.process.isRunning)
     }
 }

@@ -7,22 +7,22 @@ extension Engine {
     /// Heat's abandon: returns everything needed to adopt the stack elsewhere, then forgets
     /// the stack without deleting its resources.
     public func abandon(_ nameOrID: String, projectID: String = "default") async throws -> Value {
-        let stack = try self.stack(nameOrID, projectID: projectID)
+        let stack = try await self.stack(nameOrID, projectID: projectID)
         try ensureIdle(stack, for: "abandon")
-        let data = try abandonData(stack)
-        try store.purgeStack(id: stack.id)
+        let data = try await abandonData(stack)
+        try await store.purgeStack(id: stack.id)
         return data
     }
 
     /// Heat's export: the abandon data of a stack that stays managed (nothing changes).
-    public func export(_ nameOrID: String, projectID: String = "default") throws -> Value {
-        try abandonData(try self.stack(nameOrID, projectID: projectID))
+    public func export(_ nameOrID: String, projectID: String = "default") async throws -> Value {
+        try await abandonData(try await self.stack(nameOrID, projectID: projectID))
     }
 
-    private func abandonData(_ stack: StackRecord) throws -> Value {
-        let template = try template(of: stack)
+    private func abandonData(_ stack: StackRecord) async throws -> Value {
+        let template = try await template(of: stack)
         var resources: [String: Value] = [:]
-        for record in try store.resources(stackID: stack.id) {
+        for record in try await store.resources(stackID: stack.id) {
             resources[record.name] = [
                 "name": .string(record.name), "type": .string(record.type),
                 "resource_id": record.physicalID.map(Value.string) ?? .null,
@@ -59,15 +59,15 @@ extension Engine {
         guard let resources = data.mapValue?["resources"]?.mapValue else {
             throw EngineError.refused("adopt data has no 'resources' map")
         }
-        if try store.stack(named: request.name, projectID: request.projectID) != nil {
+        if try await store.stack(named: request.name, projectID: request.projectID) != nil {
             throw EngineError.conflict("stack '\(request.name)' already exists")
         }
-        let (stack, loaded) = try store(request, action: .adopt, observer: observer)
+        let (stack, loaded) = try await store(request, action: .adopt, observer: observer)
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: [], observer: observer)
         return try await withLease(run) {
             let failure = try await run.createResources(action: .adopt, adopting: resources)
             run.setStack(.adopt, failure == nil ? .complete : .failed, reason: failure ?? "Stack ADOPT completed successfully")
-            try run.flush()
+            try await run.flush()
             return run.stack
         }
     }

@@ -51,7 +51,7 @@ extension StackRun {
                     }
                 }
             },
-            commit: { try flush() },
+            commit: { try await flush() },
             stopOnFailure: action != .check)
         return firstFailure
     }
@@ -64,21 +64,23 @@ extension Engine {
         _ nameOrID: String, projectID: String, action: Action, observer: EngineObserver?,
         _ body: (StackRun) async throws -> String?
     ) async throws -> StackRecord {
-        var stack = try self.stack(nameOrID, projectID: projectID)
+        var stack = try await self.stack(nameOrID, projectID: projectID)
         try ensureIdle(stack, for: action.rawValue.lowercased())
-        guard try claimOperation(&stack) else {
+        guard try await claimOperation(&stack) else {
             throw EngineError.conflict("cannot \(action.rawValue.lowercased()) stack '\(stack.name)': another operation holds it")
         }
-        let run = StackRun(engine: self, stack: stack, loaded: try load(stack), records: try store.resources(stackID: stack.id), observer: observer)
+        let run = StackRun(
+            engine: self, stack: stack, loaded: try await load(stack), records: try await store.resources(stackID: stack.id),
+            observer: observer)
         return try await withLease(run) {
             run.setStack(action, .inProgress, reason: "Stack \(action.rawValue) started")
-            try run.flush()
+            try await run.flush()
             if let failure = try await body(run) {
                 run.setStack(action, .failed, reason: failure)
             } else {
                 run.setStack(action, .complete, reason: "Stack \(action.rawValue) completed successfully")
             }
-            try run.flush()
+            try await run.flush()
             return run.stack
         }
     }
@@ -116,14 +118,14 @@ extension Engine {
 
     /// Delivers a signal to a resource (wait condition handles, hooks) and keeps what it changed.
     public func signal(_ nameOrID: String, resource name: String, data: Value, projectID: String = "default") async throws {
-        let stack = try self.stack(nameOrID, projectID: projectID)
+        let stack = try await self.stack(nameOrID, projectID: projectID)
         try await signalTurns.run("\(stack.id)/\(name)") {
             try await self.deliverSignal(to: stack, resource: name, data: data)
         }
     }
 
     private func deliverSignal(to stack: StackRecord, resource name: String, data: Value) async throws {
-        guard let record = try store.resource(stackID: stack.id, name: name) else {
+        guard let record = try await store.resource(stackID: stack.id, name: name) else {
             throw EngineError.notFound("resource '\(name)' not found in stack '\(stack.name)'")
         }
         // As Heat: no signals while suspended or being deleted.
@@ -135,7 +137,7 @@ extension Engine {
         if record.action == .initial || (record.action == .create && record.status == .inProgress) {
             throw EngineError.conflict("resource '\(name)' is not created yet (\(record.statusText)); signal it once it is")
         }
-        let types = TypeResolver(plugins: plugins, loaded: try load(stack))
+        let types = TypeResolver(plugins: plugins, loaded: try await load(stack))
         guard let plugin = types.plugin(type: record.type, resource: name) else {
             throw EngineError.refused("resource type \(record.type) is not known to this engine")
         }
@@ -154,7 +156,7 @@ extension Engine {
             throw EngineError.refused("signal to '\(name)' refused: \(failure)")
         }
         try await context.save(live)
-        try store.commit(StoreBatch(events: [EventRecord(
+        try await store.commit(StoreBatch(events: [EventRecord(
             stackID: stack.id, resourceName: name, physicalResourceID: record.physicalID ?? "", resourceType: record.type,
             action: record.action, status: record.status, reason: "Signal: \(data.jsonText())")]))
     }

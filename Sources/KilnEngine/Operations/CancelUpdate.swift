@@ -22,14 +22,14 @@ extension Engine {
     ///
     /// The request is an appended event, not a change to the stack's row: it can never
     /// overwrite what the operation itself commits (a late request is only a stray event).
-    public func cancelUpdate(_ nameOrID: String, projectID: String = "default", rollback: Bool = true) throws {
-        let stack = try self.stack(nameOrID, projectID: projectID)
+    public func cancelUpdate(_ nameOrID: String, projectID: String = "default", rollback: Bool = true) async throws {
+        let stack = try await self.stack(nameOrID, projectID: projectID)
         let cancellable: Set<Action> = rollback ? [.update] : [.update, .create]
         guard stack.status == .inProgress, cancellable.contains(stack.action) else {
             let expected = rollback ? "UPDATE_IN_PROGRESS" : "CREATE_IN_PROGRESS or UPDATE_IN_PROGRESS"
             throw EngineError.refused("cannot cancel stack '\(stack.name)': it is \(stack.statusText), not \(expected)")
         }
-        try store.commit(StoreBatch(events: [EventRecord(
+        try await store.commit(StoreBatch(events: [EventRecord(
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
             action: stack.action, status: .inProgress,
             reason: rollback ? Engine.cancelRequest : Engine.cancelWithoutRollbackRequest)]))
@@ -43,7 +43,7 @@ extension Engine {
     ) async throws -> (failure: String?, cancel: CancelRequest?) {
         let store = self.store, id = run.stack.id, name = run.stack.name
         // From the operation's start event on: a request can only follow it (it needs *_IN_PROGRESS).
-        let since = try store.events(stackID: id, resourceName: name, after: nil, limit: nil)
+        let since = try await store.events(stackID: id, resourceName: name, after: nil, limit: nil)
             .last { $0.reason == startReason }?.sequence
         let requested = CancelBox()
         let walk = Task { try await walkResources() }
@@ -51,7 +51,7 @@ extension Engine {
             var seen = since
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 200_000_000)
-                let events = (try? store.events(stackID: id, resourceName: name, after: seen, limit: nil)) ?? []
+                let events = await (try? store.events(stackID: id, resourceName: name, after: seen, limit: nil)) ?? []
                 seen = events.last?.sequence ?? seen
                 let request: CancelRequest? = events.lazy.compactMap { event in
                     switch event.reason {

@@ -95,7 +95,7 @@ extension StackRun {
                 }
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
             },
-            commit: { try flush() },
+            commit: { try await flush() },
             // Past the deadline or once cancelled, nothing new starts (Heat stops the whole operation).
             shouldStop: { timedOut || Task.isCancelled })
         // Nodes that never started because the deadline passed fail the operation too.

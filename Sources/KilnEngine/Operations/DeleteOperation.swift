@@ -56,7 +56,7 @@ extension StackRun {
                     }
                 }
             },
-            commit: { try flush() })
+            commit: { try await flush() })
         return firstFailure
     }
 }

@@ -5,8 +5,8 @@ import KilnTemplate
 
 extension Engine {
     /// The template and parameters an update would move the stack to.
-    private func target(of stack: StackRecord, _ request: UpdateRequest) throws -> (TemplateRecord, [String: String]) {
-        let current = try template(of: stack)
+    private func target(of stack: StackRecord, _ request: UpdateRequest) async throws -> (TemplateRecord, [String: String]) {
+        let current = try await template(of: stack)
         guard request.template != nil || request.existing else {
             throw EngineError.refused("an update needs a template, or --existing to keep the current one")
         }
@@ -37,14 +37,14 @@ extension Engine {
 
     /// What an update would do to each resource, computed by the same rules the update
     /// applies, against the resources as they are now. Nothing is changed.
-    public func previewUpdate(_ nameOrID: String, _ request: UpdateRequest, projectID: String = "default") throws -> [PlannedChange] {
-        let stack = try self.stack(nameOrID, projectID: projectID)
-        let (template, parameters) = try target(of: stack, request)
-        let loaded = try LoadedTemplate.load(
+    public func previewUpdate(_ nameOrID: String, _ request: UpdateRequest, projectID: String = "default") async throws -> [PlannedChange] {
+        let stack = try await self.stack(nameOrID, projectID: projectID)
+        let (template, parameters) = try await target(of: stack, request)
+        let loaded = try await LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
             plugins: plugins, limits: limits, readFromDisk: true,
             facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
-        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: nil)
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try await store.resources(stackID: stack.id), observer: nil)
         var plan: [PlannedChange] = []
         let enabled = loaded.enabledResources
         for definition in enabled {
@@ -77,20 +77,20 @@ extension Engine {
     public func update(
         _ nameOrID: String, _ request: UpdateRequest, projectID: String = "default", observer: EngineObserver? = nil
     ) async throws -> StackRecord {
-        var stack = try self.stack(nameOrID, projectID: projectID)
+        var stack = try await self.stack(nameOrID, projectID: projectID)
         try ensureIdle(stack, for: "update")
-        let (template, parameters) = try target(of: stack, request)
-        let loaded = try LoadedTemplate.load(
+        let (template, parameters) = try await target(of: stack, request)
+        let loaded = try await LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
             plugins: plugins, limits: limits, readFromDisk: true,
             facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
-        try checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
-        guard try claimOperation(&stack) else {
+        try await checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
+        guard try await claimOperation(&stack) else {
             throw EngineError.conflict("cannot update stack '\(stack.name)': another operation holds it")
         }
         var saved = template
         saved.files = loaded.files
-        let templateID = try store.saveTemplate(saved)
+        let templateID = try await store.saveTemplate(saved)
         let previousParameters = stack.parameters
         stack.previousTemplateID = stack.templateID
         stack.templateID = templateID
@@ -99,22 +99,22 @@ extension Engine {
         if let disable = request.disableRollback { stack.disableRollback = disable }
         if let tags = request.tags { stack.tags = tags }
 
-        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try store.resources(stackID: stack.id), observer: observer)
+        let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try await store.resources(stackID: stack.id), observer: observer)
         return try await withLease(run) {
             run.setStack(.update, .inProgress, reason: "Stack UPDATE started")
-            try run.flush()
+            try await run.flush()
             let (failure, cancel) = try await watchingForCancel(run, startedBy: "Stack UPDATE started") {
                 try await run.updateResources(action: .update)
             }
             guard let failure else {
                 run.setStack(.update, .complete, reason: "Stack UPDATE completed successfully")
-                try run.flush()
+                try await run.flush()
                 return run.stack
             }
             // cancel_update rolls back even when rollback is disabled; cancel_without_rollback never does.
             if cancel == .stopHere || (run.stack.disableRollback && cancel == nil) {
                 run.setStack(.update, .failed, reason: failure)
-                try run.flush()
+                try await run.flush()
                 return run.stack
             }
             return try await rollBack(run, failure: failure, parameters: previousParameters)
@@ -124,16 +124,16 @@ extension Engine {
     /// Returns an updated stack to its previous template and parameters.
     private func rollBack(_ run: StackRun, failure: String, parameters: [String: String]) async throws -> StackRecord {
         run.failThenRollBack(.update, failure: failure)
-        try run.flush()
-        guard let previousID = run.stack.previousTemplateID, let previous = try store.template(id: previousID) else {
+        try await run.flush()
+        guard let previousID = run.stack.previousTemplateID, let previous = try await store.template(id: previousID) else {
             run.setStack(.rollback, .failed, reason: "no previous template to roll back to")
-            try run.flush()
+            try await run.flush()
             return run.stack
         }
         var stack = run.stack
         stack.templateID = previousID
         stack.parameters = parameters
-        let loaded = try load(stack, template: previous)
+        let loaded = try await load(stack, template: previous)
         let back = StackRun(engine: self, stack: stack, loaded: loaded, records: Array(run.records.values), observer: run.observer)
         back.leaseOwner = run.leaseOwner
         if let rollbackFailure = try await back.updateResources(action: .rollback) {
@@ -141,13 +141,13 @@ extension Engine {
         } else {
             back.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
         }
-        try back.flush()
+        try await back.flush()
         return back.stack
     }
 
     /// Heat refuses an update that changes an `immutable: true` parameter.
-    private func checkImmutableParameters(stack: StackRecord, loaded: LoadedTemplate, newParameters: [String: String]) throws {
-        guard let current = try? load(stack) else { return }
+    private func checkImmutableParameters(stack: StackRecord, loaded: LoadedTemplate, newParameters: [String: String]) async throws {
+        guard let current = try? await load(stack) else { return }
         var diagnostics: [Diagnostic] = []
         for parameter in loaded.template.parameters where parameter.immutable {
             if let old = current.parameters[parameter.name], let new = loaded.parameters[parameter.name], old != new {

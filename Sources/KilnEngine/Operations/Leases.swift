@@ -10,11 +10,11 @@ import Synchronization
 extension Engine {
     /// Claims the stack for a new operation of this engine (its claim is then `stack.owner`),
     /// or returns false when a live operation holds it.
-    func claimOperation(_ stack: inout StackRecord) throws -> Bool {
+    func claimOperation(_ stack: inout StackRecord) async throws -> Bool {
         let operation = "\(owner)/\(operations.next())"
         let expiry = Date().addingTimeInterval(leaseSeconds)
         operations.started(operation)
-        guard try store.claim(stackID: stack.id, owner: operation, until: expiry, now: claimTime(stack)) else {
+        guard try await store.claim(stackID: stack.id, owner: operation, until: expiry, now: claimTime(stack)) else {
             operations.ended(operation)
             return false
         }
@@ -31,10 +31,10 @@ extension Engine {
     }
 
     /// Ends an operation that did not run under `withLease`: gives its claim up.
-    func endOperation(_ stack: StackRecord) {
+    func endOperation(_ stack: StackRecord) async {
         guard let operation = stack.owner else { return }
         operations.ended(operation)
-        _ = try? store.release(stackID: stack.id, owner: operation)
+        _ = try? await store.release(stackID: stack.id, owner: operation)
     }
 
     /// Runs a claimed operation while renewing its claim in the background; every commit
@@ -48,19 +48,25 @@ extension Engine {
             throw EngineError.conflict("stack '\(run.stack.name)' was not claimed for this operation")
         }
         run.leaseOwner = operation
-        let renewal = Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))
-                if Task.isCancelled { break }
-                _ = try? store.renew(stackID: id, owner: operation, until: Date().addingTimeInterval(seconds))
+        // The renewal is a child task of this operation: it cannot outlive it.
+        let outcome: Result<T, Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))
+                    if Task.isCancelled { break }
+                    _ = try? await store.renew(stackID: id, owner: operation, until: Date().addingTimeInterval(seconds))
+                }
+            }
+            defer { group.cancelAll() }
+            do {
+                return .success(try await body())
+            } catch {
+                return .failure(error)
             }
         }
-        defer {
-            renewal.cancel()
-            operations.ended(operation)
-            _ = try? store.release(stackID: id, owner: operation)
-        }
-        return try await body()
+        operations.ended(operation)
+        _ = try? await store.release(stackID: id, owner: operation)
+        return try outcome.get()
     }
 
     /// Whether the operation holding the stack's claim is gone: its lease expired, it was

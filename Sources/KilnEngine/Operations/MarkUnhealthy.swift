@@ -12,18 +12,19 @@ extension Engine {
     public func markUnhealthy(
         _ stackNameOrID: String, resource nameOrPhysicalID: String, unhealthy: Bool, reason: String?,
         projectID: String = "default"
-    ) throws -> ResourceRecord {
-        let stack = try self.stack(stackNameOrID, projectID: projectID)
-        var record = try resource(in: stack, named: nameOrPhysicalID)
+    ) async throws -> ResourceRecord {
+        let stack = try await self.stack(stackNameOrID, projectID: projectID)
+        var record = try await resource(in: stack, named: nameOrPhysicalID)
         // The stack's lease keeps a running operation from writing the resource meanwhile.
         if stack.status == .inProgress, !(try leaseLapsed(stack)) {
             throw EngineError.conflict("Stack \(stack.name) already has an action (\(stack.action.rawValue)) in progress.")
         }
         var claimed = stack
-        guard try claimOperation(&claimed) else {
+        guard try await claimOperation(&claimed) else {
             throw EngineError.conflict("Stack \(stack.name) already has an action (\(stack.action.rawValue)) in progress.")
         }
-        defer { endOperation(claimed) }
+        guard let operation = claimed.owner else { return record }
+        operations.ended(operation)
 
         let newStatus: Status
         if unhealthy, record.action != .delete {
@@ -31,6 +32,7 @@ extension Engine {
         } else if !unhealthy, record.action == .check, record.status == .failed {
             newStatus = .complete
         } else {
+            try await store.release(stackID: stack.id, owner: operation)
             return record
         }
         let text = reason.flatMap { $0.isEmpty ? nil : $0 } ?? "state changed by resource_mark_unhealthy api"
@@ -41,14 +43,18 @@ extension Engine {
         let event = EventRecord(
             stackID: stack.id, resourceName: record.name, physicalResourceID: record.physicalID ?? "",
             resourceType: record.type, action: .check, status: newStatus, reason: text)
-        try store.commit(StoreBatch(resources: [record], events: [event]))
+        // Fenced by the claim, which the same commit gives up.
+        var batch = StoreBatch(resources: [record], events: [event])
+        batch.lease = (stack.id, operation)
+        batch.releasesLease = true
+        try await store.commit(batch)
         return record
     }
 
     /// A resource of the stack by logical name, else by physical id (Heat accepts either).
-    func resource(in stack: StackRecord, named nameOrPhysicalID: String) throws -> ResourceRecord {
-        if let found = try store.resource(stackID: stack.id, name: nameOrPhysicalID) { return found }
-        let matches = try store.resources(stackID: stack.id).filter { $0.physicalID == nameOrPhysicalID }
+    func resource(in stack: StackRecord, named nameOrPhysicalID: String) async throws -> ResourceRecord {
+        if let found = try await store.resource(stackID: stack.id, name: nameOrPhysicalID) { return found }
+        let matches = try await store.resources(stackID: stack.id).filter { $0.physicalID == nameOrPhysicalID }
         guard let found = matches.first else {
             throw EngineError.notFound("The Resource (\(nameOrPhysicalID)) could not be found.")
         }

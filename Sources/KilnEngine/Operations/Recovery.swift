@@ -10,23 +10,23 @@ extension Engine {
     /// so no stack stays IN_PROGRESS forever.
     @discardableResult
     public func recover(observer: EngineObserver? = nil) async -> [StackRecord] {
-        guard let candidates = try? store.stacks(StackQuery(projectID: nil, statuses: ["IN_PROGRESS"], showNested: true))
+        guard let candidates = try? await store.stacks(StackQuery(projectID: nil, statuses: ["IN_PROGRESS"], showNested: true))
         else { return [] }
         var recovered: [StackRecord] = []
         for var stack in candidates {
-            guard (try? leaseLapsed(stack)) == true, (try? claimOperation(&stack)) == true else { continue }
+            guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack)) == true else { continue }
             if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
         }
         return recovered
     }
 
     private func resume(_ stack: StackRecord, observer: EngineObserver?) async throws -> StackRecord {
-        let records = try store.resources(stackID: stack.id)
+        let records = try await store.resources(stackID: stack.id)
         let loaded: LoadedTemplate
         do {
-            loaded = try load(stack)
+            loaded = try await load(stack)
         } catch {
-            return try fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue) and the stack's template could not be loaded again: \(error)", observer: observer)
+            return try await fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue) and the stack's template could not be loaded again: \(error)", observer: observer)
         }
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: records, observer: observer)
         switch stack.action {
@@ -43,16 +43,16 @@ extension Engine {
                 } else {
                     run.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
                 }
-                try run.flush()
+                try await run.flush()
                 return run.stack
             }
         default:
-            return try fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue); the operation was not resumed", observer: observer)
+            return try await fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue); the operation was not resumed", observer: observer)
         }
     }
 
     /// Marks the stack and its in-progress resources FAILED, with a FAILED event each.
-    private func fail(_ stack: StackRecord, records: [ResourceRecord], reason: String, observer: EngineObserver?) throws -> StackRecord {
+    private func fail(_ stack: StackRecord, records: [ResourceRecord], reason: String, observer: EngineObserver?) async throws -> StackRecord {
         var batch = StoreBatch()
         var updated = stack
         updated.status = .failed
@@ -72,9 +72,9 @@ extension Engine {
         batch.events.append(EventRecord(
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
             action: stack.action, status: .failed, reason: reason))
-        try store.commit(batch)
+        try await store.commit(batch)
         // The commit leaves the lease alone; give up the claim taken to recover.
-        endOperation(stack)
+        await endOperation(stack)
         if let observer { for event in batch.events { observer(event) } }
         return updated
     }

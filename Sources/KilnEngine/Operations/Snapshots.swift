@@ -23,29 +23,29 @@ extension Engine {
             stackID: stack.id, name: name ?? "snapshot-\(ISO8601DateFormatter().string(from: Date()))",
             status: stack.status, statusReason: stack.statusReason, templateID: stack.templateID,
             data: ["resources": .map(taken), "parameters": .map(stack.parameters.mapValues(Value.string))])
-        try store.saveSnapshot(snapshot)
+        try await store.saveSnapshot(snapshot)
         return snapshot
     }
 
-    public func snapshots(of stack: StackRecord) throws -> [SnapshotRecord] { try store.snapshots(stackID: stack.id) }
+    public func snapshots(of stack: StackRecord) async throws -> [SnapshotRecord] { try await store.snapshots(stackID: stack.id) }
 
-    public func deleteSnapshot(_ nameOrID: String, snapshotID: String, projectID: String = "default") throws {
-        let stack = try self.stack(nameOrID, projectID: projectID)
-        guard let snapshot = try store.snapshot(id: snapshotID), snapshot.stackID == stack.id else {
+    public func deleteSnapshot(_ nameOrID: String, snapshotID: String, projectID: String = "default") async throws {
+        let stack = try await self.stack(nameOrID, projectID: projectID)
+        guard let snapshot = try await store.snapshot(id: snapshotID), snapshot.stackID == stack.id else {
             throw EngineError.notFound("snapshot '\(snapshotID)' not found for stack '\(stack.name)'")
         }
-        try store.deleteSnapshot(id: snapshotID)
+        try await store.deleteSnapshot(id: snapshotID)
     }
 
     /// Restores a snapshot: the stack goes back to the snapshot's template and parameters,
     /// then each resource takes back its snapshot data.
     @discardableResult
     public func restore(_ nameOrID: String, snapshotID: String, projectID: String = "default", observer: EngineObserver? = nil) async throws -> StackRecord {
-        let current = try self.stack(nameOrID, projectID: projectID)
-        guard let snapshot = try store.snapshot(id: snapshotID), snapshot.stackID == current.id else {
+        let current = try await self.stack(nameOrID, projectID: projectID)
+        guard let snapshot = try await store.snapshot(id: snapshotID), snapshot.stackID == current.id else {
             throw EngineError.notFound("snapshot '\(snapshotID)' not found for stack '\(current.name)'")
         }
-        guard let templateID = snapshot.templateID, let template = try store.template(id: templateID) else {
+        guard let templateID = snapshot.templateID, let template = try await store.template(id: templateID) else {
             throw EngineError.notFound("the template of snapshot '\(snapshotID)' is gone")
         }
         let parameters = (snapshot.data.mapValue?["parameters"]?.mapValue ?? [:]).compactMapValues(\.stringValue)
@@ -56,7 +56,7 @@ extension Engine {
             stack.templateID = templateID
             stack.parameters = parameters
             run.stack = stack
-            let loaded = try load(stack, template: template)
+            let loaded = try await load(stack, template: template)
             let back = StackRun(engine: self, stack: stack, loaded: loaded, records: Array(run.records.values), observer: observer)
             back.leaseOwner = run.leaseOwner
             if let failure = try await back.updateResources(action: .restore) { return failure }
@@ -71,7 +71,7 @@ extension Engine {
                 }
                 back.transition(name, type: live.type, .update, .complete, reason: "Restored from snapshot", live: live)
             }
-            try back.flush()
+            try await back.flush()
             run.records = back.records
             return nil
         }

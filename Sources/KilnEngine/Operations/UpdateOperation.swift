@@ -146,7 +146,7 @@ extension StackRun {
                 }
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
             },
-            commit: { try flush() },
+            commit: { try await flush() },
             // A cancelled task is a cancelled update (its in-flight resources were interrupted).
             shouldStop: { Task.isCancelled || timedOut })
         // Nodes that never started because the deadline passed fail the operation too.
@@ -183,7 +183,7 @@ extension StackRun {
                 }
             }
         }
-        try flush()
+        try await flush()
         if let failure { return failure }
         let removed = records.keys.filter { !keeping.contains($0) }
         guard !removed.isEmpty else { return nil }

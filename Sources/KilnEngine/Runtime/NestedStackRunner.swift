@@ -18,7 +18,7 @@ struct NestedStackRunner: NestedStacks {
     let files: [String: String]
 
     func apply(owner resource: String, template: NestedTemplate, parameters: [String: Value]) async throws -> NestedStackResult {
-        let depth = try depth(of: parent) + 1
+        let depth = try await depth(of: parent) + 1
         guard depth <= Self.maxDepth else {
             throw ResourceFailure.failed("Recursion depth exceeds \(Self.maxDepth).")
         }
@@ -27,7 +27,7 @@ struct NestedStackRunner: NestedStacks {
         let texts = Self.parameterTexts(parameters, template: template)
         let final: StackRecord
         do {
-            if let child = try child(of: resource) {
+            if let child = try await child(of: resource) {
                 let request = UpdateRequest(
                     templateName: template.name, template: template.content, environments: inheritedEnvironments(),
                     parameters: texts, files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true)
@@ -45,15 +45,15 @@ struct NestedStackRunner: NestedStacks {
             throw ResourceFailure.failed(error.description)
         }
         guard final.status == .complete else { throw ResourceFailure.failed(final.statusReason) }
-        guard let result = try result(of: final) else { throw ResourceFailure.failed("nested stack \(final.id) is gone") }
+        guard let result = try await result(of: final) else { throw ResourceFailure.failed("nested stack \(final.id) is gone") }
         return result
     }
 
     func delete(owner resource: String) async throws {
-        guard let child = try child(of: resource) else { return }
+        guard let child = try await child(of: resource) else { return }
         // A replacement of the owner (e.g. of a failed group) carries on with the same child
         // stack; deleting the replaced resource must not take it away.
-        if let owner = try engine.store.resource(stackID: parent.id, name: resource), owner.action != .delete,
+        if let owner = try await engine.store.resource(stackID: parent.id, name: resource), owner.action != .delete,
            owner.status == .complete, owner.physicalID == child.id {
             return
         }
@@ -69,22 +69,22 @@ struct NestedStackRunner: NestedStacks {
     }
 
     func result(owner resource: String) async throws -> NestedStackResult? {
-        try child(of: resource).flatMap(result(of:))
+        guard let child = try await child(of: resource) else { return nil }
+        return try await result(of: child)
     }
 
     // MARK: Finding children
 
     /// The live child stack a resource of the parent owns.
-    func child(of resource: String) throws -> StackRecord? {
-        try engine.store.stacks(StackQuery(projectID: nil, showNested: true))
-            .first { $0.parentID == parent.id && $0.parentResource == resource }
+    func child(of resource: String) async throws -> StackRecord? {
+        try await engine.store.childStacks(of: parent.id).first { $0.parentResource == resource }
     }
 
     /// How deep a stack is nested (a top-level stack is 0).
-    private func depth(of stack: StackRecord) throws -> Int {
+    private func depth(of stack: StackRecord) async throws -> Int {
         var depth = 0
         var current = stack
-        while let parentID = current.parentID, let next = try engine.store.stack(id: parentID), depth <= Self.maxDepth {
+        while let parentID = current.parentID, let next = try await engine.store.stack(id: parentID), depth <= Self.maxDepth {
             depth += 1
             current = next
         }
@@ -92,13 +92,13 @@ struct NestedStackRunner: NestedStacks {
     }
 
     /// Outputs, and each resource's reference id and attributes, of a child as it is now.
-    private func result(of child: StackRecord) throws -> NestedStackResult? {
-        guard let loaded = try? engine.load(child) else { return nil }
+    private func result(of child: StackRecord) async throws -> NestedStackResult? {
+        guard let loaded = try? await engine.load(child) else { return nil }
         let types = TypeResolver(plugins: engine.plugins, loaded: loaded)
         var resolved: [String: ResolvedResource] = [:]
         var references: [String: Value] = [:]
         var attributes: [String: [String: Value]] = [:]
-        for record in try engine.store.resources(stackID: child.id) where record.status == .complete && record.action != .delete {
+        for record in try await engine.store.resources(stackID: child.id) where record.status == .complete && record.action != .delete {
             guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
             let live = LiveResource(
                 name: record.name, type: record.type, stackID: child.id, stackName: child.name,

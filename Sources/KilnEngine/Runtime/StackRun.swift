@@ -52,7 +52,7 @@ final class StackRun: @unchecked Sendable {
     func resourceContext() -> EngineResourceContext {
         EngineResourceContext(
             store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline,
-            projectID: stack.projectID, types: types,
+            projectID: stack.projectID, lease: leaseOwner, types: types,
             nestedStacks: NestedStackRunner(
                 engine: engine, parent: stack, environments: loaded.environments, files: loaded.files))
     }
@@ -132,14 +132,14 @@ final class StackRun: @unchecked Sendable {
     }
 
     /// Commits everything pending in one transaction, then shows its events.
-    func flush() throws {
+    func flush() async throws {
         guard !pending.isEmpty else { return }
         var batch = pending
         pending = StoreBatch()
         batch.lease = leaseOwner.map { (stack.id, $0) }
         // The operation's final state: its claim goes with it.
         batch.releasesLease = batch.stacks.last { $0.id == stack.id }.map { $0.status != .inProgress } ?? false
-        try engine.store.commit(batch)
+        try await engine.store.commit(batch)
         if let observer { for event in batch.events { observer(event) } }
     }
 
@@ -197,18 +197,21 @@ struct EngineResourceContext: ResourceContext {
     let stackName: String
     let deadline: Date?
     let projectID: String
+    /// The operation's claim on the stack: what a plugin saves is fenced by it, as every
+    /// commit of the run is (nil: not under an operation).
+    var lease: String? = nil
     /// The stack's type resolution (nil: plain registry types only).
     var types: TypeResolver? = nil
     /// Child stacks of this stack's resources (nil: not available here).
     var nestedStacks: (any NestedStacks)? = nil
 
     func resource(named name: String) async throws -> LiveResource? {
-        try store.resource(stackID: stackID, name: name).map(live(from:))
+        try await store.resource(stackID: stackID, name: name).map(live(from:))
     }
 
     func keepSoftwareConfig(_ document: [String: Value]) async throws {
         guard let id = document["id"]?.stringValue else { throw ResourceFailure.failed("a software config needs an id") }
-        try store.saveSoftwareConfig(SoftwareConfigRecord(
+        try await store.saveSoftwareConfig(SoftwareConfigRecord(
             id: id, projectID: projectID, name: document["name"]?.stringValue, group: document["group"]?.stringValue,
             config: document["config"] ?? .null, inputs: .list(try SoftwareConfigIO.inputs(document["inputs"] ?? .null)),
             outputs: .list(try SoftwareConfigIO.outputs(document["outputs"] ?? .null)),
@@ -216,14 +219,14 @@ struct EngineResourceContext: ResourceContext {
     }
 
     func forgetSoftwareConfig(id: String) async throws {
-        guard try store.softwareConfig(id: id) != nil else { return }
-        guard try store.deleteSoftwareConfig(id: id) else {
+        guard try await store.softwareConfig(id: id) != nil else { return }
+        guard try await store.deleteSoftwareConfig(id: id) else {
             throw ResourceFailure.failed("Software config with id \(id) can not be deleted as it is referenced.")
         }
     }
 
     func resource(referencedBy referenceID: String) async throws -> LiveResource? {
-        for record in try store.resources(stackID: stackID) {
+        for record in try await store.resources(stackID: stackID) {
             let resource = live(from: record)
             let resolver = types ?? TypeResolver(plugins: plugins)
             if let plugin = resolver.plugin(type: record.type, resource: record.name), plugin.referenceID(resource) == .string(referenceID) {
@@ -241,13 +244,15 @@ struct EngineResourceContext: ResourceContext {
     }
 
     func save(_ resource: LiveResource) async throws {
-        guard var record = try store.resource(stackID: stackID, name: resource.name) else { return }
+        guard var record = try await store.resource(stackID: stackID, name: resource.name) else { return }
         record.physicalID = resource.physicalID
         record.data = .map(resource.data)
         record.attributes = .map(resource.attributes)
         record.metadata = resource.metadata
         record.updatedAt = Date()
-        try store.commit(StoreBatch(resources: [record]))
+        var batch = StoreBatch(resources: [record])
+        batch.lease = lease.map { (stackID, $0) }
+        try await store.commit(batch)
     }
 
     func sleep(seconds: Double) async throws {

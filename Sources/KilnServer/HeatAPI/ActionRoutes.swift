@@ -21,9 +21,9 @@ extension HeatAPI {
         case "check":
             _ = try await BackgroundOperation.start { try await engine.check(id, projectID: project, observer: $0) }
         case "cancel_update":
-            try engine.cancelUpdate(id, projectID: project)
+            try await engine.cancelUpdate(id, projectID: project)
         case "cancel_without_rollback":
-            try engine.cancelUpdate(id, projectID: project, rollback: false)
+            try await engine.cancelUpdate(id, projectID: project, rollback: false)
         default:
             throw HeatError.badRequest("Invalid action \(name)")
         }
@@ -36,19 +36,19 @@ extension HeatAPI {
         let id = parts.first ?? ""
         switch (call.method, parts.count, parts.count > 1 ? parts[1] : nil) {
         case (.get, 0, _):
-            return .json(["snapshots": .list(try engine.snapshots(of: stack).map { snapshotView($0, withData: false) })])
+            return await .json(["snapshots": .list(try engine.snapshots(of: stack).map { snapshotView($0, withData: false) })])
         case (.post, 0, _):
             let name = try await call.body().mapValue?["name"]?.stringValue
             let snapshot = try await engine.snapshot(stack.id, name: name, projectID: project)
             return .json(snapshotView(snapshot, withData: true))
         case (.get, 1, nil):
-            return .json(["snapshot": snapshotView(try snapshot(stack, id), withData: true)])
+            return await .json(["snapshot": snapshotView(try snapshot(stack, id), withData: true)])
         case (.delete, 1, nil):
-            _ = try snapshot(stack, id)
-            try engine.deleteSnapshot(stack.id, snapshotID: id, projectID: project)
+            _ = try await snapshot(stack, id)
+            try await engine.deleteSnapshot(stack.id, snapshotID: id, projectID: project)
             return .empty(.noContent)
         case (.post, 2, "restore"?):
-            _ = try snapshot(stack, id)
+            _ = try await snapshot(stack, id)
             let engine = self.engine
             _ = try await BackgroundOperation.start { observer in
                 try await engine.restore(stack.id, snapshotID: id, projectID: project, observer: observer)
@@ -59,8 +59,8 @@ extension HeatAPI {
         }
     }
 
-    private func snapshot(_ stack: StackRecord, _ id: String) throws -> SnapshotRecord {
-        guard let found = try engine.snapshots(of: stack).first(where: { $0.id == id }) else {
+    private func snapshot(_ stack: StackRecord, _ id: String) async throws -> SnapshotRecord {
+        guard let found = try await engine.snapshots(of: stack).first(where: { $0.id == id }) else {
             throw HeatError.notFound("The Snapshot (\(id)) could not be found.")
         }
         return found

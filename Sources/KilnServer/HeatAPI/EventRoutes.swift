@@ -8,11 +8,11 @@ import KilnTemplate
 /// `S/events` and `S/resources/{name}/events[/{id}]`.
 extension HeatAPI {
     /// Events after `marker` in `sort_dir` order, filtered, at most `limit`.
-    func events(_ call: HeatRequest, stack: StackRecord, resource: String? = nil) throws -> Response {
+    func events(_ call: HeatRequest, stack: StackRecord, resource: String? = nil) async throws -> Response {
         let depth = try call.integer("nested_depth") ?? 0
         var all = depth > 0
-            ? try engine.events(of: stack, nestedDepth: depth, resource: resource)
-            : try engine.events(of: stack, resource: resource)
+            ? try await engine.events(of: stack, nestedDepth: depth, resource: resource)
+            : try await engine.events(of: stack, resource: resource)
         all = all.filter { matches($0, call) }
         let descending = call.first("sort_dir")?.lowercased() == "desc"
         if descending { all.reverse() }
@@ -23,17 +23,17 @@ extension HeatAPI {
             all = Array(all[(index + 1)...])
         }
         if let limit = try call.integer("limit") { all = Array(all.prefix(limit)) }
-        let stacks = try stacksByID(root: stack, depth: depth)
+        let stacks = try await stacksByID(root: stack, depth: depth)
         return .json(["events": .list(all.map { eventView(call, $0, stack: stacks[$0.stackID] ?? stack, root: depth > 0 ? stack : nil) })])
     }
 
-    func event(_ call: HeatRequest, stack: StackRecord, resource: String, id: String) throws -> Response {
-        guard let found = try engine.events(of: stack, resource: resource).first(where: { $0.id == id }) else {
+    func event(_ call: HeatRequest, stack: StackRecord, resource: String, id: String) async throws -> Response {
+        guard let found = try await engine.events(of: stack, resource: resource).first(where: { $0.id == id }) else {
             throw HeatError.notFound("The Event (\(id)) could not be found.")
         }
         var view = eventView(call, found, stack: stack, root: nil).mapValue ?? [:]
         view["resource_type"] = .string(found.resourceType)
-        view["resource_properties"] = (try? engine.resources(of: stack).first { $0.name == resource }?.properties) ?? .map([:])
+        view["resource_properties"] = (try? await engine.resources(of: stack).first { $0.name == resource }?.properties) ?? .map([:])
         return .json(["event": .map(view)])
     }
 
@@ -44,11 +44,11 @@ extension HeatAPI {
             && allows("resource_type", event.resourceType)
     }
 
-    private func stacksByID(root: StackRecord, depth: Int) throws -> [String: StackRecord] {
+    private func stacksByID(root: StackRecord, depth: Int) async throws -> [String: StackRecord] {
         var out = [root.id: root]
         guard depth > 0 else { return out }
-        for child in try engine.nestedStacks(of: root) {
-            out.merge(try stacksByID(root: child, depth: depth - 1)) { a, _ in a }
+        for child in try await engine.nestedStacks(of: root) {
+            await out.merge(try stacksByID(root: child, depth: depth - 1)) { a, _ in a }
         }
         return out
     }

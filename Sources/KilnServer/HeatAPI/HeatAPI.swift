@@ -64,36 +64,36 @@ struct HeatAPI: Sendable {
 
     private func stacks(_ call: HeatRequest, _ rest: [String]) async throws -> Response {
         switch (call.method, rest.count) {
-        case (.get, 0), (.get, 1) where rest.first == "detail": return try listStacks(call)
+        case (.get, 0), (.get, 1) where rest.first == "detail": return try await listStacks(call)
         case (.post, 0): return try await createStack(call)
         case (.post, 1) where rest[0] == "preview": return try await previewCreate(call)
-        case (_, 1): return try lookup(call, rest[0], rest: [])
-        case (_, _) where rest.count >= 2 && Self.lookupSubpaths.contains(rest[1]): return try lookup(call, rest[0], rest: Array(rest.dropFirst()))
+        case (_, 1): return try await lookup(call, rest[0], rest: [])
+        case (_, _) where rest.count >= 2 && Self.lookupSubpaths.contains(rest[1]): return try await lookup(call, rest[0], rest: Array(rest.dropFirst()))
         default:
-            let stack = try canonicalStack(call, name: rest[0], id: rest[1])
+            let stack = try await canonicalStack(call, name: rest[0], id: rest[1])
             return try await stackCall(call, stack: stack, rest: rest.dropFirst(2))
         }
     }
 
     /// `/stacks/{name or id}[/sub]` → 302 to the canonical `/stacks/{name}/{id}[/sub]`, the
     /// query string kept (clients drop theirs when they follow a redirect).
-    private func lookup(_ call: HeatRequest, _ nameOrID: String, rest: [String]) throws -> Response {
-        let stack = try findStack(call, nameOrID)
+    private func lookup(_ call: HeatRequest, _ nameOrID: String, rest: [String]) async throws -> Response {
+        let stack = try await findStack(call, nameOrID)
         var location = ([call.stackURL(stack)] + rest).joined(separator: "/")
         if let query = call.rawQuery { location += "?" + query }
         return .json(["location": .string(location)], status: .found, headers: [.location: location])
     }
 
-    func findStack(_ call: HeatRequest, _ nameOrID: String) throws -> StackRecord {
+    func findStack(_ call: HeatRequest, _ nameOrID: String) async throws -> StackRecord {
         do {
-            return try engine.stack(nameOrID, projectID: call.projectID)
+            return try await engine.stack(nameOrID, projectID: call.projectID)
         } catch EngineError.notFound {
             throw HeatError.stackNotFound(nameOrID)
         }
     }
 
-    private func canonicalStack(_ call: HeatRequest, name: String, id: String) throws -> StackRecord {
-        let stack = try findStack(call, id)
+    private func canonicalStack(_ call: HeatRequest, name: String, id: String) async throws -> StackRecord {
+        let stack = try await findStack(call, id)
         guard stack.id == id, stack.name == name || name == id else { throw HeatError.stackNotFound(name) }
         return stack
     }
@@ -102,16 +102,16 @@ struct HeatAPI: Sendable {
         switch (call.method, rest.first) {
         case (_, nil): return try await stackItself(call, stack)
         case (_, "resources"?): return try await resources(call, stack: stack, rest: rest.dropFirst())
-        case (.get, "events"?) where rest.count == 1: return try events(call, stack: stack)
-        case (.get, "outputs"?): return try outputs(call, stack: stack, rest: rest.dropFirst())
-        case (.get, "template"?) where rest.count == 1: return try storedTemplate(call, stack)
-        case (.get, "environment"?) where rest.count == 1: return try storedEnvironment(call, stack)
-        case (.get, "files"?) where rest.count == 1: return .json(.map(try engine.template(of: stack).files.mapValues(Value.string)))
+        case (.get, "events"?) where rest.count == 1: return try await events(call, stack: stack)
+        case (.get, "outputs"?): return try await outputs(call, stack: stack, rest: rest.dropFirst())
+        case (.get, "template"?) where rest.count == 1: return try await storedTemplate(call, stack)
+        case (.get, "environment"?) where rest.count == 1: return try await storedEnvironment(call, stack)
+        case (.get, "files"?) where rest.count == 1: return await .json(.map(try engine.template(of: stack).files.mapValues(Value.string)))
         case (.put, "preview"?), (.patch, "preview"?): return try await previewUpdate(call, stack)
         case (.post, "actions"?) where rest.count == 1: return try await action(call, stack)
         case (_, "snapshots"?): return try await snapshots(call, stack, rest: rest.dropFirst())
         case (.get, "export"?) where rest.count == 1:
-            return .json(try engine.export(stack.id, projectID: call.projectID))
+            return await .json(try engine.export(stack.id, projectID: call.projectID))
         case (.delete, "abandon"?) where rest.count == 1:
             return .json(try await engine.abandon(stack.id, projectID: call.projectID))
         default: throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")

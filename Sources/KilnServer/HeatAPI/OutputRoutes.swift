@@ -6,9 +6,9 @@ import KilnTemplate
 
 /// `S/outputs` (keys and descriptions) and `S/outputs/{key}` (resolved).
 extension HeatAPI {
-    func outputs(_ call: HeatRequest, stack: StackRecord, rest: ArraySlice<String>) throws -> Response {
+    func outputs(_ call: HeatRequest, stack: StackRecord, rest: ArraySlice<String>) async throws -> Response {
         let views = StackViews(engine: engine, call: call)
-        let all = try engine.outputs(of: stack)
+        let all = try await engine.outputs(of: stack)
         switch rest.count {
         case 0:
             return .json(["outputs": .list(all.map { views.output(view: $0, withValue: false) })])

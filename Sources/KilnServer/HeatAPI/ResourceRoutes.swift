@@ -10,18 +10,18 @@ extension HeatAPI {
     func resources(_ call: HeatRequest, stack: StackRecord, rest: ArraySlice<String>) async throws -> Response {
         let parts = Array(rest)
         if parts.isEmpty, call.method == .get {
-            return .json(["resources": .list(try resourceList(call, stack: stack))])
+            return await .json(["resources": .list(try resourceList(call, stack: stack))])
         }
         let name = parts.first ?? ""
         switch (call.method, parts.count, parts.count > 1 ? parts[1] : nil) {
         case (.get, 1, nil):
-            let (record, all) = try resource(stack, name)
-            return .json(["resource": resourceView(call, stack: stack, record, all: all, detail: true)])
+            let (record, all) = try await resource(stack, name)
+            return await .json(["resource": resourceView(call, stack: stack, record, all: all, detail: true)])
         case (.get, 2, "metadata"?):
-            let (record, _) = try resource(stack, name)
+            let (record, _) = try await resource(stack, name)
             return .json(["metadata": record.metadata])
         case (.post, 2, "signal"?):
-            _ = try resource(stack, name)
+            _ = try await resource(stack, name)
             let body = try await call.request.jsonBody()
             do {
                 try await engine.signal(stack.id, resource: name, data: body, projectID: call.projectID)
@@ -31,10 +31,10 @@ extension HeatAPI {
             }
             return .empty(.ok)
         case (.get, 2, "events"?):
-            _ = try resource(stack, name)
-            return try events(call, stack: stack, resource: name)
+            _ = try await resource(stack, name)
+            return try await events(call, stack: stack, resource: name)
         case (.get, 3, "events"?):
-            return try event(call, stack: stack, resource: name, id: parts[2])
+            return try await event(call, stack: stack, resource: name, id: parts[2])
         case (.patch, 1, nil):
             return try await markUnhealthy(call, stack: stack, resource: name)
         default:
@@ -69,12 +69,12 @@ extension HeatAPI {
         case .string(let text)?: reason = text
         case let other?: reason = other.plainText
         }
-        try engine.markUnhealthy(stack.id, resource: name, unhealthy: unhealthy, reason: reason, projectID: call.projectID)
+        try await engine.markUnhealthy(stack.id, resource: name, unhealthy: unhealthy, reason: reason, projectID: call.projectID)
         return .json(.null)
     }
 
-    func resource(_ stack: StackRecord, _ name: String) throws -> (ResourceRecord, [ResourceRecord]) {
-        let all = try engine.resources(of: stack)
+    func resource(_ stack: StackRecord, _ name: String) async throws -> (ResourceRecord, [ResourceRecord]) {
+        let all = try await engine.resources(of: stack)
         guard let record = all.first(where: { $0.name == name }) else {
             throw HeatError.notFound("The Resource (\(name)) could not be found.")
         }
@@ -83,14 +83,14 @@ extension HeatAPI {
 
     /// The list, filtered as `type=`, `name=`, `status=`, `action=` and `id=` ask; nested stacks'
     /// resources down to `nested_depth`.
-    func resourceList(_ call: HeatRequest, stack: StackRecord) throws -> [Value] {
+    func resourceList(_ call: HeatRequest, stack: StackRecord) async throws -> [Value] {
         let depth = try call.integer("nested_depth") ?? 0
         let detail = call.flag("with_detail")
         var out: [Value] = []
-        func add(_ stack: StackRecord, depth: Int, parent: String?) throws {
-            let all = try engine.resources(of: stack)
+        func add(_ stack: StackRecord, depth: Int, parent: String?) async throws {
+            let all = try await engine.resources(of: stack)
             for record in all where matches(record, call) {
-                var view = resourceView(call, stack: stack, record, all: all, detail: detail)
+                var view = await resourceView(call, stack: stack, record, all: all, detail: detail)
                 if let parent, case .map(var map) = view {
                     map["parent_resource"] = .string(parent)
                     view = .map(map)
@@ -98,11 +98,11 @@ extension HeatAPI {
                 out.append(view)
             }
             guard depth > 0 else { return }
-            for child in try engine.nestedStacks(of: stack) {
-                try add(child, depth: depth - 1, parent: child.parentResource)
+            for child in try await engine.nestedStacks(of: stack) {
+                try await add(child, depth: depth - 1, parent: child.parentResource)
             }
         }
-        try add(stack, depth: depth, parent: nil)
+        try await add(stack, depth: depth, parent: nil)
         return out
     }
 
@@ -113,13 +113,13 @@ extension HeatAPI {
             && allows("action", record.action.rawValue) && allows("id", record.physicalID ?? "")
     }
 
-    func resourceView(_ call: HeatRequest, stack: StackRecord, _ record: ResourceRecord, all: [ResourceRecord], detail: Bool) -> Value {
+    func resourceView(_ call: HeatRequest, stack: StackRecord, _ record: ResourceRecord, all: [ResourceRecord], detail: Bool) async -> Value {
         let stackURL = call.stackURL(stack)
         var links: [Value] = [
             ["href": .string("\(stackURL)/resources/\(record.name)"), "rel": "self"],
             ["href": .string(stackURL), "rel": "stack"],
         ]
-        if let child = try? engine.nestedStacks(of: stack).first(where: { $0.parentResource == record.name }) {
+        if let child = try? await engine.nestedStacks(of: stack).first(where: { $0.parentResource == record.name }) {
             links.append(["href": .string(call.stackURL(child)), "rel": "nested"])
         }
         var out: [String: Value] = [

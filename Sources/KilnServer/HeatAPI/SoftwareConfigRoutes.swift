@@ -13,21 +13,21 @@ extension HeatAPI {
         switch (call.method, rest.count) {
         case (.get, 0):
             if call.flag("global_tenant") { throw HeatPolicy.forbidden("software_configs:global_index") }
-            let configs = try engine.softwareConfigs(
+            let configs = try await engine.softwareConfigs(
                 projectID: scope, limit: try call.integer("limit"), marker: call.first("marker"))
             return .json(["software_configs": .list(configs.map { configView($0, detail: false, withProject: scope == nil) })])
         case (.post, 0):
             let body = try await call.body().mapValue ?? [:]
-            let config = try engine.createSoftwareConfig(
+            let config = try await engine.createSoftwareConfig(
                 name: try text(body, "name"), group: try text(body, "group"), config: body["config"] ?? .null,
                 inputs: body["inputs"] ?? .null, outputs: body["outputs"] ?? .null, options: body["options"] ?? .null,
                 projectID: call.projectID)
             return .json(["software_config": configView(config, detail: true, withProject: false)])
         case (.get, 1):
-            let config = try engine.softwareConfig(rest[0], projectID: scope)
+            let config = try await engine.softwareConfig(rest[0], projectID: scope)
             return .json(["software_config": configView(config, detail: true, withProject: false)])
         case (.delete, 1):
-            try engine.deleteSoftwareConfig(rest[0], projectID: scope)
+            try await engine.deleteSoftwareConfig(rest[0], projectID: scope)
             return .empty(.noContent)
         default:
             throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")
@@ -38,33 +38,33 @@ extension HeatAPI {
         let scope = visibleProject(call)
         switch (call.method, rest.count) {
         case (.get, 0):
-            let deployments = try engine.softwareDeployments(projectID: scope, serverID: call.first("server_id"))
+            let deployments = try await engine.softwareDeployments(projectID: scope, serverID: call.first("server_id"))
             return .json(["software_deployments": .list(deployments.map(deploymentView))])
         case (.get, 2) where rest[0] == "metadata":
-            let configs = try engine.deploymentMetadata(serverID: rest[1], projectID: scope)
+            let configs = try await engine.deploymentMetadata(serverID: rest[1], projectID: scope)
             return .json(["metadata": .list(configs.map { configView($0, detail: true, withProject: false) })])
         case (.post, 0):
             let body = try await call.body().mapValue ?? [:]
             guard let configID = try text(body, "config_id") else { throw HeatError.badRequest("config_id must be specified") }
             guard let serverID = try text(body, "server_id") else { throw HeatError.badRequest("server_id must be specified") }
-            let deployment = try engine.createSoftwareDeployment(
+            let deployment = try await engine.createSoftwareDeployment(
                 configID: configID, serverID: serverID, inputValues: body["input_values"] ?? .null,
                 action: try text(body, "action"), status: try text(body, "status"),
                 statusReason: try text(body, "status_reason"),
                 stackUserProjectID: try text(body, "stack_user_project_id"), projectID: call.projectID)
             return .json(["software_deployment": deploymentView(deployment)])
         case (.get, 1):
-            return .json(["software_deployment": deploymentView(try engine.softwareDeployment(rest[0], projectID: scope))])
+            return await .json(["software_deployment": deploymentView(try engine.softwareDeployment(rest[0], projectID: scope))])
         case (.put, 1):
             let body = try await call.body().mapValue ?? [:]
             let change = SoftwareDeploymentChange(
                 configID: try text(body, "config_id"), inputValues: body["input_values"],
                 outputValues: body["output_values"], action: try text(body, "action"), status: try text(body, "status"),
                 statusReason: try text(body, "status_reason"))
-            let deployment = try engine.updateSoftwareDeployment(rest[0], change, projectID: scope)
+            let deployment = try await engine.updateSoftwareDeployment(rest[0], change, projectID: scope)
             return .json(["software_deployment": deploymentView(deployment)])
         case (.delete, 1):
-            try engine.deleteSoftwareDeployment(rest[0], projectID: scope)
+            try await engine.deleteSoftwareDeployment(rest[0], projectID: scope)
             return .empty(.noContent)
         default:
             throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")

@@ -7,7 +7,7 @@ import KilnTemplate
 
 /// `/stacks` (list, create, preview) and `S` itself (show, update, delete).
 extension HeatAPI {
-    func listStacks(_ call: HeatRequest) throws -> Response {
+    func listStacks(_ call: HeatRequest) async throws -> Response {
         let global = call.flag("global_tenant") && call.token.isAdmin
         let sortKeys: [String: String] = [
             "stack_name": "name", "name": "name", "creation_time": "created_at", "created_at": "created_at",
@@ -24,7 +24,7 @@ extension HeatAPI {
             sortKey: key, ascending: call.first("sort_dir")?.lowercased() == "asc", limit: try call.integer("limit"),
             marker: call.first("marker"))
         let views = StackViews(engine: engine, call: call)
-        return .json(["stacks": .list(try engine.stacks(query).map { views.summary($0) })])
+        return .json(["stacks": .list(try await engine.stacks(query).map { views.summary($0) })])
     }
 
     /// 201 once the stack is stored and its create is under way; the create runs on.
@@ -33,7 +33,7 @@ extension HeatAPI {
         let adopt = try given.adoptData()
         let body = adopt.map(given.adopting) ?? given
         let request = try body.createRequest(projectID: call.projectID)
-        if (try? engine.stack(request.name, projectID: call.projectID)) != nil {
+        if await (try? engine.stack(request.name, projectID: call.projectID)) != nil {
             throw HeatError(status: .conflict, type: "StackExists", message: "The Stack (\(request.name)) already exists.")
         }
         let engine = self.engine
@@ -76,7 +76,7 @@ extension HeatAPI {
         switch call.method {
         case .get:
             let views = StackViews(engine: engine, call: call)
-            return .json(["stack": try views.detail(stack, resolveOutputs: call.flag("resolve_outputs", default: true))])
+            return await .json(["stack": try views.detail(stack, resolveOutputs: call.flag("resolve_outputs", default: true))])
         case .put, .patch:
             let update = try StackBody(try await templateBody(call)).updateRequest(existing: call.method == .patch)
             _ = try await BackgroundOperation.start { observer in
@@ -96,13 +96,13 @@ extension HeatAPI {
     /// `PUT|PATCH S/preview`: what an update would do, by resource.
     func previewUpdate(_ call: HeatRequest, _ stack: StackRecord) async throws -> Response {
         let update = try StackBody(try await templateBody(call)).updateRequest(existing: call.method == .patch)
-        let plan = try engine.previewUpdate(stack.id, update, projectID: call.projectID)
-        let all = try engine.resources(of: stack)
+        let plan = try await engine.previewUpdate(stack.id, update, projectID: call.projectID)
+        let all = try await engine.resources(of: stack)
         var groups: [String: [Value]] = ["added": [], "deleted": [], "replaced": [], "unchanged": [], "updated": []]
         for change in plan {
             let view: Value
             if let record = all.first(where: { $0.name == change.name }) {
-                view = resourceView(call, stack: stack, record, all: all, detail: false)
+                view = await resourceView(call, stack: stack, record, all: all, detail: false)
             } else {
                 view = ["resource_name": .string(change.name), "resource_type": .string(change.type),
                         "resource_action": "INIT", "resource_status": "COMPLETE"]
@@ -113,8 +113,8 @@ extension HeatAPI {
     }
 
     /// The template as submitted, as JSON.
-    func storedTemplate(_ call: HeatRequest, _ stack: StackRecord) throws -> Response {
-        let record = try engine.template(of: stack)
+    func storedTemplate(_ call: HeatRequest, _ stack: StackRecord) async throws -> Response {
+        let record = try await engine.template(of: stack)
         do {
             return .json(try YAMLReader().read(record.content, file: record.name).value)
         } catch {
@@ -123,12 +123,12 @@ extension HeatAPI {
     }
 
     /// The environments merged as given (later files win per key), in Heat's shape.
-    func storedEnvironment(_ call: HeatRequest, _ stack: StackRecord) throws -> Response {
+    func storedEnvironment(_ call: HeatRequest, _ stack: StackRecord) async throws -> Response {
         var merged: [String: Value] = [
             "parameters": .map([:]), "parameter_defaults": .map([:]), "resource_registry": .map([:]),
             "encrypted_param_names": [], "event_sinks": [],
         ]
-        for environment in try engine.template(of: stack).environments {
+        for environment in try await engine.template(of: stack).environments {
             guard let env = try? YAMLReader().read(environment.text, file: environment.name).value.mapValue else { continue }
             for (key, value) in env {
                 if case .map(let old)? = merged[key], case .map(let new) = value {

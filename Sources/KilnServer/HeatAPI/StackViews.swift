@@ -29,8 +29,8 @@ struct StackViews {
     }
 
     /// The full stack (`GET S`): parameters with defaults, outputs unless `resolve_outputs=False`.
-    func detail(_ stack: StackRecord, resolveOutputs: Bool) throws -> Value {
-        let template = try? engine.template(of: stack)
+    func detail(_ stack: StackRecord, resolveOutputs: Bool) async throws -> Value {
+        let template = try? await engine.template(of: stack)
         let shape = template.map(TemplateShape.init) ?? TemplateShape()
         var out = summary(stack, description: shape.description).mapValue ?? [:]
         out["template_description"] = .string(shape.description)
@@ -40,7 +40,7 @@ struct StackViews {
         out["disable_rollback"] = .bool(stack.disableRollback)
         out["timeout_mins"] = stack.timeoutMinutes.map(Value.int) ?? .null
         if resolveOutputs {
-            out["outputs"] = .list(try engine.outputs(of: stack).map { output(view: $0, withValue: true) })
+            out["outputs"] = .list(try await engine.outputs(of: stack).map { output(view: $0, withValue: true) })
         }
         return .map(out)
     }

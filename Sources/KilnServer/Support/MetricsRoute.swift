@@ -9,7 +9,7 @@ struct MetricsRoute {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/metrics") { _, _ in
-            let text = metrics.text(engine: engine, operations: operations)
+            let text = await metrics.text(engine: engine, operations: operations)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

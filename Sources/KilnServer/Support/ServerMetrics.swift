@@ -42,10 +42,10 @@ public final class ServerMetrics: Sendable {
     }
 
     /// The exposition: stacks by status (top-level stacks, from the store), requests, latencies, operations.
-    func text(engine: Engine, operations: OperationTracker) -> String {
+    func text(engine: Engine, operations: OperationTracker) async -> String {
         var lines: [String] = []
         lines += ["# HELP kiln_stacks Stacks (not nested ones) by status.", "# TYPE kiln_stacks gauge"]
-        let stacks = (try? engine.stacks(StackQuery(projectID: nil, showNested: false))) ?? []
+        let stacks = (try? await engine.stacks(StackQuery(projectID: nil, showNested: false))) ?? []
         for (status, count) in Dictionary(grouping: stacks, by: \.statusText).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
             lines.append("kiln_stacks\(labels(["status": status])) \(count)")
         }

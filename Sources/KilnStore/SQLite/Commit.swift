@@ -4,9 +4,9 @@ import GRDB
 extension SQLiteStore {
     /// One transaction: stacks updated, resources deleted then upserted (so a resource both
     /// deleted and written ends up written), events appended. Any failure rolls it all back.
-    public func commit(_ batch: StoreBatch) throws {
+    public func commit(_ batch: StoreBatch) async throws {
         guard !batch.isEmpty else { return }
-        try write { db in
+        try await write { db in
             if let lease = batch.lease,
                let row = try Row.fetchOne(db, sql: "SELECT owner FROM stacks WHERE id = ?", arguments: [lease.stackID]) {
                 let holder: String? = row[0]

@@ -4,10 +4,10 @@ import KilnModel
 
 /// Events: appended with store-assigned sequence numbers, read in order.
 extension SQLiteStore {
-    public func events(stackID: String, resourceName: String?, after sequence: Int64?, limit: Int?) throws
+    public func events(stackID: String, resourceName: String?, after sequence: Int64?, limit: Int?) async throws
         -> [EventRecord]
     {
-        try read { db in
+        try await read { db in
             var sql = """
                 SELECT sequence, id, stack_id, resource_name, physical_resource_id, resource_type, action, status, reason,
                 timestamp FROM events WHERE stack_id = ? AND sequence > ?

@@ -5,8 +5,8 @@ import KilnModel
 /// Operation leases: each is one atomic UPDATE, so of two processes claiming the same
 /// stack exactly one changes the row.
 extension SQLiteStore {
-    public func claim(stackID: String, owner: String, until expiry: Date, now: Date) throws -> Bool {
-        try write { db in
+    public func claim(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool {
+        try await write { db in
             try db.cachedStatement(
                 sql: """
                     UPDATE stacks SET owner = ?, lease_expiry = ?
@@ -18,23 +18,23 @@ extension SQLiteStore {
     }
 
     /// Renewal succeeds while `owner` is still the holder, even past expiry if nobody took over.
-    public func renew(stackID: String, owner: String, until expiry: Date) throws -> Bool {
-        try write { db in
+    public func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool {
+        try await write { db in
             try db.cachedStatement(sql: "UPDATE stacks SET lease_expiry = ? WHERE id = ? AND owner = ?")
                 .execute(arguments: [Codec.seconds(expiry), stackID, owner])
             return db.changesCount > 0
         }
     }
 
-    public func release(stackID: String, owner: String) throws {
-        try write { db in
+    public func release(stackID: String, owner: String) async throws {
+        try await write { db in
             try db.cachedStatement(sql: "UPDATE stacks SET owner = NULL, lease_expiry = NULL WHERE id = ? AND owner = ?")
                 .execute(arguments: [stackID, owner])
         }
     }
 
-    public func interruptedStacks(now: Date) throws -> [StackRecord] {
-        try read { db in
+    public func interruptedStacks(now: Date) async throws -> [StackRecord] {
+        try await read { db in
             try Self.fetchStacks(
                 db.cachedStatement(
                     sql: """

@@ -9,8 +9,8 @@ extension SQLiteStore {
         requires, created_at, updated_at
         """
 
-    public func resources(stackID: String) throws -> [ResourceRecord] {
-        try read { db in
+    public func resources(stackID: String) async throws -> [ResourceRecord] {
+        try await read { db in
             let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: "SELECT \(Self.resourceColumns) FROM resources WHERE stack_id = ? ORDER BY rowid"),
                 arguments: [stackID])
@@ -22,8 +22,8 @@ extension SQLiteStore {
         }
     }
 
-    public func resource(stackID: String, name: String) throws -> ResourceRecord? {
-        try read { db in
+    public func resource(stackID: String, name: String) async throws -> ResourceRecord? {
+        try await read { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.resourceColumns) FROM resources WHERE stack_id = ? AND name = ?"),
                 arguments: [stackID, name])

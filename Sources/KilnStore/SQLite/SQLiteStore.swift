@@ -67,18 +67,31 @@ public final class SQLiteStore: Store {
 
     /// One write transaction (IMMEDIATE: the write lock is taken up front, so two processes
     /// queue on the busy timeout instead of failing on a lock upgrade), errors made readable.
-    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    ///
+    /// Awaited, so the caller's thread is never blocked on SQLite's busy wait; and, unlike
+    /// GRDB's cancellable `write`, never abandoned because the calling task was cancelled:
+    /// an operation that is being stopped still commits the state it has reached.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result: Result<T, Error> = await withCheckedContinuation { continuation in
+            writer.asyncWrite(updates) { _, result in continuation.resume(returning: result) }
+        }
         do {
-            return try writer.write(updates)
+            return try result.get()
         } catch {
             throw StoreErrors.wrap(error, path: path, busyTimeout: busyTimeout)
         }
     }
 
-    /// One read transaction: a consistent snapshot of the last commit.
-    func read<T>(_ query: (Database) throws -> T) throws -> T {
+    /// One read transaction: a consistent snapshot of the last commit. Awaited, and carried
+    /// out whether or not the calling task is cancelled, as writes are.
+    func read<T: Sendable>(_ query: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result: Result<T, Error> = await withCheckedContinuation { continuation in
+            writer.asyncRead { database in
+                continuation.resume(returning: Result { try query(database.get()) })
+            }
+        }
         do {
-            return try writer.read(query)
+            return try result.get()
         } catch {
             throw StoreErrors.wrap(error, path: path, busyTimeout: busyTimeout)
         }

@@ -7,8 +7,8 @@ extension SQLiteStore {
     private static let snapshotColumns = "id, stack_id, name, status, status_reason, template_id, data, created_at"
 
     /// Inserts the snapshot, or replaces the one with its id (e.g. IN_PROGRESS becoming COMPLETE).
-    public func saveSnapshot(_ snapshot: SnapshotRecord) throws {
-        try write { db in
+    public func saveSnapshot(_ snapshot: SnapshotRecord) async throws {
+        try await write { db in
             try db.cachedStatement(
                 sql: """
                     INSERT INTO snapshots (\(Self.snapshotColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -24,8 +24,8 @@ extension SQLiteStore {
     }
 
     /// A stack's snapshots, oldest first.
-    public func snapshots(stackID: String) throws -> [SnapshotRecord] {
-        try read { db in
+    public func snapshots(stackID: String) async throws -> [SnapshotRecord] {
+        try await read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT \(Self.snapshotColumns) FROM snapshots WHERE stack_id = ? ORDER BY created_at, rowid"),
@@ -34,16 +34,16 @@ extension SQLiteStore {
         }
     }
 
-    public func snapshot(id: String) throws -> SnapshotRecord? {
-        try read { db in
+    public func snapshot(id: String) async throws -> SnapshotRecord? {
+        try await read { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.snapshotColumns) FROM snapshots WHERE id = ?"), arguments: [id])
             return try row.map(Self.snapshotRecord)
         }
     }
 
-    public func deleteSnapshot(id: String) throws {
-        try write { db in
+    public func deleteSnapshot(id: String) async throws {
+        try await write { db in
             try db.execute(sql: "DELETE FROM snapshots WHERE id = ?", arguments: [id])
         }
     }

@@ -10,8 +10,8 @@ extension SQLiteStore {
         stack_user_project_id, created_at, updated_at
         """
 
-    public func saveSoftwareConfig(_ config: SoftwareConfigRecord) throws {
-        try write { db in
+    public func saveSoftwareConfig(_ config: SoftwareConfigRecord) async throws {
+        try await write { db in
             try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO software_configs (\(Self.configColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -24,16 +24,16 @@ extension SQLiteStore {
         }
     }
 
-    public func softwareConfig(id: String) throws -> SoftwareConfigRecord? {
-        try read { db in
+    public func softwareConfig(id: String) async throws -> SoftwareConfigRecord? {
+        try await read { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.configColumns) FROM software_configs WHERE id = ?"), arguments: [id])
             return try row.map(Self.configRecord)
         }
     }
 
-    public func softwareConfigs(projectID: String?, limit: Int?, marker: String?) throws -> [SoftwareConfigRecord] {
-        try read { db in
+    public func softwareConfigs(projectID: String?, limit: Int?, marker: String?) async throws -> [SoftwareConfigRecord] {
+        try await read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let projectID {
@@ -58,8 +58,8 @@ extension SQLiteStore {
         }
     }
 
-    public func deleteSoftwareConfig(id: String) throws -> Bool {
-        try write { db in
+    public func deleteSoftwareConfig(id: String) async throws -> Bool {
+        try await write { db in
             let inUse = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM software_deployments WHERE config_id = ?)", arguments: [id]) ?? false
             if inUse { return false }
@@ -68,8 +68,8 @@ extension SQLiteStore {
         }
     }
 
-    public func saveSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) throws {
-        try write { db in
+    public func saveSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) async throws {
+        try await write { db in
             try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO software_deployments (\(Self.deploymentColumns))
@@ -84,8 +84,8 @@ extension SQLiteStore {
         }
     }
 
-    public func softwareDeployment(id: String) throws -> SoftwareDeploymentRecord? {
-        try read { db in
+    public func softwareDeployment(id: String) async throws -> SoftwareDeploymentRecord? {
+        try await read { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.deploymentColumns) FROM software_deployments WHERE id = ?"),
                 arguments: [id])
@@ -93,8 +93,8 @@ extension SQLiteStore {
         }
     }
 
-    public func softwareDeployments(projectID: String?, serverID: String?) throws -> [SoftwareDeploymentRecord] {
-        try read { db in
+    public func softwareDeployments(projectID: String?, serverID: String?) async throws -> [SoftwareDeploymentRecord] {
+        try await read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let projectID {
@@ -112,8 +112,8 @@ extension SQLiteStore {
         }
     }
 
-    public func deleteSoftwareDeployment(id: String) throws {
-        try write { db in
+    public func deleteSoftwareDeployment(id: String) async throws {
+        try await write { db in
             try db.execute(sql: "DELETE FROM software_deployments WHERE id = ?", arguments: [id])
         }
     }

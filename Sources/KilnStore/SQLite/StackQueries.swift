@@ -5,9 +5,9 @@ import KilnModel
 /// `stacks(_:)`: Heat's stack list filters, sorting and marker paging, as one SQL query.
 /// An empty filter list means no filter, as an absent one does.
 extension SQLiteStore {
-    public func stacks(_ query: StackQuery) throws -> [StackRecord] {
+    public func stacks(_ query: StackQuery) async throws -> [StackRecord] {
         let sortColumns = try Self.sortColumns(query.sortKey)
-        return try read { db in
+        return try await read { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
             func placeholders(_ values: [String]) -> String {

@@ -9,8 +9,8 @@ extension SQLiteStore {
         timeout_minutes, disable_rollback, parent_id, parent_resource, created_at, updated_at, owner, lease_expiry
         """
 
-    public func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) throws -> StackRecord {
-        try write { db in
+    public func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) async throws -> StackRecord {
+        try await write { db in
             if stack.parentID == nil, try Self.topLevelStackExists(db, name: stack.name, projectID: stack.projectID) {
                 throw StoreError("stack '\(stack.name)' already exists")
             }
@@ -22,15 +22,15 @@ extension SQLiteStore {
         }
     }
 
-    public func stack(id: String) throws -> StackRecord? {
-        try read { db in
+    public func stack(id: String) async throws -> StackRecord? {
+        try await read { db in
             try Self.fetchStacks(db.cachedStatement(sql: "SELECT \(Self.stackColumns) FROM stacks WHERE id = ?"), [id]).first
         }
     }
 
     /// Top-level stacks first: nested stacks may share a name with them.
-    public func stack(named name: String, projectID: String) throws -> StackRecord? {
-        try read { db in
+    public func stack(named name: String, projectID: String) async throws -> StackRecord? {
+        try await read { db in
             try Self.fetchStacks(
                 db.cachedStatement(
                     sql: """
@@ -43,10 +43,23 @@ extension SQLiteStore {
         }
     }
 
+    public func childStacks(of parentID: String) async throws -> [StackRecord] {
+        try await read { db in
+            try Self.fetchStacks(
+                db.cachedStatement(
+                    sql: """
+                    SELECT \(Self.stackColumns) FROM stacks
+                    WHERE parent_id = ? ORDER BY created_at
+                    """),
+                [parentID]
+            )
+        }
+    }
+
     /// Deletes the stack and its nested stacks; resources, events and snapshots go with them
     /// (foreign keys cascade), then the templates only they used.
-    public func purgeStack(id: String) throws {
-        try write { db in
+    public func purgeStack(id: String) async throws {
+        try await write { db in
             let family = """
                 WITH RECURSIVE family(id) AS (
                     SELECT id FROM stacks WHERE id = ?

@@ -4,12 +4,12 @@ import KilnModel
 
 /// Templates as submitted, with their environments and files.
 extension SQLiteStore {
-    public func saveTemplate(_ template: TemplateRecord) throws -> Int64 {
-        try write { db in try Self.saveTemplate(db, template) }
+    public func saveTemplate(_ template: TemplateRecord) async throws -> Int64 {
+        try await write { db in try Self.saveTemplate(db, template) }
     }
 
-    public func template(id: Int64) throws -> TemplateRecord? {
-        try read { db in
+    public func template(id: Int64) async throws -> TemplateRecord? {
+        try await read { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT id, name, content, environments, files FROM templates WHERE id = ?"),
                 arguments: [id])
