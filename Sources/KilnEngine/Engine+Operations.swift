@@ -19,6 +19,8 @@ public final class Engine: Sendable {
     public let limits: ReaderLimits
     /// Seconds in one minute of a stack's `timeout_mins`: 60, shortened only by tests.
     let secondsPerTimeoutMinute: Double
+    /// Validated templates, so each stack is validated once, not by every view.
+    let loadedTemplates = LoadedTemplates()
     /// Signals to one resource take turns (each reads, changes and writes its data).
     let signalTurns = KeyedSerializer()
     /// This engine's operations now running, by their claims.
@@ -79,14 +81,9 @@ public final class Engine: Sendable {
         }
     }
 
-    /// The values of the stack's hidden parameters (longest first, so a secret containing
-    /// another is masked whole): masked wherever the engine shows resources, events or outputs.
+    /// The values of the stack's hidden parameters (see `LoadedTemplate.secrets`).
     func secrets(of stack: StackRecord) async -> [String] {
-        guard let loaded = try? await load(stack) else { return [] }
-        return loaded.template.parameters.filter(\.hidden)
-            .compactMap { loaded.parameters[$0.name]?.plainText }
-            .filter { $0.count >= 3 }
-            .sorted { $0.count > $1.count }
+        (try? await load(stack))?.secrets ?? []
     }
 
     public func template(of stack: StackRecord) async throws -> TemplateRecord {
@@ -98,19 +95,9 @@ public final class Engine: Sendable {
 
     /// The stack's outputs, resolved against its resources as they are now.
     public func outputs(of stack: StackRecord) async throws -> [StackOutput] {
-        let loaded = try await load(stack)
-        let types = TypeResolver(plugins: plugins, loaded: loaded)
-        var resolved: [String: ResolvedResource] = [:]
-        for record in try await store.resources(stackID: stack.id) where record.status == .complete && record.action != .delete {
-            guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
-            let live = LiveResource(
-                name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
-                properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
-                data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
-            resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
-        }
-        let secrets = await self.secrets(of: stack)
-        return Engine.outputs(of: loaded, resources: resolved).map { output in
+        let opened = try await open(stack)
+        let secrets = opened.loaded.secrets
+        return opened.outputs.map { output in
             var shown = output
             shown.value = output.value.redacting(secrets)
             shown.error = output.error.map { Value.redact($0, secrets) }
@@ -136,32 +123,32 @@ public final class Engine: Sendable {
         }
     }
 
+    /// The stack's template made ready to run, validated once per stored template (see
+    /// `LoadedTemplates`); `template` loads another one for it (a rollback's previous template).
     func load(_ stack: StackRecord, template: TemplateRecord? = nil) async throws -> LoadedTemplate {
+        let facade = await facade(parentID: stack.parentID, parentResource: stack.parentResource)
         let record: TemplateRecord
-        if let template { record = template } else { record = try await self.template(of: stack) }
-        return try LoadedTemplate.load(
+        if let template {
+            record = template
+        } else {
+            guard let id = stack.templateID else { throw EngineError.notFound("stack '\(stack.name)' has no template") }
+            if let cached = loadedTemplates.get(stack: stack, templateID: id, facade: facade) { return cached }
+            record = try await self.template(of: stack)
+        }
+        let loaded = try LoadedTemplate.load(
             record, parameters: stack.parameters, stackID: stack.id, stackName: stack.name, projectID: stack.projectID,
-            plugins: plugins, limits: limits, readFromDisk: false,
-            facade: await facade(parentID: stack.parentID, parentResource: stack.parentResource))
+            plugins: plugins, limits: limits, readFromDisk: false, facade: facade)
+        if let id = record.id { loadedTemplates.put(loaded, stack: stack, templateID: id) }
+        return loaded
     }
 
     /// What `resource_facade` gives a nested stack: its owner resource's metadata,
     /// deletion_policy and update_policy, evaluated in the parent stack.
     func facade(parentID: String?, parentResource: String?) async -> [String: Value]? {
         guard let parentID, let name = parentResource, let parent = try? await store.stack(id: parentID),
-              let loaded = try? await load(parent), let definition = loaded.template.resource(named: name)
+              let opened = try? await open(parent), let definition = opened.loaded.template.resource(named: name)
         else { return nil }
-        var resolved: [String: ResolvedResource] = [:]
-        let types = TypeResolver(plugins: plugins, loaded: loaded)
-        for record in (try? await store.resources(stackID: parentID)) ?? [] where record.status == .complete {
-            guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
-            let live = LiveResource(
-                name: record.name, type: record.type, stackID: parentID, stackName: parent.name,
-                properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
-                data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
-            resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
-        }
-        let scope = loaded.scope(resources: resolved)
+        let scope = opened.loaded.scope(resources: opened.resolved)
         func evaluate(_ expression: KilnTemplate.Expression?, otherwise: Value) -> Value {
             expression.flatMap { try? scope.value(of: $0) } ?? otherwise
         }
@@ -230,6 +217,7 @@ public final class Engine: Sendable {
         stack.owner = newOperationClaim()
         do {
             stack = try await store.createStack(stack, template: template, events: [event])
+            if let id = stack.templateID { loadedTemplates.put(loaded, stack: stack, templateID: id) }
         } catch {
             await endOperation(stack)
             throw error
@@ -296,6 +284,7 @@ public final class Engine: Sendable {
             run.setStack(.delete, .complete, reason: "Stack DELETE completed successfully")
             try await run.flush()
             try await store.purgeStack(id: run.stack.id)
+            loadedTemplates.forget(stackID: run.stack.id)
             return run.stack
         }
     }

@@ -16,7 +16,7 @@ import Testing
             resources:
               slow:
                 type: OS::Heat::TestResource
-                properties: {value: one, action_wait_secs: {create: 1}}
+                properties: {value: one, action_wait_secs: {create: 3}}
               after:
                 type: OS::Heat::None
                 depends_on: [slow]

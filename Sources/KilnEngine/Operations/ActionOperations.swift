@@ -144,10 +144,7 @@ extension Engine {
         let context = EngineResourceContext(
             store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil,
             projectID: stack.projectID, types: types)
-        var live = LiveResource(
-            name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
-            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
-            data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+        var live = LiveResource(record, stackName: stack.name)
         do {
             try await plugin.signal(&live, data: data, context)
         } catch ResourceFailure.unsupported(let message) {

@@ -98,6 +98,14 @@ public struct LiveResource: Sendable {
         self.updatePolicy = updatePolicy
     }
 
+    /// A stored resource as plugins see it: the one place a record becomes a live resource.
+    public init(_ record: ResourceRecord, stackName: String) {
+        self.init(
+            name: record.name, type: record.type, stackID: record.stackID, stackName: stackName,
+            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
+            data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+    }
+
     /// A property's value, or its schema default, or null.
     public subscript(property name: String) -> Value { properties[name] ?? .null }
 }

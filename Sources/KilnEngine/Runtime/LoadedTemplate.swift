@@ -11,6 +11,11 @@ struct LoadedTemplate: Sendable {
     let environment: Environment
     let parameters: [String: Value]
     let conditions: [String: Bool]
+    /// The validator's dependency graph: creates and updates walk it, deletes walk it backwards.
+    let graph: DependencyGraph
+    /// The values of hidden parameters (longest first, so a secret containing another is
+    /// masked whole): masked wherever resources, events and outputs are shown.
+    let secrets: [String]
     /// Every file the template and its provider templates read, by the name used to read it.
     let files: [String: String]
     /// The environment files as submitted; nested stacks inherit their registry and defaults.
@@ -68,9 +73,14 @@ struct LoadedTemplate: Sendable {
             let relative = String(name.dropFirst(directory.count + 1))
             if files[relative] == nil { files[relative] = text }
         }
+        let secrets = template.parameters.filter(\.hidden)
+            .compactMap { values[$0.name]?.plainText }
+            .filter { $0.count >= 3 }
+            .sorted { $0.count > $1.count }
         return LoadedTemplate(
             template: template, environment: report.environment, parameters: values, conditions: conditions,
-            files: files, environments: record.environments, facade: facade)
+            graph: report.graph ?? DependencyGraph(template), secrets: secrets, files: files,
+            environments: record.environments, facade: facade)
     }
 
     func isEnabled(_ resource: ResourceDefinition) -> Bool {

@@ -93,26 +93,20 @@ struct NestedStackRunner: NestedStacks {
 
     /// Outputs, and each resource's reference id and attributes, of a child as it is now.
     private func result(of child: StackRecord) async throws -> NestedStackResult? {
-        guard let loaded = try? await engine.load(child) else { return nil }
-        let types = TypeResolver(plugins: engine.plugins, loaded: loaded)
-        var resolved: [String: ResolvedResource] = [:]
+        guard let opened = try? await engine.open(child) else { return nil }
+        let resolved = opened.resolved
         var references: [String: Value] = [:]
         var attributes: [String: [String: Value]] = [:]
-        for record in try await engine.store.resources(stackID: child.id) where record.status == .complete && record.action != .delete {
-            guard let plugin = types.plugin(type: record.type, resource: record.name) else { continue }
-            let live = LiveResource(
-                name: record.name, type: record.type, stackID: child.id, stackName: child.name,
-                properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
-                data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
-            resolved[record.name] = ResolvedResource(live: live, plugin: plugin)
-            references[record.name] = plugin.referenceID(live)
+        for (name, resource) in resolved {
+            let plugin = resource.plugin, live = resource.live
+            references[name] = plugin.referenceID(live)
             var values: [String: Value] = [:]
             let names = Set(type(of: plugin).schema.attributes.keys).union(live.attributes.keys)
-            for name in names { values[name] = plugin.attribute(name, of: live) ?? .null }
-            attributes[record.name] = values
+            for attribute in names { values[attribute] = plugin.attribute(attribute, of: live) ?? .null }
+            attributes[name] = values
         }
         var outputs: [String: Value] = [:]
-        for output in Engine.outputs(of: loaded, resources: resolved) { outputs[output.key] = output.value }
+        for output in Engine.outputs(of: opened.loaded, resources: resolved) { outputs[output.key] = output.value }
         return NestedStackResult(stackID: child.id, outputs: outputs, references: references, attributes: attributes,
                                  stackName: child.name)
     }

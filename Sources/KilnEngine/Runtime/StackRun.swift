@@ -58,10 +58,7 @@ final class StackRun: @unchecked Sendable {
     }
 
     func liveResource(from record: ResourceRecord) -> LiveResource {
-        LiveResource(
-            name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
-            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
-            data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+        LiveResource(record, stackName: stack.name)
     }
 
     // MARK: Transitions
@@ -237,10 +234,7 @@ struct EngineResourceContext: ResourceContext {
     }
 
     private func live(from record: ResourceRecord) -> LiveResource {
-        LiveResource(
-            name: record.name, type: record.type, stackID: stackID, stackName: stackName,
-            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
-            data: record.data.mapValue ?? [:], attributes: record.attributes.mapValue ?? [:], metadata: record.metadata)
+        LiveResource(record, stackName: stackName)
     }
 
     func save(_ resource: LiveResource) async throws {
