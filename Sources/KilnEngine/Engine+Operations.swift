@@ -229,7 +229,7 @@ public final class Engine: Sendable {
     func runCreate(_ stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) async throws -> StackRecord {
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: records, observer: observer)
         return try await withLease(run) {
-            let (failure, cancel) = try await watchingForCancel(run, startedBy: "Stack \(run.stack.action.rawValue) started") {
+            let (failure, cancel) = try await watchingForCancel(run) {
                 try await run.createResources()
             }
             if let failure {

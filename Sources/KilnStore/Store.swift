@@ -59,6 +59,8 @@ public protocol Store: Sendable {
     /// Extends the claim; false if `owner` no longer holds it.
     func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool
     func release(stackID: String, owner: String) async throws
+    /// The request to stop the stack's running operation (`StoreBatch.cancelRequest`), if any.
+    func cancelRequest(stackID: String) async throws -> String?
     /// Stacks with an operation IN_PROGRESS whose claim has expired (or that have none) at `now`.
     func interruptedStacks(now: Date) async throws -> [StackRecord]
 }
@@ -76,6 +78,9 @@ public struct StoreBatch: Sendable {
     /// With `lease`: the batch also gives the claim up, in the same transaction (an
     /// operation's final state and its release are seen together).
     public var releasesLease = false
+    /// Asks the stack's running operation to stop (a kind such as `rollback` or `stop`), if the
+    /// stack is still IN_PROGRESS; cleared by the next claim.
+    public var cancelRequest: (stackID: String, request: String)?
 
     public init(stacks: [StackRecord] = [], resources: [ResourceRecord] = [], events: [EventRecord] = []) {
         self.stacks = stacks
@@ -83,7 +88,9 @@ public struct StoreBatch: Sendable {
         self.events = events
     }
 
-    public var isEmpty: Bool { stacks.isEmpty && resources.isEmpty && deletedResources.isEmpty && events.isEmpty }
+    public var isEmpty: Bool {
+        stacks.isEmpty && resources.isEmpty && deletedResources.isEmpty && events.isEmpty && cancelRequest == nil
+    }
 }
 
 /// Stack list filters, as Heat's `GET /stacks` and `openstack stack list` offer them.

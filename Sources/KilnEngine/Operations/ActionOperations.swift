@@ -10,31 +10,24 @@ extension StackRun {
         _ action: Action, reverse: Bool,
         _ body: @escaping @Sendable (any ResourcePlugin, inout LiveResource, EngineResourceContext) async throws -> Void
     ) async throws -> String? {
-        let names = records.keys.sorted()
-        var waits: [String: [String]] = [:]
-        for name in names {
-            guard let record = records[name] else { continue }
-            for required in record.requires where records[required] != nil {
-                if reverse { waits[required, default: []].append(name) } else { waits[name, default: []].append(required) }
-            }
-        }
+        let graph = reverse ? storedGraph.reversed() : storedGraph
         let context = resourceContext()
-        let inputs = PreparedInputs()
         var firstFailure: String?
-        let walk = GraphWalk<LiveResource>(nodes: names, waitsFor: waits, maxParallel: engine.maxParallel)
+        let walk = GraphWalk<LiveResource>(graph: graph, maxParallel: engine.maxParallel)
         _ = try await walk.run(
             start: { names in
+                var work: [String: GraphWalk<LiveResource>.Work] = [:]
                 for name in names {
                     guard let record = records[name], let plugin = self.plugin(type: record.type, resource: name) else { continue }
-                    inputs.put(name, PreparedResource(plugin: plugin, resource: .success(liveResource(from: record))))
+                    let resource = LiveResource(record, stackName: stack.name)
+                    work[name] = {
+                        var changed = resource
+                        try await body(plugin, &changed, context)
+                        return changed
+                    }
                     transition(name, type: record.type, action, .inProgress, reason: "state changed")
                 }
-            },
-            run: { name in
-                guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) has no plugin") }
-                var resource = try prepared.resource.get()
-                try await body(prepared.plugin, &resource, context)
-                return resource
+                return work
             },
             finish: { results in
                 for result in results {
@@ -52,6 +45,7 @@ extension StackRun {
                 }
             },
             commit: { try await flush() },
+            missingWork: { ResourceFailure.failed("resource \($0) has no plugin") },
             stopOnFailure: action != .check)
         return firstFailure
     }

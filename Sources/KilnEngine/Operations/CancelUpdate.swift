@@ -2,14 +2,6 @@ import Foundation
 import KilnModel
 import KilnStore
 
-/// What a cancel request asks of the running operation.
-enum CancelRequest: Sendable {
-    /// Heat's cancel_update: stop the update and roll back to the previous template.
-    case rollBack
-    /// Heat's cancel_without_rollback: stop the create or update where it is, leaving it FAILED.
-    case stopHere
-}
-
 extension Engine {
     /// The reasons of the stack events that ask a running operation to stop.
     static let cancelRequest = "Stack UPDATE cancel requested"
@@ -29,65 +21,46 @@ extension Engine {
             let expected = rollback ? "UPDATE_IN_PROGRESS" : "CREATE_IN_PROGRESS or UPDATE_IN_PROGRESS"
             throw EngineError.refused("cannot cancel stack '\(stack.name)': it is \(stack.statusText), not \(expected)")
         }
-        try await store.commit(StoreBatch(events: [EventRecord(
+        // The request is kept as the stack's state (and shown as an event); the process running
+        // the operation sees it: at once if it is this one, else at its watcher's next look.
+        let request: CancelRequest = rollback ? .rollBack : .stopHere
+        var batch = StoreBatch(events: [EventRecord(
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
             action: stack.action, status: .inProgress,
-            reason: rollback ? Engine.cancelRequest : Engine.cancelWithoutRollbackRequest)]))
+            reason: rollback ? Engine.cancelRequest : Engine.cancelWithoutRollbackRequest)])
+        batch.cancelRequest = (stack.id, request.rawValue)
+        try await store.commit(batch)
+        if let operation = stack.owner { operations.stop(operation)?.request(request) }
     }
 
-    /// Runs an operation's resource walk while watching the store for a cancel request (from
-    /// this process or another); a request cancels the walk's task, which interrupts the
-    /// resources in flight. Returns the failure and the cancel request that stopped it, if any.
+    /// Runs an operation's main resource walk with `run.stop` set: a cancel request (from this
+    /// process, or read from the store by a watcher for requests made elsewhere) stops the walk,
+    /// which interrupts the resources in flight. Returns the failure and the request that
+    /// stopped it, if any.
     func watchingForCancel(
-        _ run: StackRun, startedBy startReason: String, _ walkResources: @escaping @Sendable () async throws -> String?
+        _ run: StackRun, _ walkResources: () async throws -> String?
     ) async throws -> (failure: String?, cancel: CancelRequest?) {
-        let store = self.store, id = run.stack.id, name = run.stack.name
-        // From the operation's start event on: a request can only follow it (it needs *_IN_PROGRESS).
-        let since = try await store.events(stackID: id, resourceName: name, after: nil, limit: nil)
-            .last { $0.reason == startReason }?.sequence
-        let requested = CancelBox()
-        let walk = Task { try await walkResources() }
-        let watcher = Task.detached {
-            var seen = since
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: 200_000_000)
-                let events = await (try? store.events(stackID: id, resourceName: name, after: seen, limit: nil)) ?? []
-                seen = events.last?.sequence ?? seen
-                let request: CancelRequest? = events.lazy.compactMap { event in
-                    switch event.reason {
-                    case Engine.cancelRequest: .rollBack
-                    case Engine.cancelWithoutRollbackRequest: .stopHere
-                    default: nil
+        guard let operation = run.leaseOwner, let stop = operations.stop(operation) else {
+            return (try await walkResources(), nil)
+        }
+        let store = self.store, id = run.stack.id
+        run.stop = stop
+        defer { run.stop = nil }
+        let failure: String? = try await withThrowingTaskGroup(of: Void.self) { group in
+            // Requests made in another process reach this one through the stack's state.
+            group.addTask {
+                while !Task.isCancelled, stop.requested == nil {
+                    try? await Task.sleep(nanoseconds: 200_000_000)
+                    if Task.isCancelled { break }
+                    if let text = try? await store.cancelRequest(stackID: id), let request = CancelRequest(rawValue: text) {
+                        stop.request(request)
                     }
-                }.first
-                if let request {
-                    requested.set(request)
-                    walk.cancel()
-                    return
                 }
             }
+            defer { group.cancelAll() }
+            return try await walkResources()
         }
-        defer { watcher.cancel() }
-        let failure = try await withTaskCancellationHandler { try await walk.value } onCancel: { walk.cancel() }
-        if let request = requested.value { return ("Stack \(run.stack.action.rawValue) cancelled", request) }
+        if let request = stop.requested { return ("Stack \(run.stack.action.rawValue) cancelled", request) }
         return (failure, nil)
-    }
-}
-
-/// Set once, read by another task.
-final class CancelBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var request: CancelRequest?
-
-    func set(_ value: CancelRequest) {
-        lock.lock()
-        request = value
-        lock.unlock()
-    }
-
-    var value: CancelRequest? {
-        lock.lock()
-        defer { lock.unlock() }
-        return request
     }
 }

@@ -3,30 +3,6 @@ import KilnModel
 import KilnStore
 import KilnTemplate
 
-/// Input prepared on the walking task for one resource about to be created.
-struct PreparedResource: Sendable {
-    let plugin: any ResourcePlugin
-    let resource: Result<LiveResource, Error>
-}
-
-/// Hands prepared inputs from the walking task to the resource tasks.
-final class PreparedInputs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [String: PreparedResource] = [:]
-
-    func put(_ name: String, _ item: PreparedResource) {
-        lock.lock()
-        items[name] = item
-        lock.unlock()
-    }
-
-    func take(_ name: String) -> PreparedResource? {
-        lock.lock()
-        defer { lock.unlock() }
-        return items.removeValue(forKey: name)
-    }
-}
-
 extension StackRun {
     /// Creates every enabled resource not yet created, in dependency order, in parallel.
     /// Resources already COMPLETE (a resumed create) are kept. Returns the first failure's reason.
@@ -37,15 +13,13 @@ extension StackRun {
             guard let record = records[name] else { return true }
             return !(record.status == .complete && (record.action == .create || record.action == .adopt || record.action == .update))
         }
-        var waits: [String: [String]] = [:]
-        for definition in definitions { waits[definition.name] = definition.dependencies }
-        let inputs = PreparedInputs()
         let context = resourceContext()
         var firstFailure: String?
 
-        let walk = GraphWalk<LiveResource>(nodes: pendingNames, waitsFor: waits, maxParallel: engine.maxParallel)
+        let walk = GraphWalk<LiveResource>(graph: loaded.graph, nodes: pendingNames, maxParallel: engine.maxParallel, stop: stop)
         let (_, skipped) = try await walk.run(
             start: { names in
+                var work: [String: GraphWalk<LiveResource>.Work] = [:]
                 for name in names {
                     guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
                     let schema = type(of: plugin).schema
@@ -55,28 +29,28 @@ extension StackRun {
                             properties: try resolveProperties(of: definition, schema: schema),
                             metadata: try metadata(of: definition), updatePolicy: try updatePolicy(of: definition))
                     }
-                    inputs.put(name, PreparedResource(plugin: plugin, resource: prepared))
-                    transition(name, type: definition.type, action, .inProgress, reason: "state changed",
-                               requires: definition.dependencies)
-                }
-            },
-            run: { name in
-                guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) was not prepared") }
-                var resource = try prepared.resource.get()
-                if Task.isCancelled { throw ResourceFailure.cancelled("cancelled") }
-                if let adopting {
-                    // An adopted resource already exists: take its id and data as abandoned.
-                    guard let entry = adopting[name]?.mapValue else {
-                        throw ResourceFailure.failed("resource '\(name)' is not in the adopt data")
+                    let adopted = adopting.map { $0[name] }
+                    work[name] = {
+                        var resource = try prepared.get()
+                        if Task.isCancelled { throw ResourceFailure.cancelled("cancelled") }
+                        if let adopted {
+                            // An adopted resource already exists: take its id and data as abandoned.
+                            guard let entry = adopted?.mapValue else {
+                                throw ResourceFailure.failed("resource '\(name)' is not in the adopt data")
+                            }
+                            resource.physicalID = entry["resource_id"]?.stringValue
+                            resource.data = entry["resource_data"]?.mapValue ?? [:]
+                            resource.attributes = entry["attributes"]?.mapValue ?? [:]
+                            if let metadata = entry["metadata"] { resource.metadata = metadata }
+                            return resource
+                        }
+                        try await plugin.create(&resource, context)
+                        return resource
                     }
-                    resource.physicalID = entry["resource_id"]?.stringValue
-                    resource.data = entry["resource_data"]?.mapValue ?? [:]
-                    resource.attributes = entry["attributes"]?.mapValue ?? [:]
-                    if let metadata = entry["metadata"] { resource.metadata = metadata }
-                    return resource
+                    transition(name, type: definition.type, action, .inProgress, reason: "state changed",
+                               requires: requirements(of: name))
                 }
-                try await prepared.plugin.create(&resource, context)
-                return resource
+                return work
             },
             finish: { results in
                 for result in results {
@@ -96,6 +70,7 @@ extension StackRun {
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
             },
             commit: { try await flush() },
+            missingWork: { ResourceFailure.failed("resource \($0) was not prepared") },
             // Past the deadline or once cancelled, nothing new starts (Heat stops the whole operation).
             shouldStop: { timedOut || Task.isCancelled })
         // Nodes that never started because the deadline passed fail the operation too.

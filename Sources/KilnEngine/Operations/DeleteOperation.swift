@@ -10,39 +10,32 @@ extension StackRun {
     func deleteResources(only subset: Set<String>? = nil) async throws -> String? {
         let action = Action.delete
         let names = records.keys.sorted().filter { subset?.contains($0) ?? true }
-        // Reverse edges: a resource waits for everything that requires it.
-        var waits: [String: [String]] = [:]
-        for name in names {
-            guard let record = records[name] else { continue }
-            for required in record.requires where records[required] != nil {
-                waits[required, default: []].append(name)
-            }
-        }
         let retained = Set(loaded.template.resources.filter { definition in
             guard let policy = definition.deletionPolicy,
                   let value = try? loaded.scope(resources: [:]).value(of: policy).stringValue else { return false }
             return value.lowercased() == "retain"
         }.map(\.name))
         let context = resourceContext()
-        let work = PreparedInputs()
         var firstFailure: String?
 
-        let walk = GraphWalk<Void>(nodes: names, waitsFor: waits, maxParallel: engine.maxParallel)
+        // Dependents first: the stored graph (what each resource required when it was made), reversed.
+        let walk = GraphWalk<Void>(graph: storedGraph.reversed(), nodes: names, maxParallel: engine.maxParallel)
         _ = try await walk.run(
             start: { names in
+                var work: [String: GraphWalk<Void>.Work] = [:]
                 for name in names {
                     guard let record = records[name] else { continue }
                     let plugin = self.plugin(type: record.type, resource: name)
                     let exists = record.action != .initial && !(record.action == .create && record.status == .failed && record.physicalID == nil)
                     if let plugin, exists, !retained.contains(name) {
-                        work.put(name, PreparedResource(plugin: plugin, resource: .success(liveResource(from: record))))
+                        let resource = LiveResource(record, stackName: stack.name)
+                        work[name] = { try await plugin.delete(resource, context) }
+                    } else {
+                        work[name] = {}  // never made, or retained: forgotten
                     }
                     transition(name, type: record.type, action, .inProgress, reason: "state changed")
                 }
-            },
-            run: { name in
-                guard let prepared = work.take(name) else { return }
-                try await prepared.plugin.delete(try prepared.resource.get(), context)
+                return work
             },
             finish: { results in
                 for result in results {
@@ -56,7 +49,8 @@ extension StackRun {
                     }
                 }
             },
-            commit: { try await flush() })
+            commit: { try await flush() },
+            missingWork: { ResourceFailure.failed("resource \($0) was not prepared") })
         return firstFailure
     }
 }

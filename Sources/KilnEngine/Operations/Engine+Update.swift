@@ -103,7 +103,7 @@ extension Engine {
         return try await withLease(run) {
             run.setStack(.update, .inProgress, reason: "Stack UPDATE started")
             try await run.flush()
-            let (failure, cancel) = try await watchingForCancel(run, startedBy: "Stack UPDATE started") {
+            let (failure, cancel) = try await watchingForCancel(run) {
                 try await run.updateResources(action: .update)
             }
             guard let failure else {

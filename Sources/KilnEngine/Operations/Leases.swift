@@ -99,15 +99,17 @@ extension Engine {
     }
 }
 
-/// The operations an engine is running, by claim name.
+/// The operations an engine is running, by claim name, each with its stop request.
 final class RunningOperations: Sendable {
-    private let running = Mutex<Set<String>>([])
+    private let running = Mutex<[String: OperationStop]>([:])
     private let counter = Atomic<Int>(0)
 
     func next() -> Int { counter.add(1, ordering: .relaxed).newValue }
-    func started(_ operation: String) { _ = running.withLock { $0.insert(operation) } }
-    func ended(_ operation: String) { _ = running.withLock { $0.remove(operation) } }
-    func isRunning(_ operation: String) -> Bool { running.withLock { $0.contains(operation) } }
+    func started(_ operation: String) { running.withLock { $0[operation] = OperationStop() } }
+    func ended(_ operation: String) { _ = running.withLock { $0.removeValue(forKey: operation) } }
+    func isRunning(_ operation: String) -> Bool { running.withLock { $0[operation] != nil } }
+    /// How to stop an operation of this engine (nil: not running here).
+    func stop(_ operation: String) -> OperationStop? { running.withLock { $0[operation] } }
 }
 
 /// A claim's owner, `kiln:HOST:PID:UUID[/N]`, read back.

@@ -17,19 +17,18 @@ extension StackRun {
     func updateResources(action: Action) async throws -> String? {
         let definitions = loaded.enabledResources
         let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var waits: [String: [String]] = [:]
-        for definition in definitions { waits[definition.name] = definition.dependencies }
-        let inputs = PreparedInputs()
         let previous = records
         let context = resourceContext()
         var firstFailure: String?
         var replacedOld: [String: LiveResource] = [:]
         var keptAs: [String: String] = [:]
-        let plan = PlanBox()
+        var plan: [String: ResourceChange] = [:]
 
-        let walk = GraphWalk<AppliedChange>(nodes: definitions.map(\.name), waitsFor: waits, maxParallel: engine.maxParallel)
+        let walk = GraphWalk<AppliedChange>(
+            graph: loaded.graph, nodes: definitions.map(\.name), maxParallel: engine.maxParallel, stop: stop)
         let (_, skipped) = try await walk.run(
             start: { names in
+                var work: [String: GraphWalk<AppliedChange>.Work] = [:]
                 for name in names {
                     guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
                     let schema = type(of: plugin).schema
@@ -50,62 +49,23 @@ extension StackRun {
                     case .failure:
                         change = .updated(diff: [])
                     }
-                    inputs.put(name, PreparedResource(plugin: plugin, resource: prepared))
-                    plan.set(name, change)
+                    plan[name] = change
+                    work[name] = Self.work(for: change, prepared, plugin: plugin,
+                                           previousProperties: record?.properties.mapValue ?? [:], context: context)
+                    let requires = requirements(of: name)
                     switch change {
                     case .added:
-                        transition(name, type: definition.type, .create, .inProgress, reason: "state changed",
-                                   requires: definition.dependencies)
-                    case .unchanged:
+                        transition(name, type: definition.type, .create, .inProgress, reason: "state changed", requires: requires)
+                    case .unchanged, .deleted:
                         break
                     case .updated:
-                        transition(name, type: definition.type, .update, .inProgress, reason: "state changed",
-                                   requires: definition.dependencies)
+                        transition(name, type: definition.type, .update, .inProgress, reason: "state changed", requires: requires)
                     case .replaced(let reason, _):
                         transition(name, type: definition.type, .create, .inProgress, reason: "Replacing: \(reason)",
-                                   requires: definition.dependencies)
-                    case .deleted:
-                        break
+                                   requires: requires)
                     }
                 }
-            },
-            run: { name in
-                guard let prepared = inputs.take(name) else { throw ResourceFailure.failed("resource \(name) was not prepared") }
-                var resource = try prepared.resource.get()
-                let old = resource
-                switch plan.get(name) ?? .added {
-                case .unchanged:
-                    return .kept(resource)
-                case .added:
-                    resource.physicalID = nil
-                    resource.data = [:]
-                    resource.attributes = [:]
-                    try await prepared.plugin.create(&resource, context)
-                    return .kept(resource)
-                case .updated:
-                    do {
-                        try await prepared.plugin.update(&resource, previous: previous[name]?.properties.mapValue ?? [:], context)
-                        return .kept(resource)
-                    } catch ResourceFailure.replacementNeeded {
-                        var fresh = resource
-                        fresh.physicalID = nil
-                        fresh.data = [:]
-                        fresh.attributes = [:]
-                        try await prepared.plugin.create(&fresh, context)
-                        return .replaced(new: fresh, old: old)
-                    }
-                case .replaced:
-                    var fresh = resource
-                    fresh.physicalID = nil
-                    fresh.data = [:]
-                    fresh.attributes = [:]
-                    try await prepared.plugin.create(&fresh, context)
-                    var previousResource = old
-                    previousResource.properties = previous[name]?.properties.mapValue ?? [:]
-                    return .replaced(new: fresh, old: previousResource)
-                case .deleted:
-                    return .kept(resource)
-                }
+                return work
             },
             finish: { results in
                 for result in results {
@@ -121,10 +81,10 @@ extension StackRun {
                             keptAs[name] = keepReplaced(old, of: name)
                         }
                         live[name] = ResolvedResource(live: resource, plugin: plugin)
-                        switch plan.get(name) ?? .added {
+                        switch plan[name] ?? .added {
                         case .unchanged:
                             if var record = records[name] {
-                                record.requires = definition.dependencies
+                                record.requires = requirements(of: name)
                                 records[name] = record
                             }
                         case .updated where replacedOld[name] == nil:
@@ -135,7 +95,7 @@ extension StackRun {
                     case .failed(let name, let error):
                         let reason = Engine.reason(for: error)
                         let failedAction: Action = {
-                            if case .updated? = plan.get(name) { return .update }
+                            if case .updated? = plan[name] { return .update }
                             return .create
                         }()
                         transition(name, type: byName[name]?.type ?? "", failedAction, .failed, reason: reason)
@@ -147,13 +107,55 @@ extension StackRun {
                 if timedOut && firstFailure == nil { firstFailure = "Timed out" }
             },
             commit: { try await flush() },
-            // A cancelled task is a cancelled update (its in-flight resources were interrupted).
+            missingWork: { ResourceFailure.failed("resource \($0) was not prepared") },
             shouldStop: { Task.isCancelled || timedOut })
         // Nodes that never started because the deadline passed fail the operation too.
         if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }
-        if Task.isCancelled { firstFailure = "Stack UPDATE cancelled" }
+        // A cancelled update stops here (its in-flight resources were interrupted).
+        if Task.isCancelled || stop?.requested != nil { firstFailure = "Stack UPDATE cancelled" }
         if let firstFailure { return firstFailure }
         return try await cleanUp(keeping: Set(byName.keys), replaced: replacedOld, keptAs: keptAs, context: context)
+    }
+
+    /// What applying one planned change does to a resource, run in the resource's task.
+    private static func work(
+        for change: ResourceChange, _ prepared: Result<LiveResource, Error>, plugin: any ResourcePlugin,
+        previousProperties: [String: Value], context: EngineResourceContext
+    ) -> GraphWalk<AppliedChange>.Work {
+        {
+            var resource = try prepared.get()
+            let old = resource
+            func fresh() -> LiveResource {
+                var fresh = resource
+                fresh.physicalID = nil
+                fresh.data = [:]
+                fresh.attributes = [:]
+                return fresh
+            }
+            switch change {
+            case .unchanged, .deleted:
+                return .kept(resource)
+            case .added:
+                resource = fresh()
+                try await plugin.create(&resource, context)
+                return .kept(resource)
+            case .updated:
+                do {
+                    try await plugin.update(&resource, previous: previousProperties, context)
+                    return .kept(resource)
+                } catch ResourceFailure.replacementNeeded {
+                    var new = fresh()
+                    try await plugin.create(&new, context)
+                    return .replaced(new: new, old: old)
+                }
+            case .replaced:
+                var new = fresh()
+                try await plugin.create(&new, context)
+                var previousResource = old
+                previousResource.properties = previousProperties
+                return .replaced(new: new, old: previousResource)
+            }
+        }
     }
 
     /// Deletes replaced physical resources and resources no longer in the template,
@@ -161,50 +163,37 @@ extension StackRun {
     private func cleanUp(
         keeping: Set<String>, replaced: [String: LiveResource], keptAs: [String: String], context: EngineResourceContext
     ) async throws -> String? {
-        // Old replaced resources go first (nothing points at them any more), all at once.
+        // Old replaced resources go first (nothing points at them any more), all at once
+        // within the operation's bound on parallel work.
         var failure: String?
-        try await withThrowingTaskGroup(of: (String, String?).self) { group in
-            for (name, old) in replaced {
-                guard let plugin = self.plugin(type: old.type, resource: name) else { continue }
-                group.addTask {
-                    do {
-                        try await plugin.delete(old, context)
-                        return (name, nil)
-                    } catch {
-                        return (name, Engine.reason(for: error))
+        let olds = replaced.keys.sorted().filter { name in replaced[name].map { plugin(type: $0.type, resource: name) != nil } ?? false }
+        let walk = GraphWalk<Void>(graph: DependencyGraph(nodes: olds, edges: [:]), maxParallel: engine.maxParallel)
+        _ = try await walk.run(
+            start: { names in
+                var work: [String: GraphWalk<Void>.Work] = [:]
+                for name in names {
+                    guard let old = replaced[name], let plugin = self.plugin(type: old.type, resource: name) else { continue }
+                    work[name] = { try await plugin.delete(old, context) }
+                }
+                return work
+            },
+            finish: { results in
+                for result in results {
+                    switch result {
+                    case .succeeded(let name, _):
+                        if let kept = keptAs[name] { remove(kept, eventName: name) }
+                    case .failed(let name, let error):
+                        if failure == nil { failure = "Resource DELETE failed: \(name): \(Engine.reason(for: error))" }
                     }
                 }
-            }
-            for try await (name, error) in group {
-                if let error {
-                    if failure == nil { failure = "Resource DELETE failed: \(name): \(error)" }
-                } else if let kept = keptAs[name] {
-                    remove(kept, eventName: name)
-                }
-            }
-        }
+            },
+            commit: {},
+            missingWork: { _ in CancellationError() },
+            stopOnFailure: false)
         try await flush()
         if let failure { return failure }
         let removed = records.keys.filter { !keeping.contains($0) }
         guard !removed.isEmpty else { return nil }
         return try await deleteResources(only: Set(removed))
-    }
-}
-
-/// The plan as the walking task decides it, read by the resource tasks it starts.
-final class PlanBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var changes: [String: ResourceChange] = [:]
-
-    func set(_ name: String, _ change: ResourceChange) {
-        lock.lock()
-        changes[name] = change
-        lock.unlock()
-    }
-
-    func get(_ name: String) -> ResourceChange? {
-        lock.lock()
-        defer { lock.unlock() }
-        return changes[name]
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KilnModel
 import KilnStore
 import KilnTemplate
+import Synchronization
 
 /// A stack's template made ready to run: validated against the engine's resource types,
 /// parameters resolved (user values, environment, defaults, pseudo parameters), conditions
@@ -99,18 +100,17 @@ struct LoadedTemplate: Sendable {
 }
 
 /// Records the files a validation reads from disk, so the stack keeps them (as Heat's files map).
-final class FileReads: @unchecked Sendable {
+final class FileReads: Sendable {
     private let allowed: Bool
-    private let lock = NSLock()
-    private(set) var collected: [String: String] = [:]
+    private let reads = Mutex<[String: String]>([:])
 
     init(allowed: Bool) { self.allowed = allowed }
 
+    var collected: [String: String] { reads.withLock { $0 } }
+
     func read(_ path: String) -> [UInt8]? {
         guard allowed, let bytes = ValidationRequest.readFromDisk(path) else { return nil }
-        lock.lock()
-        collected[path] = String(decoding: bytes, as: UTF8.self)
-        lock.unlock()
+        reads.withLock { $0[path] = String(decoding: bytes, as: UTF8.self) }
         return bytes
     }
 }

@@ -9,7 +9,7 @@ public typealias EngineObserver = @Sendable (EventRecord) -> Void
 /// The state of one operation on one stack while it runs. Only the walking task mutates
 /// it; resource tasks get what they need handed to them. Every transition is added to a
 /// pending batch, and the batch is committed before anything acts on those transitions.
-final class StackRun: @unchecked Sendable {
+final class StackRun {
     let engine: Engine
     var stack: StackRecord
     let loaded: LoadedTemplate
@@ -25,6 +25,8 @@ final class StackRun: @unchecked Sendable {
     /// The engine holding the stack's lease while this run commits (set by `withLease`);
     /// every commit then checks it still holds it.
     var leaseOwner: String?
+    /// Set while the operation's main walk runs: a cancel request stops it (see `watchingForCancel`).
+    var stop: OperationStop?
 
     init(engine: Engine, stack: StackRecord, loaded: LoadedTemplate, records: [ResourceRecord], observer: EngineObserver?) {
         self.engine = engine
@@ -142,10 +144,24 @@ final class StackRun: @unchecked Sendable {
 
     var timedOut: Bool { deadline.map { Date() > $0 } ?? false }
 
+    /// The stack's resources as stored, each with what it required when it was made or last
+    /// updated: deletes, and actions over what exists, walk this graph.
+    var storedGraph: DependencyGraph {
+        let names = records.keys.sorted()
+        var edges: [String: [String]] = [:]
+        for name in names {
+            edges[name] = records[name]?.requires.filter { records[$0] != nil } ?? []
+        }
+        return DependencyGraph(nodes: names, edges: edges)
+    }
+
+    /// What a resource waits for, from the validator's dependency graph.
+    func requirements(of name: String) -> [String] { loaded.graph.edges[name] ?? [] }
+
     /// The resources a definition's values depend on, as they are now.
     func dependencies(of definition: ResourceDefinition) -> [String: ResolvedResource] {
         var out: [String: ResolvedResource] = [:]
-        for name in definition.dependencies { if let resource = live[name] { out[name] = resource } }
+        for name in requirements(of: definition.name) { if let resource = live[name] { out[name] = resource } }
         return out
     }
 

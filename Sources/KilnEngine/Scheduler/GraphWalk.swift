@@ -1,13 +1,31 @@
+import KilnTemplate
+import Synchronization
+
 /// Walks a dependency graph with a bounded number of nodes in flight, as Terraform's walker
-/// does: a node starts once everything it depends on has succeeded; a failed node stops
-/// its dependents (and, by default, any new starts). Completions that arrive together are
-/// handed to `onProgress` together, so their state changes are committed in one transaction.
+/// does: a node starts once everything it waits for has succeeded; a failed node stops its
+/// dependents (and, by default, any new starts). Completions that arrive together are
+/// handed to `finish` together, so their state changes are committed in one transaction.
+///
+/// The walking task alone touches the caller's state (`start`, `finish`, `commit` run on
+/// it); each node's work is a closure `start` prepares, run concurrently in a child task.
 struct GraphWalk<Outcome: Sendable> {
-    /// Node names in a stable order (template order).
+    /// The work of one node, prepared on the walking task.
+    typealias Work = @Sendable () async throws -> Outcome
+
+    /// Each node and what it waits for (`DependencyGraph.reversed()` walks dependents first).
+    let graph: DependencyGraph
+    /// The nodes to run, in a stable order (template order); edges to other nodes are ignored.
     let nodes: [String]
-    /// node → the nodes it waits for.
-    let waitsFor: [String: [String]]
     let maxParallel: Int
+    /// When requested, the nodes in flight are cancelled and none is started.
+    var stop: OperationStop? = nil
+
+    init(graph: DependencyGraph, nodes: [String]? = nil, maxParallel: Int, stop: OperationStop? = nil) {
+        self.graph = graph
+        self.nodes = nodes ?? graph.nodes
+        self.maxParallel = max(1, maxParallel)
+        self.stop = stop
+    }
 
     /// What happened to one node.
     enum Result: Sendable {
@@ -15,15 +33,16 @@ struct GraphWalk<Outcome: Sendable> {
         case failed(String, Error)
     }
 
-    /// Runs the walk. On the walking task, `finish` records each batch of results and
-    /// `start` records the nodes about to run; then `commit` is called once, so finished and
-    /// starting transitions share one transaction and are durable before any node acts.
-    /// `run` runs one node concurrently. Returns the failed nodes and those never run.
+    /// Runs the walk. On the walking task, `start` records the nodes about to run and returns
+    /// their work, `finish` records each batch of results; then `commit` is called once, so
+    /// finished and starting transitions share one transaction and are durable before any
+    /// node acts. A node `start` gives no work fails with `missingWork`. Returns the failed
+    /// nodes and those never run.
     func run(
-        start: ([String]) async throws -> Void,
-        run: @escaping @Sendable (String) async throws -> Outcome,
+        start: ([String]) async throws -> [String: Work],
         finish: ([Result]) async throws -> Void,
         commit: () async throws -> Void,
+        missingWork: @escaping @Sendable (String) -> Error,
         stopOnFailure: Bool = true,
         shouldStop: () -> Bool = { false }
     ) async throws -> (failed: [String], skipped: [String]) {
@@ -31,7 +50,7 @@ struct GraphWalk<Outcome: Sendable> {
         var dependents: [String: [String]] = [:]
         let known = Set(nodes)
         for node in nodes {
-            let waits = (waitsFor[node] ?? []).filter { known.contains($0) && $0 != node }
+            let waits = (graph.edges[node] ?? []).filter { known.contains($0) && $0 != node }
             remaining[node] = waits.count
             for wait in waits { dependents[wait, default: []].append(node) }
         }
@@ -42,45 +61,44 @@ struct GraphWalk<Outcome: Sendable> {
         var finished: Set<String> = []
         var failed: [String] = []
         var stopped = false
+        var interrupted = false
         let inbox = Inbox<Result>()
+        let waking = stop?.onRequest { inbox.wake() }
+        defer { if let waking { stop?.remove(waking) } }
 
         // A discarding group: finished children are freed at once (results come through the inbox).
         try await withThrowingDiscardingTaskGroup { group in
             while true {
-                var starting: [String] = []
                 if shouldStop() { stopped = true }
+                if stop?.requested != nil {
+                    stopped = true
+                    if !interrupted {
+                        interrupted = true
+                        group.cancelAll()
+                    }
+                }
+                var starting: [String] = []
                 while !stopped, running + starting.count < maxParallel, head < ready.count {
                     starting.append(ready[head])
                     head += 1
                 }
-                if !starting.isEmpty { try await start(starting) }
+                let work = starting.isEmpty ? [:] : try await start(starting)
                 try await commit()
-                let results: [Result]
-                if starting.count == 1 && running == 0 {
-                    // The only thing to do: run it here rather than hand it to another thread
-                    // and wait (a long chain is then one thread's straight run).
-                    let node = starting[0]
-                    do {
-                        results = [.succeeded(node, try await run(node))]
-                    } catch {
-                        results = [.failed(node, error)]
-                    }
-                } else {
-                    for node in starting {
-                        running += 1
-                        group.addTask {
-                            do {
-                                let outcome = try await run(node)
-                                await inbox.push(.succeeded(node, outcome))
-                            } catch {
-                                await inbox.push(.failed(node, error))
-                            }
+                for node in starting {
+                    running += 1
+                    let job = work[node]
+                    group.addTask {
+                        do {
+                            guard let job else { throw missingWork(node) }
+                            inbox.push(.succeeded(node, try await job()))
+                        } catch {
+                            inbox.push(.failed(node, error))
                         }
                     }
-                    if running == 0 { break }
-                    results = await inbox.takeAll()
-                    running -= results.count
                 }
+                if running == 0 { break }
+                let results = await inbox.takeAll()
+                running -= results.count
                 for result in results {
                     switch result {
                     case .succeeded(let node, _):
@@ -102,25 +120,52 @@ struct GraphWalk<Outcome: Sendable> {
     }
 }
 
-/// Collects results from concurrent tasks; the walker takes everything that has arrived,
-/// waiting only when nothing has.
-actor Inbox<T: Sendable> {
-    private var items: [T] = []
-    private var waiter: CheckedContinuation<Void, Never>?
+/// Collects results from the node tasks; the walker takes everything that has arrived,
+/// waiting only when nothing has (or until woken by a stop request).
+final class Inbox<T: Sendable>: Sendable {
+    private struct State {
+        var items: [T] = []
+        var waiter: CheckedContinuation<[T], Never>?
+        /// A wake that came while nobody waited: the next take returns at once.
+        var woken = false
+    }
+
+    private let state = Mutex(State())
 
     func push(_ item: T) {
-        items.append(item)
-        if let waiter {
-            self.waiter = nil
-            waiter.resume()
+        state.withLock { state in
+            state.items.append(item)
+            if let waiter = state.waiter {
+                state.waiter = nil
+                waiter.resume(returning: state.items)
+                state.items.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    /// Wakes a waiting walker with nothing, so it looks at its stop request.
+    func wake() {
+        state.withLock { state in
+            if let waiter = state.waiter {
+                state.waiter = nil
+                waiter.resume(returning: [])
+            } else {
+                state.woken = true
+            }
         }
     }
 
     func takeAll() async -> [T] {
-        if items.isEmpty {
-            await withCheckedContinuation { waiter = $0 }
+        await withCheckedContinuation { continuation in
+            state.withLock { state in
+                if state.items.isEmpty && !state.woken {
+                    state.waiter = continuation
+                } else {
+                    state.woken = false
+                    continuation.resume(returning: state.items)
+                    state.items.removeAll(keepingCapacity: true)
+                }
+            }
         }
-        defer { items.removeAll(keepingCapacity: true) }
-        return items
     }
 }

@@ -22,6 +22,11 @@ extension SQLiteStore {
             try Self.deleteResources(db, batch.deletedResources)
             try Self.upsertResources(db, batch.resources)
             try Self.insertEvents(db, batch.events)
+            if let (stackID, request) = batch.cancelRequest {
+                try db.execute(
+                    sql: "UPDATE stacks SET cancel_request = ? WHERE id = ? AND status = 'IN_PROGRESS'",
+                    arguments: [request, stackID])
+            }
             if let lease = batch.lease, batch.releasesLease {
                 try db.execute(
                     sql: "UPDATE stacks SET owner = NULL, lease_expiry = NULL WHERE id = ? AND owner = ?",

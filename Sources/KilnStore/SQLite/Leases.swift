@@ -9,7 +9,7 @@ extension SQLiteStore {
         try await write { db in
             try db.cachedStatement(
                 sql: """
-                    UPDATE stacks SET owner = ?, lease_expiry = ?
+                    UPDATE stacks SET owner = ?, lease_expiry = ?, cancel_request = NULL
                     WHERE id = ? AND (owner IS NULL OR owner = ? OR lease_expiry IS NULL OR lease_expiry < ?)
                     """
             ).execute(arguments: [owner, Codec.seconds(expiry), stackID, owner, Codec.seconds(now)])
@@ -23,6 +23,13 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "UPDATE stacks SET lease_expiry = ? WHERE id = ? AND owner = ?")
                 .execute(arguments: [Codec.seconds(expiry), stackID, owner])
             return db.changesCount > 0
+        }
+    }
+
+    public func cancelRequest(stackID: String) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT cancel_request FROM stacks WHERE id = ?"), arguments: [stackID])
         }
     }
 

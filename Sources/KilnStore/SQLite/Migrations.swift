@@ -7,6 +7,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
         migrator.registerMigration("v2-software-config") { db in try db.execute(sql: v2SoftwareConfig) }
+        migrator.registerMigration("v3-cancel-request") { db in try db.execute(sql: v3CancelRequest) }
         return migrator
     }()
 
@@ -125,5 +126,11 @@ enum Migrations {
         CREATE INDEX software_deployments_server ON software_deployments(server_id, created_at);
         CREATE INDEX software_deployments_project ON software_deployments(project_id, created_at);
         CREATE INDEX software_deployments_config ON software_deployments(config_id);
+        """
+
+    // A request to stop the stack's running operation ('rollback' or 'stop'), in a column of
+    // its own: the operation's own writes never touch it, and a new claim clears it.
+    private static let v3CancelRequest = """
+        ALTER TABLE stacks ADD COLUMN cancel_request TEXT;
         """
 }

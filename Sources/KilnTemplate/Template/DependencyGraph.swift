@@ -22,6 +22,16 @@ public struct DependencyGraph: Sendable {
         self.edges = edges
     }
 
+    /// The same nodes with every edge turned around: each node waits for what depends on it
+    /// (the order deletion walks).
+    public func reversed() -> DependencyGraph {
+        var reversed: [String: [String]] = [:]
+        for node in nodes {
+            for target in edges[node] ?? [] { reversed[target, default: []].append(node) }
+        }
+        return DependencyGraph(nodes: nodes, edges: reversed)
+    }
+
     /// Each cycle (strongly connected component of more than one resource, or a resource
     /// that needs itself) as its resource names in template order.
     public func cycles() -> [[String]] {
