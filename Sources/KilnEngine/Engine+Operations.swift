@@ -208,7 +208,7 @@ public final class Engine: Sendable {
         let loaded = try LoadedTemplate.load(
             submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
             projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: readFromDisk,
-            facade: facade)
+            facade: facade, document: request.document)
         var template = submitted
         template.files = loaded.files
         let event = EventRecord(

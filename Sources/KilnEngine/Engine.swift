@@ -17,6 +17,8 @@ public struct StackRequest: Sendable {
     public var disableRollback: Bool
     public var tags: [String]
     public var projectID: String
+    /// `template` as a value, when it was built in code (a nested stack's): validated from it.
+    public var document: Value?
 
     public init(
         name: String, templateName: String, template: String, environments: [NamedText] = [],

@@ -40,10 +40,11 @@ extension Engine {
     public func previewUpdate(_ nameOrID: String, _ request: UpdateRequest, projectID: String = "default") async throws -> [PlannedChange] {
         let stack = try await self.stack(nameOrID, projectID: projectID)
         let (template, parameters) = try await target(of: stack, request)
-        let loaded = try await LoadedTemplate.load(
+        let facade = await facade(parentID: stack.parentID, parentResource: stack.parentResource)
+        let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
-            plugins: plugins, limits: limits, readFromDisk: true,
-            facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
+            plugins: plugins, limits: limits, readFromDisk: true, facade: facade,
+            document: request.template == nil ? nil : request.document)
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try await store.resources(stackID: stack.id), observer: nil)
         var plan: [PlannedChange] = []
         let enabled = loaded.enabledResources
@@ -80,10 +81,11 @@ extension Engine {
         var stack = try await self.stack(nameOrID, projectID: projectID)
         try ensureIdle(stack, for: "update")
         let (template, parameters) = try await target(of: stack, request)
-        let loaded = try await LoadedTemplate.load(
+        let facade = await facade(parentID: stack.parentID, parentResource: stack.parentResource)
+        let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
-            plugins: plugins, limits: limits, readFromDisk: true,
-            facade: facade(parentID: stack.parentID, parentResource: stack.parentResource))
+            plugins: plugins, limits: limits, readFromDisk: true, facade: facade,
+            document: request.template == nil ? nil : request.document)
         try await checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
         guard try await claimOperation(&stack) else {
             throw EngineError.conflict("cannot update stack '\(stack.name)': another operation holds it")

@@ -18,6 +18,8 @@ public struct UpdateRequest: Sendable {
     /// nil keeps the stack's setting.
     public var disableRollback: Bool?
     public var tags: [String]?
+    /// `template` as a value, when it was built in code (a nested stack's): validated from it.
+    public var document: Value?
 
     public init(
         templateName: String? = nil, template: String? = nil, environments: [NamedText]? = nil,

@@ -171,10 +171,18 @@ public struct NestedTemplate: Sendable {
     public var name: String
     public var content: String
     public var files: [String: String]
+    /// A template built in code, as a value: validated from it, `content` (its text) is stored.
+    public var document: Value?
     public init(name: String, content: String, files: [String: String] = [:]) {
         self.name = name
         self.content = content
         self.files = files
+    }
+
+    /// A template built in code: its text is what is stored and shown, the value what is validated.
+    public init(name: String, document: Value) {
+        self.init(name: name, content: document.yamlText())
+        self.document = document
     }
 }
 

@@ -29,14 +29,15 @@ struct LoadedTemplate: Sendable {
     static func load(
         _ record: TemplateRecord, parameters: [String: String], stackID: String, stackName: String,
         projectID: String, plugins: PluginRegistry, limits: ReaderLimits, readFromDisk: Bool,
-        facade: [String: Value]? = nil
+        facade: [String: Value]? = nil, document: Value? = nil
     ) throws(EngineError) -> LoadedTemplate {
         let reads = FileReads(allowed: readFromDisk)
-        let request = ValidationRequest(
+        var request = ValidationRequest(
             templateName: record.name, template: Array(record.content.utf8),
             environments: record.environments.map { (name: $0.name, content: Array($0.text.utf8)) },
             parameters: parameters, files: record.files, limits: limits,
             readFile: { reads.read($0) })
+        request.document = document.map { Node(value: $0, at: .synthetic(record.name)) }
         let report = TemplateValidator(catalog: plugins).validate(request)
         var diagnostics = report.errors
         guard let template = report.template else { throw .invalid(diagnostics) }

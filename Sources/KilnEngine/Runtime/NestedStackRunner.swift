@@ -28,16 +28,18 @@ struct NestedStackRunner: NestedStacks {
         let final: StackRecord
         do {
             if let child = try await child(of: resource) {
-                let request = UpdateRequest(
+                var request = UpdateRequest(
                     templateName: template.name, template: template.content, environments: inheritedEnvironments(),
                     parameters: texts, files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true)
+                request.document = template.document
                 final = try await engine.update(child.id, request, projectID: child.projectID)
             } else {
-                let request = StackRequest(
+                var request = StackRequest(
                     name: "\(parent.name)-\(resource)-\(NativeProperties.shortID())", templateName: template.name,
                     template: template.content, environments: inheritedEnvironments(), parameters: texts,
                     files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true,
                     projectID: parent.projectID)
+                request.document = template.document
                 final = try await engine.create(
                     request, parentID: parent.id, parentResource: resource, readFromDisk: false, observer: nil)
             }

@@ -17,6 +17,9 @@ public struct ValidationRequest: Sendable {
     public var readFile: @Sendable (String) -> [UInt8]?
     /// Provider templates nest at most this deep (Heat's max_nested_stack_depth).
     public var maxNestingDepth: Int
+    /// The template already as a tree (one built in code, such as a group's members): used
+    /// instead of reading `template`'s text, which is then only what is stored and shown.
+    public var document: Node?
 
     public init(
         templateName: String, template: [UInt8], environments: [(name: String, content: [UInt8])] = [],
@@ -87,11 +90,15 @@ public struct TemplateValidator: Sendable {
         }
 
         let root: Node
-        do {
-            root = try reader.read(request.template, file: request.templateName)
-        } catch {
-            diagnostics.append(contentsOf: error.diagnostics)
-            return report(template: nil, environment: environments.last ?? Environment(), diagnostics)
+        if let document = request.document {
+            root = document
+        } else {
+            do {
+                root = try reader.read(request.template, file: request.templateName)
+            } catch {
+                diagnostics.append(contentsOf: error.diagnostics)
+                return report(template: nil, environment: environments.last ?? Environment(), diagnostics)
+            }
         }
         var parser = TemplateParser()
         let template = parser.parse(root, file: request.templateName)

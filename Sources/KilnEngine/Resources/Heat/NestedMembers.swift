@@ -48,7 +48,7 @@ enum NestedMembers {
             previous = member.name
         }
         let document: Value = ["heat_template_version": "2015-04-30", "resources": .map(resources)]
-        return NestedTemplate(name: name, content: document.yamlText())
+        return NestedTemplate(name: name, document: document)
     }
 
     /// Member names sorted as Heat numbers them ("2" before "10").
