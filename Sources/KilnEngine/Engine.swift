@@ -3,71 +3,47 @@ import KilnModel
 import KilnStore
 import KilnTemplate
 
-/// What a user submits to create or update a stack.
-public struct StackRequest: Sendable {
-    public var name: String
-    public var templateName: String
-    public var template: String
-    public var environments: [NamedText]
-    /// `--parameter KEY=VALUE` values as text.
-    public var parameters: [String: String]
-    public var files: [String: String]
-    public var timeoutMinutes: Int?
-    /// Heat's default is no rollback; `--enable-rollback` turns it on.
-    public var disableRollback: Bool
-    public var tags: [String]
-    public var projectID: String
-    /// `template` as a value, when it was built in code (a nested stack's): validated from it.
-    public var document: Value?
+/// Runs stacks: validates templates, walks their dependency graphs in parallel, and keeps
+/// every state change in the store before acting on it. One engine per process; several
+/// processes may share a store, each operation being claimed through a lease.
+public final class Engine: Sendable {
+    public let store: any Store
+    public let plugins: PluginRegistry
+    /// Most resources worked on at once within one stack operation.
+    public let maxParallel: Int
+    /// This process, as it claims operations: `kiln:HOST:PID:UUID`.
+    public let owner: String
+    /// How long a claim holds without renewal.
+    let leaseSeconds: Double
+    /// Size and shape limits for templates (Heat's max_template_size is the default).
+    public let limits: ReaderLimits
+    /// Seconds in one minute of a stack's `timeout_mins`: 60, shortened only by tests.
+    let secondsPerTimeoutMinute: Double
+    /// Validated templates, so each stack is validated once, not by every view.
+    let loadedTemplates = LoadedTemplates()
+    /// Signals to one resource take turns (each reads, changes and writes its data).
+    let signalTurns = KeyedSerializer()
+    /// This engine's operations now running, by their claims.
+    let operations = RunningOperations()
 
-    public init(
-        name: String, templateName: String, template: String, environments: [NamedText] = [],
-        parameters: [String: String] = [:], files: [String: String] = [:], timeoutMinutes: Int? = nil,
-        disableRollback: Bool = true, tags: [String] = [], projectID: String = "default"
+    public convenience init(
+        store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,
+        limits: ReaderLimits = .default
     ) {
-        self.name = name
-        self.templateName = templateName
-        self.template = template
-        self.environments = environments
-        self.parameters = parameters
-        self.files = files
-        self.timeoutMinutes = timeoutMinutes
-        self.disableRollback = disableRollback
-        self.tags = tags
-        self.projectID = projectID
+        self.init(store: store, plugins: plugins, maxParallel: maxParallel, leaseSeconds: leaseSeconds, limits: limits,
+                  secondsPerTimeoutMinute: 60)
     }
-}
 
-/// Why an engine call was refused or could not run. Carries located diagnostics when the
-/// template, environment or parameters are at fault.
-public enum EngineError: Error, CustomStringConvertible, Sendable {
-    case invalid([Diagnostic])
-    case notFound(String)
-    case conflict(String)
-    case refused(String)
-    /// The resource has no such action (Heat's ResourceActionNotSupported).
-    case unsupported(String)
-
-    public var description: String {
-        switch self {
-        case .invalid(let diagnostics): return diagnostics.map(\.description).joined(separator: "\n")
-        case .notFound(let m), .conflict(let m), .refused(let m), .unsupported(let m): return m
-        }
-    }
-}
-
-/// An output of a stack, resolved.
-public struct StackOutput: Sendable, Equatable {
-    public var key: String
-    public var value: Value
-    public var description: String
-    /// Set when the output could not be resolved.
-    public var error: String?
-
-    public init(key: String, value: Value, description: String, error: String? = nil) {
-        self.key = key
-        self.value = value
-        self.description = description
-        self.error = error
+    init(
+        store: any Store, plugins: PluginRegistry, maxParallel: Int, leaseSeconds: Double, limits: ReaderLimits,
+        secondsPerTimeoutMinute: Double
+    ) {
+        self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
+        self.store = store
+        self.limits = limits
+        self.plugins = plugins
+        self.maxParallel = max(1, maxParallel)
+        self.leaseSeconds = leaseSeconds
+        self.owner = "kiln:\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
     }
 }

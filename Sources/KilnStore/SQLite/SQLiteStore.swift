@@ -31,7 +31,7 @@ public final class SQLiteStore: Store {
             writer = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
             try Migrations.migrator.migrate(writer)
         } catch {
-            throw StoreErrors.opening(error, path: path, busyTimeout: busyTimeout)
+            throw StoreError.opening(error, path: path, busyTimeout: busyTimeout)
         }
     }
 
@@ -48,7 +48,7 @@ public final class SQLiteStore: Store {
             try Migrations.migrator.migrate(queue)
             return SQLiteStore(inMemory: queue)
         } catch {
-            throw StoreErrors.opening(error, path: ":memory:", busyTimeout: 0)
+            throw StoreError.opening(error, path: ":memory:", busyTimeout: 0)
         }
     }
 
@@ -78,7 +78,7 @@ public final class SQLiteStore: Store {
         do {
             return try result.get()
         } catch {
-            throw StoreErrors.wrap(error, path: path, busyTimeout: busyTimeout)
+            throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout)
         }
     }
 
@@ -93,7 +93,7 @@ public final class SQLiteStore: Store {
         do {
             return try result.get()
         } catch {
-            throw StoreErrors.wrap(error, path: path, busyTimeout: busyTimeout)
+            throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout)
         }
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 
-/// Turns SQLite failures into messages people can act on.
-enum StoreErrors {
-    static func wrap(_ error: any Error, path: String, busyTimeout: TimeInterval) -> any Error {
+/// SQLite failures as messages people can act on.
+extension StoreError {
+    static func wrapping(_ error: any Error, path: String, busyTimeout: TimeInterval) -> any Error {
         if error is StoreError { return error }
         guard let error = error as? DatabaseError else {
             return StoreError("database \(path): \(error)")
@@ -38,7 +38,7 @@ enum StoreErrors {
     static func opening(_ error: any Error, path: String, busyTimeout: TimeInterval) -> any Error {
         if let error = error as? DatabaseError {
             switch error.resultCode {
-            case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL: return wrap(error, path: path, busyTimeout: busyTimeout)
+            case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL: return wrapping(error, path: path, busyTimeout: busyTimeout)
             default: return StoreError("cannot open database at \(path): \(error.message ?? "\(error.resultCode)")")
             }
         }
