@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // libyaml's event parser: the fastest way from bytes to a located AST.
@@ -29,7 +30,10 @@ let package = Package(
         .target(name: "KilnModel"),
         .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML"]),
         .target(name: "KilnStore", dependencies: ["KilnModel", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "KilnEngine", dependencies: ["KilnModel", "KilnTemplate", "KilnStore"]),
+        .target(
+            name: "KilnEngine",
+            dependencies: ["KilnModel", "KilnTemplate", "KilnStore", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "KilnClient", dependencies: ["KilnModel", "KilnTemplate"]),
         .target(
             name: "KilnServer",
@@ -64,6 +68,7 @@ let package = Package(
             name: "KilnEngineTests",
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnEngine", "KilnStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

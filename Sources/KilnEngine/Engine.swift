@@ -2,6 +2,7 @@ import Foundation
 import KilnModel
 import KilnStore
 import KilnTemplate
+import Logging
 
 /// Runs stacks: validates templates, walks their dependency graphs in parallel, and keeps
 /// every state change in the store before acting on it. One engine per process; several
@@ -25,18 +26,21 @@ public final class Engine: Sendable {
     let signalTurns = KeyedSerializer()
     /// This engine's operations now running, by their claims.
     let operations = RunningOperations()
+    /// Where operations are logged (start, end, recovery, a lost lease), each line naming the
+    /// engine, stack and operation. Silent unless given one: the CLI's output is the user's.
+    public let logger: Logger
 
     public convenience init(
         store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,
-        limits: ReaderLimits = .default
+        limits: ReaderLimits = .default, logger: Logger? = nil
     ) {
         self.init(store: store, plugins: plugins, maxParallel: maxParallel, leaseSeconds: leaseSeconds, limits: limits,
-                  secondsPerTimeoutMinute: 60)
+                  secondsPerTimeoutMinute: 60, logger: logger)
     }
 
     init(
         store: any Store, plugins: PluginRegistry, maxParallel: Int, leaseSeconds: Double, limits: ReaderLimits,
-        secondsPerTimeoutMinute: Double
+        secondsPerTimeoutMinute: Double, logger: Logger? = nil
     ) {
         self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
         self.store = store
@@ -45,5 +49,8 @@ public final class Engine: Sendable {
         self.maxParallel = max(1, maxParallel)
         self.leaseSeconds = leaseSeconds
         self.owner = "kiln:\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
+        var logger = logger ?? Logger(label: "kiln.engine", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger[metadataKey: "engine"] = .string(owner)
+        self.logger = logger
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KilnModel
 import KilnStore
+import Logging
 import Synchronization
 
 /// Operation leases. Each operation claims its stack under its own name, `ENGINE/N`, so an
@@ -48,13 +49,17 @@ extension Engine {
             throw EngineError.conflict("stack '\(run.stack.name)' was not claimed for this operation")
         }
         run.leaseOwner = operation
+        let logger = operationLogger(run.stack, operation: operation)
+        logger.info("operation started", metadata: ["action": .string(run.stack.action.rawValue)])
         // The renewal is a child task of this operation: it cannot outlive it.
         let outcome: Result<T, Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))
                     if Task.isCancelled { break }
-                    _ = try? await store.renew(stackID: id, owner: operation, until: Date().addingTimeInterval(seconds))
+                    if (try? await store.renew(stackID: id, owner: operation, until: Date().addingTimeInterval(seconds))) == false {
+                        logger.warning("lease lost: another engine holds the stack; this operation writes nothing more")
+                    }
                 }
             }
             defer { group.cancelAll() }
@@ -66,7 +71,24 @@ extension Engine {
         }
         operations.ended(operation)
         _ = try? await store.release(stackID: id, owner: operation)
+        switch outcome {
+        case .success:
+            logger.info("operation ended", metadata: [
+                "status": .string(run.stack.statusText), "reason": .string(Value.redact(run.stack.statusReason, run.loaded.secrets)),
+            ])
+        case .failure(let error):
+            logger.error("operation stopped", metadata: ["error": .string(Value.redact("\(error)", run.loaded.secrets))])
+        }
         return try outcome.get()
+    }
+
+    /// The engine's logger with the stack and the operation named on every line.
+    func operationLogger(_ stack: StackRecord, operation: String) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "stack"] = .string(stack.id)
+        logger[metadataKey: "stack_name"] = .string(stack.name)
+        logger[metadataKey: "operation"] = .string(operation)
+        return logger
     }
 
     /// Whether the operation holding the stack's claim is gone: its lease expired, it was

@@ -15,6 +15,9 @@ extension Engine {
         var recovered: [StackRecord] = []
         for var stack in candidates {
             guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack)) == true else { continue }
+            logger.notice("resuming an interrupted operation", metadata: [
+                "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),
+            ])
             if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
         }
         return recovered
