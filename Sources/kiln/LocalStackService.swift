@@ -9,7 +9,7 @@ struct LocalStackService: StackService {
 
     func stack(_ name: String) async throws -> StackRecord { try await engine.stack(name) }
     func stacks(_ query: StackQuery) async throws -> [StackRecord] { try await engine.stacks(query) }
-    func show(_ stack: StackRecord) async -> Value { await StackFormat.show(stack, engine: engine) }
+    func show(_ stack: StackRecord) async -> Value { StackFormat.show(await engine.view(of: stack)) }
 
     func create(_ request: StackRequest, observer: EngineObserver?) async throws -> StackRecord {
         try await engine.create(request, observer: observer)

@@ -20,8 +20,8 @@ struct RemoteStackService: StackService {
     }
 
     func show(_ stack: StackRecord) async -> Value {
-        guard let found = try? await client.stack(stack.id) else { return StackFormat.show(remote: stack, body: [:]) }
-        return StackFormat.show(remote: found.record, body: found.body)
+        guard let found = try? await client.stack(stack.id) else { return StackFormat.show(StackView(remote: stack, body: [:])) }
+        return StackFormat.show(StackView(remote: found.record, body: found.body))
     }
 
     // MARK: Operations

@@ -42,21 +42,19 @@ enum StackFormat {
 
     // MARK: Stacks
 
-    /// `stack show`: Heat's stack body.
-    static func show(_ stack: StackRecord, engine: Engine) async -> Value {
-        let template = try? await engine.template(of: stack)
-        let report = template.map { parameterReport(stack, template: $0, engine: engine) }
-        let outputs = (try? await engine.outputs(of: stack)) ?? []
+    /// `stack show`: Heat's stack body, from the one view the engine and servers share.
+    static func show(_ view: StackView) -> Value {
+        let stack = view.stack
         let body: [String: Value] = [
             "id": .string(stack.id),
             "stack_name": .string(stack.name),
-            "description": .string(report?.template?.description ?? ""),
+            "description": .string(view.description),
             "creation_time": time(stack.createdAt),
             "updated_time": time(stack.updatedAt),
             "stack_status": .string(stack.statusText),
             "stack_status_reason": .string(stack.statusReason),
-            "parameters": .map(report.map { displayedParameters(stack, $0) } ?? [:]),
-            "outputs": .list(outputs.map(outputSummary(_:))),
+            "parameters": .map(view.parameters.mapValues(Value.string)),
+            "outputs": .list((view.outputs ?? []).map(outputSummary(_:))),
             "tags": stack.tags.isEmpty ? .null : .list(stack.tags.map(Value.string)),
             "timeout_mins": stack.timeoutMinutes.map(Value.int) ?? .null,
             "disable_rollback": .bool(stack.disableRollback),
@@ -66,29 +64,7 @@ enum StackFormat {
         return .map(body)
     }
 
-    /// The stored template validated again with the stack's parameters: the values in
-    /// force, defaults included, and which are hidden.
-    private static func parameterReport(_ stack: StackRecord, template: TemplateRecord, engine: Engine) -> ValidationReport {
-        TemplateValidator(catalog: engine.plugins).validate(ValidationRequest(
-            templateName: template.name, template: Array(template.content.utf8),
-            environments: template.environments.map { (name: $0.name, content: Array($0.text.utf8)) },
-            parameters: stack.parameters, files: template.files, readFile: { _ in nil }))
-    }
-
-    /// Heat shows every parameter as text, hidden ones as `******`, plus the pseudo parameters.
-    private static func displayedParameters(_ stack: StackRecord, _ report: ValidationReport) -> [String: Value] {
-        var shown: [String: Value] = [
-            "OS::stack_id": .string(stack.id), "OS::stack_name": .string(stack.name),
-            "OS::project_id": .string(stack.projectID),
-        ]
-        for parameter in report.template?.parameters ?? [] {
-            let value = report.parameterValues[parameter.name] ?? stack.parameters[parameter.name].map(Value.string) ?? .null
-            shown[parameter.name] = .string(parameter.hidden ? "******" : value.plainText)
-        }
-        return shown
-    }
-
-    static func outputSummary(_ output: KilnEngine.StackOutput) -> Value {
+    static func outputSummary(_ output: StackOutput) -> Value {
         var body: [String: Value] = [
             "output_key": .string(output.key), "output_value": output.value, "description": .string(output.description),
         ]

@@ -1,4 +1,4 @@
-import KilnModel
+
 
 /// An output of a stack, resolved.
 public struct StackOutput: Sendable, Equatable {
