@@ -234,9 +234,10 @@ extension TemplateChecker {
         var nestedEnvironment = Environment()
         nestedEnvironment.registry = environment.registry
         nestedEnvironment.parameterDefaults = environment.parameterDefaults
+        nestedEnvironment.parameterDefaultLocations = environment.parameterDefaultLocations
         var checker = TemplateChecker(
             template: nested, environment: nestedEnvironment, userParameters: [:], validator: validator,
-            files: files, reader: reader, depth: depth + 1, environmentFiles: environmentFiles)
+            files: files, reader: reader, depth: depth + 1, environmentFiles: environmentFiles, budget: budget)
         checker.providers = providers
         checker.check()
         diagnostics.append(contentsOf: checker.diagnostics)

@@ -11,6 +11,9 @@ struct TemplateChecker: Sendable {
     let reader: YAMLReader
     let depth: Int
     let environmentFiles: [String]
+    /// What the functions evaluated during the check build, provider templates included:
+    /// one template's worth of work, however many calls it spreads over.
+    let budget: EvaluationBudget
 
     var diagnostics = Diagnostics()
     /// Provider templates already read (by resolved name), so each is checked once.
@@ -34,8 +37,9 @@ struct TemplateChecker: Sendable {
     init(
         template: Template, environment: Environment, userParameters: [String: String],
         validator: TemplateValidator, files: FileResolver, reader: YAMLReader, depth: Int,
-        environmentFiles: [String]
+        environmentFiles: [String], budget: EvaluationBudget = EvaluationBudget()
     ) {
+        self.budget = budget
         self.template = template
         self.environment = environment
         self.userParameters = userParameters
@@ -138,7 +142,7 @@ struct TemplateChecker: Sendable {
             if let given = supplied[parameter.name] {
                 source = (given.value, given.location, true)
             } else if let value = environment.parameterDefaults[parameter.name] {
-                source = (value, environment.parameterLocations[parameter.name] ?? .synthetic("parameter_defaults"), false)
+                source = (value, environment.parameterDefaultLocations[parameter.name] ?? .synthetic("parameter_defaults"), false)
             } else {
                 source = nil
             }
@@ -289,7 +293,7 @@ struct TemplateChecker: Sendable {
     ) {
         for case let expression? in expressions {
             for call in outermostEvaluableCalls(expression) {
-                let scope = EvaluationScope(context: context, version: template.version)
+                let scope = EvaluationScope(context: context, version: template.version, budget: budget)
                 do {
                     _ = try scope.evaluate(.call(call))
                 } catch let error as EvaluationError {
