@@ -14,6 +14,9 @@ struct TemplateChecker: Sendable {
     /// What the functions evaluated during the check build, provider templates included:
     /// one template's worth of work, however many calls it spreads over.
     let budget: EvaluationBudget
+    /// The templates being checked, outermost first, this one last (normalized names): a
+    /// provider template among them uses itself.
+    let ancestors: [String]
 
     var diagnostics = Diagnostics()
     /// Provider templates already read (by resolved name), so each is checked once.
@@ -37,9 +40,10 @@ struct TemplateChecker: Sendable {
     init(
         template: Template, environment: Environment, userParameters: [String: String],
         validator: TemplateValidator, files: FileResolver, reader: YAMLReader, depth: Int,
-        environmentFiles: [String], budget: EvaluationBudget = EvaluationBudget()
+        environmentFiles: [String], budget: EvaluationBudget = EvaluationBudget(), ancestors: [String] = []
     ) {
         self.budget = budget
+        self.ancestors = ancestors + [TemplatePath.normalized(template.file)]
         self.template = template
         self.environment = environment
         self.userParameters = userParameters
