@@ -159,10 +159,20 @@ public struct Repeat: TemplateFunction {
             }
             // Each replacement is measured before it is made: a long value for a short key
             // that occurs often makes a long copy.
+            guard !key.isEmpty else {
+                try ResultSize.require(
+                    bytes: meter.bytes.addingSaturated(PythonString.replacedLength(text, key, with: replacement)),
+                    of: site.name, at: site.location)
+                text = PythonString.replace(text, key, with: replacement)
+                continue
+            }
+            let bytes = Array(text.utf8)
+            let cuts = PythonString.occurrences(of: Array(key.utf8), in: bytes)
+            guard !cuts.isEmpty else { continue }
+            let growth = cuts.count.multipliedSaturated(by: replacement.utf8.count - key.utf8.count)
             try ResultSize.require(
-                bytes: meter.bytes.addingSaturated(PythonString.replacedLength(text, key, with: replacement)),
-                of: site.name, at: site.location)
-            text = PythonString.replace(text, key, with: replacement)
+                bytes: meter.bytes.addingSaturated(bytes.count.addingSaturated(growth)), of: site.name, at: site.location)
+            text = PythonString.parts(of: bytes, cutAt: cuts, width: key.utf8.count).joined(separator: replacement)
         }
         try meter.add(text.utf8.count)
         return text
