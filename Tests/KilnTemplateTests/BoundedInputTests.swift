@@ -72,6 +72,14 @@ import Testing
         #expect(node["b"]?.value == [[[1]], [[1]]])
     }
 
+    @Test func sexagesimalIntegersPastIntsRangeAreStrings() throws {
+        // YAML 1.1's `1:30` is 90; a long one overflowed `total * 60` and trapped.
+        let node = try YAMLReader().read("a: 1:30\nb: 999999999999999999:59:59\nc: -153722867280912930:7\n", file: "t.yaml")
+        #expect(node["a"]?.value == 90)
+        #expect(node["b"]?.value == "999999999999999999:59:59")
+        #expect(node["c"]?.value == .int(-9223372036854775807))
+    }
+
     @Test func aHighSurrogateFollowedByAnythingElse() throws {
         // "\ud800\u0041" made `low - 0xDC00` underflow.
         #expect(try Value.parseJSON(#""\ud800\u0041""#) == "\u{FFFD}A")
