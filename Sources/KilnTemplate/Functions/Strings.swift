@@ -177,48 +177,54 @@ struct Placeholders {
     private let lengths: [Int]
     /// The automaton over UTF-8 bytes (code-point matching, as Python's, since a valid UTF-8
     /// placeholder can match only on code-point boundaries). Node 0 is the root.
-    private var transitions: [[UInt8: Int32]] = [[:]]
+    /// Edges, keyed by `node << 8 | byte`: one table rather than one per node, so a map of
+    /// many params costs a few words per byte of its keys.
+    private var transitions: [Int: Int32] = [:]
     private var failure: [Int32] = [0]
     /// The placeholder ending at each node, or -1.
     private var keyAt: [Int32] = [-1]
     /// The nearest node down the failure chain (not the node itself) that ends a placeholder, or -1.
     private var nextOutput: [Int32] = [-1]
 
+    private func child(_ node: Int, _ byte: UInt8) -> Int? {
+        transitions[node << 8 | Int(byte)].map(Int.init)
+    }
+
     /// `keys` in priority order; an empty one never matches.
     init(_ keys: [String]) {
         lengths = keys.map(\.utf8.count)
+        // Each node's parent, the byte leading to it and its depth, for the failure links.
+        var parent: [Int32] = [0], byteOf: [UInt8] = [0], depth: [Int32] = [0]
         for (index, key) in keys.enumerated() where !key.isEmpty {
             var node = 0
             for byte in key.utf8 {
-                if let next = transitions[node][byte] {
-                    node = Int(next)
-                } else {
-                    transitions.append([:])
-                    failure.append(0)
-                    keyAt.append(-1)
-                    nextOutput.append(-1)
-                    let next = Int32(transitions.count - 1)
-                    transitions[node][byte] = next
-                    node = Int(next)
+                if let next = child(node, byte) {
+                    node = next
+                    continue
                 }
+                let next = keyAt.count
+                transitions[node << 8 | Int(byte)] = Int32(next)
+                failure.append(0)
+                keyAt.append(-1)
+                nextOutput.append(-1)
+                parent.append(Int32(node))
+                byteOf.append(byte)
+                depth.append(depth[node] + 1)
+                node = next
             }
             keyAt[node] = Int32(index)
         }
-        // Breadth first: a node's failure link points to a shallower node, already linked.
-        var queue = transitions[0].values.map { Int($0) }
-        var head = 0
-        while head < queue.count {
-            let node = queue[head]
-            head += 1
-            for (byte, child) in transitions[node] {
-                let child = Int(child)
-                queue.append(child)
-                var fallback = failure[node]
-                while fallback != 0, transitions[Int(fallback)][byte] == nil { fallback = failure[Int(fallback)] }
-                let target = node == 0 ? 0 : transitions[Int(fallback)][byte].map(Int.init) ?? 0
-                failure[child] = Int32(target)
-                nextOutput[child] = keyAt[target] >= 0 ? Int32(target) : nextOutput[target]
+        // Shallowest first: a node's failure link points to a shallower node, already linked.
+        for node in (1..<keyAt.count).sorted(by: { depth[$0] < depth[$1] }) {
+            let up = Int(parent[node]), byte = byteOf[node]
+            var target = 0
+            if up != 0 {
+                var fallback = Int(failure[up])
+                while fallback != 0, child(fallback, byte) == nil { fallback = Int(failure[fallback]) }
+                target = child(fallback, byte) ?? 0
             }
+            failure[node] = Int32(target)
+            nextOutput[node] = keyAt[target] >= 0 ? Int32(target) : nextOutput[target]
         }
     }
 
@@ -231,8 +237,8 @@ struct Placeholders {
         let most = bytes.count.multipliedSaturated(by: Self.occurrencesPerByte).addingSaturated(4096)
         var state = 0
         for (offset, byte) in bytes.enumerated() {
-            while state != 0, transitions[state][byte] == nil { state = Int(failure[state]) }
-            state = transitions[state][byte].map(Int.init) ?? 0
+            while state != 0, child(state, byte) == nil { state = Int(failure[state]) }
+            state = child(state, byte) ?? 0
             var output = keyAt[state] >= 0 ? state : Int(nextOutput[state])
             while output >= 0 {
                 let key = Int(keyAt[output])
