@@ -73,6 +73,17 @@ import Testing
         #expect(result.split(separator: " ").count == 20_000)
     }
 
+    @Test func paramsMatchingEverywhereAtOnceAreRefused() throws {
+        // "a", "aa", ... "a" x 20 over 10,000 a's: 200,000 places to weigh, past 8 per byte.
+        let params = Dictionary(uniqueKeysWithValues: (1...20).map { (String(repeating: "a", count: $0), Value.string("b")) })
+        let context = StaticContext(parameters: ["t": .string(String(repeating: "a", count: 10_000)), "p": .map(params)])
+        #expect(try evaluationError("v: {str_replace: {template: {get_param: t}, params: {get_param: p}}}", .v2018_08_31, context)
+            == "t.yaml:1:5: error: str_replace: the params match the template in more than 84096 places (the limit)")
+        // Five of them are weighed and replaced as Heat does: the longest first.
+        let five = Dictionary(uniqueKeysWithValues: (1...5).map { (String(repeating: "a", count: $0), Value.string("\($0)")) })
+        #expect(try replace(String(repeating: "a", count: 12), five) == "552")
+    }
+
     @Test func fnReplaceUsesTheSameOnePass() throws {
         let context = StaticContext(parameters: ["t": "abcd xaby"])
         #expect(try evaluateFunction("v: {'Fn::Replace': [{bcd: X, ab: Y}, {Ref: t}]}", .cfn2010, context) == "aX xYy")

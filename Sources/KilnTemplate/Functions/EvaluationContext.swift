@@ -219,8 +219,7 @@ struct ResultSize: Sendable, Equatable {
     /// Levels of lists and maps.
     var depth = 0
 
-    /// Deepest result: what Kiln's own JSON reader accepts (recursive code walks results).
-    static let maxDepth = 512
+    static let maxDepth = EvaluationLimits.maxResultDepth
 
     var isWithinLimits: Bool {
         items <= EvaluationLimits.maxResultItems && bytes <= EvaluationLimits.maxResultBytes && depth <= Self.maxDepth

@@ -170,9 +170,7 @@ struct Placeholders {
         var key: Int
     }
 
-    /// Most occurrences recorded per byte of text (plus a fixed allowance): reached only when
-    /// many placeholders are suffixes of one another and all match everywhere.
-    static let occurrencesPerByte = 8
+    static let occurrencesPerByte = EvaluationLimits.maxPlaceholderMatchesPerByte
 
     private let lengths: [Int]
     /// The automaton over UTF-8 bytes (code-point matching, as Python's, since a valid UTF-8
@@ -246,7 +244,7 @@ struct Placeholders {
                 recorded += 1
                 guard recorded <= most else {
                     throw EvaluationError(
-                        "\(name): the params match the template in more than \(most) places (limit)", at: location)
+                        "\(name): the params match the template in more than \(most) places (the limit)", at: location)
                 }
                 output = Int(nextOutput[output])
             }

@@ -44,6 +44,12 @@ public enum EvaluationLimits {
     public static let maxTotalItems = 2_000_000
     /// Bytes that all the function results of one template build together: 256 MiB.
     public static let maxTotalBytes = 256 << 20
+    /// Levels of lists and maps in one function result: what Kiln's own JSON reader accepts
+    /// (results are walked by recursive code: equality, JSON and YAML writers).
+    public static let maxResultDepth = 512
+    /// Places where str_replace's params may match the text, per byte of text (plus 4096):
+    /// more only when many params are suffixes of one another and all match everywhere.
+    public static let maxPlaceholderMatchesPerByte = 8
     /// Nesting of a yaql expression (brackets, calls, operators, chained `.member`s): the
     /// parser and evaluator recurse once per level. Heat's yaql stops near 200 chained operators.
     public static let maxYaqlDepth = 200
