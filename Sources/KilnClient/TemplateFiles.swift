@@ -33,10 +33,12 @@ public struct TemplateFiles: Sendable {
         return (full as NSString).standardizingPath
     }
 
+    /// Normalized (`./a.yaml` from `./a.yaml` is `a.yaml`, not `././a.yaml`), as the server
+    /// names files: a provider template that uses itself is then read once.
     private func key(_ reference: String, from referrer: String) -> String {
-        if reference.hasPrefix("/") || reference.contains("://") { return reference }
+        if reference.hasPrefix("/") || reference.contains("://") { return TemplatePath.normalized(reference) }
         let directory = (referrer as NSString).deletingLastPathComponent
-        return directory.isEmpty ? reference : (directory as NSString).appendingPathComponent(reference)
+        return TemplatePath.normalized(directory.isEmpty ? reference : (directory as NSString).appendingPathComponent(reference))
     }
 
     private func diskPath(_ key: String) -> String? {
@@ -50,8 +52,13 @@ public struct TemplateFiles: Sendable {
         let key = key(reference, from: referrer)
         if let known = files[key] { return known }
         guard let path = diskPath(key) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .configuration("\(shownAs): cannot read '\(reference)' (\(path))")
+        // The same rule as the embedded engine's: regular files, within a limit.
+        let data: [UInt8]
+        switch BoundedFile.read(path) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure):
+            if case .system = failure.reason { throw .configuration("\(shownAs): cannot read '\(reference)' (\(path))") }
+            throw .configuration("\(shownAs): cannot read '\(reference)' (\(path)): \(failure.reasonText)")
         }
         let text = String(decoding: data, as: UTF8.self)
         files[key] = text

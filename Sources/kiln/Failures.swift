@@ -43,12 +43,14 @@ func requireSuccess(_ stack: StackRecord) throws {
     }
 }
 
-/// A file's text, or exit status 2 with the system's reason.
+/// A file's text, or exit status 2 with the reason. A template or environment over the
+/// engine's own size limit (but within this one) is read, so that the engine reports it
+/// where it is, as for any other invalid template.
 func readText(_ path: String) throws -> String {
     switch readFile(path) {
     case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
     case .failure(let error):
-        standardError(error.description)
+        standardError("kiln: \(error)")
         throw ExitCode(2)
     }
 }

@@ -48,18 +48,29 @@ struct TemplateInput: ParsableArguments {
         return values
     }
 
-    /// Reads the files; one that cannot be read ends the command with exit status 2.
+    /// A file over the size limit: refused as the validator refuses one, where it is.
+    struct TooLarge: Error {
+        var diagnostic: Diagnostic
+    }
+
+    /// Reads the files, each at most the size limit; one that cannot be read ends the command
+    /// with exit status 2, one over the limit is an invalid template (`TooLarge`).
     func request() throws -> ValidationRequest {
+        var limits = ReaderLimits.default
+        if let maxTemplateSize { limits.maxBytes = maxTemplateSize }
         func load(_ path: String) throws -> [UInt8] {
-            switch readFile(path) {
+            switch readFile(path, limit: limits.maxBytes) {
             case .success(let bytes): return bytes
             case .failure(let error):
-                standardError(error.description)
+                if case .tooLarge(let limit, let size) = error.reason {
+                    throw TooLarge(diagnostic: .error(
+                        at: SourceLocation(file: path, line: 1, column: 1), "file is too large",
+                        expected: "at most \(limit) bytes", found: size.map { "\($0) bytes" } ?? "more"))
+                }
+                standardError("kiln: \(error)")
                 throw ExitCode(2)
             }
         }
-        var limits = ReaderLimits.default
-        if let maxTemplateSize { limits.maxBytes = maxTemplateSize }
         return ValidationRequest(
             templateName: template, template: try load(template),
             environments: try environments.map { (name: $0, content: try load($0)) },
@@ -69,7 +80,14 @@ struct TemplateInput: ParsableArguments {
     /// Validates, printing every diagnostic to standard error in file, line and column order.
     func validated() throws -> ValidationReport {
         let validator = TemplateValidator(catalog: HeatTypes.catalog, constraints: BuiltinConstraints())
-        var report = validator.validate(try request())
+        let request: ValidationRequest
+        do {
+            request = try self.request()
+        } catch let refused as TooLarge {
+            standardError(refused.diagnostic.description)
+            return ValidationReport(refusing: [refused.diagnostic])
+        }
+        var report = validator.validate(request)
         var diagnostics = Diagnostics()
         diagnostics.append(contentsOf: report.diagnostics)
         report.diagnostics = diagnostics.sorted

@@ -3,6 +3,7 @@ import KilnEngine
 import Logging
 import Synchronization
 import Testing
+import KilnModel
 
 /// The engine logs each operation's start and end through swift-log, naming the engine,
 /// the stack and the operation, and never a hidden parameter's value.

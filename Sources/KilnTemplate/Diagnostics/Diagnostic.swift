@@ -26,15 +26,48 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible, Error {
         Diagnostic(.error, at: location, message, expected: expected, found: found)
     }
 
-    /// The message with its expected/found detail.
+    /// The message with its expected/found detail, on one line.
     public var text: String {
         var detail: [String] = []
         if let expected { detail.append("expected \(expected)") }
         if let found { detail.append("found \(found)") }
-        return detail.isEmpty ? message : "\(message) (\(detail.joined(separator: ", ")))"
+        return Self.oneLine(detail.isEmpty ? message : "\(message) (\(detail.joined(separator: ", ")))")
     }
 
-    public var description: String { "\(location): \(severity.rawValue): \(text)" }
+    public var description: String { "\(Self.oneLine(location.description)): \(severity.rawValue): \(text)" }
+
+    /// `text` with line breaks and other control characters escaped (`\n`, `\x1b`, `\u2028`).
+    /// Messages quote user values, and a value holding a newline would otherwise end the
+    /// diagnostic's line, leaving the rest of the message on an unlocated line of its own
+    /// (and a terminal would act on escape sequences). Done here, where every diagnostic is
+    /// rendered, so no message has to remember it.
+    public static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else {
+                out.append(scalar)
+                continue
+            }
+            let escape: String
+            switch scalar {
+            case "\n": escape = "\\n"
+            case "\r": escape = "\\r"
+            case "\t": escape = "\\t"
+            default:
+                let hex = String(scalar.value, radix: 16)
+                escape = scalar.value < 0x100
+                    ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                    : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+            out.append(contentsOf: escape.unicodeScalars)
+        }
+        return String(out)
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
 }
 
 /// Collects every diagnostic of a run, so users see all their errors at once.

@@ -162,16 +162,21 @@ public struct FnJoin: TemplateFunction {
             throw EvaluationError("\(nameForErrors): the delimiter must be a string, found \(delim.kindName)",
                                   at: delimiter.location)
         }
+        // Measured before joining: a long delimiter between many items is a long string.
+        var length = separator.utf8.count.multipliedSaturated(by: max(items.count - 1, 0))
         var parts: [String] = []
         for item in items {
             switch item {
             case .null: parts.append("")
-            case .string(let s): parts.append(s)
+            case .string(let s):
+                parts.append(s)
+                length = length.addingSaturated(s.utf8.count)
             default:
                 throw EvaluationError("\(nameForErrors): items to join must be strings, found \(item.kindName)",
                                       at: strings.location)
             }
         }
+        try ResultSize.require(bytes: length, of: nameForErrors, at: delimiter.location)
         return .string(parts.joined(separator: separator))
     }
 
@@ -205,7 +210,11 @@ public struct FnSplit: TemplateFunction {
             throw EvaluationError("Fn::Split: the string to split must be a string, found \(value.kindName)",
                                   at: string.location)
         }
-        return .list(text.components(separatedBy: delimiter).map(Value.string))
+        // Counted before the parts are made: a long string of delimiters is a long list.
+        let bytes = Array(text.utf8)
+        let cuts = PythonString.occurrences(of: Array(delimiter.utf8), in: bytes)
+        try ResultSize.require(items: cuts.count + 1, of: "Fn::Split", at: string.location)
+        return .list(PythonString.parts(of: bytes, cutAt: cuts, width: delimiter.utf8.count).map(Value.string))
     }
 }
 
@@ -252,16 +261,11 @@ public struct FnReplace: TemplateFunction {
             }
         }
         replacements.sort { $0.0.count != $1.0.count ? $0.0.count > $1.0.count : $0.0 < $1.0 }
-        return .string(replaceAll(string, replacements[...]))
-    }
-
-    /// Splits on the first placeholder and substitutes the rest in each piece, so a value
-    /// is never itself scanned for placeholders (as in Heat).
-    private func replaceAll(_ text: String, _ pending: ArraySlice<(String, String)>) -> String {
-        guard let (placeholder, value) = pending.first else { return text }
-        return text.components(separatedBy: placeholder)
-            .map { replaceAll($0, pending.dropFirst()) }
-            .joined(separator: value)
+        // A value is never itself scanned for placeholders (as in Heat): one pass, as str_replace.
+        let placeholders = Placeholders(replacements.map(\.0))
+        let matches = try placeholders.matches(in: string, name: "Fn::Replace", at: template.location)
+        return .string(try Placeholders.substitute(
+            matches, replacements.map(\.1), in: string, name: "Fn::Replace", at: template.location))
     }
 }
 

@@ -34,14 +34,18 @@ public struct MapMerge: TemplateFunction {
         guard case .list(let maps) = try scope.value(of: arguments) else {
             throw site.evaluationError("the arguments must be a list of maps")
         }
-        var merged: [String: Value] = [:]
+        var entries = 0
         for item in maps {
             switch item {
             case .null: continue
-            case .map(let map): merged.merge(map) { _, later in later }
+            case .map(let map): entries = entries.addingSaturated(map.count)
             default: throw site.evaluationError("items to merge must be maps, found \(item.pythonRepr)")
             }
         }
+        // The same big map given many times would otherwise be merged into itself at length.
+        try ResultSize.require(items: entries, of: site.name, at: site.location)
+        var merged: [String: Value] = [:]
+        for case .map(let map) in maps { merged.merge(map) { _, later in later } }
         return .map(merged)
     }
 }
@@ -146,20 +150,24 @@ public struct ListConcat: TemplateFunction {
         guard case .list(let lists) = args else {
             throw site.evaluationError("the arguments must be a list of lists, found \(args.kindName)")
         }
-        var items: [Value] = []
+        var count = 0
         for list in lists {
             switch list {
             case .null: continue
-            case .list(let more): items += more
+            case .list(let more): count = count.addingSaturated(more.count)
             default:
                 throw site.evaluationError(
                     "items to concat must be lists. \(args.jsonText()) contains an item that is not a list: \(list.jsonText())")
             }
         }
+        // Measured first: the same list given many times is a long list.
+        try ResultSize.require(items: count, of: site.name, at: site.location)
+        var items: [Value] = []
+        items.reserveCapacity(count)
+        for case .list(let more) in lists { items += more }
         guard unique else { return .list(items) }
-        var kept: [Value] = []
-        for item in items where !kept.contains(where: { $0.pythonEquals(item) }) { kept.append(item) }
-        return .list(kept)
+        var seen = Set<PythonKey>()
+        return .list(items.filter { seen.insert(PythonKey($0)).inserted })
     }
 }
 
@@ -189,7 +197,8 @@ public struct Filter: TemplateFunction {
         guard case .list(let unwanted) = removed else {
             throw site.evaluationError("filters a list of values, found \(removed.kindName)")
         }
-        return .list(items.filter { item in !unwanted.contains { $0.pythonEquals(item) } })
+        let removedKeys = Set(unwanted.map(PythonKey.init))
+        return .list(items.filter { !removedKeys.contains(PythonKey($0)) })
     }
 }
 

@@ -127,8 +127,11 @@ public struct ExpressionParser: Sendable {
     /// A function name one or two edits away, for keys that look like a misspelt call.
     private func closeFunctionName(_ name: String) -> String? {
         guard name.contains("_"), name.count >= 6 else { return nil }
+        let length = name.unicodeScalars.count
         var best: (String, Int)?
-        for candidate in table.functions.keys where candidate.contains("_") {
+        // Names more than two characters apart in length cannot be within two edits: a long key
+        // is not compared character by character with every function name.
+        for candidate in table.functions.keys where candidate.contains("_") && abs(candidate.unicodeScalars.count - length) <= 2 {
             let d = editDistance(name, candidate)
             if d <= 2, d < (best?.1 ?? .max) { best = (candidate, d) }
         }

@@ -160,24 +160,44 @@ extension Value {
     }
 }
 
-/// Python `str` operations work on code points, not Swift's grapheme clusters.
+/// Python `str` operations work on code points, not Swift's grapheme clusters. They search
+/// UTF-8 bytes: a valid UTF-8 needle can only match on code-point boundaries.
 enum PythonString {
     /// `s.split(separator)` for a non-empty separator: every part, empty ones included.
     static func split(_ s: String, by separator: String) -> [String] {
-        let text = Array(s.unicodeScalars), sep = Array(separator.unicodeScalars)
-        guard !sep.isEmpty, text.count >= sep.count else { return [s] }
-        var parts: [String] = []
-        var start = 0, i = 0
-        while i <= text.count - sep.count {
-            if text[i] == sep[0], Array(text[i..<i + sep.count]) == sep {
-                parts.append(string(text[start..<i]))
-                i += sep.count
-                start = i
+        let text = Array(s.utf8)
+        let starts = occurrences(of: Array(separator.utf8), in: text)
+        return parts(of: text, cutAt: starts, width: separator.utf8.count)
+    }
+
+    /// Where `separator` starts in `text`, leftmost first and not overlapping, as Python's
+    /// `split` and `replace` find it (nothing for an empty separator).
+    static func occurrences(of separator: [UInt8], in text: [UInt8]) -> [Int] {
+        guard let first = separator.first, text.count >= separator.count else { return [] }
+        var found: [Int] = []
+        var i = 0
+        let last = text.count - separator.count
+        while i <= last {
+            if text[i] == first, text[i..<i + separator.count].elementsEqual(separator) {
+                found.append(i)
+                i += separator.count
             } else {
                 i += 1
             }
         }
-        parts.append(string(text[start...]))
+        return found
+    }
+
+    /// The text between the separators that start at `starts`.
+    static func parts(of text: [UInt8], cutAt starts: [Int], width: Int) -> [String] {
+        var parts: [String] = []
+        parts.reserveCapacity(starts.count + 1)
+        var start = 0
+        for cut in starts {
+            parts.append(String(decoding: text[start..<cut], as: UTF8.self))
+            start = cut + width
+        }
+        parts.append(String(decoding: text[start...], as: UTF8.self))
         return parts
     }
 
@@ -199,18 +219,42 @@ enum PythonString {
         return split(s, by: old).joined(separator: new)
     }
 
+    /// The UTF-8 length of `s.replace(old, new)`, worked out without building it.
+    static func replacedLength(_ s: String, _ old: String, with new: String) -> Int {
+        let count = old.isEmpty ? s.unicodeScalars.count + 1 : occurrences(of: Array(old.utf8), in: Array(s.utf8)).count
+        return s.utf8.count.addingSaturated(count.multipliedSaturated(by: new.utf8.count - old.utf8.count))
+    }
+
     static func find(_ needle: String, in s: String) -> Bool {
-        needle.isEmpty || split(s, by: needle).count > 1
+        needle.isEmpty || !occurrences(of: Array(needle.utf8), in: Array(s.utf8)).isEmpty
     }
 
     /// Code-point order, as Python sorts strings.
     static func less(_ a: String, _ b: String) -> Bool {
         a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
     }
+}
 
-    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars)
-        return String(out)
+/// A value as Python's `==` sees it, hashable: membership tests over long lists take one
+/// hash lookup per item instead of a comparison with every item kept so far.
+enum PythonKey: Hashable {
+    case null
+    /// Booleans, ints and floats compare by numeric value (`1 == 1.0 == True`), as `pythonEquals`.
+    case number(Double)
+    /// Strings compare by code points.
+    case text([UInt8])
+    case list([PythonKey])
+    case map([String: PythonKey])
+
+    init(_ value: Value) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .number(b ? 1 : 0)
+        case .int(let i): self = .number(Double(i))
+        case .double(let d): self = .number(d)
+        case .string(let s): self = .text(Array(s.utf8))
+        case .list(let items): self = .list(items.map(PythonKey.init))
+        case .map(let map): self = .map(map.mapValues(PythonKey.init))
+        }
     }
 }

@@ -61,11 +61,33 @@ public struct Repeat: TemplateFunction {
         }
         let body = try scope.value(of: template)
         let keys = loops.map(\.name)
+        // The size is known before anything is built: one copy of the body per combination.
+        let count = permutations
+            ? loops.reduce(1) { $0.multipliedSaturated(by: $1.values.count) }
+            : loops.map(\.values.count).min() ?? 0
+        let copy = ResultSize.of(body)
+        try ResultSize.require(
+            items: count.multipliedSaturated(by: copy.items.addingSaturated(1)),
+            bytes: count.multipliedSaturated(by: copy.bytes), of: site.name, at: site.location)
+        // Replacements can make each copy longer than the body: measured as the copies are made.
+        var meter = RepeatMeter(site: site)
         var results: [Value] = []
+        results.reserveCapacity(count)
         for combination in combinations(loops.map(\.values)) {
-            results.append(try substitute(keys, combination, in: body))
+            results.append(try substitute(keys, combination, in: body, meter: &meter))
         }
         return .list(results)
+    }
+
+    /// Bytes of the strings made so far, refused past the single-result limit.
+    private struct RepeatMeter {
+        let site: FunctionSite
+        var bytes = 0
+
+        mutating func add(_ length: Int) throws(EvaluationError) {
+            bytes = bytes.addingSaturated(length)
+            try ResultSize.require(bytes: bytes, of: site.name, at: site.location)
+        }
     }
 
     private struct Loop {
@@ -100,39 +122,60 @@ public struct Repeat: TemplateFunction {
     }
 
     /// Cartesian product (last variable fastest), or side by side when permutations is false.
-    private func combinations(_ lists: [[Value]]) -> [[Value]] {
-        if !permutations {
-            let count = lists.map(\.count).min() ?? 0
-            return (0..<count).map { i in lists.map { $0[i] } }
+    /// Made one at a time: the product is as long as the result.
+    private func combinations(_ lists: [[Value]]) -> some Sequence<[Value]> {
+        let count = permutations ? lists.reduce(1) { $0.multipliedSaturated(by: $1.count) } : lists.map(\.count).min() ?? 0
+        return (0..<count).lazy.map { n in
+            guard self.permutations else { return lists.map { $0[n] } }
+            var rest = n
+            var combination = [Value](repeating: .null, count: lists.count)
+            for (index, list) in lists.enumerated().reversed() {
+                combination[index] = list[rest % list.count]
+                rest /= list.count
+            }
+            return combination
         }
-        var out: [[Value]] = [[]]
-        for list in lists {
-            out = out.flatMap { prefix in list.map { prefix + [$0] } }
-        }
-        return out
     }
 
     /// Replaces each variable, in order, in every string of the body (map keys included).
-    private func substitute(_ keys: [String], _ values: [Value], in body: Value) throws -> Value {
+    private func substitute(_ keys: [String], _ values: [Value], in body: Value, meter: inout RepeatMeter) throws -> Value {
         switch body {
-        case .string(let text): return .string(try replaceAll(keys, values, in: text))
-        case .list(let items): return .list(try items.map { try substitute(keys, values, in: $0) })
+        case .string(let text): return .string(try replaceAll(keys, values, in: text, meter: &meter))
+        case .list(let items): return .list(try items.map { try substitute(keys, values, in: $0, meter: &meter) })
         case .map(let map):
             var out: [String: Value] = [:]
-            for (key, value) in map { out[try replaceAll(keys, values, in: key)] = try substitute(keys, values, in: value) }
+            for (key, value) in map {
+                out[try replaceAll(keys, values, in: key, meter: &meter)] = try substitute(keys, values, in: value, meter: &meter)
+            }
             return .map(out)
         default: return body
         }
     }
 
-    private func replaceAll(_ keys: [String], _ values: [Value], in text: String) throws -> String {
+    private func replaceAll(_ keys: [String], _ values: [Value], in text: String, meter: inout RepeatMeter) throws -> String {
         var text = text
         for (key, value) in zip(keys, values) {
             guard case .string(let replacement) = value else {
                 throw site.evaluationError("the value \(value.pythonRepr) of '\(key)' must be a string to replace it in the template")
             }
-            text = PythonString.replace(text, key, with: replacement)
+            // Each replacement is measured before it is made: a long value for a short key
+            // that occurs often makes a long copy.
+            guard !key.isEmpty else {
+                try ResultSize.require(
+                    bytes: meter.bytes.addingSaturated(PythonString.replacedLength(text, key, with: replacement)),
+                    of: site.name, at: site.location)
+                text = PythonString.replace(text, key, with: replacement)
+                continue
+            }
+            let bytes = Array(text.utf8)
+            let cuts = PythonString.occurrences(of: Array(key.utf8), in: bytes)
+            guard !cuts.isEmpty else { continue }
+            let growth = cuts.count.multipliedSaturated(by: replacement.utf8.count - key.utf8.count)
+            try ResultSize.require(
+                bytes: meter.bytes.addingSaturated(bytes.count.addingSaturated(growth)), of: site.name, at: site.location)
+            text = PythonString.parts(of: bytes, cutAt: cuts, width: key.utf8.count).joined(separator: replacement)
         }
+        try meter.add(text.utf8.count)
         return text
     }
 }

@@ -60,6 +60,6 @@ public struct EvaluationError: Error, CustomStringConvertible, Sendable {
         self.location = location
     }
 
-    public var description: String { "\(location): error: \(message)" }
+    public var description: String { diagnostic.description }
     public var diagnostic: Diagnostic { .error(at: location, message) }
 }

@@ -62,7 +62,8 @@ public struct Yaql: TemplateFunction {
         }
         let dataValue = try data.map { try scope.value(of: $0) } ?? .map([:])
         do {
-            return try YaqlEvaluator().evaluate(node, YaqlEnvironment(root: .map(["data": dataValue])))
+            let evaluator = YaqlEvaluator(budget: scope.budget, location: expression.location)
+            return try evaluator.evaluate(node, YaqlEnvironment(root: .map(["data": dataValue])))
         } catch let error as YaqlRuntimeError {
             throw EvaluationError("yaql: \(error.message)", at: expression.location)
         }

@@ -105,7 +105,11 @@ enum ScalarResolver {
             var total = 0
             for part in body.split(separator: ":", omittingEmptySubsequences: false) {
                 guard let n = digits(part, radix: 10) else { return nil }
-                total = total * 60 + n
+                // Past Int's range it is no integer here (a string, as other huge numbers are).
+                let (shifted, overflow1) = total.multipliedReportingOverflow(by: 60)
+                let (sum, overflow2) = shifted.addingReportingOverflow(n)
+                guard !overflow1, !overflow2 else { return nil }
+                total = sum
             }
             magnitude = total
         } else {

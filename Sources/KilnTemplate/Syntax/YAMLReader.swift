@@ -84,6 +84,8 @@ private struct TreeBuilder {
         let location: SourceLocation
         let anchor: String?
         var weight = 1
+        /// Levels of collections inside this one so far (an alias brings its own).
+        var height = 0
         var items: [Node] = []
         var entries: [Entry] = []
         /// Keys seen, kept only once a mapping grows past a few entries (a scan is cheaper before).
@@ -111,7 +113,7 @@ private struct TreeBuilder {
     }
 
     private var stack: [Frame] = []
-    private var anchors: [String: (node: Node, weight: Int)] = [:]
+    private var anchors: [String: (node: Node, weight: Int, height: Int)] = [:]
     private var root: Node?
     private var documents = 0
     private var totalWeight = 0
@@ -209,7 +211,7 @@ private struct TreeBuilder {
             case .success(let resolved): value = resolved
             case .failure(let problem): diagnostics.append(.error(at: at, problem.message)); value = .string(text)
             }
-            return deliver(Node(value, at: at), weight: 1, anchor: cString(scalar.anchor),
+            return deliver(Node(value, at: at), weight: 1, height: 0, anchor: cString(scalar.anchor),
                            keyText: text, keyIsPlainString: true)
         case YAML_ALIAS_EVENT:
             let name = cString(event.data.alias.anchor) ?? ""
@@ -218,7 +220,10 @@ private struct TreeBuilder {
             }
             var node = target.node
             node.location = at
-            return deliver(node, weight: target.weight, anchor: nil, keyText: nil, keyIsPlainString: false)
+            // An alias repeats a whole subtree: it is as deep here as it was where it was written.
+            if stack.count + target.height > limits.maxDepth { return depthError(at) }
+            return deliver(node, weight: target.weight, height: target.height, anchor: nil, keyText: nil,
+                           keyIsPlainString: false)
         case YAML_SEQUENCE_START_EVENT:
             if let failure = checkTag(cString(event.data.sequence_start.tag), allowed: "tag:yaml.org,2002:seq", at: at) {
                 diagnostics.append(failure)
@@ -233,13 +238,13 @@ private struct TreeBuilder {
             stack.append(Frame(isMapping: true, location: at, anchor: cString(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT:
             guard let frame = stack.popLast(), !frame.isMapping else { break }
-            return deliver(Node(.sequence(frame.items), at: frame.location), weight: frame.weight, anchor: frame.anchor,
-                           keyText: nil, keyIsPlainString: false)
+            return deliver(Node(.sequence(frame.items), at: frame.location), weight: frame.weight,
+                           height: frame.height + 1, anchor: frame.anchor, keyText: nil, keyIsPlainString: false)
         case YAML_MAPPING_END_EVENT:
             guard var frame = stack.popLast(), frame.isMapping else { break }
             if !frame.merges.isEmpty { applyMerges(frame.merges, into: &frame) }
-            return deliver(Node(.mapping(frame.entries), at: frame.location), weight: frame.weight, anchor: frame.anchor,
-                           keyText: nil, keyIsPlainString: false)
+            return deliver(Node(.mapping(frame.entries), at: frame.location), weight: frame.weight,
+                           height: frame.height + 1, anchor: frame.anchor, keyText: nil, keyIsPlainString: false)
         default:
             break
         }
@@ -280,7 +285,7 @@ private struct TreeBuilder {
 
     /// Hands a finished node to its parent (or makes it the root).
     private mutating func deliver(
-        _ node: Node, weight: Int, anchor: String?, keyText: String?, keyIsPlainString: Bool
+        _ node: Node, weight: Int, height: Int, anchor: String?, keyText: String?, keyIsPlainString: Bool
     ) -> Diagnostic? {
         totalWeight += weight
         if totalWeight > limits.maxNodes {
@@ -288,13 +293,14 @@ private struct TreeBuilder {
                 at: node.location, "document expands to too many nodes (YAML alias expansion)",
                 expected: "at most \(limits.maxNodes) nodes")
         }
-        if let anchor { anchors[anchor] = (node, weight) }
+        if let anchor { anchors[anchor] = (node, weight, height) }
         let top = stack.count - 1
         guard top >= 0 else {
             root = node
             return nil
         }
         stack[top].weight += weight
+        stack[top].height = max(stack[top].height, height)
         guard stack[top].isMapping else {
             stack[top].items.append(node)
             return nil

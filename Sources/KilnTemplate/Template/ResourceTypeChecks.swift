@@ -212,6 +212,14 @@ extension TemplateChecker {
             }
             return .unknown
         }
+        if let first = ancestors.firstIndex(of: found.name) {
+            if report {
+                let loop = (ancestors[first...] + [found.name]).joined(separator: " -> ")
+                diagnostics.error(resource.typeLocation, "provider template '\(name)' uses itself (\(loop))",
+                                  expected: "no loop of provider templates")
+            }
+            return .unknown
+        }
         if let cached = providers[found.name] {
             return cached.map { .provider(name: name, template: $0) } ?? .unknown
         }
@@ -235,9 +243,11 @@ extension TemplateChecker {
         var nestedEnvironment = Environment()
         nestedEnvironment.registry = environment.registry
         nestedEnvironment.parameterDefaults = environment.parameterDefaults
+        nestedEnvironment.parameterDefaultLocations = environment.parameterDefaultLocations
         var checker = TemplateChecker(
             template: nested, environment: nestedEnvironment, userParameters: [:], validator: validator,
-            files: files, reader: reader, depth: depth + 1, environmentFiles: environmentFiles)
+            files: files, reader: reader, depth: depth + 1, environmentFiles: environmentFiles, budget: budget,
+            ancestors: ancestors)
         checker.providers = providers
         checker.check()
         diagnostics.append(contentsOf: checker.diagnostics)

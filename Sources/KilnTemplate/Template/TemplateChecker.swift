@@ -12,6 +12,12 @@ struct TemplateChecker: Sendable {
     let reader: YAMLReader
     let depth: Int
     let environmentFiles: [String]
+    /// What the functions evaluated during the check build, provider templates included:
+    /// one template's worth of work, however many calls it spreads over.
+    let budget: EvaluationBudget
+    /// The templates being checked, outermost first, this one last (normalized names): a
+    /// provider template among them uses itself.
+    let ancestors: [String]
 
     var diagnostics = Diagnostics()
     /// Provider templates already read (by resolved name), so each is checked once.
@@ -35,8 +41,10 @@ struct TemplateChecker: Sendable {
     init(
         template: Template, environment: Environment, userParameters: [String: String],
         validator: TemplateValidator, files: FileResolver, reader: YAMLReader, depth: Int,
-        environmentFiles: [String]
+        environmentFiles: [String], budget: EvaluationBudget = EvaluationBudget(), ancestors: [String] = []
     ) {
+        self.budget = budget
+        self.ancestors = ancestors + [TemplatePath.normalized(template.file)]
         self.template = template
         self.environment = environment
         self.userParameters = userParameters
@@ -139,7 +147,7 @@ struct TemplateChecker: Sendable {
             if let given = supplied[parameter.name] {
                 source = (given.value, given.location, true)
             } else if let value = environment.parameterDefaults[parameter.name] {
-                source = (value, environment.parameterLocations[parameter.name] ?? .synthetic("parameter_defaults"), false)
+                source = (value, environment.parameterDefaultLocations[parameter.name] ?? .synthetic("parameter_defaults"), false)
             } else {
                 source = nil
             }
@@ -290,7 +298,7 @@ struct TemplateChecker: Sendable {
     ) {
         for case let expression? in expressions {
             for call in outermostEvaluableCalls(expression) {
-                let scope = EvaluationScope(context: context, version: template.version)
+                let scope = EvaluationScope(context: context, version: template.version, budget: budget)
                 do {
                     _ = try scope.evaluate(.call(call))
                 } catch let error as EvaluationError {

@@ -37,10 +37,10 @@ public struct ValidationRequest: Sendable {
         self.maxNestingDepth = maxNestingDepth
     }
 
+    /// A file's content, when it is a regular file within `BoundedFile.defaultLimit`.
     @Sendable public static func readFromDisk(_ path: String) -> [UInt8]? {
         let plain = path.hasPrefix("file://") ? String(path.dropFirst("file://".count)) : path
-        guard let data = FileManager.default.contents(atPath: plain) else { return nil }
-        return [UInt8](data)
+        return try? BoundedFile.read(plain).get()
     }
 }
 
@@ -58,6 +58,19 @@ public struct ValidationReport: Sendable {
     public var parameterValues: [String: Value] = [:]
     /// The merged environment's registry etc. and files are in `environment`; the files map used.
     public var files: [String: String] = [:]
+
+    /// A report for input refused before it could be validated (a file too large to read).
+    public init(refusing diagnostics: [Diagnostic]) {
+        self.init(template: nil, environment: Environment(), diagnostics: diagnostics, heatBody: .map([:]), graph: nil)
+    }
+
+    init(template: Template?, environment: Environment, diagnostics: [Diagnostic], heatBody: Value, graph: DependencyGraph?) {
+        self.template = template
+        self.environment = environment
+        self.diagnostics = diagnostics
+        self.heatBody = heatBody
+        self.graph = graph
+    }
 
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
@@ -147,16 +160,20 @@ struct FileResolver: Sendable {
     }
 
     /// The content and canonical name of `key` as named from `referrer` (a file name), or nil.
+    /// Names are normalized (`TemplatePath`); the files map is searched as written first.
     func resolve(_ key: String, from referrer: String, alsoFrom others: [String] = []) -> (name: String, content: [UInt8])? {
-        if let text = files[key] { return (key, Array(text.utf8)) }
+        if let text = files[key] { return (TemplatePath.normalized(key), Array(text.utf8)) }
         if key.hasPrefix("http://") || key.hasPrefix("https://") { return nil }
         if key.hasPrefix("file://") || key.hasPrefix("/") {
-            return read(key).map { (key, $0) }
+            let path = TemplatePath.normalized(key)
+            if let text = files[path] { return (path, Array(text.utf8)) }
+            return read(path).map { (path, $0) }
         }
         for base in [referrer] + others {
             let directory = (base as NSString).deletingLastPathComponent
-            let path = directory.isEmpty ? key : (directory as NSString).appendingPathComponent(key)
-            if let text = files[path] { return (path, Array(text.utf8)) }
+            let joined = directory.isEmpty ? key : (directory as NSString).appendingPathComponent(key)
+            let path = TemplatePath.normalized(joined)
+            if let text = files[joined] ?? files[path] { return (path, Array(text.utf8)) }
             if let content = read(path) { return (path, content) }
         }
         return nil

@@ -137,7 +137,10 @@ extension YaqlLibrary {
             while step > 0 ? i < stop : i > stop {
                 out.append(.int(i))
                 guard out.count <= YaqlEvaluator.iteratorLimit else { throw call.evaluator.tooLarge() }
-                i += step
+                // A next value past Int's range is past `stop` too.
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
             }
             return .list(out)
         },

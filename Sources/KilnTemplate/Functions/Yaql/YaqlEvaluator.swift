@@ -27,6 +27,12 @@ struct YaqlEvaluator: Sendable {
     /// Heat's `[yaql] memory_quota`, applied to the size of strings built.
     static let memoryQuota = 10000
 
+    /// The template's budget, charged with every collection and string built: each is small
+    /// (the limits above), but lambdas nest (`range(200).select(range(200).select(...))`).
+    var budget: EvaluationBudget?
+    /// Where the expression is, for the budget's error.
+    var location = SourceLocation.synthetic("yaql")
+
     func evaluate(_ node: YaqlNode, _ env: YaqlEnvironment) throws -> Value {
         switch node {
         case .literal(let value):
@@ -55,21 +61,27 @@ struct YaqlEvaluator: Sendable {
         case .unary(let op, let operand):
             return try unary(op, evaluate(operand, env))
         case .binary(let op, let left, let right):
-            return try binary(op, left, right, env)
+            return try checked(binary(op, left, right, env))
         case .pair:
             throw YaqlRuntimeError("'=>' is allowed only in call arguments")
         }
     }
 
-    /// Enforces the iterator limit on collections produced.
+    /// Enforces the iterator limit and memory quota on values produced, and charges them.
     func checked(_ value: Value) throws -> Value {
+        var built = ResultSize()
         switch value {
         case .list(let items) where items.count > Self.iteratorLimit: throw tooLarge()
         case .map(let map) where map.count > Self.iteratorLimit: throw tooLarge()
         case .string(let s) where s.utf8.count > Self.memoryQuota:
             throw YaqlRuntimeError("expression exceeds the memory quota of \(Self.memoryQuota)")
+        case .list(let items): built.items = items.count
+        case .map(let map): built.items = map.count
+        case .string(let s): built.bytes = s.utf8.count
         default: return value
         }
+        try budget?.charge(built, by: "yaql", at: location)
+        return value
     }
 
     func tooLarge() -> YaqlRuntimeError {
@@ -116,7 +128,10 @@ struct YaqlEvaluator: Sendable {
         switch (op, value) {
         case ("not", _): return .bool(!YaqlLibrary.truthy(value))
         case ("+", .int), ("+", .double): return value
-        case ("-", .int(let i)): return .int(-i)
+        case ("-", .int(let i)):
+            // `-Int.min` has no 64-bit value (Python's integers have no bound).
+            guard i != .min else { throw YaqlLibrary.overflowError("-(\(i))") }
+            return .int(-i)
         case ("-", .double(let d)): return .double(-d)
         default: throw YaqlRuntimeError("unary '\(op)' needs a number, found \(value.kindName)")
         }

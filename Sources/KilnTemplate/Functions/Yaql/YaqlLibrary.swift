@@ -104,29 +104,20 @@ enum YaqlLibrary {
         if op == "*" {
             switch (left, right) {
             case (.string(let s), .int(let n)), (.int(let n), .string(let s)):
-                guard n <= 0 || s.utf8.count * n <= YaqlEvaluator.memoryQuota else {
+                // Compared by division: `count * n` itself could overflow.
+                guard n > 0, !s.isEmpty else { return "" }
+                guard n <= YaqlEvaluator.memoryQuota / s.utf8.count else {
                     throw YaqlRuntimeError("expression exceeds the memory quota of \(YaqlEvaluator.memoryQuota)")
                 }
-                return .string(String(repeating: s, count: max(n, 0)))
+                return .string(String(repeating: s, count: n))
             case (.list(let l), .int(let n)), (.int(let n), .list(let l)):
-                guard n <= 0 || l.count * n <= YaqlEvaluator.iteratorLimit else { throw YaqlEvaluator().tooLarge() }
-                return .list(Array([[Value]](repeating: l, count: max(n, 0)).joined()))
+                guard n > 0, !l.isEmpty else { return [] }
+                guard n <= YaqlEvaluator.iteratorLimit / l.count else { throw YaqlEvaluator().tooLarge() }
+                return .list(Array([[Value]](repeating: l, count: n).joined()))
             default: break
             }
         }
-        if case .int(let a) = left, case .int(let b) = right {
-            switch op {
-            case "+": let (r, o) = a.addingReportingOverflow(b); if !o { return .int(r) }
-            case "-": let (r, o) = a.subtractingReportingOverflow(b); if !o { return .int(r) }
-            case "*": let (r, o) = a.multipliedReportingOverflow(by: b); if !o { return .int(r) }
-            default:
-                guard b != 0 else { throw YaqlRuntimeError("division by zero") }
-                // Python floors both `//` and `%`.
-                let q = a / b, r = a % b
-                let floored = (r != 0 && (r < 0) != (b < 0)) ? q - 1 : q
-                return .int(op == "/" ? floored : a - floored * b)
-            }
-        }
+        if case .int(let a) = left, case .int(let b) = right { return .int(try integerArithmetic(op, a, b)) }
         guard let a = left.yaqlNumber, let b = right.yaqlNumber else {
             throw YaqlRuntimeError("'\(op)' cannot combine \(left.kindName) and \(right.kindName)")
         }
@@ -142,6 +133,31 @@ enum YaqlLibrary {
             let r = a.truncatingRemainder(dividingBy: b)
             return .double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
         }
+    }
+
+    /// Integer `+ - * / mod` with Python's floor division. Python's integers have no bound;
+    /// a result outside 64 bits is refused (never wrapped, never trapping the process).
+    static func integerArithmetic(_ op: String, _ a: Int, _ b: Int) throws -> Int {
+        let (result, overflow): (Int, Bool)
+        switch op {
+        case "+": (result, overflow) = a.addingReportingOverflow(b)
+        case "-": (result, overflow) = a.subtractingReportingOverflow(b)
+        case "*": (result, overflow) = a.multipliedReportingOverflow(by: b)
+        default:
+            guard b != 0 else { throw YaqlRuntimeError("division by zero") }
+            // `Int.min / -1` (and `% -1`) trap in Swift; the remainder is 0 whatever the quotient.
+            let (q, qOverflow) = a.dividedReportingOverflow(by: b)
+            let r = b == -1 ? 0 : a % b
+            let adjust = r != 0 && (r < 0) != (b < 0)
+            if op == "mod" { return adjust ? r + b : r }
+            (result, overflow) = adjust ? q.subtractingReportingOverflow(1) : (q, qOverflow)
+        }
+        guard !overflow else { throw overflowError(op == "/" ? "\(a) / \(b)" : "\(a) \(op) \(b)") }
+        return result
+    }
+
+    static func overflowError(_ expression: String) -> YaqlRuntimeError {
+        YaqlRuntimeError("integer overflow: \(expression) does not fit in 64 bits")
     }
 }
 

@@ -20,9 +20,13 @@ indirect enum YaqlNode: Sendable {
 enum YaqlParseError: Error, Sendable {
     case syntax(String)
     case unsupported(String)
+    /// Past `YaqlParser.maxDepth`, at this character offset.
+    case tooDeep(Int)
 
     var message: String {
         switch self {
+        case .tooDeep(let offset):
+            return "expression nested too deeply at position \(offset) (limit \(YaqlParser.maxDepth) levels)"
         case .syntax(let detail): return "bad yaql expression: \(detail)"
         case .unsupported(let construct): return "unsupported yaql construct '\(construct)'"
         }
@@ -32,17 +36,33 @@ enum YaqlParseError: Error, Sendable {
 /// Recursive descent over yaql's operator table, loosest first:
 /// `=>`, `->` (right), `or`, `and`, `not`, comparisons and `in`, `+ -`, `* / mod`,
 /// unary `+ -`, then `.`/`?.`/`[]` postfix.
+///
+/// Both the parser's own recursion and the height of the tree it builds are bounded by
+/// `YaqlParser.maxDepth`: the evaluator recurses once per level of the tree, and a long
+/// left-associative chain (`1+1+1...`, `$.a.a.a...`) is a deep tree although the parser
+/// reads it in a loop. Without the bound, a few thousand levels overflow the thread's stack.
 struct YaqlParser {
+    /// Heat's own yaql gives up near 200 chained operators (Python's recursion limit).
+    static let maxDepth = EvaluationLimits.maxYaqlDepth
+
     private var tokens: [YaqlToken]
     private var position = 0
+    /// Open recursive calls: brackets, calls, unary operators and `->`/`=>` right sides.
+    private var nesting = 0
+
+    /// A node with the height of its tree (a leaf is 1).
+    private struct Parsed {
+        var node: YaqlNode
+        var height: Int
+    }
 
     static func parse(_ text: String) throws(YaqlParseError) -> YaqlNode {
         let tokens: [YaqlToken]
         do { tokens = try YaqlLexer.tokens(text) } catch { throw .syntax(error.message) }
         var parser = YaqlParser(tokens: tokens)
-        let node = try parser.parseArrow()
+        let parsed = try parser.parseArrow()
         guard parser.current.kind == .end else { throw parser.unexpected() }
-        return node
+        return parsed.node
     }
 
     private init(tokens: [YaqlToken]) { self.tokens = tokens }
@@ -77,16 +97,39 @@ struct YaqlParser {
         return .syntax("\(what) at position \(current.offset)")
     }
 
+    private var tooDeep: YaqlParseError { .tooDeep(current.offset) }
+
+    /// Runs one level of recursion, refused past the limit.
+    private mutating func nested<T>(_ body: (inout YaqlParser) throws(YaqlParseError) -> T) throws(YaqlParseError) -> T {
+        guard nesting < Self.maxDepth else { throw tooDeep }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
+    }
+
+    /// A node over `children`, refused when the tree would be taller than the limit.
+    private func node(_ node: YaqlNode, over children: [Parsed]) throws(YaqlParseError) -> Parsed {
+        let height = 1 + (children.map(\.height).max() ?? 0)
+        guard height <= Self.maxDepth else { throw tooDeep }
+        return Parsed(node: node, height: height)
+    }
+
     /// An argument: an expression or `name => value`.
-    private mutating func parseArgument() throws(YaqlParseError) -> YaqlNode {
+    private mutating func parseArgument() throws(YaqlParseError) -> Parsed {
         let left = try parseArrow()
-        if take("=>") { return .pair(left, try parseArrow()) }
+        if take("=>") {
+            let right = try nested { (p: inout YaqlParser) throws(YaqlParseError) in try p.parseArrow() }
+            return try node(.pair(left.node, right.node), over: [left, right])
+        }
         return left
     }
 
-    mutating func parseArrow() throws(YaqlParseError) -> YaqlNode {
+    private mutating func parseArrow() throws(YaqlParseError) -> Parsed {
         let left = try parseBinary(level: 0)
-        if take("->") { return .binary("->", left, try parseArrow()) }
+        if take("->") {
+            let right = try nested { (p: inout YaqlParser) throws(YaqlParseError) in try p.parseArrow() }
+            return try node(.binary("->", left.node, right.node), over: [left, right])
+        }
         return left
     }
 
@@ -94,30 +137,36 @@ struct YaqlParser {
         ["or"], ["and"], ["not"], [">", "<", ">=", "<=", "!=", "=", "in"], ["+", "-"], ["*", "/", "mod"], ["=~", "!~"],
     ]
 
-    private mutating func parseBinary(level: Int) throws(YaqlParseError) -> YaqlNode {
+    private mutating func parseBinary(level: Int) throws(YaqlParseError) -> Parsed {
         guard level < Self.levels.count else { return try parseUnary() }
         let operators = Self.levels[level]
         if operators == ["not"] {
-            if take("not") { return .unary("not", try parseBinary(level: level)) }
+            if take("not") {
+                let operand = try nested { (p: inout YaqlParser) throws(YaqlParseError) in try p.parseBinary(level: level) }
+                return try node(.unary("not", operand.node), over: [operand])
+            }
             return try parseBinary(level: level + 1)
         }
         var left = try parseBinary(level: level + 1)
         while case .symbol(let op) = current.kind, operators.contains(op) {
             if op == "=~" || op == "!~" { throw .unsupported(op) }
             advance()
-            left = .binary(op, left, try parseBinary(level: level + 1))
+            let right = try parseBinary(level: level + 1)
+            left = try node(.binary(op, left.node, right.node), over: [left, right])
         }
         return left
     }
 
-    private mutating func parseUnary() throws(YaqlParseError) -> YaqlNode {
-        if take("-") { return .unary("-", try parseUnary()) }
-        if take("+") { return .unary("+", try parseUnary()) }
+    private mutating func parseUnary() throws(YaqlParseError) -> Parsed {
+        for op in ["-", "+"] where take(op) {
+            let operand = try nested { (p: inout YaqlParser) throws(YaqlParseError) in try p.parseUnary() }
+            return try node(.unary(op, operand.node), over: [operand])
+        }
         return try parsePostfix()
     }
 
-    private mutating func parsePostfix() throws(YaqlParseError) -> YaqlNode {
-        var node = try parsePrimary()
+    private mutating func parsePostfix() throws(YaqlParseError) -> Parsed {
+        var parsed = try parsePrimary()
         while true {
             if isSymbol(".") || isSymbol("?.") {
                 let nullSafe = isSymbol("?.")
@@ -125,12 +174,14 @@ struct YaqlParser {
                 switch current.kind {
                 case .identifier(let name):
                     advance()
-                    node = .member(node, name, nullSafe: nullSafe)
+                    parsed = try node(.member(parsed.node, name, nullSafe: nullSafe), over: [parsed])
                 case .function(let name):
                     if nullSafe { throw .unsupported("?.\(name)()") }
                     advance()
                     try YaqlLibrary.check(name)
-                    node = .call(name: name, receiver: node, arguments: try parseArguments(closing: ")"))
+                    let arguments = try parseArguments(closing: ")")
+                    parsed = try node(
+                        .call(name: name, receiver: parsed.node, arguments: arguments.map(\.node)), over: [parsed] + arguments)
                 case .symbol("("):
                     throw .unsupported(".(")
                 default:
@@ -139,60 +190,64 @@ struct YaqlParser {
             } else if take("[") {
                 let arguments = try parseArguments(closing: "]")
                 guard arguments.count == 1 else { throw .unsupported("[...] with \(arguments.count) arguments") }
-                node = .index(node, arguments[0])
+                parsed = try node(.index(parsed.node, arguments[0].node), over: [parsed, arguments[0]])
             } else if isSymbol("{") {
                 throw .unsupported("{...} after a value")
             } else {
-                return node
+                return parsed
             }
         }
     }
 
-    private mutating func parseArguments(closing: String) throws(YaqlParseError) -> [YaqlNode] {
+    private mutating func parseArguments(closing: String) throws(YaqlParseError) -> [Parsed] {
         // The opening bracket is the current token for calls, already taken for `[`.
         if closing == ")" { try expect("(") }
-        var arguments: [YaqlNode] = []
-        if take(closing) { return arguments }
-        while true {
-            arguments.append(try parseArgument())
-            if take(closing) { return arguments }
-            try expect(",")
+        return try nested { (p: inout YaqlParser) throws(YaqlParseError) in
+            var arguments: [Parsed] = []
+            if p.take(closing) { return arguments }
+            while true {
+                arguments.append(try p.parseArgument())
+                if p.take(closing) { return arguments }
+                try p.expect(",")
+            }
         }
     }
 
-    private mutating func parsePrimary() throws(YaqlParseError) -> YaqlNode {
+    private mutating func parsePrimary() throws(YaqlParseError) -> Parsed {
         let token = current
         switch token.kind {
         case .number(let value):
             advance()
-            return .literal(value)
+            return Parsed(node: .literal(value), height: 1)
         case .string(let text), .identifier(let text):
             advance()
-            return .literal(.string(text))
+            return Parsed(node: .literal(.string(text)), height: 1)
         case .variable(let name):
             advance()
-            return .variable(name)
+            return Parsed(node: .variable(name), height: 1)
         case .function(let name):
             advance()
             try YaqlLibrary.check(name)
-            return .call(name: name, receiver: nil, arguments: try parseArguments(closing: ")"))
+            let arguments = try parseArguments(closing: ")")
+            return try node(.call(name: name, receiver: nil, arguments: arguments.map(\.node)), over: arguments)
         case .symbol("("):
             advance()
-            let inner = try parseArrow()
+            let inner = try nested { (p: inout YaqlParser) throws(YaqlParseError) in try p.parseArrow() }
             try expect(")")
             return inner
         case .symbol("["):
             advance()
-            return .list(try parseArguments(closing: "]"))
+            let items = try parseArguments(closing: "]")
+            return try node(.list(items.map(\.node)), over: items)
         case .symbol("{"):
             advance()
             let entries = try parseArguments(closing: "}")
             var pairs: [(key: YaqlNode, value: YaqlNode)] = []
             for entry in entries {
-                guard case .pair(let key, let value) = entry else { throw .syntax("a dict entry must be 'key => value'") }
+                guard case .pair(let key, let value) = entry.node else { throw .syntax("a dict entry must be 'key => value'") }
                 pairs.append((key, value))
             }
-            return .dict(pairs)
+            return try node(.dict(pairs), over: entries)
         default:
             throw unexpected()
         }

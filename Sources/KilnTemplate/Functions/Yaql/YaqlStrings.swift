@@ -14,7 +14,7 @@ extension YaqlLibrary {
             let old = try call.stringArgument(0) ?? ""
             let new = try call.stringArgument(1) ?? ""
             let count = try call.intArgument(2) ?? -1
-            return .string(replace(s, old, new, count: count))
+            return .string(try replace(s, old, new, count: count))
         },
         "split": { call in
             let s = try call.string()
@@ -32,7 +32,11 @@ extension YaqlLibrary {
             let (items, separator): (Value, Value) = subject.stringValue != nil && other.listValue != nil
                 ? (other, subject) : (subject, other)
             guard case .string(let sep) = separator else { throw YaqlRuntimeError("join() separator must be a string") }
-            return .string(try call.list(items).map(text).joined(separator: sep))
+            let texts = try call.list(items).map(text)
+            try requireQuota(texts.reduce(sep.utf8.count.multipliedSaturated(by: max(texts.count - 1, 0))) {
+                $0.addingSaturated($1.utf8.count)
+            })
+            return .string(texts.joined(separator: sep))
         },
         "startsWith": { call in
             let s = try call.string()
@@ -48,7 +52,8 @@ extension YaqlLibrary {
             if start < 0 { start = max(chars.count + start, 0) }
             start = min(start, chars.count)
             let length = try call.intArgument(1) ?? -1
-            let end = length < 0 ? chars.count : min(start + length, chars.count)
+            // Compared as a difference: `start + length` could overflow.
+            let end = length < 0 || length >= chars.count - start ? chars.count : start + length
             return .string(String(chars[start..<end]))
         },
         "format": { call in .string(try format(call.string(), Array(call.allArguments().dropFirst()))) },
@@ -94,11 +99,21 @@ extension YaqlLibrary {
         return String(slice)
     }
 
-    static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
+    static func replace(_ s: String, _ old: String, _ new: String, count: Int) throws -> String {
         guard !old.isEmpty else { return s }
         var parts = split(s, old, limit: count)
         if parts.isEmpty { parts = [s] }
+        // Measured before joining: a long replacement for each of many matches is a big string.
+        let joints = new.utf8.count.multipliedSaturated(by: parts.count - 1)
+        try requireQuota(parts.reduce(joints) { $0.addingSaturated($1.utf8.count) })
         return parts.joined(separator: new)
+    }
+
+    /// Refuses a string of `bytes` before it is built when it would pass the memory quota.
+    static func requireQuota(_ bytes: Int) throws {
+        guard bytes <= YaqlEvaluator.memoryQuota else {
+            throw YaqlRuntimeError("expression exceeds the memory quota of \(YaqlEvaluator.memoryQuota)")
+        }
     }
 
     /// Python's `str.split(sep, maxsplit)`.
