@@ -21,7 +21,7 @@ func showFinished(_ stack: StackRecord, service: any StackService, format: Repor
 
 /// The bodies Kiln prints for stacks, with Heat's (and openstack's) field names.
 enum StackFormat {
-    static func time(_ date: Date?) -> Value { date.map { .string(Timestamp.iso($0)) } ?? .null }
+    static func time(_ date: Date?) -> Value { date.map { .string(HeatTime.iso($0)) } ?? .null }
 
     /// A value in one table cell: text as is, anything else as JSON.
     static func cell(_ value: Value?) -> String {
