@@ -50,10 +50,24 @@ public struct ResourceGroupResource: ResourcePlugin {
         ],
         updatePolicyKeys: ["rolling_update", "batch_create"])
 
+    /// Heat's `max_resources_per_stack`: a group's members are one child stack's resources.
+    static let maxMembers = 1000
+
+    /// The `count` property, refused past what one stack may hold (as Heat refuses it), so a
+    /// huge count is a failed resource, never an attempt to build that many.
+    static func count(of resource: LiveResource) throws -> Int {
+        let count = try NativeProperties.integer("count", of: resource, in: 0...Int.max)
+        guard count <= maxMembers else {
+            throw ResourceFailure.failed(
+                "Maximum resources per stack exceeded: count \(count) is more than \(maxMembers).")
+        }
+        return count
+    }
+
     public init() {}
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let count = try NativeProperties.integer("count", of: resource, in: 0...Int.max)
+        let count = try Self.count(of: resource)
         let skipped = Self.skipList(for: resource, current: [], created: false)
         resource.data["name_blacklist"] = .string(skipped.sorted().joined(separator: ","))
         if let batch = resource.updatePolicy.mapValue?["batch_create"]?.mapValue, count > 0 {
@@ -65,7 +79,7 @@ public struct ResourceGroupResource: ResourcePlugin {
     }
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
-        let count = try NativeProperties.integer("count", of: resource, in: 0...Int.max)
+        let count = try Self.count(of: resource)
         let skipped = Self.skipList(for: resource, current: Self.currentSkipList(resource), created: true)
         resource.data["name_blacklist"] = .string(skipped.sorted().joined(separator: ","))
         let definitionChanged = previous["resource_def"] != resource[property: "resource_def"]
