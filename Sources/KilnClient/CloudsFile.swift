@@ -50,12 +50,15 @@ public struct CloudConfigResolver: Sendable {
             throw .configuration(
                 "cloud '\(name)' asked for, but no clouds.yaml was found (looked in \(searchPath.joined(separator: ", ")))")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .configuration("cannot read \(path)")
+        // Bounded, and regular files only: a clouds.yaml that is a FIFO or a device is refused.
+        let data: [UInt8]
+        switch BoundedFile.read(path, limit: 1 << 20) {
+        case .success(let bytes): data = bytes
+        case .failure(let failure): throw .configuration("\(failure)")
         }
         let root: Node
         do {
-            root = try YAMLReader().read([UInt8](data), file: path)
+            root = try YAMLReader().read(data, file: path)
         } catch {
             throw .configuration("\(path): \(error)")
         }
