@@ -12,6 +12,8 @@ public protocol Store: Sendable {
     /// A live (not deleted) stack by name in a project.
     func stack(named name: String, projectID: String) async throws -> StackRecord?
     func stacks(_ query: StackQuery) async throws -> [StackRecord]
+    /// How many top-level stacks are in each state (`CREATE_COMPLETE`: 3, ...), counted by the database.
+    func stackCounts() async throws -> [String: Int]
     /// The stacks a stack's resources own (nested stacks), oldest first.
     func childStacks(of parentID: String) async throws -> [StackRecord]
     /// Removes a stack and everything it owns (resources, events, templates no longer used, snapshots).

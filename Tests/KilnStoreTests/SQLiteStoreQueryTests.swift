@@ -105,3 +105,17 @@ import Testing
         #expect(Set(seen).count == 7)
     }
 }
+
+/// The metrics gauge's numbers come from one GROUP BY query.
+@Suite struct SQLiteStoreCountTests {
+    @Test func stacksAreCountedByStatusTopLevelOnly() async throws {
+        let dir = try TempDirectory()
+        let store = try dir.openStore()
+        let parent = try await makeStack(store, "a")
+        try await makeStack(store, "b")
+        try await makeStack(store, "c", status: .failed)
+        try await makeStack(store, "d", action: .delete, status: .inProgress)
+        try await makeStack(store, "child", parent: parent.id)
+        #expect(try await store.stackCounts() == ["CREATE_COMPLETE": 2, "CREATE_FAILED": 1, "DELETE_IN_PROGRESS": 1])
+    }
+}

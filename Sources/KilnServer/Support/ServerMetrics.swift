@@ -45,8 +45,9 @@ public final class ServerMetrics: Sendable {
     func text(engine: Engine, operations: OperationTracker) async -> String {
         var lines: [String] = []
         lines += ["# HELP kiln_stacks Stacks (not nested ones) by status.", "# TYPE kiln_stacks gauge"]
-        let stacks = (try? await engine.stacks(StackQuery(projectID: nil, showNested: false))) ?? []
-        for (status, count) in Dictionary(grouping: stacks, by: \.statusText).mapValues(\.count).sorted(by: { $0.key < $1.key }) {
+        // Counted by the database (GROUP BY), not by reading every stack on each scrape.
+        let counts = (try? await engine.store.stackCounts()) ?? [:]
+        for (status, count) in counts.sorted(by: { $0.key < $1.key }) {
             lines.append("kiln_stacks\(labels(["status": status])) \(count)")
         }
 

@@ -43,6 +43,20 @@ extension SQLiteStore {
         }
     }
 
+    public func stackCounts() async throws -> [String: Int] {
+        try await read { db in
+            var counts: [String: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: "SELECT action, status, COUNT(*) FROM stacks WHERE parent_id IS NULL GROUP BY action, status"))
+            while let row = try rows.next() {
+                let action: String = row[0], status: String = row[1], count: Int = row[2]
+                counts["\(action)_\(status)"] = count
+            }
+            return counts
+        }
+    }
+
     public func childStacks(of parentID: String) async throws -> [StackRecord] {
         try await read { db in
             try Self.fetchStacks(
