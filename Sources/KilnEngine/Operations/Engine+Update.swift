@@ -65,11 +65,20 @@ extension Engine {
 
     /// What creating the request would make: every enabled resource, added.
     public func previewCreate(_ request: StackRequest) throws -> [PlannedChange] {
+        try previewCreateView(request).plan
+    }
+
+    /// The create's plan, and the stack as it would be shown (its id `None`, as Heat's preview).
+    public func previewCreateView(_ request: StackRequest) throws -> (plan: [PlannedChange], view: StackView) {
         let loaded = try LoadedTemplate.load(
             TemplateRecord(name: request.templateName, content: request.template, environments: request.environments, files: request.files),
-            parameters: request.parameters, stackID: "preview", stackName: request.name, projectID: request.projectID,
+            parameters: request.parameters, stackID: "None", stackName: request.name, projectID: request.projectID,
             plugins: plugins, limits: limits, readFromDisk: true)
-        return loaded.enabledResources.map { PlannedChange(name: $0.name, type: $0.type, change: .added) }
+        let stack = StackRecord(id: "None", name: request.name, projectID: request.projectID, parameters: request.parameters)
+        let view = StackView(
+            stack: stack, description: loaded.template.description ?? "",
+            parameters: Self.shownParameters(stack, loaded), outputs: nil)
+        return (loaded.enabledResources.map { PlannedChange(name: $0.name, type: $0.type, change: .added) }, view)
     }
 
     /// Updates the stack to the request's template and parameters, carried to a final

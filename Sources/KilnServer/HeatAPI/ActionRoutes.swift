@@ -69,7 +69,7 @@ extension HeatAPI {
     private func snapshotView(_ snapshot: SnapshotRecord, withData: Bool) -> Value {
         var out: [String: Value] = [
             "id": .string(snapshot.id), "name": .string(snapshot.name), "status": .string(snapshot.status.rawValue),
-            "status_reason": .string(snapshot.statusReason), "creation_time": .string(Timestamps.heat(snapshot.createdAt)),
+            "status_reason": .string(snapshot.statusReason), "creation_time": .string(HeatTime.iso(snapshot.createdAt)),
         ]
         if withData { out["data"] = snapshot.data }
         return .map(out)

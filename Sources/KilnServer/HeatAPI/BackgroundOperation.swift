@@ -13,26 +13,26 @@ enum BackgroundOperation {
     static func start(
         _ operation: @escaping @Sendable (_ observer: @escaping EngineObserver) async throws -> StackRecord
     ) async throws -> String? {
-        let gate = Gate()
+        let firstOutcome = FirstOutcome()
         let tracker = OperationTracker.current
         tracker?.started()
         Task.detached {
             do {
-                let stack = try await operation { event in gate.open(.success(event.stackID)) }
+                let stack = try await operation { event in firstOutcome.open(.success(event.stackID)) }
                 tracker?.finished(stack)
-                gate.open(.success(stack.id))
+                firstOutcome.open(.success(stack.id))
             } catch {
                 tracker?.finished(nil)
-                if !gate.open(.failure(error)) {
+                if !firstOutcome.open(.failure(error)) {
                     FileHandle.standardError.write(Data("kiln serve: operation failed after it started: \(error)\n".utf8))
                 }
             }
         }
-        return try await gate.wait()
+        return try await firstOutcome.wait()
     }
 
     /// Hands the first outcome to the waiting request; later ones are ignored.
-    final class Gate: Sendable {
+    final class FirstOutcome: Sendable {
         private struct State {
             var result: Result<String?, Error>?
             var waiter: CheckedContinuation<String?, Error>?

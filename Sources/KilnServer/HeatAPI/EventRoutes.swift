@@ -65,7 +65,7 @@ extension HeatAPI {
         ]
         if let root { links.append(["href": .string(call.stackURL(root)), "rel": "root_stack"]) }
         return [
-            "id": .string(event.id), "event_time": .string(Timestamps.heat(event.timestamp)),
+            "id": .string(event.id), "event_time": .string(HeatTime.iso(event.timestamp)),
             "resource_name": .string(event.resourceName), "logical_resource_id": .string(event.resourceName),
             "physical_resource_id": .string(event.physicalResourceID),
             "resource_status": .string(event.statusText), "resource_status_reason": .string(event.reason),

@@ -126,8 +126,8 @@ extension HeatAPI {
             "resource_name": .string(record.name), "logical_resource_id": .string(record.name),
             "physical_resource_id": .string(record.physicalID ?? ""), "resource_type": .string(record.type),
             "resource_status": .string(record.statusText), "resource_status_reason": .string(record.statusReason),
-            "creation_time": .string(Timestamps.heat(record.createdAt)),
-            "updated_time": .string(Timestamps.heat(record.updatedAt ?? record.createdAt)),
+            "creation_time": .string(HeatTime.iso(record.createdAt)),
+            "updated_time": .string(HeatTime.iso(record.updatedAt ?? record.createdAt)),
             "required_by": .list(all.filter { $0.requires.contains(record.name) }.map { .string($0.name) }),
             "links": .list(links), "stack_name": .string(stack.name), "stack_identity": .string(stack.id),
         ]
@@ -147,10 +147,8 @@ extension HeatAPI {
     private func attributeValues(_ stack: StackRecord, _ record: ResourceRecord) -> [String: Value] {
         var values = record.attributes.mapValue ?? [:]
         guard let plugin = engine.plugins.plugin(for: record.type), record.physicalID != nil else { return values }
-        let live = LiveResource(
-            name: record.name, type: record.type, stackID: stack.id, stackName: stack.name,
-            properties: record.properties.mapValue ?? [:], physicalID: record.physicalID,
-            data: record.data.mapValue ?? [:], attributes: values, metadata: record.metadata)
+        var live = LiveResource(record, stackName: stack.name)
+        live.attributes = values
         for name in type(of: plugin).schema.attributes.keys where name != "show" {
             values[name] = plugin.attribute(name, of: live) ?? values[name] ?? .null
         }

@@ -7,13 +7,13 @@ import KilnTemplate
 /// Kiln runs one engine in the server's process, always up while it answers.
 extension HeatAPI {
     func services(_ call: HeatRequest) -> Response {
-        let now = Timestamps.heat(Date())
+        let now = HeatTime.iso(Date())
         let host = ProcessInfo.processInfo.hostName
         let entry: Value = [
             "id": .string(EngineService.id), "engine_id": .string(EngineService.engineID),
             "host": .string(host), "hostname": .string(host), "binary": "heat-engine", "topic": "engine",
             "status": "up", "report_interval": .int(EngineService.reportInterval),
-            "created_at": .string(Timestamps.heat(EngineService.startedAt)), "updated_at": .string(now),
+            "created_at": .string(HeatTime.iso(EngineService.startedAt)), "updated_at": .string(now),
             "deleted_at": .null,
         ]
         return .json(["services": [entry]])

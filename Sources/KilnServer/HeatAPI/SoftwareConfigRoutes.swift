@@ -90,7 +90,7 @@ extension HeatAPI {
         var out: [String: Value] = [
             "id": .string(config.id), "name": config.name.map(Value.string) ?? .null,
             "group": config.group.map(Value.string) ?? .null,
-            "creation_time": .string(Timestamps.heat(config.createdAt)),
+            "creation_time": .string(HeatTime.iso(config.createdAt)),
         ]
         if detail {
             out["config"] = config.config
@@ -109,9 +109,9 @@ extension HeatAPI {
             "input_values": deployment.inputValues, "output_values": deployment.outputValues,
             "action": deployment.action.map(Value.string) ?? .null, "status": deployment.status.map(Value.string) ?? .null,
             "status_reason": deployment.statusReason.map(Value.string) ?? .null,
-            "creation_time": .string(Timestamps.heat(deployment.createdAt)),
+            "creation_time": .string(HeatTime.iso(deployment.createdAt)),
         ]
-        if let updated = deployment.updatedAt { out["updated_time"] = .string(Timestamps.heat(updated)) }
+        if let updated = deployment.updatedAt { out["updated_time"] = .string(HeatTime.iso(updated)) }
         return .map(out)
     }
 }

@@ -48,10 +48,8 @@ extension HeatAPI {
 
     func previewCreate(_ call: HeatRequest) async throws -> Response {
         let request = try StackBody(try await templateBody(call)).createRequest(projectID: call.projectID)
-        let plan = try engine.previewCreate(request)
-        let shape = TemplateShape(TemplateRecord(name: request.templateName, content: request.template, environments: request.environments))
-        var parameters = shape.parameterValues(of: StackRecord(id: "None", name: request.name, projectID: call.projectID, parameters: request.parameters))
-        parameters["OS::stack_id"] = "None"
+        let (plan, view) = try engine.previewCreateView(request)
+        let parameters = view.parameters.mapValues(Value.string)
         let resources: [Value] = plan.map { change in
             [
                 "resource_name": .string(change.name), "logical_resource_id": .string(change.name),
@@ -63,8 +61,8 @@ extension HeatAPI {
             ]
         }
         return .json(["stack": [
-            "id": "None", "stack_name": .string(request.name), "description": .string(shape.description),
-            "template_description": .string(shape.description), "parameters": .map(parameters),
+            "id": "None", "stack_name": .string(request.name), "description": .string(view.description),
+            "template_description": .string(view.description), "parameters": .map(parameters),
             "disable_rollback": .bool(request.disableRollback), "timeout_mins": request.timeoutMinutes.map(Value.int) ?? .null,
             "creation_time": .null, "updated_time": .null, "stack_owner": .string(call.token.userName),
             "capabilities": [], "notification_topics": [], "links": [], "resources": .list(resources),

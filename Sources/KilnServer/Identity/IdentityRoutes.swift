@@ -158,7 +158,7 @@ struct IdentityRoutes {
 
     /// `2026-11-26T06:50:00.000000Z`, as Keystone writes times.
     static func keystoneTime(_ date: Date) -> String {
-        String(Timestamps.heat(date).dropLast()) + ".000000Z"
+        String(HeatTime.iso(date).dropLast()) + ".000000Z"
     }
 
     /// Keystone's error body: `{"error": {"code", "message", "title"}}`.
