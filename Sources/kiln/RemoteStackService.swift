@@ -188,6 +188,13 @@ struct RemoteStackService: StackService {
         gone.status = .complete
         gone.statusReason = "Stack DELETE completed successfully"
         if newest.map({ $0.resourceName == stack.name && $0.statusText == "DELETE_COMPLETE" }) != true {
+            // Purged, events and all, before the first read: the delete that was asked for
+            // started and ended; show both, as the server recorded them.
+            if newest == nil {
+                observer?(EventRecord(
+                    stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+                    action: .delete, status: .inProgress, reason: "Stack DELETE started"))
+            }
             observer?(EventRecord(
                 stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
                 action: .delete, status: .complete, reason: gone.statusReason))
