@@ -31,8 +31,10 @@ public struct KilnServer: Sendable {
         self.log = log
     }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<KilnRequestContext> {
+        let router = Router(context: KilnRequestContext.self)
+        // First, so it wraps every route (Hummingbird applies middleware as routes are added).
+        router.add(middleware: ObservedMiddleware(metrics: metrics, operations: operations, log: log))
         if let identity { IdentityRoutes(identity: identity).register(on: router) }
         HeatAPI(engine: engine, tokens: tokens).register(on: router)
         MetricsRoute(engine: engine, metrics: metrics, operations: operations).register(on: router)
@@ -43,9 +45,8 @@ public struct KilnServer: Sendable {
     public func application(
         host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let responder = ObservedResponder(inner: router().buildResponder(), metrics: metrics, operations: operations, log: log)
         return Application(
-            responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) })
     }
 }

@@ -11,28 +11,47 @@ struct HeatAPI: Sendable {
     let engine: Engine
     let tokens: any TokenValidator
 
-    func register(on router: Router<BasicRequestContext>) {
+    /// Registers every route of the API on the router, below `/v1/{project_id}` behind
+    /// `HeatAuthentication`: each route for the methods it answers, Heat's 405 for the others;
+    /// name lookups (`/stacks/{name}[/...]`, answered 302); and Heat's 404 for any other path.
+    func register(on router: Router<KilnRequestContext>) {
         _ = EngineService.startedAt  // the service list's created_at: when the API started
-        for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
-            router.on("/v1/**", method: method) { request, _ in await handle(request) }
+        let v1 = router.group("v1/:project").add(middleware: HeatAuthentication(tokens: tokens))
+        for (template, allowed) in HeatRoutes.allowedMethods.sorted(by: { $0.key < $1.key }) {
+            let path = RouterPath(String(template.dropFirst("/v1/:project".count)))
+            for method in HeatRoutes.methods {
+                if allowed.contains(method) {
+                    v1.on(path, method: method) { request, context in await respond(request, context) }
+                } else {
+                    v1.on(path, method: method) { _, _ in HeatError.methodNotAllowed(allowed: allowed).response }
+                }
+            }
+        }
+        // `/stacks/{name or id}[/sub...]`: found by name or id, answered 302 to the canonical path.
+        var lookups: [RouterPath] = ["stacks/:name"]
+        for sub in Self.lookupSubpaths.sorted() {
+            lookups += [RouterPath("stacks/:name/\(sub)"), RouterPath("stacks/:name/\(sub)/**")]
+        }
+        for path in lookups {
+            for method in HeatRoutes.methods {
+                v1.on(path, method: method) { request, context in await respond(request, context) }
+            }
+        }
+        for method in HeatRoutes.methods {
+            v1.on("**", method: method) { _, _ in
+                HeatError.notFound("The resource could not be found.", type: "HTTPNotFound").response
+            }
         }
     }
 
-    func handle(_ request: Request) async -> Response {
+    /// One authenticated call, answered by the route file its path belongs to.
+    func respond(_ request: Request, _ context: KilnRequestContext) async -> Response {
+        guard let token = context.token else { return HeatError.unauthorized.response }
         let segments = request.uri.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-        guard segments.count >= 2 else { return HeatError.notFound("The resource could not be found.", type: "HTTPNotFound").response }
-        guard let tokenID = request.headers[.authToken], let token = await tokens.validate(tokenID) else {
-            return HeatError.unauthorized.response
-        }
-        // A token is good for its own project only (an admin may also look at others' lists).
-        guard token.projectID == segments[1] else {
-            return HeatError(status: .forbidden, type: "Forbidden", message: "You are not authorized to use this project.").response
-        }
         var query: [String: [String]] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key), default: []].append(String(value)) }
-        let call = HeatRequest(request: request, token: token, projectID: segments[1], path: Array(segments.dropFirst(2)), query: query)
-        if let refused = call.methodNotAllowed { return refused.response }
-        if let denied = HeatPolicy.denial(for: call) { return denied.response }
+        let call = HeatRequest(
+            request: request, token: token, projectID: segments[1], path: Array(segments.dropFirst(2)), query: query)
         do {
             return try await route(call)
         } catch {

@@ -26,7 +26,11 @@ struct HeatRequest: Sendable {
 
     /// A query flag as Heat reads them: true/yes/1/on.
     func flag(_ key: String, default value: Bool = false) -> Bool {
-        guard let text = first(key)?.lowercased() else { return value }
+        Self.flag(first(key), default: value)
+    }
+
+    static func flag(_ text: String?, default value: Bool = false) -> Bool {
+        guard let text = text?.lowercased() else { return value }
         return ["true", "yes", "1", "on", "t", "y"].contains(text)
     }
 
@@ -43,38 +47,6 @@ struct HeatRequest: Sendable {
         guard value.mapValue != nil else { throw HeatError.badRequest("The request body must be a JSON object.") }
         return value
     }
-
-    /// Heat's 405 for a known route asked with a method it does not answer (HEAD goes with GET),
-    /// or nil: the route answers the method, or it is not one with a fixed set of methods.
-    var methodNotAllowed: HeatError? {
-        guard let allowed = Self.allowedMethods[RouteTemplate.of(path: request.uri.path)] else { return nil }
-        if allowed.contains(method) || (method == .head && allowed.contains(.get)) { return nil }
-        return .methodNotAllowed(allowed: allowed)
-    }
-
-    /// The methods of each route of the v1 API, by route template.
-    static let allowedMethods: [String: [HTTPRequest.Method]] = {
-        let stack = "/v1/:project/stacks/:name/:id"
-        let resource = stack + "/resources/:resource"
-        return [
-            "/v1/:project/stacks": [.get, .post], "/v1/:project/stacks/detail": [.get],
-            "/v1/:project/stacks/preview": [.post], "/v1/:project/validate": [.post],
-            "/v1/:project/resource_types": [.get], "/v1/:project/resource_types/:type": [.get],
-            "/v1/:project/resource_types/:type/template": [.get], "/v1/:project/template_versions": [.get],
-            "/v1/:project/template_versions/:version/functions": [.get], "/v1/:project/build_info": [.get],
-            stack: [.get, .put, .patch, .delete], stack + "/preview": [.put, .patch], stack + "/abandon": [.delete],
-            stack + "/export": [.get], stack + "/template": [.get], stack + "/environment": [.get], stack + "/files": [.get],
-            stack + "/actions": [.post], stack + "/events": [.get], stack + "/outputs": [.get],
-            stack + "/outputs/:output": [.get], stack + "/snapshots": [.get, .post],
-            stack + "/snapshots/:snapshot": [.get, .delete], stack + "/snapshots/:snapshot/restore": [.post],
-            stack + "/resources": [.get], resource: [.get, .patch], resource + "/metadata": [.get],
-            resource + "/signal": [.post], resource + "/events": [.get], resource + "/events/:event": [.get],
-            "/v1/:project/software_configs": [.get, .post], "/v1/:project/software_configs/:config": [.get, .delete],
-            "/v1/:project/software_deployments": [.get, .post],
-            "/v1/:project/software_deployments/:deployment": [.get, .put, .delete],
-            "/v1/:project/software_deployments/metadata/:server": [.get], "/v1/:project/services": [.get],
-        ]
-    }()
 
     /// The original query string, for redirects: clients drop their own params when they follow one.
     var rawQuery: String? { request.uri.query.flatMap { $0.isEmpty ? nil : $0 } }

@@ -9,7 +9,7 @@ struct IdentityRoutes {
     let identity: IdentityService
     let region = "RegionOne"
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<KilnRequestContext>) {
         router.get("/") { request, _ in
             Response.json(["versions": ["values": .list([versionBody(request)])]], status: .multipleChoices)
         }

@@ -7,7 +7,7 @@ struct MetricsRoute {
     let metrics: ServerMetrics
     let operations: OperationTracker
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<KilnRequestContext>) {
         router.get("/metrics") { _, _ in
             let text = await metrics.text(engine: engine, operations: operations)
             return Response(

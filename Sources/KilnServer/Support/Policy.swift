@@ -17,10 +17,9 @@ enum HeatPolicy {
     }
 
     /// The 403 for a call the token's roles do not allow, or nil.
-    static func denial(for call: HeatRequest) -> HeatError? {
-        let (action, needed) = rule(
-            method: call.method, route: RouteTemplate.of(path: call.request.uri.path), globalTenant: call.flag("global_tenant"))
-        guard level(of: call.token.roles) < needed else { return nil }
+    static func denial(method: HTTPRequest.Method, route: String, globalTenant: Bool, roles: [String]) -> HeatError? {
+        let (action, needed) = rule(method: method, route: route, globalTenant: globalTenant)
+        guard level(of: roles) < needed else { return nil }
         return forbidden(action)
     }
 

@@ -1,22 +1,25 @@
 import Foundation
 import Hummingbird
 
-/// Wraps the router: gives every answer an `x-openstack-request-id` (`req-<uuid>`, as Heat's),
-/// counts and times it by route template, logs one line for it, and lets background operations
-/// started while answering find the server's operation tracker.
-struct ObservedResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
-    let inner: Inner
+/// The first middleware of every route: gives each answer an `x-openstack-request-id`
+/// (`req-<uuid>`, as Heat's), counts and times it by route, logs one line for it, answers
+/// unknown paths with Heat's 404 body, and lets background operations started while
+/// answering find the server's operation tracker.
+struct ObservedMiddleware: RouterMiddleware {
+    typealias Context = KilnRequestContext
     let metrics: ServerMetrics
     let operations: OperationTracker
     let log: RequestLog
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let started = ContinuousClock.now
         let id = "req-" + UUID().uuidString.lowercased()
         var response: Response
         do {
             response = try await OperationTracker.$current.withValue(operations) {
-                try await inner.respond(to: request, context: context)
+                try await next(request, context)
             }
         } catch let error as any HTTPResponseError {
             // Hummingbird's own errors (no such route, body too large) are answered here, so they get an id too.
@@ -29,7 +32,7 @@ struct ObservedResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Contex
         response.headers[.openStackRequestID] = id
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = RouteTemplate.of(path: request.uri.path)
+        let route = context.route
         let method = request.method.rawValue
         metrics.record(route: route, method: method, status: response.status.code, seconds: seconds)
         log.request(id: id, method: method, route: route, status: response.status.code, seconds: seconds)
