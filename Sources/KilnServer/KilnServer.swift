@@ -12,7 +12,7 @@ public struct KilnServer: Sendable {
     public let tokens: any TokenValidator
     public let metrics = ServerMetrics()
     /// The background operations this server started; `kiln serve` waits for them on shutdown.
-    public let operations = OperationTracker()
+    public let operations: OperationTracker
     public var log: RequestLog
 
     /// Serves its own identity (`/v3`) and accepts the tokens it issues.
@@ -21,6 +21,7 @@ public struct KilnServer: Sendable {
         self.identity = identity
         self.tokens = identity
         self.log = log
+        self.operations = OperationTracker(metrics: metrics)
     }
 
     /// Serves the Heat API only; tokens are checked by `tokens` (an external Keystone).
@@ -29,6 +30,7 @@ public struct KilnServer: Sendable {
         self.identity = nil
         self.tokens = tokens
         self.log = log
+        self.operations = OperationTracker(metrics: metrics)
     }
 
     public func router() -> Router<KilnRequestContext> {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import KilnEngine
 import KilnStore
 
@@ -18,7 +19,7 @@ struct HomeOptions: ParsableArguments {
 
     /// Opens the store and finishes any stack a killed process left in progress, so every
     /// command starts from final states.
-    func openEngine(maxParallel: Int = 64) async throws -> Engine {
+    func openEngine(maxParallel: Int = 64, logger: Logger? = nil) async throws -> Engine {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -32,7 +33,7 @@ struct HomeOptions: ParsableArguments {
             standardError("kiln: cannot open \(databasePath): \(error)")
             throw ExitCode(1)
         }
-        let engine = Engine(store: store, maxParallel: maxParallel)
+        let engine = Engine(store: store, maxParallel: maxParallel, logger: logger)
         for stack in await engine.recover() {
             standardError("kiln: resumed interrupted stack \(stack.name): \(stack.statusText)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Hummingbird
 import KilnServer
 
@@ -41,7 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try await home.openEngine()
+        // The engine's operations are logged as the requests are: JSON lines on standard error.
+        let engine = try await home.openEngine(
+            logger: Logger(label: "kiln.engine", factory: JSONLineLogHandler.standardError(label:)))
         let server: KilnServer
         if let keystoneURL, let url = Self.keystone(keystoneURL) {
             server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url))

@@ -10,34 +10,21 @@ public final class OperationTracker: Sendable {
     /// from the request's task, so they take it from here before they do.
     @TaskLocal static var current: OperationTracker?
 
-    private struct State {
-        var running = 0
-        var finished: [Outcome: Int] = [:]
-    }
+    private let state = Mutex(0)
+    /// Where finished operations are counted.
+    let metrics: ServerMetrics?
 
-    struct Outcome: Hashable {
-        var action: String
-        var result: String
-    }
+    public init(metrics: ServerMetrics? = nil) { self.metrics = metrics }
 
-    private let state = Mutex(State())
+    public var running: Int { state.withLock { $0 } }
 
-    public init() {}
-
-    public var running: Int { state.withLock { $0.running } }
-
-    var finished: [Outcome: Int] { state.withLock { $0.finished } }
-
-    func started() { state.withLock { $0.running += 1 } }
+    func started() { state.withLock { $0 += 1 } }
 
     /// The operation's end: counted by its stack's final action and status. One that threw
     /// (mostly refused before it began: a busy stack, bad input) only stops running.
     func finished(_ stack: StackRecord?) {
-        state.withLock { state in
-            state.running -= 1
-            guard let stack else { return }
-            state.finished[Outcome(action: stack.action.rawValue, result: stack.status.rawValue), default: 0] += 1
-        }
+        state.withLock { $0 -= 1 }
+        if let stack { metrics?.recordOperation(action: stack.action.rawValue, result: stack.status.rawValue) }
     }
 
     /// Waits until no operation runs or `timeout` seconds have passed; whether all finished.

@@ -1,26 +1,24 @@
 import Foundation
-import KilnModel
-import KilnTemplate
+import Logging
 
-/// One JSON line per request: id, method, route template, status, duration. Never the raw
-/// path, headers or bodies, so tokens, passwords and template contents stay out of the log.
+/// One JSON line per request through swift-log (`JSONLineLogHandler`): id, method, route
+/// template, status, duration. Never the raw path, headers or bodies, so tokens, passwords
+/// and template contents stay out of the log.
 public struct RequestLog: Sendable {
-    let write: @Sendable (String) -> Void
+    let logger: Logger
 
     /// Lines go to `write` (tests collect them); standard error by default.
     public init(write: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
-        self.write = write
+        logger = Logger(label: "kiln.api", factory: { _ in JSONLineLogHandler(write: write) })
     }
 
     /// A log that drops everything.
     public static let silent = RequestLog { _ in }
 
     func request(id: String, method: String, route: String, status: Int, seconds: Double) {
-        let line: Value = [
-            "time": .string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))),
-            "level": "info", "event": "request", "request_id": .string(id), "method": .string(method),
-            "route": .string(route), "status": .int(status), "duration_ms": .double((seconds * 1e6).rounded() / 1e3),
-        ]
-        write(line.jsonText())
+        logger.info("request", metadata: [
+            "request_id": .string(id), "method": .string(method), "route": .string(route),
+            "status": .stringConvertible(status), "duration_ms": .stringConvertible((seconds * 1e6).rounded() / 1e3),
+        ])
     }
 }
