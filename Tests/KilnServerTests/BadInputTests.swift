@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KilnModel
+import Synchronization
 import Testing
 import KilnEngine
 import KilnServer
@@ -138,8 +139,10 @@ import KilnTemplate
     }
 
     @Test func expiredTokensAre401() async throws {
-        // This server's tokens live five seconds; the token says so, and is refused once they are over.
-        let fixture = try ServerFixture(tokenLifetime: 5)
+        // This server's tokens live five seconds; the token says so, and is refused once they are
+        // over (the server's clock is moved on 5.5 s rather than waited for).
+        let clock = Mutex(Date())
+        let fixture = try ServerFixture(tokenLifetime: 5, now: { clock.withLock { $0 } })
         try await fixture.run { client in
             let issued = try await client.call(.post, "/v3/auth/tokens", body: ["auth": [
                 "identity": ["methods": ["password"], "password": ["user": [
@@ -153,7 +156,7 @@ import KilnTemplate
             let lifetime = try #require(date("expires_at")).timeIntervalSince(try #require(date("issued_at")))
             #expect(lifetime == 5)
 
-            try await Task.sleep(for: .milliseconds(5500))
+            clock.withLock { $0 = $0.addingTimeInterval(5.5) }
             let stacks = "/v1/\(project)/stacks"
             let create = Value.map(["stack_name": "nope", "template": helloTemplate]).jsonText()
             expectHeatError(try await client.call(.get, stacks, token: token), .unauthorized, type: "HTTPUnauthorized", "expired")
@@ -344,13 +347,13 @@ struct Scene {
 
 extension ServerFixture {
     /// The usual fixture whose tokens live `tokenLifetime` seconds.
-    init(tokenLifetime: TimeInterval) throws {
+    init(tokenLifetime: TimeInterval, now: @escaping @Sendable () -> Date = { Date() }) throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
         let path = home.appendingPathComponent("identity.json").path
         let (file, password) = try IdentityFile.openOrCreate(path: path)
-        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file, tokenLifetime: tokenLifetime), log: .silent)
+        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file, tokenLifetime: tokenLifetime, now: now), log: .silent)
         adminPassword = password ?? ""
     }
 }

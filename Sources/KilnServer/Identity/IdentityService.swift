@@ -6,9 +6,10 @@ public final class IdentityService: Sendable {
     let file: IdentityFile
     let tokens: TokenStore
 
-    public init(file: IdentityFile, tokenLifetime: TimeInterval = 12 * 3600) {
+    /// `now` is the clock tokens are issued and expire by (tests move it on).
+    public init(file: IdentityFile, tokenLifetime: TimeInterval = 12 * 3600, now: @escaping @Sendable () -> Date = { Date() }) {
         self.file = file
-        self.tokens = TokenStore(lifetime: tokenLifetime)
+        self.tokens = TokenStore(lifetime: tokenLifetime, now: now)
     }
 
     enum Failure: Error {

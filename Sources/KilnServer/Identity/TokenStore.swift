@@ -21,11 +21,16 @@ public struct IssuedToken: Sendable {
 final class TokenStore: Sendable {
     private let tokens = Mutex<[String: IssuedToken]>([:])
     let lifetime: TimeInterval
+    /// The time tokens are issued and checked at (tests move it on instead of waiting).
+    let now: @Sendable () -> Date
 
-    init(lifetime: TimeInterval) { self.lifetime = lifetime }
+    init(lifetime: TimeInterval, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.lifetime = lifetime
+        self.now = now
+    }
 
     func issue(user: IdentityFile.User, project: IdentityFile.Project, methods: [String], expiresAt: Date? = nil) -> IssuedToken {
-        let now = Date()
+        let now = self.now()
         let token = IssuedToken(
             id: "gAAAA" + RandomText.id() + RandomText.id(), userID: user.id, userName: user.name,
             projectID: project.id, projectName: project.name, roles: user.roles[project.id] ?? [],
@@ -42,7 +47,7 @@ final class TokenStore: Sendable {
     func valid(_ id: String) -> IssuedToken? {
         tokens.withLock { all in
             guard let token = all[id] else { return nil }
-            if token.expiresAt <= Date() {
+            if token.expiresAt <= now() {
                 all[id] = nil
                 return nil
             }
