@@ -45,7 +45,13 @@ extension Engine {
         }
         let store = self.store, id = run.stack.id
         run.stop = stop
-        defer { run.stop = nil }
+        // A nested stack's operation stops when its parent's does.
+        let enclosing = OperationStop.enclosing
+        let forwarding = enclosing?.onRequest { [stop] in stop.request(enclosing?.requested ?? .stopHere) }
+        defer {
+            run.stop = nil
+            if let forwarding { enclosing?.remove(forwarding) }
+        }
         let failure: String? = try await withThrowingTaskGroup(of: Void.self) { group in
             // Requests made in another process reach this one through the stack's state.
             group.addTask {

@@ -14,6 +14,7 @@ extension StackRun {
             return !(record.status == .complete && (record.action == .create || record.action == .adopt || record.action == .update))
         }
         let context = resourceContext()
+        let stop = self.stop
         var firstFailure: String?
 
         let walk = GraphWalk<LiveResource>(graph: loaded.graph, nodes: pendingNames, maxParallel: engine.maxParallel, stop: stop)
@@ -32,7 +33,7 @@ extension StackRun {
                     let adopted = adopting.map { $0[name] }
                     work[name] = {
                         var resource = try prepared.get()
-                        if Task.isCancelled { throw ResourceFailure.cancelled("cancelled") }
+                        if Task.isCancelled || stop?.requested != nil { throw ResourceFailure.cancelled("cancelled") }
                         if let adopted {
                             // An adopted resource already exists: take its id and data as abandoned.
                             guard let entry = adopted?.mapValue else {

@@ -16,6 +16,8 @@ struct NestedStackRunner: NestedStacks {
     let parent: StackRecord
     let environments: [NamedText]
     let files: [String: String]
+    /// The parent operation's stop: the child's operation stops with it.
+    var stop: OperationStop? = nil
 
     func apply(owner resource: String, template: NestedTemplate, parameters: [String: Value]) async throws -> NestedStackResult {
         let depth = try await depth(of: parent) + 1
@@ -27,21 +29,23 @@ struct NestedStackRunner: NestedStacks {
         let texts = Self.parameterTexts(parameters, template: template)
         let final: StackRecord
         do {
-            if let child = try await child(of: resource) {
-                var request = UpdateRequest(
-                    templateName: template.name, template: template.content, environments: inheritedEnvironments(),
-                    parameters: texts, files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true)
-                request.document = template.document
-                final = try await engine.update(child.id, request, projectID: child.projectID)
-            } else {
-                var request = StackRequest(
-                    name: "\(parent.name)-\(resource)-\(NativeProperties.shortID())", templateName: template.name,
-                    template: template.content, environments: inheritedEnvironments(), parameters: texts,
-                    files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true,
-                    projectID: parent.projectID)
-                request.document = template.document
-                final = try await engine.create(
-                    request, parentID: parent.id, parentResource: resource, readFromDisk: false, observer: nil)
+            final = try await OperationStop.$enclosing.withValue(stop) {
+                if let child = try await child(of: resource) {
+                    var request = UpdateRequest(
+                        templateName: template.name, template: template.content, environments: inheritedEnvironments(),
+                        parameters: texts, files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true)
+                    request.document = template.document
+                    return try await engine.update(child.id, request, projectID: child.projectID)
+                } else {
+                    var request = StackRequest(
+                        name: "\(parent.name)-\(resource)-\(NativeProperties.shortID())", templateName: template.name,
+                        template: template.content, environments: inheritedEnvironments(), parameters: texts,
+                        files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true,
+                        projectID: parent.projectID)
+                    request.document = template.document
+                    return try await engine.create(
+                        request, parentID: parent.id, parentResource: resource, readFromDisk: false, observer: nil)
+                }
             }
         } catch let error as EngineError {
             throw ResourceFailure.failed(error.description)

@@ -54,9 +54,9 @@ final class StackRun {
     func resourceContext() -> EngineResourceContext {
         EngineResourceContext(
             store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline,
-            projectID: stack.projectID, lease: leaseOwner, types: types,
+            projectID: stack.projectID, lease: leaseOwner, stop: stop, types: types,
             nestedStacks: NestedStackRunner(
-                engine: engine, parent: stack, environments: loaded.environments, files: loaded.files))
+                engine: engine, parent: stack, environments: loaded.environments, files: loaded.files, stop: stop))
     }
 
     func liveResource(from record: ResourceRecord) -> LiveResource {
@@ -213,6 +213,9 @@ struct EngineResourceContext: ResourceContext {
     /// The operation's claim on the stack: what a plugin saves is fenced by it, as every
     /// commit of the run is (nil: not under an operation).
     var lease: String? = nil
+    /// The operation's stop request: waits end when it is made, as when the task is cancelled
+    /// (a node the walk runs on its own task is interrupted this way).
+    var stop: OperationStop? = nil
     /// The stack's type resolution (nil: plain registry types only).
     var types: TypeResolver? = nil
     /// Child stacks of this stack's resources (nil: not available here).
@@ -269,10 +272,17 @@ struct EngineResourceContext: ResourceContext {
         // A wait past the deadline lasts until the deadline, then fails: the operation times
         // out when its timeout says, not before.
         let limit = deadline.map { min(seconds, $0.timeIntervalSinceNow) } ?? seconds
-        do {
-            try await Task.sleep(nanoseconds: UInt64(max(0, limit) * 1_000_000_000))
-        } catch {
-            throw ResourceFailure.cancelled("cancelled")
+        let nanoseconds = UInt64(max(0, limit) * 1_000_000_000)
+        if let stop {
+            guard await stop.sleep(nanoseconds: nanoseconds), !Task.isCancelled else {
+                throw ResourceFailure.cancelled("cancelled")
+            }
+        } else {
+            do {
+                try await Task.sleep(nanoseconds: nanoseconds)
+            } catch {
+                throw ResourceFailure.cancelled("cancelled")
+            }
         }
         if limit < seconds { throw ResourceFailure.cancelled("timed out") }
     }

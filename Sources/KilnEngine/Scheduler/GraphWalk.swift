@@ -84,21 +84,34 @@ struct GraphWalk<Outcome: Sendable> {
                 }
                 let work = starting.isEmpty ? [:] : try await start(starting)
                 try await commit()
-                for node in starting {
-                    running += 1
-                    let job = work[node]
-                    group.addTask {
-                        do {
-                            guard let job else { throw missingWork(node) }
-                            inbox.push(.succeeded(node, try await job()))
-                        } catch {
-                            inbox.push(.failed(node, error))
+                let results: [Result]
+                if starting.count == 1 && running == 0, let job = work[starting[0]] {
+                    // The only thing to do: run it here rather than hand it to another thread and
+                    // wait (a long chain is then one thread's straight run). A stop reaches it
+                    // through the operation's waits (`OperationStop.sleep`), not task cancellation.
+                    do {
+                        results = [.succeeded(starting[0], try await job())]
+                    } catch {
+                        results = [.failed(starting[0], error)]
+                    }
+                } else {
+                    for node in starting {
+                        running += 1
+                        let job = work[node]
+                        group.addTask {
+                            do {
+                                guard let job else { throw missingWork(node) }
+                                inbox.push(.succeeded(node, try await job()))
+                            } catch {
+                                inbox.push(.failed(node, error))
+                            }
                         }
                     }
+                    if running == 0 { break }
+                    let arrived = await inbox.takeAll()
+                    running -= arrived.count
+                    results = arrived
                 }
-                if running == 0 { break }
-                let results = await inbox.takeAll()
-                running -= results.count
                 for result in results {
                     switch result {
                     case .succeeded(let node, _):

@@ -48,4 +48,25 @@ final class OperationStop: Sendable {
     func remove(_ token: Int) {
         _ = state.withLock { $0.wakers.removeValue(forKey: token) }
     }
+
+    /// The stop of the operation whose resource is running this code: a nested stack's
+    /// operation stops when its parent's does.
+    @TaskLocal static var enclosing: OperationStop?
+
+    /// Sleeps, or until a stop is requested or the task is cancelled; whether it slept it all.
+    func sleep(nanoseconds: UInt64) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await Task.sleep(nanoseconds: nanoseconds)) != nil }
+            group.addTask {
+                let (requested, continuation) = AsyncStream<Void>.makeStream()
+                let token = self.onRequest { continuation.finish() }
+                for await _ in requested {}  // ends when a stop is requested, or this task is cancelled
+                self.remove(token)
+                return false
+            }
+            let slept = await group.next() ?? false
+            group.cancelAll()
+            return slept && requested == nil
+        }
+    }
 }
