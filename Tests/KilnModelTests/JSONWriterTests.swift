@@ -1,3 +1,4 @@
+import Foundation
 import KilnModel
 import Testing
 
@@ -30,5 +31,14 @@ import Testing
         #expect(value.storageJSON() == "[1e999,-1e999,null]")
         #expect(try Value.parseJSON(value.storageJSON()) == [.double(.infinity), .double(-.infinity), nil])
         #expect(value.jsonText() == "[Infinity, -Infinity, NaN]")
+    }
+}
+
+@Suite struct HeatTimeTests {
+    @Test func timesAreHeatsAndOpenstacksForms() {
+        let date = Date(timeIntervalSince1970: 1_764_920_401.75)  // 2025-12-05 07:40:01.75 UTC
+        #expect(HeatTime.iso(date) == "2025-12-05T07:40:01Z")
+        #expect(HeatTime.log(date) == "2025-12-05 07:40:01Z")
+        #expect(HeatTime.iso(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
     }
 }
