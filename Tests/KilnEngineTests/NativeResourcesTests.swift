@@ -322,8 +322,16 @@ import Testing
     }
 
     @Test func noSignalTransportNeedsNoSignal() async throws {
-        let task = waitCondition(handle: try await handle(["signal_transport": "NO_SIGNAL"]))
-        _ = try await task.value
+        // A NO_SIGNAL handle counts as signalled each time it is read: two signals are met
+        // without anyone signalling, each recorded as Heat records one.
+        let task = waitCondition(handle: try await handle(["signal_transport": "NO_SIGNAL"]), count: 2)
+        let resource = try await task.value
+        let data = try #require(context.plugin(WaitConditionResource.typeName).attribute("data", of: resource)?.stringValue)
+        #expect(try Value.parseJSON(data) == ["1": nil, "2": nil])
+        let handle = try #require(try await context.resource(named: "handle"))
+        #expect(handle.metadata.mapValue?.keys.sorted() == ["1", "2"])
+        #expect(handle.metadata.mapValue?["1"]?.mapValue?["status"] == "SUCCESS")
+        #expect(handle.metadata.mapValue?["2"]?.mapValue?["reason"] == "Signal 2 received")
     }
 
     @Test func badSignalsAndHandlesAreRefused() async throws {

@@ -126,8 +126,40 @@ import Testing
 
     @Test func anInMemoryStoreWorks() async throws {
         let store = try SQLiteStore.inMemory()
-        let stack = try await makeStack(store, "app")
-        try await store.commit(StoreBatch(resources: [resource(stack.id, "r")]))
-        #expect(try await store.resources(stackID: stack.id).count == 1)
+        let other = try SQLiteStore.inMemory()
+        var stack = try await makeStack(store, "app")
+        let templateID = try #require(stack.templateID)
+        let template = try #require(try await store.template(id: templateID))
+        #expect(!template.content.isEmpty)
+
+        // A batch: the stack's state, a resource and an event, read back as written.
+        stack.statusReason = "running"
+        var batch = StoreBatch(stacks: [stack], resources: [resource(stack.id, "r")])
+        batch.events = [EventRecord(
+            stackID: stack.id, resourceName: "r", physicalResourceID: "", resourceType: "OS::Heat::None",
+            action: .create, status: .complete, reason: "state changed")]
+        try await store.commit(batch)
+        #expect(try await store.stack(id: stack.id)?.statusReason == "running")
+        #expect(try await store.resources(stackID: stack.id).map(\.name) == ["r"])
+        #expect(try await store.events(stackID: stack.id, resourceName: "r", after: nil, limit: nil).map(\.reason) == ["state changed"])
+
+        // A lease: claimed, renewed by its holder only, released.
+        let now = Date()
+        #expect(try await store.claim(stackID: stack.id, owner: "e1", until: now.addingTimeInterval(30), now: now))
+        #expect(try await !store.claim(stackID: stack.id, owner: "e2", until: now.addingTimeInterval(30), now: now))
+        #expect(try await store.renew(stackID: stack.id, owner: "e1", until: now.addingTimeInterval(60)))
+        #expect(try await !store.renew(stackID: stack.id, owner: "e2", until: now.addingTimeInterval(60)))
+        try await store.release(stackID: stack.id, owner: "e1")
+        #expect(try await store.stack(id: stack.id)?.owner == nil)
+
+        // Each in-memory store is its own database.
+        #expect(try await other.stack(id: stack.id) == nil)
+        #expect(try await other.stacks(StackQuery(projectID: nil)).isEmpty)
+
+        // Purged: the stack and what it owned are gone.
+        try await store.purgeStack(id: stack.id)
+        #expect(try await store.stack(id: stack.id) == nil)
+        #expect(try await store.resources(stackID: stack.id).isEmpty)
+        #expect(try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil).isEmpty)
     }
 }
