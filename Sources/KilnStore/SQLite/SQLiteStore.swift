@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode, opened through GRDB.
 ///
@@ -13,6 +14,9 @@ public final class SQLiteStore: Store {
 
     /// How long a write waits for another process's write lock before reporting "database is locked".
     public let busyTimeout: TimeInterval
+    /// This store's writes under way: a write done on the caller's thread must never queue
+    /// behind another one (which may be waiting on another process's lock).
+    private let writesUnderWay = Atomic<Int>(0)
 
     /// Opens (or creates) the database at `path`, creating missing parent directories, and
     /// brings its schema up to date.
@@ -68,17 +72,55 @@ public final class SQLiteStore: Store {
     /// One write transaction (IMMEDIATE: the write lock is taken up front, so two processes
     /// queue on the busy timeout instead of failing on a lock upgrade), errors made readable.
     ///
-    /// Awaited, so the caller's thread is never blocked on SQLite's busy wait; and, unlike
-    /// GRDB's cancellable `write`, never abandoned because the calling task was cancelled:
-    /// an operation that is being stopped still commits the state it has reached.
+    /// When nothing else is writing and the file's lock is free, it runs at once on the
+    /// caller's thread (an operation's commits follow one another with no thread hand-off);
+    /// otherwise it is awaited on GRDB's queue, so waiting for another process's lock never
+    /// blocks a cooperative thread. Never abandoned because the calling task was cancelled: an
+    /// operation being stopped still commits the state it has reached.
     func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if writesUnderWay.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+            let now = writeNow(updates)
+            writesUnderWay.subtract(1, ordering: .releasing)
+            if let now {
+                do { return try now.get() } catch { throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout) }
+            }
+        }
+        writesUnderWay.add(1, ordering: .acquiring)
         let result: Result<T, Error> = await withCheckedContinuation { continuation in
             writer.asyncWrite(updates) { _, result in continuation.resume(returning: result) }
         }
+        writesUnderWay.subtract(1, ordering: .releasing)
         do {
             return try result.get()
         } catch {
             throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// The write on this thread if the file's write lock can be had without waiting; nil when
+    /// another process holds it.
+    private func writeNow<T>(_ updates: (Database) throws -> T) -> Result<T, Error>? {
+        let timeout = Int(busyTimeout * 1000)
+        do {
+            return try writer.writeWithoutTransaction { db -> Result<T, Error>? in
+                try db.execute(sql: "PRAGMA busy_timeout = 0")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
+                do {
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                    return nil
+                }
+                do {
+                    let value = try updates(db)
+                    try db.execute(sql: "COMMIT")
+                    return .success(value)
+                } catch {
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                    return .failure(error)
+                }
+            }
+        } catch {
+            return .failure(error)
         }
     }
 
