@@ -174,6 +174,101 @@ import Testing
         #expect(skipped == ["after"])
     }
 
+    @Test func oneAtATimeOnAWideFanNeverOverlaps() async throws {
+        let names = (0..<8).map { "n\($0)" }
+        let fan = DependencyGraph(nodes: names, edges: [:])
+        let log = Log()
+        let (failed, skipped) = try await GraphWalk<Void>(graph: fan, maxParallel: 1).run(
+            start: { started in
+                #expect(started.count == 1, "one node handed out at a time: \(started)")
+                var work: [String: GraphWalk<Void>.Work] = [:]
+                for name in started {
+                    work[name] = {
+                        log.begin(name)
+                        for _ in 0..<5 { await Task.yield() }
+                        log.end(name)
+                    }
+                }
+                return work
+            },
+            finish: { _ in }, commit: {}, missingWork: { _ in Failure() })
+        #expect(failed.isEmpty && skipped.isEmpty)
+        #expect(log.most == 1)
+        // Each node ends before the next starts, in template order.
+        #expect(log.events == names.flatMap { ["start \($0)", "end \($0)"] })
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aFailureAmongNodesInFlightStartsNothingNew() async throws {
+        // n0 fails while n1 is in flight; n1 is let go only once the walker has seen the failure.
+        let names = (0..<6).map { "n\($0)" }
+        let fan = DependencyGraph(nodes: names, edges: [:])
+        let log = Log()
+        let (release, released) = AsyncStream<Void>.makeStream()
+        let (failed, skipped) = try await GraphWalk<Void>(graph: fan, maxParallel: 2).run(
+            start: { started in
+                var work: [String: GraphWalk<Void>.Work] = [:]
+                for name in started {
+                    work[name] = {
+                        log.begin(name)
+                        if name == "n1" { for await _ in release {} }
+                        log.end(name)
+                        if name == "n0" { throw Failure() }
+                    }
+                }
+                return work
+            },
+            finish: { results in
+                for case .failed("n0", _) in results { released.finish() }
+            },
+            commit: {}, missingWork: { _ in Failure() })
+        #expect(failed == ["n0"])
+        #expect(skipped == ["n2", "n3", "n4", "n5"])
+        #expect(log.index("end n1") != nil)
+        #expect(log.events.filter { $0.hasPrefix("start") }.sorted() == ["start n0", "start n1"])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aStopCancelsSleepingNodesInChildTasks() async throws {
+        // Three nodes in child tasks sleep for ten minutes; only task cancellation ends them.
+        let names = ["s0", "s1", "s2"]
+        let graph = DependencyGraph(nodes: names + ["after", "other"], edges: ["after": names, "other": ["after"]])
+        let stop = OperationStop()
+        let (started, allStarted) = AsyncStream<Void>.makeStream()
+        let count = Mutex(0)
+        let cancelled = Mutex<[String]>([])
+        Task {
+            for await _ in started {}
+            stop.request(.stopHere)
+        }
+        var errors: [String: any Error] = [:]
+        let (failed, skipped) = try await GraphWalk<Void>(graph: graph, maxParallel: 8, stop: stop).run(
+            start: { startingNow in
+                #expect(Set(startingNow) == Set(names), "only the sleepers start: \(startingNow)")
+                var work: [String: GraphWalk<Void>.Work] = [:]
+                for name in startingNow {
+                    work[name] = {
+                        if count.withLock({ $0 += 1; return $0 }) == names.count { allStarted.finish() }
+                        do {
+                            try await Task.sleep(for: .seconds(600))
+                        } catch {
+                            cancelled.withLock { $0.append(name) }
+                            throw error
+                        }
+                    }
+                }
+                return work
+            },
+            finish: { results in
+                for case .failed(let node, let error) in results { errors[node] = error }
+            },
+            commit: {}, missingWork: { _ in Failure() })
+        #expect(Set(failed) == Set(names))
+        #expect(skipped == ["after", "other"])
+        #expect(Set(cancelled.withLock { $0 }) == Set(names))
+        #expect(errors.count == 3 && errors.values.allSatisfy { $0 is CancellationError })
+    }
+
     @Test func aStopRequestedBeforeTheWalkRunsNothing() async throws {
         let stop = OperationStop()
         stop.request(.rollBack)
