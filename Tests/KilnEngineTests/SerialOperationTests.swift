@@ -21,15 +21,39 @@ import Testing
         try #require(events.firstIndex { $0.resourceName == name && $0.statusText == status }, "\(name) \(status)")
     }
 
+    /// With one at a time, a resource's IN_PROGRESS event never comes while another resource
+    /// is still in progress (stack events, named after the stack, are left out).
+    func expectOneAtATime(_ events: [EventRecord], stack: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        var open: Set<String> = []
+        for event in events where event.resourceName != stack {
+            if event.status == .inProgress {
+                #expect(open.subtracting([event.resourceName]).isEmpty,
+                        "\(event.resourceName) \(event.statusText) while \(open.sorted()) in progress", sourceLocation: sourceLocation)
+                open.insert(event.resourceName)
+            } else {
+                open.remove(event.resourceName)
+            }
+        }
+        #expect(open.isEmpty, "left in progress: \(open.sorted())", sourceLocation: sourceLocation)
+    }
+
     @Test func createUpdateActionsAndDeleteOneAtATime() async throws {
         let home = TemporaryHome()
         let engine = try home.engine(maxParallel: 1)
         let created = try await engine.create(request("serial", Self.chain))
         #expect(created.statusText == "CREATE_COMPLETE", "\(created.statusReason)")
+        let createdResources = try await engine.resources(of: created)
+        #expect(Set(createdResources.map(\.name)) == ["a", "b", "c", "d"])
+        #expect(createdResources.allSatisfy { $0.statusText == "CREATE_COMPLETE" })
         var events = try await engine.events(of: created)
         for (dependent, dependency) in [("b", "a"), ("c", "b"), ("d", "a")] {
             #expect(try position(events, dependency, "CREATE_COMPLETE") < position(events, dependent, "CREATE_IN_PROGRESS"))
+            #expect(try position(events, dependency, "CREATE_COMPLETE") < position(events, dependent, "CREATE_COMPLETE"))
         }
+        // Ready resources in the order they became ready (template order among those ready together): a; b and d; then c.
+        let completions = events.filter { $0.statusText == "CREATE_COMPLETE" && $0.resourceName != "serial" }.map(\.resourceName)
+        #expect(completions == ["a", "b", "d", "c"])
+        expectOneAtATime(events, stack: "serial")
 
         // An update that replaces a (TestResource's update_replace), changes b and removes d.
         let oldA = try await engine.resources(of: created).first { $0.name == "a" }?.physicalID
@@ -50,6 +74,10 @@ import Testing
         // The new a is made before b, which reads it, is updated.
         let newA = try #require(events.lastIndex { $0.resourceName == "a" && $0.statusText == "CREATE_COMPLETE" })
         #expect(try newA < position(events, "b", "UPDATE_IN_PROGRESS"))
+        // d, removed, and the replaced a are deleted.
+        #expect(try position(events, "d", "DELETE_COMPLETE") > position(events, "serial", "UPDATE_IN_PROGRESS"))
+        #expect(events.contains { $0.resourceName == "a" && $0.statusText == "DELETE_COMPLETE" && $0.physicalResourceID == oldA })
+        expectOneAtATime(events, stack: "serial")
 
         for (action, expected) in [("suspend", "SUSPEND_COMPLETE"), ("resume", "RESUME_COMPLETE"), ("check", "CHECK_COMPLETE")] {
             let stack: StackRecord
@@ -61,6 +89,7 @@ import Testing
             #expect(stack.statusText == expected, "\(stack.statusReason)")
             #expect(try await engine.resources(of: stack).allSatisfy { $0.statusText == expected })
         }
+        expectOneAtATime(try await engine.events(of: created), stack: "serial")
 
         let deleted = try await engine.delete("serial")
         #expect(deleted.statusText == "DELETE_COMPLETE")
@@ -71,10 +100,15 @@ import Testing
         let home = TemporaryHome()
         let engine = try home.engine(maxParallel: 1)
         let log = OwnerLog()
+        let all = EventLog()
         _ = try await engine.create(request("serial", Self.chain))
-        _ = try await engine.delete("serial", observer: { event in
+        let deleted = try await engine.delete("serial", observer: { event in
+            all.observer(event)
             if event.statusText == "DELETE_COMPLETE" { log.add(event.resourceName) }
         })
+        #expect(deleted.statusText == "DELETE_COMPLETE")
+        #expect(Set(log.all) == ["a", "b", "c", "d", "serial"])
+        expectOneAtATime(all.all, stack: "serial")
         let order = log.all
         func index(_ name: String) throws -> Int { try #require(order.firstIndex(of: name), "\(name)") }
         #expect(try index("c") < index("b"))
