@@ -332,6 +332,42 @@ import Testing
         #expect(handle.metadata.mapValue?.keys.sorted() == ["1", "2"])
         #expect(handle.metadata.mapValue?["1"]?.mapValue?["status"] == "SUCCESS")
         #expect(handle.metadata.mapValue?["2"]?.mapValue?["reason"] == "Signal 2 received")
+        // NO_SIGNAL has no signal details to hand out, and no token or endpoint.
+        let handlePlugin = context.plugin(WaitConditionHandleResource.typeName)
+        #expect(handlePlugin.attribute("signal", of: handle) == "{}")
+        #expect(handlePlugin.attribute("token", of: handle) == .null)
+        #expect(handlePlugin.attribute("endpoint", of: handle) == .null)
+
+        // Through the engine: the stack completes with nobody signalling, its outputs show the
+        // two empty signals, and the wait condition completes only after its handle.
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let template = """
+            heat_template_version: 2021-04-16
+            resources:
+              handle: {type: OS::Heat::WaitConditionHandle, properties: {signal_transport: NO_SIGNAL}}
+              wait: {type: OS::Heat::WaitCondition, properties: {handle: {get_resource: handle}, count: 2, timeout: 30}}
+            outputs:
+              data: {value: {get_attr: [wait, data]}}
+              signal: {value: {get_attr: [handle, signal]}}
+            """
+        let stack = try await engine.create(request("nosignal", template))
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        let resources = try await engine.resources(of: stack)
+        #expect(Set(resources.map(\.name)) == ["handle", "wait"])
+        #expect(resources.allSatisfy { $0.statusText == "CREATE_COMPLETE" })
+        let outputs = Dictionary(uniqueKeysWithValues: try await engine.outputs(of: stack).map { ($0.key, $0.value) })
+        let outputData = try #require(outputs["data"]?.stringValue)
+        #expect(try Value.parseJSON(outputData) == ["1": nil, "2": nil])
+        #expect(outputs["signal"] == "{}")
+        let events = try await engine.events(of: stack)
+        let lines = events.map { "\($0.resourceName) \($0.statusText)" }
+        let handleDone = try #require(lines.firstIndex(of: "handle CREATE_COMPLETE"))
+        let waitStarted = try #require(lines.firstIndex(of: "wait CREATE_IN_PROGRESS"))
+        let waitDone = try #require(lines.firstIndex(of: "wait CREATE_COMPLETE"))
+        #expect(handleDone < waitStarted && waitStarted < waitDone)
+        #expect(lines.last == "nosignal CREATE_COMPLETE")
+        #expect(!lines.contains { $0.hasSuffix("FAILED") }, "\(lines)")
     }
 
     @Test func badSignalsAndHandlesAreRefused() async throws {
