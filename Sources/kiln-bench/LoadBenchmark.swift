@@ -34,7 +34,13 @@ func loadBenchmark(_ arguments: [String]) async -> Int32 {
     let final = bench.client()
     if let reply = try? final.call("GET", bench.stacksPath), reply.status == 200 {
         let left = reply.json.mapValue?["stacks"]?.listValue ?? []
-        if !left.isEmpty { latencies.error("\(left.count) stack(s) still listed after the run") }
+        if !left.isEmpty {
+            let named = left.prefix(5).map { stack -> String in
+                let map = stack.mapValue ?? [:]
+                return "\(map["stack_name"]?.stringValue ?? "?") \(map["stack_status"]?.stringValue ?? "?")"
+            }
+            latencies.error("\(left.count) stack(s) still listed after the run: \(named.joined(separator: ", "))")
+        }
     } else {
         latencies.error("the final stack list failed")
     }
