@@ -32,15 +32,24 @@ let package = Package(
         .target(name: "KilnModel"),
         .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML"]),
         .target(name: "KilnStore", dependencies: ["KilnModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The cloud's service protocols and objects (compute, network, block storage, load balancer, images).
+        .target(name: "KilnCloud", dependencies: ["KilnModel"]),
+        // The emulated cloud: the protocols kept in the store's database.
+        .target(
+            name: "KilnEmulator",
+            dependencies: ["KilnModel", "KilnCloud", "KilnStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "KilnEngine",
-            dependencies: ["KilnModel", "KilnTemplate", "KilnStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KilnModel", "KilnTemplate", "KilnStore", "KilnCloud", .product(name: "Logging", package: "swift-log")]
         ),
+        // Cloud resource types (OS::Nova::*, OS::Neutron::*, OS::Cinder::*, OS::Octavia::*, ...) over KilnCloud.
+        .target(name: "KilnResources", dependencies: ["KilnModel", "KilnTemplate", "KilnEngine", "KilnCloud"]),
         .target(name: "KilnClient", dependencies: ["KilnModel", "KilnTemplate"]),
         .target(
             name: "KilnServer",
             dependencies: [
-                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine",
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnCloud",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -51,7 +60,8 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnClient",
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnClient", "KilnCloud",
+                "KilnEmulator", "KilnResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -60,7 +70,8 @@ let package = Package(
         .executableTarget(
             name: "kiln-bench",
             dependencies: [
-                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer",
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnCloud", "KilnEmulator",
+                "KilnResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -80,11 +91,17 @@ let package = Package(
         .testTarget(
             name: "KilnServerTests",
             dependencies: [
-                "KilnModel", "KilnTemplate", "KilnServer", "KilnEngine", "KilnStore",
+                "KilnModel", "KilnTemplate", "KilnServer", "KilnEngine", "KilnStore", "KilnCloud", "KilnEmulator",
+                "KilnResources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        .testTarget(name: "KilnEmulatorTests", dependencies: ["KilnModel", "KilnCloud", "KilnEmulator", "KilnStore"]),
+        .testTarget(
+            name: "KilnResourcesTests",
+            dependencies: ["KilnModel", "KilnTemplate", "KilnEngine", "KilnStore", "KilnCloud", "KilnEmulator", "KilnResources"]
         ),
         .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
         .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnModel", "KilnStore"]),

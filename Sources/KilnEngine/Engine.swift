@@ -1,4 +1,5 @@
 import Foundation
+import KilnCloud
 import KilnModel
 import KilnStore
 import KilnTemplate
@@ -10,6 +11,8 @@ import Logging
 public final class Engine: Sendable {
     public let store: any Store
     public let plugins: PluginRegistry
+    /// The cloud cloud-backed resource types act on (nil: none; only native types can run).
+    public let cloud: (any Cloud)?
     /// Most resources worked on at once within one stack operation.
     public let maxParallel: Int
     /// This process, as it claims operations: `kiln:HOST:PID:UUID`.
@@ -31,17 +34,18 @@ public final class Engine: Sendable {
     public let logger: Logger
 
     public convenience init(
-        store: any Store, plugins: PluginRegistry = .native, maxParallel: Int = 64, leaseSeconds: Double = 30,
-        limits: ReaderLimits = .default, logger: Logger? = nil
+        store: any Store, plugins: PluginRegistry = .native, cloud: (any Cloud)? = nil, maxParallel: Int = 64,
+        leaseSeconds: Double = 30, limits: ReaderLimits = .default, logger: Logger? = nil
     ) {
-        self.init(store: store, plugins: plugins, maxParallel: maxParallel, leaseSeconds: leaseSeconds, limits: limits,
+        self.init(store: store, plugins: plugins, cloud: cloud, maxParallel: maxParallel, leaseSeconds: leaseSeconds, limits: limits,
                   secondsPerTimeoutMinute: 60, logger: logger)
     }
 
     init(
-        store: any Store, plugins: PluginRegistry, maxParallel: Int, leaseSeconds: Double, limits: ReaderLimits,
-        secondsPerTimeoutMinute: Double, logger: Logger? = nil
+        store: any Store, plugins: PluginRegistry, cloud: (any Cloud)? = nil, maxParallel: Int, leaseSeconds: Double,
+        limits: ReaderLimits, secondsPerTimeoutMinute: Double, logger: Logger? = nil
     ) {
+        self.cloud = cloud
         self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
         self.store = store
         self.limits = limits

@@ -65,6 +65,12 @@ public protocol Store: Sendable {
     func cancelRequest(stackID: String) async throws -> String?
     /// Stacks with an operation IN_PROGRESS whose claim has expired (or that have none) at `now`.
     func interruptedStacks(now: Date) async throws -> [StackRecord]
+
+    // The emulated cloud's objects, in the same database as the stacks.
+    /// One write transaction over the cloud's tables.
+    func cloudWrite<T: Sendable>(_ body: @escaping @Sendable (any CloudTables) throws -> T) async throws -> T
+    /// One consistent read of the cloud's tables.
+    func cloudRead<T: Sendable>(_ body: @escaping @Sendable (any CloudTables) throws -> T) async throws -> T
 }
 
 /// Changes committed together.

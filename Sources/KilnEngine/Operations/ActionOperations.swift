@@ -137,7 +137,7 @@ extension Engine {
         }
         let context = EngineResourceContext(
             store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil,
-            projectID: stack.projectID, types: types)
+            projectID: stack.projectID, cloudProvider: cloud, types: types)
         var live = LiveResource(record, stackName: stack.name)
         do {
             try await plugin.signal(&live, data: data, context)

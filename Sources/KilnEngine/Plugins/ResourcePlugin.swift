@@ -1,4 +1,5 @@
 import Foundation
+import KilnCloud
 import KilnModel
 import KilnStore
 import KilnTemplate
@@ -145,6 +146,8 @@ public protocol ResourceContext: Sendable {
     /// The resource of the same stack whose reference id (`get_resource` value) is `referenceID`,
     /// as Heat's `resource_by_refid` finds a wait condition's handle from its `handle` property.
     func resource(referencedBy referenceID: String) async throws -> LiveResource?
+    /// The cloud's services for the stack's project; throws when the engine has no cloud.
+    func cloud() throws -> CloudSession
     /// Keeps a software config document (id, name, group, config, options, inputs, outputs)
     /// among the project's software configs, as Heat's config resources do, so the API shows it.
     func keepSoftwareConfig(_ document: [String: Value]) async throws

@@ -1,3 +1,4 @@
+import KilnCloud
 import Foundation
 import KilnModel
 import KilnStore
@@ -54,7 +55,7 @@ final class StackRun {
     func resourceContext() -> EngineResourceContext {
         EngineResourceContext(
             store: engine.store, plugins: engine.plugins, stackID: stack.id, stackName: stack.name, deadline: deadline,
-            projectID: stack.projectID, lease: leaseOwner, stop: stop, types: types,
+            projectID: stack.projectID, cloudProvider: engine.cloud, lease: leaseOwner, stop: stop, types: types,
             nestedStacks: NestedStackRunner(
                 engine: engine, parent: stack, environments: loaded.environments, files: loaded.files, stop: stop))
     }
@@ -210,6 +211,8 @@ struct EngineResourceContext: ResourceContext {
     let stackName: String
     let deadline: Date?
     let projectID: String
+    /// The engine's cloud (nil: none configured).
+    var cloudProvider: (any Cloud)? = nil
     /// The operation's claim on the stack: what a plugin saves is fenced by it, as every
     /// commit of the run is (nil: not under an operation).
     var lease: String? = nil
@@ -223,6 +226,13 @@ struct EngineResourceContext: ResourceContext {
 
     func resource(named name: String) async throws -> LiveResource? {
         try await store.resource(stackID: stackID, name: name).map(live(from:))
+    }
+
+    func cloud() throws -> CloudSession {
+        guard let cloudProvider else {
+            throw ResourceFailure.failed("no cloud is configured for this engine: cloud resource types cannot run")
+        }
+        return cloudProvider.session(projectID: projectID)
     }
 
     func keepSoftwareConfig(_ document: [String: Value]) async throws {

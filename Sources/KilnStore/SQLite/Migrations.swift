@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("v1") { db in try db.execute(sql: v1) }
         migrator.registerMigration("v2-software-config") { db in try db.execute(sql: v2SoftwareConfig) }
         migrator.registerMigration("v3-cancel-request") { db in try db.execute(sql: v3CancelRequest) }
+        migrator.registerMigration("v4-cloud-objects") { db in try db.execute(sql: v4CloudObjects) }
         return migrator
     }()
 
@@ -132,5 +133,24 @@ enum Migrations {
     // its own: the operation's own writes never touch it, and a new claim clears it.
     private static let v3CancelRequest = """
         ALTER TABLE stacks ADD COLUMN cancel_request TEXT;
+        """
+
+    // The emulated cloud: one table of objects by kind, their fields as JSON the emulator
+    // owns. Unique names (key pairs), taken addresses and idempotency tokens are rows too,
+    // so the primary key makes "no address given twice" hold across processes.
+    private static let v4CloudObjects = """
+        CREATE TABLE cloud_objects (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            parent_id TEXT,
+            name TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (kind, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX cloud_objects_project ON cloud_objects(kind, project_id, created_at);
+        CREATE INDEX cloud_objects_parent ON cloud_objects(kind, parent_id) WHERE parent_id IS NOT NULL;
+        CREATE INDEX cloud_objects_name ON cloud_objects(kind, name);
         """
 }

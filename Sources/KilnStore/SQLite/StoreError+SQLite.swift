@@ -5,9 +5,8 @@ import GRDB
 extension StoreError {
     static func wrapping(_ error: any Error, path: String, busyTimeout: TimeInterval) -> any Error {
         if error is StoreError { return error }
-        guard let error = error as? DatabaseError else {
-            return StoreError("database \(path): \(error)")
-        }
+        // An error of the transaction's own code (a cloud refusal, say) is its caller's to read.
+        guard let error = error as? DatabaseError else { return error }
         let detail = error.message ?? "\(error.resultCode)"
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:

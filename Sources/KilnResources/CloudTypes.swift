@@ -1,0 +1,15 @@
+import KilnEngine
+
+/// The cloud resource types, registered over the native `OS::Heat::*` ones.
+public enum CloudTypes {
+    public static let all: [any ResourcePlugin.Type] = []
+}
+
+extension PluginRegistry {
+    /// Native types and cloud types: what `kiln` and `kiln serve` run.
+    public static let standard: PluginRegistry = {
+        var registry = PluginRegistry.native
+        for type in CloudTypes.all { registry.register(type) }
+        return registry
+    }()
+}
