@@ -64,7 +64,7 @@ public protocol ComputeService: Sendable {
     func detachVolume(serverID: String, volumeID: String) async throws
     func volumeAttachments(serverID: String) async throws -> [VolumeAttachmentInfo]
     /// Plugs a port (or a new port on a network) into the server.
-    func attachInterface(serverID: String, portID: String?, networkID: String?, fixedIP: String?) async throws -> Port
+    func attachInterface(serverID: String, portID: String?, networkID: String?, fixedIP: String?) async throws -> NetworkPort
     func detachInterface(serverID: String, portID: String) async throws
 }
 
@@ -92,16 +92,16 @@ public protocol NetworkService: Sendable {
     func updateSubnet(id: String, _ update: SubnetUpdate) async throws -> Subnet
     func deleteSubnet(id: String) async throws
 
-    func ports(networkID: String?, deviceID: String?) async throws -> [Port]
-    func port(_ idOrName: String) async throws -> Port?
-    func createPort(_ request: PortRequest) async throws -> Port
-    func updatePort(id: String, _ update: PortUpdate) async throws -> Port
+    func ports(networkID: String?, deviceID: String?) async throws -> [NetworkPort]
+    func port(_ idOrName: String) async throws -> NetworkPort?
+    func createPort(_ request: PortRequest) async throws -> NetworkPort
+    func updatePort(id: String, _ update: PortUpdate) async throws -> NetworkPort
     func deletePort(id: String) async throws
 
-    func routers() async throws -> [Router]
-    func router(_ idOrName: String) async throws -> Router?
-    func createRouter(_ request: RouterRequest) async throws -> Router
-    func updateRouter(id: String, _ update: RouterUpdate) async throws -> Router
+    func routers() async throws -> [NetworkRouter]
+    func router(_ idOrName: String) async throws -> NetworkRouter?
+    func createRouter(_ request: RouterRequest) async throws -> NetworkRouter
+    func updateRouter(id: String, _ update: RouterUpdate) async throws -> NetworkRouter
     func deleteRouter(id: String) async throws
     /// Joins the router to a subnet (a new port at the subnet's gateway address) or a port.
     func addRouterInterface(routerID: String, subnetID: String?, portID: String?) async throws -> RouterInterface

@@ -166,6 +166,8 @@ public struct Server: Codable, Sendable, Equatable {
     public var portIDs: [String]
     /// Ports the server made itself (networks given by network id), deleted with it.
     public var ownedPortIDs: [String]
+    /// Volumes its block device mapping made with delete_on_termination, deleted with it.
+    public var ownedVolumeIDs: [String] = []
     public var securityGroups: [String]
     public var volumesAttached: [String]
     public var availabilityZone: String

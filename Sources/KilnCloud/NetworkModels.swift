@@ -220,7 +220,7 @@ public struct AddressPair: Codable, Sendable, Equatable {
 }
 
 /// A Neutron port.
-public struct Port: Codable, Sendable, Equatable {
+public struct NetworkPort: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var projectID: String
@@ -344,7 +344,7 @@ public struct ExternalGateway: Codable, Sendable, Equatable {
 }
 
 /// A Neutron router. Its interfaces are ports whose device is the router.
-public struct Router: Codable, Sendable, Equatable {
+public struct NetworkRouter: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var projectID: String
