@@ -139,3 +139,16 @@ struct EmulatedSession: Sendable {
         }
     }
 }
+
+/// What administrators see and set across projects (`kiln cloud ...`).
+extension EmulatedCloud {
+    /// A project's limits (its own over the defaults) and what it uses.
+    public func quotas(projectID: String) async throws -> (limits: [String: Int], usage: [String: Int]) {
+        try await write(projectID: projectID) { tables in (try tables.limits(projectID), try tables.usage(projectID)) }
+    }
+
+    /// Sets some of a project's limits (-1: unlimited); unknown names are refused.
+    public func setQuotas(_ limits: [String: Int], projectID: String) async throws {
+        try await write(projectID: projectID) { tables in try tables.setLimits(limits, project: projectID) }
+    }
+}

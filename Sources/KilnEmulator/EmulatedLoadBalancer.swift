@@ -57,7 +57,7 @@ extension EmulatedSession: LoadBalancerService {
     }
 
     func updateLoadBalancer(id: String, name: String?, description: String?, adminStateUp: Bool?) async throws -> LoadBalancer {
-        try await cloud.callLatency("loadbalancer")
+        try await cloud.callLatency("others")
         let project = projectID
         return try await write { tables in
             var lb = try tables.activeLoadBalancer(id, project: project)
@@ -75,7 +75,7 @@ extension EmulatedSession: LoadBalancerService {
 
     func deleteLoadBalancer(id: String, cascade: Bool) async throws {
         try cloud.injectFault("loadbalancer.delete")
-        try await cloud.callLatency("loadbalancer")
+        try await cloud.callLatency("others")
         let project = projectID
         try await write { tables in
             guard let stored: LoadBalancer = try tables.get(.loadbalancer, id), stored.projectID == project else { return }

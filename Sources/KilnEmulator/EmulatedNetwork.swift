@@ -369,10 +369,10 @@ extension EmulatedSession: NetworkService {
                 port = try tables.requirePort(portID, project: project)
                 guard port.deviceID.isEmpty else { throw CloudError(.conflict, "Port \(port.id) is still in use.") }
                 guard let first = port.fixedIPs.first else {
-                    throw CloudError(.badRequest, "Bad router request: NetworkRouter port must have at least one fixed IP.")
+                    throw CloudError(.badRequest, "Bad router request: Router port must have at least one fixed IP.")
                 }
                 if existing.contains(where: { $0.fixedIPs.contains { $0.subnetID == first.subnetID } }) {
-                    throw CloudError(.badRequest, "Bad router request: NetworkRouter already has a port on subnet \(first.subnetID).")
+                    throw CloudError(.badRequest, "Bad router request: Router already has a port on subnet \(first.subnetID).")
                 }
                 port.deviceID = router.id
                 port.deviceOwner = "network:router_interface"
@@ -385,7 +385,7 @@ extension EmulatedSession: NetworkService {
                     throw CloudError(.badRequest, "Bad router request: Subnet for router interface must have a gateway IP.")
                 }
                 if existing.contains(where: { $0.fixedIPs.contains { $0.subnetID == subnet.id } }) {
-                    throw CloudError(.badRequest, "Bad router request: NetworkRouter already has a port on subnet \(subnet.id).")
+                    throw CloudError(.badRequest, "Bad router request: Router already has a port on subnet \(subnet.id).")
                 }
                 let id = newID()
                 let address = try tables.allocateAddress(in: subnet, requested: gateway, portID: id, gatewayAllowed: true)

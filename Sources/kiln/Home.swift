@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import KilnCloud
+import KilnEmulator
 import KilnEngine
+import KilnResources
 import KilnStore
 
 /// Where Kiln keeps its state: `--home`, else `$KILN_HOME`, else `~/.kiln`. The database is `HOME/kiln.db`.
@@ -15,7 +18,42 @@ struct HomeOptions: ParsableArguments {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".kiln").path
     }
 
+    @Option(help: ArgumentHelp(
+        "Emulated cloud latency per kind, e.g. server=20s,volume=5s,others=1s (default: $KILN_CLOUD_LATENCY or none).",
+        valueName: "LIST"))
+    var cloudLatency: String?
+
+    @Option(help: ArgumentHelp(
+        "Emulated cloud faults: an operation fails its first N calls or with probability p, e.g. server.create=2,volume.create=p0.1 "
+            + "(default: $KILN_CLOUD_FAULTS or none).",
+        valueName: "LIST"))
+    var cloudFaults: String?
+
     var databasePath: String { URL(fileURLWithPath: directory).appendingPathComponent("kiln.db").path }
+
+    /// The emulated cloud's options from the flags or the environment; a bad list is a usage error.
+    func emulatorOptions() throws -> EmulatorOptions {
+        let environment = ProcessInfo.processInfo.environment
+        var options = EmulatorOptions()
+        do {
+            if let text = cloudLatency ?? environment["KILN_CLOUD_LATENCY"] { options.latency = try CloudLatency(parsing: text) }
+            if let text = cloudFaults ?? environment["KILN_CLOUD_FAULTS"] { options.faults = try CloudFaults(parsing: text) }
+        } catch let error as CloudError {
+            throw ValidationError(error.message)
+        }
+        return options
+    }
+
+    /// The emulated cloud kept in the home's database.
+    func openCloud(store: any Store) async throws -> EmulatedCloud {
+        let options = try emulatorOptions()
+        do {
+            return try await EmulatedCloud(store: store, options: options)
+        } catch {
+            standardError("kiln: cannot open the emulated cloud in \(databasePath): \(error)")
+            throw ExitCode(1)
+        }
+    }
 
     /// Opens the store and finishes any stack a killed process left in progress, so every
     /// command starts from final states.
@@ -33,7 +71,8 @@ struct HomeOptions: ParsableArguments {
             standardError("kiln: cannot open \(databasePath): \(error)")
             throw ExitCode(1)
         }
-        let engine = Engine(store: store, maxParallel: maxParallel, logger: logger)
+        let cloud = try await openCloud(store: store)
+        let engine = Engine(store: store, plugins: .standard, cloud: cloud, maxParallel: maxParallel, logger: logger)
         for stack in await engine.recover() {
             standardError("kiln: resumed interrupted stack \(stack.name): \(stack.statusText)")
         }

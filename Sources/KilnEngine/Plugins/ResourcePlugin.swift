@@ -155,6 +155,13 @@ public protocol ResourceContext: Sendable {
     func forgetSoftwareConfig(id: String) async throws
 }
 
+extension ResourceContext {
+    /// A context without a cloud (native types need none).
+    public func cloud() throws -> CloudSession {
+        throw ResourceFailure.failed("no cloud is configured for this engine: cloud resource types cannot run")
+    }
+}
+
 /// Creates, updates and deletes a resource's child stack (ResourceGroup members,
 /// provider templates, OS::Heat::Stack).
 public protocol NestedStacks: Sendable {
