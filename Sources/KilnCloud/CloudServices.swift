@@ -19,9 +19,13 @@ public struct CloudSession: Sendable {
     public let network: any NetworkService
     public let blockStorage: any BlockStorageService
     public let loadBalancer: any LoadBalancerService
+    /// The agent inside the cloud's servers, when the cloud runs one for Kiln (the emulator);
+    /// nil when servers' agents signal Heat's API themselves.
+    public let agent: (any ServerAgent)?
 
     public init(projectID: String, compute: any ComputeService, images: any ImageService, network: any NetworkService,
-                blockStorage: any BlockStorageService, loadBalancer: any LoadBalancerService) {
+                blockStorage: any BlockStorageService, loadBalancer: any LoadBalancerService, agent: (any ServerAgent)? = nil) {
+        self.agent = agent
         self.projectID = projectID
         self.compute = compute
         self.images = images

@@ -52,7 +52,8 @@ public final class EmulatedCloud: Cloud {
     public func session(projectID: String) -> CloudSession {
         let session = EmulatedSession(cloud: self, projectID: projectID)
         return CloudSession(
-            projectID: projectID, compute: session, images: session, network: session, blockStorage: session, loadBalancer: session)
+            projectID: projectID, compute: session, images: session, network: session, blockStorage: session, loadBalancer: session,
+            agent: session)
     }
 
     /// Whether an injected fault hits this call of `operation` (`server.create`).

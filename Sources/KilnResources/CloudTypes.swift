@@ -2,7 +2,10 @@ import KilnEngine
 
 /// The cloud resource types, registered over the native `OS::Heat::*` ones.
 public enum CloudTypes {
-    public static let all: [any ResourcePlugin.Type] = []
+    public static let all: [any ResourcePlugin.Type] = [
+        SoftwareDeploymentResource.self,
+        SoftwareDeploymentGroupResource.self,
+    ]
 }
 
 extension PluginRegistry {

@@ -148,6 +148,14 @@ public protocol ResourceContext: Sendable {
     func resource(referencedBy referenceID: String) async throws -> LiveResource?
     /// The cloud's services for the stack's project; throws when the engine has no cloud.
     func cloud() throws -> CloudSession
+    /// A software config by id (nil: none), as deployments read the config they apply.
+    func softwareConfig(id: String) async throws -> SoftwareConfigRecord?
+    /// Keeps (inserts or replaces) a software deployment, so the API and the server's agent see it.
+    func keepSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) async throws
+    func softwareDeployment(id: String) async throws -> SoftwareDeploymentRecord?
+    func forgetSoftwareDeployment(id: String) async throws
+    /// The stack's project.
+    var projectID: String { get }
     /// Keeps a software config document (id, name, group, config, options, inputs, outputs)
     /// among the project's software configs, as Heat's config resources do, so the API shows it.
     func keepSoftwareConfig(_ document: [String: Value]) async throws
@@ -160,6 +168,13 @@ extension ResourceContext {
     public func cloud() throws -> CloudSession {
         throw ResourceFailure.failed("no cloud is configured for this engine: cloud resource types cannot run")
     }
+    public var projectID: String { "default" }
+    public func softwareConfig(id: String) async throws -> SoftwareConfigRecord? { nil }
+    public func keepSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) async throws {
+        throw ResourceFailure.unsupported("software deployments are not kept here")
+    }
+    public func softwareDeployment(id: String) async throws -> SoftwareDeploymentRecord? { nil }
+    public func forgetSoftwareDeployment(id: String) async throws {}
 }
 
 /// Creates, updates and deletes a resource's child stack (ResourceGroup members,

@@ -244,6 +244,22 @@ struct EngineResourceContext: ResourceContext {
             options: document["options"] ?? .map([:])))
     }
 
+    func softwareConfig(id: String) async throws -> SoftwareConfigRecord? {
+        try await store.softwareConfig(id: id)
+    }
+
+    func keepSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) async throws {
+        try await store.saveSoftwareDeployment(deployment)
+    }
+
+    func softwareDeployment(id: String) async throws -> SoftwareDeploymentRecord? {
+        try await store.softwareDeployment(id: id)
+    }
+
+    func forgetSoftwareDeployment(id: String) async throws {
+        try await store.deleteSoftwareDeployment(id: id)
+    }
+
     func forgetSoftwareConfig(id: String) async throws {
         guard try await store.softwareConfig(id: id) != nil else { return }
         guard try await store.deleteSoftwareConfig(id: id) else {
