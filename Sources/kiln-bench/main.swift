@@ -5,6 +5,7 @@ import Foundation
 //   stack:    create then delete stacks of N resources on a durable SQLite store
 //   api:      Heat API requests per second and p50/p99 latency over loopback
 //   load:     N concurrent API clients creating, listing and deleting stacks, checked
+//   cloud:    examples/three-tier.yaml scaled to N servers on the emulated cloud, with or without latency
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let benchmark = arguments.first else { fail("name a benchmark") }
@@ -14,5 +15,6 @@ case "validate": exit(validateBenchmark(arguments))
 case "stack": exit(await stackBenchmark(arguments))
 case "api": exit(await apiBenchmark(arguments))
 case "load": exit(await loadBenchmark(arguments))
+case "cloud": exit(await cloudBenchmark(arguments))
 default: fail("unknown benchmark \(benchmark)")
 }
