@@ -13,6 +13,7 @@ extension PluginRegistry {
     public static let standard: PluginRegistry = {
         var registry = PluginRegistry.native
         for type in CloudTypes.all { registry.register(type) }
+        for type in CloudPropertyConstraints.table.keys { registry.refine(type, CloudPropertyConstraints.apply(to:)) }
         return registry
     }()
 }

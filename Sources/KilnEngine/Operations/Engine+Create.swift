@@ -40,10 +40,12 @@ extension Engine {
         let submitted = TemplateRecord(
             name: request.templateName, content: request.template, environments: request.environments, files: request.files)
         let facade = await facade(parentID: parentID, parentResource: parentResource)
+        // A top-level template is checked against the cloud's objects; nested ones were, with their parent.
+        let constraints = parentID == nil ? await constraints(projectID: request.projectID) : BuiltinConstraints()
         let loaded = try LoadedTemplate.load(
             submitted, parameters: request.parameters, stackID: stack.id, stackName: stack.name,
             projectID: request.projectID, plugins: plugins, limits: limits, readFromDisk: readFromDisk,
-            facade: facade, document: request.document)
+            facade: facade, document: request.document, constraints: constraints)
         var template = submitted
         template.files = loaded.files
         let event = EventRecord(

@@ -44,7 +44,7 @@ extension Engine {
         let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
             plugins: plugins, limits: limits, readFromDisk: true, facade: facade,
-            document: request.template == nil ? nil : request.document)
+            document: request.template == nil ? nil : request.document, constraints: await constraints(projectID: projectID))
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try await store.resources(stackID: stack.id), observer: nil)
         var plan: [PlannedChange] = []
         let enabled = loaded.enabledResources
@@ -94,7 +94,7 @@ extension Engine {
         let loaded = try LoadedTemplate.load(
             template, parameters: parameters, stackID: stack.id, stackName: stack.name, projectID: projectID,
             plugins: plugins, limits: limits, readFromDisk: true, facade: facade,
-            document: request.template == nil ? nil : request.document)
+            document: request.template == nil ? nil : request.document, constraints: await constraints(projectID: projectID))
         try await checkImmutableParameters(stack: stack, loaded: loaded, newParameters: parameters)
         guard try await claimOperation(&stack) else {
             throw EngineError.conflict("cannot update stack '\(stack.name)': another operation holds it")

@@ -4,6 +4,8 @@ import KilnTemplate
 /// are validated against, so a type the engine cannot run is a located error up front.
 public struct PluginRegistry: ResourceTypeCatalog {
     private var plugins: [String: any ResourcePlugin.Type] = [:]
+    /// Schemas refined after registration (custom constraints attached), by type name.
+    private var refined: [String: ResourceTypeSchema] = [:]
 
     public init(_ types: [any ResourcePlugin.Type] = []) {
         for type in types { register(type) }
@@ -17,6 +19,13 @@ public struct PluginRegistry: ResourceTypeCatalog {
         plugins[typeName].map { $0.init() }
     }
 
-    public func schema(for type: String) -> ResourceTypeSchema? { plugins[type]?.schema }
+    /// Replaces the validation schema of a registered type with a refinement of it (the
+    /// plugin's own schema still drives its lifecycle).
+    public mutating func refine(_ type: String, _ change: (ResourceTypeSchema) -> ResourceTypeSchema) {
+        guard let schema = schema(for: type) else { return }
+        refined[type] = change(schema)
+    }
+
+    public func schema(for type: String) -> ResourceTypeSchema? { refined[type] ?? plugins[type]?.schema }
     public var typeNames: [String] { plugins.keys.sorted() }
 }

@@ -29,7 +29,7 @@ struct LoadedTemplate: Sendable {
     static func load(
         _ record: TemplateRecord, parameters: [String: String], stackID: String, stackName: String,
         projectID: String, plugins: PluginRegistry, limits: ReaderLimits, readFromDisk: Bool,
-        facade: [String: Value]? = nil, document: Value? = nil
+        facade: [String: Value]? = nil, document: Value? = nil, constraints: any ConstraintCatalog = BuiltinConstraints()
     ) throws(EngineError) -> LoadedTemplate {
         let reads = FileReads(allowed: readFromDisk)
         var request = ValidationRequest(
@@ -38,7 +38,7 @@ struct LoadedTemplate: Sendable {
             parameters: parameters, files: record.files, limits: limits,
             readFile: { reads.read($0) })
         request.document = document.map { Node(value: $0, at: .synthetic(record.name)) }
-        let report = TemplateValidator(catalog: plugins).validate(request)
+        let report = TemplateValidator(catalog: plugins, constraints: constraints).validate(request)
         var diagnostics = report.errors
         guard let template = report.template else { throw .invalid(diagnostics) }
         for parameter in template.parameters where report.parameterValues[parameter.name] == nil {

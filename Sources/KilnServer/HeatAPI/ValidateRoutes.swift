@@ -12,7 +12,7 @@ extension HeatAPI {
             environments: (try body.environments() ?? []).map { (name: $0.name, content: Array($0.text.utf8)) },
             parameters: try body.parameters(), files: try body.files(), limits: engine.limits,
             readFile: { _ in nil })
-        let report = TemplateValidator(catalog: engine.plugins).validate(request)
+        let report = TemplateValidator(catalog: engine.plugins, constraints: await engine.constraints(projectID: call.projectID)).validate(request)
         guard report.isValid else {
             throw HeatError.badRequest(report.errors.map(\.description).joined(separator: "\n"), type: "StackValidationFailed")
         }

@@ -57,6 +57,8 @@ public struct PropertySchema: Sendable {
     public var fields: [String: PropertySchema]?
     public var items: Box<PropertySchema>?
     public var description: String
+    /// A `custom_constraint` name (`nova.flavor`, `neutron.network`...) a literal value must pass.
+    public var customConstraint: String?
 
     public init(
         _ kind: Kind = .any, required: Bool = false, updateAllowed: Bool = false, immutable: Bool = false,

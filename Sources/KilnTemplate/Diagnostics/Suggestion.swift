@@ -1,6 +1,6 @@
 /// "Did you mean ...?" for a misspelt name: the closest candidate within two edits, and
 /// close relative to the name's length (so `q` does not suggest `p`).
-func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
+public func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
         // Cheap length filter first: more than two characters apart can't be within two edits.
@@ -14,7 +14,7 @@ func closestName(to name: String, among candidates: some Sequence<String>) -> St
 }
 
 /// `message (did you mean 'x'?)` when a close name exists.
-func withSuggestion(_ message: String, for name: String, among candidates: some Sequence<String>) -> String {
+public func withSuggestion(_ message: String, for name: String, among candidates: some Sequence<String>) -> String {
     guard let close = closestName(to: name, among: candidates) else { return message }
     return "\(message) (did you mean '\(close)'?)"
 }

@@ -139,6 +139,7 @@ extension TemplateChecker {
                 continue
             }
             checkValue(entry.value, against: property, name: entry.key, resource: resource, into: &diagnostics)
+            checkConstraints(entry.value, against: property, path: entry.key, resource: resource, into: &diagnostics)
         }
         // An existing physical resource (external_id) is adopted as it is: nothing is required.
         guard resource.externalID == nil else { return }
@@ -189,6 +190,35 @@ extension TemplateChecker {
             diagnostics.error(at, "property '\(name)' of '\(resource.name)' has a value that is not allowed",
                               expected: "one of \(allowed.map(\.plainText).joined(separator: ", "))",
                               found: value.plainText)
+        }
+    }
+
+    /// Checks literal values, also inside lists and maps, against the custom constraints their
+    /// schema names (a flavor, an image, a network...): with a cloud at hand, a name it does
+    /// not know is a located error.
+    private func checkConstraints(
+        _ expression: Expression, against property: PropertySchema, path: String, resource: ResourceDefinition,
+        into diagnostics: inout Diagnostics
+    ) {
+        switch expression {
+        case .literal(let scalar, let at):
+            let value = Value(scalar)
+            guard value != .null, let name = property.customConstraint,
+                  let constraint = validator.constraints.constraint(named: name), let message = constraint.check(value) else { return }
+            diagnostics.error(at, "property '\(path)' of '\(resource.name)': \(message)")
+        case .list(let items, _):
+            guard let item = property.items?.value else { return }
+            for (index, element) in items.enumerated() {
+                checkConstraints(element, against: item, path: "\(path)[\(index)]", resource: resource, into: &diagnostics)
+            }
+        case .map(let entries, _):
+            guard let fields = property.fields else { return }
+            for entry in entries {
+                guard let field = fields[entry.key] else { continue }
+                checkConstraints(entry.value, against: field, path: "\(path).\(entry.key)", resource: resource, into: &diagnostics)
+            }
+        case .call:
+            return
         }
     }
 
