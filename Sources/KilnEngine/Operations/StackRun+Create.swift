@@ -31,8 +31,16 @@ extension StackRun {
                             metadata: try metadata(of: definition), updatePolicy: try updatePolicy(of: definition))
                     }
                     let adopted = adopting.map { $0[name] }
+                    // A create interrupted by the death of its process resumes from what the
+                    // resource saved (its client token, its physical id), so the cloud object
+                    // the first attempt made is found again rather than made twice.
+                    let interrupted = records[name].flatMap { $0.action == action && $0.status == .inProgress ? $0 : nil }
                     work[name] = {
                         var resource = try prepared.get()
+                        if let interrupted {
+                            resource.physicalID = interrupted.physicalID
+                            resource.data = interrupted.data.mapValue ?? [:]
+                        }
                         if Task.isCancelled || stop?.requested != nil { throw ResourceFailure.cancelled("cancelled") }
                         if let adopted {
                             // An adopted resource already exists: take its id and data as abandoned.
