@@ -3,6 +3,13 @@ import KilnEngine
 /// The cloud resource types, registered over the native `OS::Heat::*` ones.
 public enum CloudTypes {
     public static let all: [any ResourcePlugin.Type] = [
+        ServerResource.self, KeyPairResource.self, ServerGroupResource.self,
+        NetResource.self, SubnetResource.self, PortResource.self, RouterResource.self, RouterInterfaceResource.self,
+        FloatingIPResource.self, FloatingIPAssociationResource.self, SecurityGroupResource.self, SecurityGroupRuleResource.self,
+        VolumeResource.self, VolumeAttachmentResource.self,
+        LoadBalancerResource.self, ListenerResource.self, PoolResource.self, PoolMemberResource.self, HealthMonitorResource.self,
+        WebImageResource.self,
+        EC2InstanceResource.self, EC2VolumeResource.self, EC2VolumeAttachmentResource.self,
         SoftwareDeploymentResource.self,
         SoftwareDeploymentGroupResource.self,
     ]

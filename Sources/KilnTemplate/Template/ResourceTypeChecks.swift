@@ -68,6 +68,19 @@ extension TemplateChecker {
         return .unknown
     }
 
+    /// The member type a group names literally (`resource_def.type`, `resource.type`).
+    static func memberType(of resource: ResourceDefinition) -> String? {
+        let key: String
+        switch resource.type {
+        case "OS::Heat::ResourceGroup": key = "resource_def"
+        case "OS::Heat::AutoScalingGroup": key = "resource"
+        default: return nil
+        }
+        guard case .map(let entries, _)? = resource.properties,
+              case .map(let definition, _)? = entries.first(where: { $0.key == key })?.value else { return nil }
+        return definition.first(where: { $0.key == "type" })?.value.literalString
+    }
+
     /// Resolves every resource's type once, serially: provider templates are read and
     /// checked here, and each unknown type is reported once.
     mutating func resolveTypes() {
@@ -75,6 +88,11 @@ extension TemplateChecker {
         resolved.reserveCapacity(template.resources.count)
         for resource in template.resources where !resource.type.isEmpty {
             resolved[resource.name] = resolveType(of: resource, report: true)
+            // A group's member template is read and checked with its parent, so the files a
+            // create needs are all collected up front (as the openstack client sends them).
+            if let member = Self.memberType(of: resource), Self.isTemplatePath(member) {
+                _ = provider(named: member, for: resource, report: true)
+            }
         }
         resolvedTypes = resolved
     }

@@ -1,0 +1,142 @@
+import Foundation
+import KilnCloud
+import KilnEngine
+import KilnModel
+import KilnTemplate
+
+/// `OS::Cinder::Volume`: a volume, available once made. Name, description, metadata and
+/// read-only update in place; a larger size extends it; a new volume type retypes it.
+public struct VolumeResource: ResourcePlugin {
+    public static let typeName = "OS::Cinder::Volume"
+    public static let schema = CloudPlugin.schema(typeName)
+
+    public init() {}
+
+    static let timeout: Double = 3600
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let storage = try context.cloud().blockStorage
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        let volume = try await CloudPlugin.call(snapshot) {
+            try await storage.createVolume(VolumeRequest(
+                name: name, description: snapshot[property: "description"].stringValue ?? "", sizeGB: CloudPlugin.int(snapshot[property: "size"]),
+                volumeType: CloudPlugin.string(snapshot[property: "volume_type"]),
+                availabilityZone: CloudPlugin.string(snapshot[property: "availability_zone"]), imageID: CloudPlugin.string(snapshot[property: "image"]),
+                snapshotID: CloudPlugin.string(snapshot[property: "snapshot_id"]), sourceVolumeID: CloudPlugin.string(snapshot[property: "source_volid"]),
+                metadata: CloudPlugin.stringMap(snapshot[property: "metadata"]), clientToken: token))
+        }
+        resource.physicalID = volume.id
+        try await context.save(resource)
+        Self.keep(try await Self.wait(resource, storage, statuses: ["available"]), in: &resource)
+    }
+
+    static func wait(_ resource: LiveResource, _ storage: any BlockStorageService, statuses: Set<String>) async throws -> Volume {
+        guard let id = resource.physicalID else { throw ResourceFailure.failed("the volume was not created") }
+        do {
+            guard let volume = try await storage.waitForVolume(id: id, statuses: statuses, untilGone: false, timeout: timeout) else {
+                throw ResourceFailure.failed("NotFound: resources.\(resource.name): Volume \(id) could not be found.")
+            }
+            return volume
+        } catch let error as CloudError where error.kind == .failedState {
+            throw ResourceFailure.failed("ResourceInError: resources.\(resource.name): \(error.message)")
+        } catch let error as CloudError {
+            throw CloudPlugin.failure(error, resource)
+        }
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let storage = try context.cloud().blockStorage
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        if let old = CloudPlugin.int(previous["size"] ?? .null), let new = CloudPlugin.int(resource[property: "size"]), new < old {
+            throw ResourceFailure.failed("NotSupported: resources.\(resource.name): Shrinking volume is not supported.")
+        }
+        let volume = try await CloudPlugin.call(snapshot) {
+            try await storage.updateVolume(id: id, VolumeUpdate(
+                name: name, description: snapshot[property: "description"].stringValue,
+                metadata: CloudPlugin.stringMap(snapshot[property: "metadata"]),
+                readOnly: snapshot[property: "read_only"] == .null ? nil : CloudPlugin.bool(snapshot[property: "read_only"], default: false),
+                sizeGB: CloudPlugin.int(snapshot[property: "size"]), volumeType: CloudPlugin.string(snapshot[property: "volume_type"])))
+        }
+        Self.keep(volume, in: &resource)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let storage = try context.cloud().blockStorage
+        try await CloudPlugin.deleting(resource) {
+            try await storage.deleteVolume(id: id)
+            _ = try await storage.waitForVolume(id: id, statuses: [], untilGone: true, timeout: Self.timeout)
+        }
+    }
+
+    static func keep(_ volume: Volume, in resource: inout LiveResource) {
+        let attachments: [Value] = volume.attachments.map {
+            ["id": .string($0.id), "server_id": .string($0.serverID), "device": .string($0.device), "volume_id": .string(volume.id)]
+        }
+        resource.attributes = [
+            "size": .int(volume.sizeGB), "status": .string(volume.status), "attachments": .string(Value.list(attachments).jsonText()),
+            "attachments_list": .list(attachments), "availability_zone": .string(volume.availabilityZone), "bootable": .bool(volume.bootable),
+            "created_at": .string(HeatTime.iso(volume.createdAt)), "display_name": .string(volume.name),
+            "display_description": .string(volume.description), "encrypted": .bool(volume.encrypted),
+            "metadata": .string(Value.map(volume.metadata.mapValues(Value.string)).jsonText()),
+            "metadata_values": .map(volume.metadata.mapValues(Value.string)), "multiattach": .bool(volume.multiattach),
+            "snapshot_id": volume.snapshotID.map(Value.string) ?? .null, "source_volid": volume.sourceVolumeID.map(Value.string) ?? .null,
+            "volume_type": .string(volume.volumeType), "show": CloudPlugin.value(volume),
+        ]
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+/// `OS::Cinder::VolumeAttachment`: attaches a volume to a server; a change re-attaches.
+public struct VolumeAttachmentResource: ResourcePlugin {
+    public static let typeName = "OS::Cinder::VolumeAttachment"
+    public static let schema = CloudPlugin.schema(typeName)
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        try await attach(&resource, context, server: resource[property: "instance_uuid"], volume: resource[property: "volume_id"],
+                         device: resource[property: "mountpoint"])
+    }
+
+    func attach(_ resource: inout LiveResource, _ context: ResourceContext, server: Value, volume: Value, device: Value) async throws {
+        let cloud = try context.cloud()
+        guard let serverID = CloudPlugin.string(server), let volumeName = CloudPlugin.string(volume) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: a server and a volume are required")
+        }
+        let snapshot = resource
+        let attachment = try await CloudPlugin.call(snapshot) { () -> VolumeAttachmentInfo in
+            guard let found = try await cloud.blockStorage.volume(volumeName) else { throw CloudError.notFound("Volume", volumeName) }
+            // A resumed create finds the attachment the first attempt made.
+            if let existing = found.attachments.first(where: { $0.serverID == serverID }) {
+                return VolumeAttachmentInfo(id: existing.id, serverID: serverID, volumeID: found.id, device: existing.device)
+            }
+            return try await cloud.compute.attachVolume(serverID: serverID, volumeID: found.id, device: CloudPlugin.string(device))
+        }
+        resource.physicalID = attachment.id
+        resource.data["server_id"] = .string(attachment.serverID)
+        resource.data["volume_id"] = .string(attachment.volumeID)
+        resource.attributes = ["device": .string(attachment.device)]
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        try await delete(resource, context)
+        try await create(&resource, context)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let server = resource.data["server_id"]?.stringValue, let volume = resource.data["volume_id"]?.stringValue else { return }
+        let cloud = try context.cloud()
+        try await CloudPlugin.deleting(resource) {
+            try await cloud.compute.detachVolume(serverID: server, volumeID: volume)
+            _ = try await cloud.blockStorage.waitForVolume(id: volume, statuses: ["available", "in-use"], untilGone: false, timeout: 600)
+        }
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import KilnCloud
+import KilnEngine
+import KilnModel
+import KilnTemplate
+
+/// `OS::Neutron::FloatingIP`: an address of an external network, mapped to a port when one is given.
+public struct FloatingIPResource: ResourcePlugin {
+    public static let typeName = "OS::Neutron::FloatingIP"
+    public static let schema = CloudPlugin.schema(typeName)
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let network = try context.cloud().network
+        guard let external = CloudPlugin.string(resource[property: "floating_network"]) ?? CloudPlugin.string(resource[property: "floating_network_id"]) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property floating_network not assigned")
+        }
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let snapshot = resource
+        let made = try await CloudPlugin.call(snapshot) {
+            guard let found = try await network.network(external) else { throw CloudError.notFound("Network", external) }
+            var subnetID: String?
+            if let subnet = CloudPlugin.string(snapshot[property: "floating_subnet"]) {
+                subnetID = try await network.subnet(subnet)?.id ?? subnet
+            }
+            return try await network.createFloatingIP(FloatingIPRequest(
+                floatingNetworkID: found.id, floatingIPAddress: CloudPlugin.string(snapshot[property: "floating_ip_address"]),
+                subnetID: subnetID, portID: CloudPlugin.string(snapshot[property: "port_id"]),
+                fixedIPAddress: CloudPlugin.string(snapshot[property: "fixed_ip_address"]), clientToken: token))
+        }
+        resource.physicalID = made.id
+        Self.keep(made, in: &resource)
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        let snapshot = resource
+        let updated = try await CloudPlugin.call(snapshot) {
+            try await network.associateFloatingIP(
+                id: id, portID: CloudPlugin.string(snapshot[property: "port_id"]),
+                fixedIPAddress: CloudPlugin.string(snapshot[property: "fixed_ip_address"]))
+        }
+        Self.keep(updated, in: &resource)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        try await CloudPlugin.deleting(resource) { try await network.deleteFloatingIP(id: id) }
+    }
+
+    static func keep(_ floating: FloatingIP, in resource: inout LiveResource) {
+        resource.attributes = [
+            "floating_ip_address": .string(floating.floatingIPAddress), "fixed_ip_address": floating.fixedIPAddress.map(Value.string) ?? .null,
+            "floating_network_id": .string(floating.floatingNetworkID), "port_id": floating.portID.map(Value.string) ?? .null,
+            "router_id": floating.routerID.map(Value.string) ?? .null, "tenant_id": .string(floating.projectID),
+            "show": CloudPlugin.value(floating),
+        ]
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+/// `OS::Neutron::FloatingIPAssociation`: maps an existing floating IP to a port.
+public struct FloatingIPAssociationResource: ResourcePlugin {
+    public static let typeName = "OS::Neutron::FloatingIPAssociation"
+    public static let schema = CloudPlugin.schema(typeName)
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        try await associate(&resource, context)
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        if let old = CloudPlugin.string(previous["floatingip_id"] ?? .null), old != CloudPlugin.string(resource[property: "floatingip_id"]) {
+            let network = try context.cloud().network
+            try await CloudPlugin.deleting(resource) { _ = try await network.associateFloatingIP(id: old, portID: nil, fixedIPAddress: nil) }
+        }
+        try await associate(&resource, context)
+    }
+
+    func associate(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let network = try context.cloud().network
+        guard let id = CloudPlugin.string(resource[property: "floatingip_id"]), let port = CloudPlugin.string(resource[property: "port_id"]) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: floatingip_id and port_id are required")
+        }
+        let fixed = CloudPlugin.string(resource[property: "fixed_ip_address"])
+        _ = try await CloudPlugin.call(resource) { try await network.associateFloatingIP(id: id, portID: port, fixedIPAddress: fixed) }
+        resource.physicalID = "\(id):\(port)"
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let physical = resource.physicalID, let id = physical.split(separator: ":").first.map(String.init) else { return }
+        let network = try context.cloud().network
+        try await CloudPlugin.deleting(resource) { _ = try await network.associateFloatingIP(id: id, portID: nil, fixedIPAddress: nil) }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import KilnCloud
+import KilnEngine
+import KilnModel
+import KilnTemplate
+
+/// `OS::Neutron::SecurityGroup`: a group with its rules. As in Heat, the default egress
+/// rules stay unless the template gives egress rules of its own; rule changes update in
+/// place (rules gone are deleted, new ones added).
+public struct SecurityGroupResource: ResourcePlugin {
+    public static let typeName = "OS::Neutron::SecurityGroup"
+    static let ruleFields: [String: PropertySchema] = [
+        "direction": PropertySchema(.string, defaultValue: "ingress", allowedValues: ["ingress", "egress"]),
+        "ethertype": PropertySchema(.string, defaultValue: "IPv4", allowedValues: ["IPv4", "IPv6"]),
+        "port_range_min": PropertySchema(.integer), "port_range_max": PropertySchema(.integer),
+        "protocol": PropertySchema(.string),
+        "remote_mode": PropertySchema(.string, defaultValue: "remote_ip_prefix", allowedValues: ["remote_ip_prefix", "remote_group_id"]),
+        "remote_ip_prefix": PropertySchema(.string), "remote_group_id": PropertySchema(.string),
+    ]
+    public static let schema = CloudPlugin.schema(typeName) { schema in
+        schema.properties["rules"] = CloudPlugin.listOfMaps(ruleFields, updateAllowed: true)
+    }
+
+    public init() {}
+
+    /// The rules a template asks for, as requests (`remote_group_id` empty means the group itself).
+    static func requests(_ value: Value, groupID: String, network: any NetworkService) async throws -> [SecurityGroupRuleRequest] {
+        var requests: [SecurityGroupRuleRequest] = []
+        for item in value.listValue ?? [] {
+            let map = item.mapValue ?? [:]
+            let mode = map["remote_mode"]?.stringValue ?? "remote_ip_prefix"
+            var remoteGroup: String?
+            var remotePrefix: String?
+            if mode == "remote_group_id" {
+                let named = CloudPlugin.string(map["remote_group_id"] ?? .null)
+                remoteGroup = try await named.asyncFlatMap { try await network.securityGroup($0)?.id ?? $0 } ?? groupID
+            } else {
+                remotePrefix = CloudPlugin.string(map["remote_ip_prefix"] ?? .null)
+            }
+            requests.append(SecurityGroupRuleRequest(
+                securityGroupID: groupID, direction: map["direction"]?.stringValue ?? "ingress", ethertype: map["ethertype"]?.stringValue ?? "IPv4",
+                protocol: CloudPlugin.string(map["protocol"] ?? .null), portRangeMin: CloudPlugin.int(map["port_range_min"] ?? .null),
+                portRangeMax: CloudPlugin.int(map["port_range_max"] ?? .null), remoteIPPrefix: remotePrefix, remoteGroupID: remoteGroup))
+        }
+        return requests
+    }
+
+    static func matches(_ rule: SecurityGroupRule, _ request: SecurityGroupRuleRequest) -> Bool {
+        rule.direction == request.direction && rule.ethertype == request.ethertype && rule.protocol == request.protocol
+            && rule.portRangeMin == request.portRangeMin && rule.portRangeMax == request.portRangeMax
+            && rule.remoteIPPrefix == request.remoteIPPrefix && rule.remoteGroupID == request.remoteGroupID
+    }
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let network = try context.cloud().network
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let name = CloudPlugin.name(&resource)
+        let description = resource[property: "description"].stringValue ?? ""
+        let group = try await CloudPlugin.call(resource) {
+            try await network.createSecurityGroup(name: name, description: description, clientToken: token)
+        }
+        resource.physicalID = group.id
+        try await context.save(resource)
+        try await applyRules(&resource, context)
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        let name = CloudPlugin.name(&resource)
+        let description = resource[property: "description"].stringValue
+        _ = try await CloudPlugin.call(resource) { try await network.updateSecurityGroup(id: id, name: name, description: description) }
+        try await applyRules(&resource, context)
+    }
+
+    /// Makes the group's rules what the template says.
+    func applyRules(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        let snapshot = resource
+        let group = try await CloudPlugin.call(snapshot) { () -> SecurityGroup in
+            guard var group = try await network.securityGroup(id) else { throw CloudError.notFound("Security group", id) }
+            var wanted = try await Self.requests(snapshot[property: "rules"], groupID: id, network: network)
+            if !wanted.contains(where: { $0.direction == "egress" }) {
+                // Neutron's default egress rules stay when the template names none.
+                wanted += group.rules.filter { $0.direction == "egress" }.map {
+                    SecurityGroupRuleRequest(securityGroupID: id, direction: $0.direction, ethertype: $0.ethertype, protocol: $0.protocol,
+                                             portRangeMin: $0.portRangeMin, portRangeMax: $0.portRangeMax,
+                                             remoteIPPrefix: $0.remoteIPPrefix, remoteGroupID: $0.remoteGroupID)
+                }
+            }
+            for rule in group.rules where !wanted.contains(where: { Self.matches(rule, $0) }) {
+                try await network.deleteSecurityGroupRule(id: rule.id)
+            }
+            for request in wanted where !group.rules.contains(where: { Self.matches($0, request) }) {
+                _ = try await network.createSecurityGroupRule(request)
+            }
+            group = try await network.securityGroup(id) ?? group
+            return group
+        }
+        resource.attributes = ["show": CloudPlugin.value(group), "name": .string(group.name)]
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        try await CloudPlugin.deleting(resource) { try await network.deleteSecurityGroup(id: id) }
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+/// `OS::Neutron::SecurityGroupRule`: one rule added to a group.
+public struct SecurityGroupRuleResource: ResourcePlugin {
+    public static let typeName = "OS::Neutron::SecurityGroupRule"
+    public static let schema = CloudPlugin.schema(typeName) { schema in
+        schema.properties["direction"]?.defaultValue = "ingress"
+        schema.properties["ethertype"]?.defaultValue = "IPv4"
+    }
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let network = try context.cloud().network
+        guard let groupName = CloudPlugin.string(resource[property: "security_group"]) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property security_group not assigned")
+        }
+        let snapshot = resource
+        let rule = try await CloudPlugin.call(snapshot) { () -> SecurityGroupRule in
+            guard let group = try await network.securityGroup(groupName) else { throw CloudError.notFound("Security group", groupName) }
+            let remote = try await CloudPlugin.string(snapshot[property: "remote_group"]).asyncFlatMap { try await network.securityGroup($0)?.id ?? $0 }
+            return try await network.createSecurityGroupRule(SecurityGroupRuleRequest(
+                securityGroupID: group.id, direction: snapshot[property: "direction"].stringValue ?? "ingress",
+                ethertype: snapshot[property: "ethertype"].stringValue ?? "IPv4", protocol: CloudPlugin.string(snapshot[property: "protocol"]),
+                portRangeMin: CloudPlugin.int(snapshot[property: "port_range_min"]), portRangeMax: CloudPlugin.int(snapshot[property: "port_range_max"]),
+                remoteIPPrefix: CloudPlugin.string(snapshot[property: "remote_ip_prefix"]), remoteGroupID: remote,
+                description: snapshot[property: "description"].stringValue ?? ""))
+        }
+        resource.physicalID = rule.id
+        resource.attributes = ["show": CloudPlugin.value(rule)]
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        try await CloudPlugin.deleting(resource) { try await network.deleteSecurityGroupRule(id: id) }
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}

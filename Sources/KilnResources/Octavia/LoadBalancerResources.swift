@@ -1,0 +1,355 @@
+import Foundation
+import KilnCloud
+import KilnEngine
+import KilnModel
+import KilnTemplate
+
+/// `OS::Octavia::LoadBalancer`: a load balancer on a VIP subnet, ready once ACTIVE.
+public struct LoadBalancerResource: ResourcePlugin {
+    public static let typeName = "OS::Octavia::LoadBalancer"
+    public static let schema = CloudPlugin.schema(typeName) { schema in
+        schema.properties["admin_state_up"]?.defaultValue = true
+    }
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let cloud = try context.cloud()
+        guard let subnetName = CloudPlugin.string(resource[property: "vip_subnet"]) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property vip_subnet not assigned")
+        }
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        let lb = try await CloudPlugin.call(snapshot) {
+            guard let subnet = try await cloud.network.subnet(subnetName) else { throw CloudError.notFound("Subnet", subnetName) }
+            return try await cloud.loadBalancer.createLoadBalancer(LoadBalancerRequest(
+                name: name, description: snapshot[property: "description"].stringValue ?? "", vipSubnetID: subnet.id,
+                vipAddress: CloudPlugin.string(snapshot[property: "vip_address"]), provider: CloudPlugin.string(snapshot[property: "provider"]),
+                flavorID: CloudPlugin.string(snapshot[property: "flavor"]),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
+        }
+        resource.physicalID = lb.id
+        try await context.save(resource)
+        Self.keep(try await Self.waitActive(resource, cloud.loadBalancer), in: &resource)
+    }
+
+    static func waitActive(_ resource: LiveResource, _ service: any LoadBalancerService) async throws -> LoadBalancer {
+        guard let id = resource.physicalID else { throw ResourceFailure.failed("the load balancer was not created") }
+        do {
+            guard let lb = try await service.waitForLoadBalancer(id: id, untilGone: false, timeout: 3600) else {
+                throw ResourceFailure.failed("NotFound: resources.\(resource.name): Load Balancer \(id) not found.")
+            }
+            return lb
+        } catch let error as CloudError where error.kind == .failedState {
+            throw ResourceFailure.failed("ResourceInError: resources.\(resource.name): \(error.message)")
+        } catch let error as CloudError {
+            throw CloudPlugin.failure(error, resource)
+        }
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        let lb = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.updateLoadBalancer(
+                id: id, name: name, description: snapshot[property: "description"].stringValue,
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true))
+        }
+        Self.keep(lb, in: &resource)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        do {
+            try await CloudPlugin.whenLoadBalancerReady(resource, context) { try await service.deleteLoadBalancer(id: id, cascade: false) }
+            _ = try await service.waitForLoadBalancer(id: id, untilGone: true, timeout: 3600)
+        } catch let failure as ResourceFailure where failure.description.contains("could not be found") || failure.description.contains("not found") {
+            return
+        } catch let error as CloudError where error.kind == .notFound {
+            return
+        }
+    }
+
+    static func keep(_ lb: LoadBalancer, in resource: inout LiveResource) {
+        resource.attributes = [
+            "vip_address": .string(lb.vipAddress), "vip_port_id": .string(lb.vipPortID), "vip_subnet_id": .string(lb.vipSubnetID),
+            "pools": .list(lb.poolIDs.map(Value.string)), "listeners": .list(lb.listenerIDs.map(Value.string)),
+            "flavor_id": lb.flavorID.map(Value.string) ?? .null, "show": CloudPlugin.value(lb),
+        ]
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+/// `OS::Octavia::Listener`: a protocol and port a load balancer listens on.
+public struct ListenerResource: ResourcePlugin {
+    public static let typeName = "OS::Octavia::Listener"
+    public static let schema = CloudPlugin.schema(typeName) { schema in
+        schema.properties["admin_state_up"]?.defaultValue = true
+        schema.properties["connection_limit"]?.defaultValue = .int(-1)
+        schema.properties["protocol"]?.allowedValues = ["TCP", "HTTP", "HTTPS", "TERMINATED_HTTPS", "PROXY", "UDP", "SCTP", "PROMETHEUS"]
+    }
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let service = try context.cloud().loadBalancer
+        guard let lbName = CloudPlugin.string(resource[property: "loadbalancer"]), let port = CloudPlugin.int(resource[property: "protocol_port"]) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: loadbalancer and protocol_port are required")
+        }
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        let listener = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> Listener in
+            guard let lb = try await service.loadBalancer(lbName) else { throw CloudError(.notFound, "Load Balancer \(lbName) not found.") }
+            return try await service.createListener(ListenerRequest(
+                name: name, description: snapshot[property: "description"].stringValue ?? "", loadBalancerID: lb.id,
+                protocol: snapshot[property: "protocol"].stringValue ?? "TCP", protocolPort: port,
+                defaultPoolID: CloudPlugin.string(snapshot[property: "default_pool"]),
+                connectionLimit: CloudPlugin.int(snapshot[property: "connection_limit"]) ?? -1,
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
+        }
+        resource.physicalID = listener.id
+        Self.keep(listener, in: &resource)
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        let listener = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.updateListener(id: id, ListenerUpdate(
+                name: name, description: snapshot[property: "description"].stringValue,
+                defaultPoolID: .some(CloudPlugin.string(snapshot[property: "default_pool"])),
+                connectionLimit: CloudPlugin.int(snapshot[property: "connection_limit"]),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"])))
+        }
+        Self.keep(listener, in: &resource)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        try await CloudPlugin.whenLoadBalancerReady(resource, context) {
+            do { try await service.deleteListener(id: id) } catch let error as CloudError where error.kind == .notFound {}
+        }
+    }
+
+    static func keep(_ listener: Listener, in resource: inout LiveResource) {
+        resource.attributes = [
+            "loadbalancers": .list([.string(listener.loadBalancerID)]), "default_pool_id": listener.defaultPoolID.map(Value.string) ?? .null,
+            "show": CloudPlugin.value(listener),
+        ]
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+/// `OS::Octavia::Pool`: the members a listener (or load balancer) balances across.
+public struct PoolResource: ResourcePlugin {
+    public static let typeName = "OS::Octavia::Pool"
+    public static let schema = CloudPlugin.schema(typeName) { schema in
+        schema.properties["admin_state_up"]?.defaultValue = true
+        schema.properties["lb_algorithm"]?.allowedValues = ["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP", "SOURCE_IP_PORT"]
+        schema.properties["session_persistence"] = PropertySchema(
+            .map, fields: ["type": PropertySchema(.string, required: true), "cookie_name": PropertySchema(.string)])
+    }
+
+    public init() {}
+
+    static func persistence(_ value: Value) -> SessionPersistence? {
+        guard let map = value.mapValue, let type = map["type"]?.stringValue else { return nil }
+        return SessionPersistence(type: type, cookieName: map["cookie_name"]?.stringValue)
+    }
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let service = try context.cloud().loadBalancer
+        let listenerName = CloudPlugin.string(resource[property: "listener"])
+        let lbName = CloudPlugin.string(resource[property: "loadbalancer"])
+        guard listenerName != nil || lbName != nil else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: At least one of the following properties must be specified: listener, loadbalancer.")
+        }
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        let pool = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> Pool in
+            var listenerID: String?, lbID: String?
+            if let listenerName {
+                guard let listener = try await service.listener(listenerName) else { throw CloudError(.notFound, "Listener \(listenerName) not found.") }
+                listenerID = listener.id
+            }
+            if let lbName {
+                guard let lb = try await service.loadBalancer(lbName) else { throw CloudError(.notFound, "Load Balancer \(lbName) not found.") }
+                lbID = lb.id
+            }
+            return try await service.createPool(PoolRequest(
+                name: name, description: snapshot[property: "description"].stringValue ?? "", listenerID: listenerID, loadBalancerID: lbID,
+                protocol: snapshot[property: "protocol"].stringValue ?? "HTTP",
+                lbAlgorithm: snapshot[property: "lb_algorithm"].stringValue ?? "ROUND_ROBIN",
+                sessionPersistence: Self.persistence(snapshot[property: "session_persistence"]),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
+        }
+        resource.physicalID = pool.id
+        Self.keep(pool, in: &resource)
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        let name = CloudPlugin.name(&resource)
+        let snapshot = resource
+        let pool = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.updatePool(id: id, PoolUpdate(
+                name: name, description: snapshot[property: "description"].stringValue,
+                lbAlgorithm: snapshot[property: "lb_algorithm"].stringValue,
+                sessionPersistence: .some(Self.persistence(snapshot[property: "session_persistence"])),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"])))
+        }
+        Self.keep(pool, in: &resource)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        try await CloudPlugin.whenLoadBalancerReady(resource, context) {
+            do { try await service.deletePool(id: id) } catch let error as CloudError where error.kind == .notFound {}
+        }
+    }
+
+    static func keep(_ pool: Pool, in resource: inout LiveResource) {
+        resource.attributes = [
+            "listeners": .list(pool.listenerIDs.map(Value.string)), "healthmonitor_id": pool.healthMonitorID.map(Value.string) ?? .null,
+            "members": .list([]), "show": CloudPlugin.value(pool),
+        ]
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+/// `OS::Octavia::PoolMember`: one backend address of a pool.
+public struct PoolMemberResource: ResourcePlugin {
+    public static let typeName = "OS::Octavia::PoolMember"
+    public static let schema = CloudPlugin.schema(typeName) { schema in
+        schema.properties["admin_state_up"]?.defaultValue = true
+        schema.properties["weight"]?.defaultValue = .int(1)
+    }
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let cloud = try context.cloud()
+        guard let poolName = CloudPlugin.string(resource[property: "pool"]), let address = CloudPlugin.string(resource[property: "address"]),
+              let port = CloudPlugin.int(resource[property: "protocol_port"]) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: pool, address and protocol_port are required")
+        }
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let snapshot = resource
+        let member = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> PoolMember in
+            guard let pool = try await cloud.loadBalancer.pool(poolName) else { throw CloudError(.notFound, "Pool \(poolName) not found.") }
+            var subnetID: String?
+            if let subnet = CloudPlugin.string(snapshot[property: "subnet"]) { subnetID = try await cloud.network.subnet(subnet)?.id ?? subnet }
+            return try await cloud.loadBalancer.createMember(PoolMemberRequest(
+                name: snapshot[property: "name"].stringValue ?? "", poolID: pool.id, address: address, protocolPort: port, subnetID: subnetID,
+                weight: CloudPlugin.int(snapshot[property: "weight"]) ?? 1, monitorAddress: CloudPlugin.string(snapshot[property: "monitor_address"]),
+                monitorPort: CloudPlugin.int(snapshot[property: "monitor_port"]),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
+        }
+        resource.physicalID = member.id
+        resource.data["pool_id"] = .string(member.poolID)
+        resource.attributes = ["address": .string(member.address), "pool_id": .string(member.poolID), "show": CloudPlugin.value(member)]
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID, let pool = resource.data["pool_id"]?.stringValue else { return }
+        let service = try context.cloud().loadBalancer
+        let snapshot = resource
+        let member = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.updateMember(poolID: pool, id: id, PoolMemberUpdate(
+                name: snapshot[property: "name"].stringValue, weight: CloudPlugin.int(snapshot[property: "weight"]),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"])))
+        }
+        resource.attributes["show"] = CloudPlugin.value(member)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID, let pool = resource.data["pool_id"]?.stringValue else { return }
+        let service = try context.cloud().loadBalancer
+        try await CloudPlugin.whenLoadBalancerReady(resource, context) {
+            do { try await service.deleteMember(poolID: pool, id: id) } catch let error as CloudError where error.kind == .notFound {}
+        }
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+/// `OS::Octavia::HealthMonitor`: checks a pool's members; members go ONLINE under it.
+public struct HealthMonitorResource: ResourcePlugin {
+    public static let typeName = "OS::Octavia::HealthMonitor"
+    public static let schema = CloudPlugin.schema(typeName) { schema in
+        schema.properties["admin_state_up"]?.defaultValue = true
+        schema.properties["type"]?.allowedValues = ["HTTP", "HTTPS", "PING", "TCP", "TLS-HELLO", "UDP-CONNECT", "SCTP"]
+    }
+
+    public init() {}
+
+    public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let service = try context.cloud().loadBalancer
+        guard let poolName = CloudPlugin.string(resource[property: "pool"]) else {
+            throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property pool not assigned")
+        }
+        let token = try await CloudPlugin.clientToken(&resource, context)
+        let snapshot = resource
+        let monitor = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> HealthMonitor in
+            guard let pool = try await service.pool(poolName) else { throw CloudError(.notFound, "Pool \(poolName) not found.") }
+            return try await service.createHealthMonitor(HealthMonitorRequest(
+                name: snapshot[property: "name"].stringValue ?? "", poolID: pool.id, type: snapshot[property: "type"].stringValue ?? "HTTP",
+                delay: CloudPlugin.int(snapshot[property: "delay"]) ?? 5, timeout: CloudPlugin.int(snapshot[property: "timeout"]) ?? 5,
+                maxRetries: CloudPlugin.int(snapshot[property: "max_retries"]) ?? 3,
+                maxRetriesDown: CloudPlugin.int(snapshot[property: "max_retries_down"]) ?? 3,
+                httpMethod: CloudPlugin.string(snapshot[property: "http_method"]), urlPath: CloudPlugin.string(snapshot[property: "url_path"]),
+                expectedCodes: CloudPlugin.string(snapshot[property: "expected_codes"]),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
+                tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
+        }
+        resource.physicalID = monitor.id
+        resource.attributes = ["pools": .list([.string(monitor.poolID)]), "show": CloudPlugin.value(monitor)]
+    }
+
+    public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        let snapshot = resource
+        let monitor = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.updateHealthMonitor(id: id, HealthMonitorUpdate(
+                name: snapshot[property: "name"].stringValue, delay: CloudPlugin.int(snapshot[property: "delay"]),
+                timeout: CloudPlugin.int(snapshot[property: "timeout"]), maxRetries: CloudPlugin.int(snapshot[property: "max_retries"]),
+                maxRetriesDown: CloudPlugin.int(snapshot[property: "max_retries_down"]),
+                httpMethod: CloudPlugin.string(snapshot[property: "http_method"]), urlPath: CloudPlugin.string(snapshot[property: "url_path"]),
+                expectedCodes: CloudPlugin.string(snapshot[property: "expected_codes"]),
+                adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true), tags: CloudPlugin.strings(snapshot[property: "tags"])))
+        }
+        resource.attributes["show"] = CloudPlugin.value(monitor)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        try await CloudPlugin.whenLoadBalancerReady(resource, context) {
+            do { try await service.deleteHealthMonitor(id: id) } catch let error as CloudError where error.kind == .notFound {}
+        }
+    }
+
+    public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
