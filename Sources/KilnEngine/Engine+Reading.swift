@@ -119,6 +119,7 @@ extension Engine {
 
     static func reason(for error: Error) -> String {
         switch error {
+        case let attempt as AttemptFailure: return reason(for: attempt.underlying)
         case let failure as ResourceFailure: return failure.description
         case let failure as EvaluationError: return failure.message
         default: return "\(error)"

@@ -41,7 +41,15 @@ struct TimeoutTests {
     func createTimeoutWithRollbackDeletesWhatWasMade() async throws {
         let home = TemporaryHome()
         let engine = try engine(home)
-        var request = request("tr", slow, rollback: true)
+        // Only the create waits (as Heat's action_wait_secs says): the rollback deletes the
+        // timed-out resource, which exists (it has its physical id), at once.
+        let slowCreate = """
+            heat_template_version: 2021-04-16
+            resources:
+              slow: {type: OS::Heat::TestResource, properties: {action_wait_secs: {create: 600}}}
+              after: {type: OS::Heat::None, depends_on: [slow]}
+            """
+        var request = request("tr", slowCreate, rollback: true)
         request.timeoutMinutes = 1
         let stack = try await engine.create(request)
         #expect(stack.statusText == "ROLLBACK_COMPLETE")

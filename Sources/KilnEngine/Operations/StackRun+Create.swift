@@ -53,7 +53,11 @@ extension StackRun {
                             if let metadata = entry["metadata"] { resource.metadata = metadata }
                             return resource
                         }
-                        try await plugin.create(&resource, context)
+                        do {
+                            try await plugin.create(&resource, context)
+                        } catch {
+                            throw AttemptFailure(resource: resource, underlying: error)
+                        }
                         return resource
                     }
                     transition(name, type: definition.type, action, .inProgress, reason: "state changed",
@@ -70,7 +74,9 @@ extension StackRun {
                         transition(name, type: definition.type, action, .complete, reason: "state changed", live: resource)
                     case .failed(let name, let error):
                         let reason = Engine.reason(for: error)
-                        transition(name, type: byName[name]?.type ?? "", action, .failed, reason: reason)
+                        // What the plugin made before failing stays on record, so a delete removes it.
+                        transition(name, type: byName[name]?.type ?? "", action, .failed, reason: reason,
+                                   live: (error as? AttemptFailure)?.resource)
                         if firstFailure == nil {
                             firstFailure = timedOut ? "Timed out" : "Resource \(action.rawValue) failed: \(reason)"
                         }

@@ -16,6 +16,8 @@ extension StackRun {
             return value.lowercased() == "retain"
         }.map(\.name))
         let context = resourceContext()
+        // Resources that own a child stack (groups, provider templates) may have made it before failing.
+        let owners = Set(try await engine.store.childStacks(of: stack.id).compactMap(\.parentResource))
         var firstFailure: String?
 
         // Dependents first: the stored graph (what each resource required when it was made), reversed.
@@ -26,7 +28,10 @@ extension StackRun {
                 for name in names {
                     guard let record = records[name] else { continue }
                     let plugin = self.plugin(type: record.type, resource: name)
-                    let exists = record.action != .initial && !(record.action == .create && record.status == .failed && record.physicalID == nil)
+                    // A failed create that recorded no physical id made nothing, unless it made
+                    // a child stack (a group whose members failed): that is deleted too.
+                    let exists = record.action != .initial
+                        && !(record.action == .create && record.status == .failed && record.physicalID == nil && !owners.contains(name))
                     if let plugin, exists, !retained.contains(name) {
                         let resource = LiveResource(record, stackName: stack.name)
                         work[name] = { try await plugin.delete(resource, context) }

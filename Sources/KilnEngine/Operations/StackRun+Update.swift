@@ -98,7 +98,15 @@ extension StackRun {
                             if case .updated? = plan[name] { return .update }
                             return .create
                         }()
-                        transition(name, type: byName[name]?.type ?? "", failedAction, .failed, reason: reason)
+                        let attempt = error as? AttemptFailure
+                        if var intact = attempt?.oldIntact {
+                            // The replacement was not made: the old resource is still the one in place.
+                            intact.data[ResourceRecord.replacementFailedKey] = true
+                            transition(name, type: intact.type, .update, .failed, reason: reason, live: intact)
+                        } else {
+                            transition(name, type: byName[name]?.type ?? "", failedAction, .failed, reason: reason,
+                                       live: attempt?.resource)
+                        }
                         if firstFailure == nil {
                             firstFailure = timedOut ? "Timed out" : "Resource \(failedAction.rawValue) failed: \(reason)"
                         }
@@ -132,28 +140,42 @@ extension StackRun {
                 fresh.attributes = [:]
                 return fresh
             }
+            var previousResource = old
+            previousResource.properties = previousProperties
+            /// Creates the replacement; when that fails, what it made is deleted again (best
+            /// effort) and the old resource, untouched, is what the record keeps.
+            func replace() async throws -> AppliedChange {
+                var new = fresh()
+                new.data[ResourceRecord.replacementFailedKey] = nil
+                do {
+                    try await plugin.create(&new, context)
+                } catch {
+                    if new.physicalID != nil { try? await plugin.delete(new, context) }
+                    throw AttemptFailure(resource: new, underlying: error, oldIntact: previousResource)
+                }
+                return .replaced(new: new, old: previousResource)
+            }
             switch change {
             case .unchanged, .deleted:
                 return .kept(resource)
             case .added:
                 resource = fresh()
-                try await plugin.create(&resource, context)
+                do {
+                    try await plugin.create(&resource, context)
+                } catch {
+                    throw AttemptFailure(resource: resource, underlying: error)
+                }
                 return .kept(resource)
             case .updated:
+                resource.data[ResourceRecord.replacementFailedKey] = nil
                 do {
                     try await plugin.update(&resource, previous: previousProperties, context)
                     return .kept(resource)
                 } catch ResourceFailure.replacementNeeded {
-                    var new = fresh()
-                    try await plugin.create(&new, context)
-                    return .replaced(new: new, old: old)
+                    return try await replace()
                 }
             case .replaced:
-                var new = fresh()
-                try await plugin.create(&new, context)
-                var previousResource = old
-                previousResource.properties = previousProperties
-                return .replaced(new: new, old: previousResource)
+                return try await replace()
             }
         }
     }

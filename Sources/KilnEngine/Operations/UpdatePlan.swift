@@ -62,6 +62,10 @@ enum UpdateClassifier {
         if record.type != newType {
             return .replaced(reason: "type changed from \(record.type) to \(newType)", diff: diff)
         }
+        if record.status == .failed, diff.isEmpty, record.data.mapValue?[ResourceRecord.replacementFailedKey] == true {
+            // Its replacement failed and it is asked for as it is: it stays (a rollback).
+            return .updated(diff: diff)
+        }
         if record.status == .failed {
             return .replaced(reason: "resource is \(record.statusText)", diff: diff)
         }
