@@ -104,9 +104,18 @@ extension Engine {
     /// deletion_policy and update_policy, evaluated in the parent stack.
     func facade(parentID: String?, parentResource: String?) async -> [String: Value]? {
         guard let parentID, let name = parentResource, let parent = try? await store.stack(id: parentID),
-              let opened = try? await open(parent), let definition = opened.loaded.template.resource(named: name)
+              let loaded = try? await load(parent), let definition = loaded.template.resource(named: name)
         else { return nil }
-        let scope = opened.loaded.scope(resources: opened.resolved)
+        // Only a facade that reads other resources needs them read (a group's child stack
+        // holds every member: reading them all for each member would be quadratic).
+        let expressions = [definition.metadata, definition.deletionPolicy, definition.updatePolicy].compactMap { $0 }
+        let scope: EvaluationScope
+        if expressions.allSatisfy(\.isStatic) {
+            scope = loaded.scope(resources: [:])
+        } else {
+            guard let opened = try? await open(parent) else { return nil }
+            scope = opened.loaded.scope(resources: opened.resolved)
+        }
         func evaluate(_ expression: KilnTemplate.Expression?, otherwise: Value) -> Value {
             expression.flatMap { try? scope.value(of: $0) } ?? otherwise
         }
