@@ -8,6 +8,8 @@ import KilnTemplate
 struct IdentityRoutes {
     let identity: IdentityService
     let region = "RegionOne"
+    /// Whether the server serves a cloud's APIs too: the catalog then lists them.
+    var servesCloud = false
 
     func register(on router: Router<KilnRequestContext>) {
         router.get("/") { request, _ in
@@ -147,13 +149,25 @@ struct IdentityRoutes {
             "project": ["id": .string(token.projectID), "name": .string(token.projectName), "domain": domain],
             "is_domain": false,
             "roles": .list(token.roles.map { ["id": .string($0), "name": .string($0)] }),
-            "catalog": [
+            "catalog": .list([
                 ["id": "orchestration", "type": "orchestration", "name": "heat",
                  "endpoints": endpoints("\(base)/v1/\(token.projectID)", interfaces: all)],
                 ["id": "identity", "type": "identity", "name": "keystone",
                  "endpoints": endpoints("\(base)/v3", interfaces: all)],
-            ],
+            ] + (servesCloud ? cloudCatalog(base: base, project: token.projectID, endpoints: { endpoints($0, interfaces: all) }) : [])),
         ]]
+    }
+
+    /// The emulated cloud's services, as a real cloud's catalog lists them.
+    func cloudCatalog(base: String, project: String, endpoints: (String) -> Value) -> [Value] {
+        [
+            ["id": "compute", "type": "compute", "name": "nova", "endpoints": endpoints("\(base)/compute/v2.1")],
+            ["id": "network", "type": "network", "name": "neutron", "endpoints": endpoints("\(base)/network")],
+            ["id": "volumev3", "type": "volumev3", "name": "cinderv3", "endpoints": endpoints("\(base)/volume/v3/\(project)")],
+            ["id": "block-storage", "type": "block-storage", "name": "cinder", "endpoints": endpoints("\(base)/volume/v3/\(project)")],
+            ["id": "load-balancer", "type": "load-balancer", "name": "octavia", "endpoints": endpoints("\(base)/load-balancer")],
+            ["id": "image", "type": "image", "name": "glance", "endpoints": endpoints("\(base)/image")],
+        ]
     }
 
     /// `2026-11-26T06:50:00.000000Z`, as Keystone writes times.
