@@ -27,12 +27,12 @@ if [ ! -x "$KILN" ]; then
     fail "kiln binary at $KILN (build it first: swift build)"; finish
 fi
 
-if [ ! -x "$VENV/bin/openstack" ]; then
+if [ ! -x "$VENV/bin/openstack" ] || [ ! -d "$VENV/lib" ] || ! ls "$VENV"/lib/python3*/site-packages | grep -q octaviaclient; then
     started=$(date +%s)
     python3 -m venv "$VENV" || { fail "python3 -m venv"; finish; }
-    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 >"$WORK/pip.log" 2>&1; then
+    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 python-octaviaclient==3.15.0 >"$WORK/pip.log" 2>&1; then
         echo "pinned versions not installable; trying the latest"
-        "$VENV/bin/pip" install -q python-openstackclient python-heatclient >>"$WORK/pip.log" 2>&1 \
+        "$VENV/bin/pip" install -q python-openstackclient python-heatclient python-octaviaclient >>"$WORK/pip.log" 2>&1 \
             || { fail "pip install" "$(tail -20 "$WORK/pip.log")"; finish; }
     fi
     echo "pip install took $(( $(date +%s) - started )) s"
@@ -151,6 +151,36 @@ expect_line "template validate shows the parameter default" "Default: world"
 check "orchestration resource type list" "^\| OS::Heat::None +\|" -- os orchestration resource type list
 check "orchestration resource type show" "length:" -- os orchestration resource type show OS::Heat::RandomString
 expect_line "resource type show lists the properties" "character_classes:"
+
+# --- the emulated cloud through its own APIs (compute, network, block storage, load balancer, image) ---
+check "three-tier stack create --wait" "CREATE_COMPLETE" -- os stack create --wait -t examples/three-tier.yaml --parameter web_count=2 app
+check "flavor list" "m1\.tiny .*512" -- os flavor list
+check "image list" "cirros-0\.6\.2-x86_64-disk +\| active" -- os image list
+check "server list: three ACTIVE servers on three-tier-net" "app-web-.*ACTIVE +\| three-tier-net=10\.10\." -- os server list
+check "server list names the image and flavor" "cirros-0\.6\.2-x86_64-disk +\| m1\.medium" -- os server list
+check "network list" "three-tier-net" -- os network list
+check "network list shows public" "\| public " -- os network list
+check "subnet list" "10\.10\.0\.0/22" -- os subnet list
+check "port list: MACs and fixed IPs" "fa:16:3e:.*ip_address='10\.10\.0\." -- os port list
+check "router list" "app-router-.*ACTIVE" -- os router list
+check "floating ip list" "172\.24\.4\.[0-9]+ +\| 10\.10\.0\.2 " -- os floating ip list
+check "security group list" "web tier" -- os security group list
+check "volume list: in use by the servers" "in-use \| +10 \| Attached to app-db-" -- os volume list
+VOLUME=$("$OPENSTACK" --os-cloud kiln volume list -f value -c ID 2>/dev/null | head -1)
+check "volume show" "in-use" -- os volume show "$VOLUME" -f value -c status
+check "loadbalancer list" "10\.10\.0\.2 +\| ACTIVE +\| ONLINE" -- os loadbalancer list
+LB=$("$OPENSTACK" --os-cloud kiln loadbalancer list -f value -c id 2>/dev/null | head -1)
+check "loadbalancer show" "vip_address .*10\.10\.0\.2" -- os loadbalancer show "$LB"
+POOL=$("$OPENSTACK" --os-cloud kiln loadbalancer pool list -f value -c id 2>/dev/null | head -1)
+check "loadbalancer member list POOL: the web servers, ONLINE" "10\.10\.0\.[0-9]+ +\| +80 \| ONLINE" -- os loadbalancer member list "$POOL"
+check "keypair create" "PRIVATE KEY" -- os keypair create demo-key
+check "keypair list" "demo-key .*ssh" -- os keypair list
+check "server create --wait" "ACTIVE" -- os server create --flavor m1.tiny --image cirros-0.6.2-x86_64-disk --network three-tier-net --key-name demo-key vm1 --wait -f value -c status
+check "server show" "three-tier-net.*10\.10\.0\." -- os server show vm1 -f value -c addresses
+check "server delete --wait" "" -- os server delete vm1 --wait
+check "server is gone" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c Name | grep -x vm1 || true"
+check "three-tier stack delete --wait" "" -- os stack delete --yes --wait app
+check "nothing left in the cloud" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c ID; '$OPENSTACK' --os-cloud kiln volume list -f value -c ID; '$OPENSTACK' --os-cloud kiln loadbalancer list -f value -c id"
 
 # --- delete ---
 check "stack delete --yes --wait" "" -- os stack delete --yes --wait s2 bad
