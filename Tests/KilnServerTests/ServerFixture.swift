@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KilnCloud
 import KilnEngine
+import KilnResources
 import KilnModel
 import KilnServer
 import KilnStore
@@ -15,6 +17,24 @@ struct ServerFixture {
     let adminPassword: String
 
     init() throws {
+        try self.init(plain: ())
+    }
+
+    /// With `cloud`, the engine runs the standard types on it and the server serves its APIs.
+    init(cloud: (@Sendable (any Store) async throws -> any Cloud)?) async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
+        let path = home.appendingPathComponent("identity.json").path
+        var (file, password) = try IdentityFile.openOrCreate(path: path)
+        file.addUser(name: "alice", password: "alice-secret", project: "other")
+        try file.write(to: path)
+        adminPassword = password ?? ""
+        let made = try await cloud?(store)
+        server = KilnServer(engine: Engine(store: store, plugins: .standard, cloud: made), identity: IdentityService(file: file))
+    }
+
+    private init(plain: ()) throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
