@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         // libyaml's event parser: the fastest way from bytes to a located AST.
@@ -45,7 +46,17 @@ let package = Package(
         ),
         // Cloud resource types (OS::Nova::*, OS::Neutron::*, OS::Cinder::*, OS::Octavia::*, ...) over KilnCloud.
         .target(name: "KilnResources", dependencies: ["KilnModel", "KilnTemplate", "KilnEngine", "KilnCloud"]),
-        .target(name: "KilnClient", dependencies: ["KilnModel", "KilnTemplate"]),
+        // The OpenStack client side (clouds.yaml, Keystone, Heat) over one HTTP client: AsyncHTTPClient.
+        .target(
+            name: "KilnClient",
+            dependencies: [
+                "KilnModel", "KilnTemplate", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        // The cloud protocols over a real OpenStack's REST APIs.
+        .target(name: "KilnOpenStack", dependencies: ["KilnModel", "KilnCloud", "KilnClient"]),
         .target(
             name: "KilnServer",
             dependencies: [
@@ -61,7 +72,7 @@ let package = Package(
             name: "kiln",
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnClient", "KilnCloud",
-                "KilnEmulator", "KilnResources",
+                "KilnEmulator", "KilnResources", "KilnOpenStack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,6 +113,14 @@ let package = Package(
         .testTarget(
             name: "KilnResourcesTests",
             dependencies: ["KilnModel", "KilnTemplate", "KilnEngine", "KilnStore", "KilnCloud", "KilnEmulator", "KilnResources"]
+        ),
+        .testTarget(
+            name: "KilnOpenStackTests",
+            dependencies: [
+                "KilnModel", "KilnCloud", "KilnClient", "KilnOpenStack", "KilnEmulator", "KilnEngine", "KilnResources", "KilnServer",
+                "KilnStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
         .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnModel", "KilnStore"]),

@@ -1,9 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import KilnModel
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KilnTemplate
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
 
 /// One HTTP answer: status, headers (names lowercased) and body.
 public struct HTTPAnswer: Sendable {
@@ -24,16 +25,16 @@ public struct HTTPAnswer: Sendable {
     }
 }
 
-/// JSON over HTTP with URLSession. Redirects (Heat answers name lookups with 302) are
-/// followed here, with the same method, headers and body, as keystoneauth does.
+/// JSON over HTTP with AsyncHTTPClient: one shared client (pooled connections, the
+/// swift-nio event loops Hummingbird already runs), no libcurl. Redirects (Heat answers name
+/// lookups with 302) are followed here, with the same method, headers and body, as
+/// keystoneauth does.
 public struct HTTPTransport: Sendable {
-    private let session: URLSession
     public var timeout: TimeInterval
+    /// The most a body may be: larger answers are an error, not a memory blow-up.
+    public var maxBodyBytes = 64 << 20
 
     public init(timeout: TimeInterval = 60) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
         self.timeout = timeout
     }
 
@@ -57,45 +58,22 @@ public struct HTTPTransport: Sendable {
         guard let address = URL(string: url), address.scheme == "http" || address.scheme == "https" else {
             throw .configuration("not an http(s) URL: \(url)")
         }
-        var request = URLRequest(url: address, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(body.jsonText().utf8)
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body.jsonText()))
         }
-        let result: Result<(Data, URLResponse), Error> = await withCheckedContinuation { continuation in
-            session.dataTask(with: request) { data, response, error in
-                if let error {
-                    continuation.resume(returning: .failure(error))
-                } else if let response {
-                    continuation.resume(returning: .success((data ?? Data(), response)))
-                } else {
-                    continuation.resume(returning: .failure(URLError(.badServerResponse)))
-                }
-            }.resume()
-        }
-        switch result {
-        case .failure(let error):
-            throw .transport("cannot reach \(address.scheme ?? "http")://\(address.host ?? "")\(address.port.map { ":\($0)" } ?? ""): \(error.localizedDescription)")
-        case .success(let (data, response)):
-            guard let http = response as? HTTPURLResponse else { throw .transport("\(url) did not answer over HTTP") }
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let data = try await response.body.collect(upTo: maxBodyBytes)
             var fields: [String: String] = [:]
-            for (name, value) in http.allHeaderFields {
-                if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
-            }
-            return HTTPAnswer(status: http.statusCode, headers: fields, body: data)
+            for header in response.headers { fields[header.name.lowercased()] = header.value }
+            return HTTPAnswer(status: Int(response.status.code), headers: fields, body: Data(buffer: data))
+        } catch {
+            throw .transport("cannot reach \(address.scheme ?? "http")://\(address.host ?? "")\(address.port.map { ":\($0)" } ?? ""): \(error)")
         }
-    }
-}
-
-/// Keeps URLSession from following redirects itself: it would turn some methods into GET.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
     }
 }

@@ -28,6 +28,22 @@ public struct Keystone: Sendable {
         if case .direct(let token, let endpoint) = method {
             return HeatSession(token: token, endpoint: endpoint, region: cloud.regionName)
         }
+        let signedIn = try await authenticate(cloud)
+        let endpoint = try Self.endpoint(signedIn.body, types: ["orchestration"], region: cloud.regionName, interface: cloud.interface)
+        return HeatSession(token: signedIn.token, endpoint: endpoint, region: cloud.regionName)
+    }
+
+    /// A token and its catalog, as Keystone issued them.
+    public struct SignedIn: Sendable {
+        public var token: String
+        public var projectID: String
+        /// Keystone's whole answer (`{"token": {"catalog": ...}}`).
+        public var body: Value
+    }
+
+    /// Signs in with the cloud's password, token or application credential.
+    public func authenticate(_ cloud: CloudConfig) async throws(KilnClientError) -> SignedIn {
+        let method = try cloud.method()
         guard let authURL = cloud.authURL else { throw cloud.missing("auth.auth_url", variable: "OS_AUTH_URL") }
         let answer = try await transport.send("POST", Self.tokensURL(authURL), body: Self.tokenRequest(cloud, method: method))
         guard answer.status == 201 || answer.status == 200 else {
@@ -39,9 +55,22 @@ public struct Keystone: Sendable {
             throw .transport("Keystone at \(authURL) issued no X-Subject-Token")
         }
         let body = try answer.json()
-        let endpoint = try Self.orchestrationEndpoint(body, region: cloud.regionName, interface: cloud.interface)
         let project = body.mapValue?["token"]?.mapValue?["project"]?.mapValue?["id"]?.stringValue ?? cloud.projectID ?? ""
-        return HeatSession(token: token, endpoint: Self.substitute(endpoint, projectID: project), region: cloud.regionName)
+        var substituted = body
+        if case .map(var outer) = body, case .map(var inner)? = outer["token"], let catalog = inner["catalog"]?.listValue {
+            inner["catalog"] = .list(catalog.map { service in
+                guard case .map(var entry) = service, let endpoints = entry["endpoints"]?.listValue else { return service }
+                entry["endpoints"] = .list(endpoints.map { endpoint in
+                    guard case .map(var map) = endpoint, let url = map["url"]?.stringValue else { return endpoint }
+                    map["url"] = .string(Self.substitute(url, projectID: project))
+                    return .map(map)
+                })
+                return .map(entry)
+            })
+            outer["token"] = .map(inner)
+            substituted = .map(outer)
+        }
+        return SignedIn(token: token, projectID: project, body: substituted)
     }
 
     /// `…/v3/auth/tokens`, whether the auth URL names `/v3` or not.
@@ -82,11 +111,11 @@ public struct Keystone: Sendable {
         return ["auth": .map(auth)]
     }
 
-    /// The catalog's orchestration URL for the interface and (when given) the region.
-    static func orchestrationEndpoint(_ body: Value, region: String?, interface: String) throws(KilnClientError) -> String {
+    /// The catalog's URL of the first of `types` it lists, for the interface and (when given) the region.
+    public static func endpoint(_ body: Value, types: [String], region: String?, interface: String) throws(KilnClientError) -> String {
         let catalog = body.mapValue?["token"]?.mapValue?["catalog"]?.listValue ?? []
-        guard let service = catalog.first(where: { $0.mapValue?["type"]?.stringValue == "orchestration" }) else {
-            throw .configuration("the service catalog has no orchestration service")
+        guard let service = types.lazy.compactMap({ type in catalog.first { $0.mapValue?["type"]?.stringValue == type } }).first else {
+            throw .configuration("the service catalog has no \(types.first ?? "") service")
         }
         let wanted = interface.replacingOccurrences(of: "URL", with: "")
         let match = (service.mapValue?["endpoints"]?.listValue ?? []).first { endpoint in
@@ -97,7 +126,7 @@ public struct Keystone: Sendable {
         }
         guard let url = match?.mapValue?["url"]?.stringValue else {
             let place = region.map { " in \($0) region" } ?? ""
-            throw .configuration("\(wanted) endpoint for orchestration service\(place) not found")
+            throw .configuration("\(wanted) endpoint for \(types.first ?? "") service\(place) not found")
         }
         return url
     }

@@ -53,6 +53,21 @@ struct ComputeRoutes {
             let body = try await call.body("server")
             let updated = try await compute.updateServer(id: path[1], ServerUpdate(name: body["name"]?.stringValue))
             return .json(["server": serverJSON(updated, flavors: try await compute.flavors(), images: try await imageNames())])
+        case (.put, "servers", 3) where path[2] == "metadata":
+            let body = try await call.body()
+            let metadata = (body["metadata"]?.mapValue ?? [:]).compactMapValues(\.stringValue)
+            let updated = try await compute.updateServer(id: path[1], ServerUpdate(metadata: metadata))
+            return .json(["metadata": .map(updated.metadata.mapValues(Value.string))])
+        case (.post, "os-server-groups", 1):
+            let body = try await call.body("server_group")
+            let policies = body["policy"]?.stringValue.map { [$0] } ?? (body["policies"]?.listValue ?? []).compactMap(\.stringValue)
+            let group = try await compute.createServerGroup(
+                name: body["name"]?.stringValue ?? "", policies: policies, rules: (body["rules"]?.mapValue ?? [:]).compactMapValues(\.stringValue),
+                clientToken: nil)
+            return .json(["server_group": serverGroupJSON(group)])
+        case (.delete, "os-server-groups", 2):
+            try await compute.deleteServerGroup(id: path[1])
+            return .empty(.noContent)
         case (.delete, "servers", 2):
             _ = try await server(path[1])
             try await compute.deleteServer(id: path[1])

@@ -100,6 +100,36 @@ struct LoadBalancerRoutes {
             return list("healthmonitors", try await service.healthMonitors().map(monitorJSON))
         case (.get, "healthmonitors", 2):
             return .json(["healthmonitor": monitorJSON(try await find(await service.healthMonitor(id: path[1]), "Health Monitor", path[1]))])
+        case (.post, "healthmonitors", 1):
+            let body = try await call.body("healthmonitor")
+            guard let pool = body["pool_id"]?.stringValue else { throw CloudError(.badRequest, "Invalid input for field/attribute pool_id.") }
+            let made = try await service.createHealthMonitor(HealthMonitorRequest(
+                name: body["name"]?.stringValue ?? "", poolID: pool, type: body["type"]?.stringValue ?? "HTTP",
+                delay: body["delay"]?.numberValue.map { Int($0) } ?? 5, timeout: body["timeout"]?.numberValue.map { Int($0) } ?? 5,
+                maxRetries: body["max_retries"]?.numberValue.map { Int($0) } ?? 3, urlPath: body["url_path"]?.stringValue))
+            return .json(["healthmonitor": monitorJSON(made)], status: .created)
+        case (.put, "healthmonitors", 2):
+            let body = try await call.body("healthmonitor")
+            let updated = try await service.updateHealthMonitor(id: path[1], HealthMonitorUpdate(
+                name: body["name"]?.stringValue, delay: body["delay"]?.numberValue.map { Int($0) }))
+            return .json(["healthmonitor": monitorJSON(updated)])
+        case (.delete, "healthmonitors", 2):
+            _ = try await find(await service.healthMonitor(id: path[1]), "Health Monitor", path[1])
+            try await service.deleteHealthMonitor(id: path[1])
+            return .empty(.noContent)
+        case (.put, "listeners", 2):
+            let body = try await call.body("listener")
+            let updated = try await service.updateListener(id: path[1], ListenerUpdate(name: body["name"]?.stringValue))
+            return .json(["listener": listenerJSON(updated)])
+        case (.put, "pools", 2):
+            let body = try await call.body("pool")
+            let updated = try await service.updatePool(id: path[1], PoolUpdate(name: body["name"]?.stringValue, lbAlgorithm: body["lb_algorithm"]?.stringValue))
+            return .json(["pool": poolJSON(updated, members: try await service.members(poolID: path[1]))])
+        case (.put, "pools", 4) where path[2] == "members":
+            let body = try await call.body("member")
+            let updated = try await service.updateMember(poolID: path[1], id: path[3], PoolMemberUpdate(
+                name: body["name"]?.stringValue, weight: body["weight"]?.numberValue.map { Int($0) }))
+            return .json(["member": memberJSON(updated)])
         case (.get, "providers", 1):
             return .json(["providers": [["name": "amphora", "description": "The Octavia Amphora driver (emulated)."]]])
         default:

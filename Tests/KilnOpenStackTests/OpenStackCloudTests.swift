@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KilnClient
+import KilnCloud
+import KilnEmulator
+import KilnEngine
+import KilnModel
+import KilnOpenStack
+import KilnResources
+import KilnServer
+import KilnStore
+import Testing
+
+/// `OpenStackCloud` against `kiln serve`'s emulated cloud as if it were a real one: Keystone
+/// sign-in, the catalog, the REST APIs, real HTTP on loopback.
+@Suite("The OpenStack driver against kiln serve")
+struct OpenStackCloudTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples")
+
+    /// A `kiln serve` with the emulated cloud; the test gets a signed-in driver for it.
+    func withServer(_ test: @Sendable (OpenStackCloud, EmulatedCloud) async throws -> Void) async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-openstack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
+        let (file, password) = try IdentityFile.openOrCreate(path: home.appendingPathComponent("identity.json").path)
+        let emulator = try await EmulatedCloud(store: store)
+        let server = KilnServer(engine: Engine(store: store, plugins: .standard, cloud: emulator), identity: IdentityService(file: file))
+        let app = server.application(host: "127.0.0.1", port: 0)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let config = CloudConfig(
+                name: "emulated", authURL: "http://127.0.0.1:\(port)/v3", username: "admin", password: password ?? "",
+                projectName: "admin", userDomainName: "Default", projectDomainName: "Default")
+            try await test(OpenStackCloud(config: config, pollInterval: 0.02), emulator)
+        }
+    }
+
+    /// What a project holds, to compare topologies.
+    static func inventory(_ session: CloudSession) async throws -> [String: Int] {
+        var members = 0
+        for pool in try await session.loadBalancer.pools() { members += try await session.loadBalancer.members(poolID: pool.id).count }
+        return [
+            "servers": try await session.compute.servers().count, "volumes": try await session.blockStorage.volumes().count,
+            "ports": try await session.network.ports(networkID: nil, deviceID: nil).count,
+            "routers": try await session.network.routers().count, "floatingips": try await session.network.floatingIPs().count,
+            "loadbalancers": try await session.loadBalancer.loadBalancers().count, "members": members,
+        ]
+    }
+
+    static func request(web: Int) throws -> StackRequest {
+        StackRequest(
+            name: "app", templateName: "three-tier.yaml",
+            template: try String(contentsOf: examples.appendingPathComponent("three-tier.yaml"), encoding: .utf8),
+            parameters: ["web_count": String(web)],
+            files: ["web-server.yaml": try String(contentsOf: examples.appendingPathComponent("web-server.yaml"), encoding: .utf8)])
+    }
+
+    @Test func catalogCallsAndErrorsGoThroughKeystoneAndTheRESTAPIs() async throws {
+        try await withServer { cloud, _ in
+            let session = cloud.session(projectID: "ignored")
+            let flavor = try await session.compute.flavor("m1.small")
+            #expect(flavor?.ramMB == 2048)
+            let image = try await session.images.image("cirros-0.6.2-x86_64-disk")
+            #expect(image?.status == "active")
+            let external = try await session.network.network("public")
+            #expect(external?.external == true)
+            var refusal: CloudError?
+            do {
+                _ = try await session.compute.createServer(ServerRequest(name: "x", flavorID: "m1.huge", imageID: "cirros-0.6.2-x86_64-disk"))
+            } catch let error as CloudError {
+                refusal = error
+            }
+            #expect(refusal?.message == "Flavor m1.huge could not be found.")
+        }
+    }
+
+    @Test func theThreeTierExampleBuildsScalesAndDeletesThroughTheDriverAsOnTheEmulator() async throws {
+        // The same template directly on an emulator, for the expected shape.
+        let direct = try await EmulatedCloud(store: try SQLiteStore.inMemory())
+        let directEngine = Engine(store: direct.store, plugins: .standard, cloud: direct)
+        let directStack = try await directEngine.create(try Self.request(web: 2))
+        #expect(directStack.statusText == "CREATE_COMPLETE")
+        let expected = try await Self.inventory(direct.session(projectID: "default"))
+
+        try await withServer { cloud, emulator in
+            let engine = Engine(store: try SQLiteStore.inMemory(), plugins: .standard, cloud: cloud)
+            let stack = try await engine.create(try Self.request(web: 2))
+            #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+            let session = cloud.session(projectID: "admin")
+            let made = try await Self.inventory(session)
+            #expect(made == expected)
+            // The emulator behind the API holds the same objects the driver made.
+            let servers = try await session.compute.servers()
+            #expect(servers.allSatisfy { $0.status == "ACTIVE" && !$0.addresses.isEmpty })
+
+            let grown = try await engine.update(stack.id, UpdateRequest(
+                templateName: "three-tier.yaml", template: try Self.request(web: 3).template, parameters: ["web_count": "3"],
+                files: try Self.request(web: 3).files))
+            #expect(grown.statusText == "UPDATE_COMPLETE", "\(grown.statusReason)")
+            let grownServers = try await session.compute.servers()
+            #expect(grownServers.count == 4)
+
+            let deleted = try await engine.delete(stack.id)
+            #expect(deleted.statusText == "DELETE_COMPLETE", "\(deleted.statusReason)")
+            let left = try await Self.inventory(session)
+            #expect(left.values.allSatisfy { $0 == 0 }, "\(left)")
+            _ = emulator
+        }
+    }
+}
