@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
+import KilnClient
 import KilnCloud
 import KilnEmulator
 import KilnEngine
+import KilnOpenStack
 import KilnResources
 import KilnStore
 
@@ -29,7 +31,26 @@ struct HomeOptions: ParsableArguments {
         valueName: "LIST"))
     var cloudFaults: String?
 
+    @Option(help: ArgumentHelp(
+        "Run cloud resources on this cloud of clouds.yaml (a real OpenStack) instead of the emulated cloud "
+            + "(default: $KILN_CLOUD, else the emulator).",
+        valueName: "NAME"))
+    var cloud: String?
+
     var databasePath: String { URL(fileURLWithPath: directory).appendingPathComponent("kiln.db").path }
+
+    /// The engine's cloud: a clouds.yaml entry's real OpenStack with `--cloud`, else the emulator in the home's database.
+    func engineCloud(store: any Store) async throws -> any Cloud {
+        guard let name = cloud ?? ProcessInfo.processInfo.environment["KILN_CLOUD"], !name.isEmpty else {
+            return try await openCloud(store: store)
+        }
+        do {
+            return OpenStackCloud(config: try CloudConfigResolver().resolve(cloud: name))
+        } catch {
+            standardError("kiln: --cloud \(name): \(error)")
+            throw ExitCode(1)
+        }
+    }
 
     /// The emulated cloud's options from the flags or the environment; a bad list is a usage error.
     func emulatorOptions() throws -> EmulatorOptions {
@@ -71,7 +92,7 @@ struct HomeOptions: ParsableArguments {
             standardError("kiln: cannot open \(databasePath): \(error)")
             throw ExitCode(1)
         }
-        let cloud = try await openCloud(store: store)
+        let cloud = try await engineCloud(store: store)
         let engine = Engine(store: store, plugins: .standard, cloud: cloud, maxParallel: maxParallel, logger: logger)
         for stack in await engine.recover() {
             standardError("kiln: resumed interrupted stack \(stack.name): \(stack.statusText)")
