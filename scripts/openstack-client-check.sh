@@ -179,6 +179,17 @@ check "server create --wait" "ACTIVE" -- os server create --flavor m1.tiny --ima
 check "server show" "three-tier-net.*10\.10\.0\." -- os server show vm1 -f value -c addresses
 check "server delete --wait" "" -- os server delete vm1 --wait
 check "server is gone" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c Name | grep -x vm1 || true"
+check "openstacksdk: a network, a subnet, a port with a fixed IP, removed again" "sdk ok public sdk-net three-tier-net 10\.77\.0\.2 servers 2" -- "$VENV/bin/python" -c "
+import openstack
+c = openstack.connect(cloud='kiln')
+net = c.network.create_network(name='sdk-net')
+sub = c.network.create_subnet(network_id=net.id, cidr='10.77.0.0/24', ip_version=4)
+port = c.network.create_port(network_id=net.id)
+names = ' '.join(sorted(n.name for n in c.network.networks()))
+web = [s for s in c.compute.servers() if '-web-' in s.name]
+print('sdk ok', names, port.fixed_ips[0]['ip_address'], 'servers', len(web))
+c.network.delete_port(port); c.network.delete_subnet(sub); c.network.delete_network(net)
+"
 check "three-tier stack delete --wait" "" -- os stack delete --yes --wait app
 check "nothing left in the cloud" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c ID; '$OPENSTACK' --os-cloud kiln volume list -f value -c ID; '$OPENSTACK' --os-cloud kiln loadbalancer list -f value -c id"
 
