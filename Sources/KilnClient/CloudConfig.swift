@@ -25,6 +25,10 @@ public struct CloudConfig: Sendable, Equatable {
     public var interface: String
     /// `password`, `token`, `v3password`, `v3token`, `admin_token` or `none`; nil: chosen from what is given.
     public var authType: String?
+    /// A Keystone application credential (`v3applicationcredential`): its id, or its name with the user's.
+    public var applicationCredentialID: String?
+    public var applicationCredentialName: String?
+    public var applicationCredentialSecret: String?
 
     public init(
         name: String? = nil, file: String? = nil, authURL: String? = nil, username: String? = nil, userID: String? = nil,
@@ -58,6 +62,8 @@ public struct CloudConfig: Sendable, Equatable {
         case password
         /// Keystone v3 token method: the given token rescoped, for the catalog.
         case token
+        /// Keystone v3 application credential: the credential decides the project.
+        case applicationCredential
         /// No Keystone: the token (or "notused") is sent to the endpoint as is.
         case direct(token: String, endpoint: String)
     }
@@ -71,6 +77,16 @@ public struct CloudConfig: Sendable, Equatable {
             return .direct(token: token ?? "notused", endpoint: endpoint)
         }
         guard authURL != nil else { throw missing("auth.auth_url", variable: "OS_AUTH_URL") }
+        if type == "v3applicationcredential" || type == "applicationcredential"
+            || (type == nil && applicationCredentialSecret != nil && password == nil) {
+            guard applicationCredentialSecret != nil else {
+                throw missing("auth.application_credential_secret", variable: "OS_APPLICATION_CREDENTIAL_SECRET")
+            }
+            guard applicationCredentialID != nil || (applicationCredentialName != nil && (username != nil || userID != nil)) else {
+                throw missing("auth.application_credential_id", variable: "OS_APPLICATION_CREDENTIAL_ID")
+            }
+            return .applicationCredential
+        }
         if type == "token" || type == "v3token" || (type == nil && token != nil && password == nil) {
             guard token != nil else { throw missing("auth.token", variable: "OS_TOKEN") }
             return .token

@@ -101,6 +101,9 @@ public struct CloudConfigResolver: Sendable {
         config.regionName = text(entry["region_name"])
         config.interface = text(entry["interface"]) ?? text(entry["endpoint_type"]) ?? "public"
         config.authType = text(entry["auth_type"])
+        config.applicationCredentialID = text(auth?["application_credential_id"])
+        config.applicationCredentialName = text(auth?["application_credential_name"])
+        config.applicationCredentialSecret = text(auth?["application_credential_secret"])
         return config
     }
 
@@ -113,6 +116,9 @@ public struct CloudConfigResolver: Sendable {
             ("OS_USER_DOMAIN_ID", \.userDomainID), ("OS_PROJECT_DOMAIN_NAME", \.projectDomainName),
             ("OS_PROJECT_DOMAIN_ID", \.projectDomainID), ("OS_TOKEN", \.token), ("OS_ENDPOINT", \.endpoint),
             ("OS_REGION_NAME", \.regionName), ("OS_AUTH_TYPE", \.authType),
+            ("OS_APPLICATION_CREDENTIAL_ID", \.applicationCredentialID),
+            ("OS_APPLICATION_CREDENTIAL_NAME", \.applicationCredentialName),
+            ("OS_APPLICATION_CREDENTIAL_SECRET", \.applicationCredentialSecret),
         ]
         for (name, key) in overrides {
             if let value = variable(name) { config[keyPath: key] = value }

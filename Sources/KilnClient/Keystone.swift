@@ -88,6 +88,18 @@ public struct Keystone: Sendable {
             return ["id": "default"]
         }
         let identity: Value
+        if method == .applicationCredential {
+            var credential: [String: Value] = ["secret": .string(cloud.applicationCredentialSecret ?? "")]
+            if let id = cloud.applicationCredentialID {
+                credential["id"] = .string(id)
+            } else {
+                credential["name"] = .string(cloud.applicationCredentialName ?? "")
+                credential["user"] = cloud.userID.map { ["id": .string($0)] }
+                    ?? ["name": .string(cloud.username ?? ""), "domain": domain(name: cloud.userDomainName, id: cloud.userDomainID)]
+            }
+            // The credential is bound to its project: no scope is sent.
+            return ["auth": ["identity": ["methods": ["application_credential"], "application_credential": .map(credential)]]]
+        }
         if method == .token {
             identity = ["methods": ["token"], "token": ["id": .string(cloud.token ?? "")]]
         } else {
