@@ -5,6 +5,8 @@ import KilnTemplate
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
+import Synchronization
 
 /// One HTTP answer: status, headers (names lowercased) and body.
 public struct HTTPAnswer: Sendable {
@@ -34,8 +36,46 @@ public struct HTTPTransport: Sendable {
     /// The most a body may be: larger answers are an error, not a memory blow-up.
     public var maxBodyBytes = 64 << 20
 
+    /// Whether TLS certificates are checked.
+    public var verifyCertificates = true
+    /// A PEM file of trusted CAs instead of the system's.
+    public var caCertFile: String?
+
     public init(timeout: TimeInterval = 60) {
         self.timeout = timeout
+    }
+
+    /// A transport with the cloud's TLS settings (`verify`, `cacert`).
+    public init(config: CloudConfig, timeout: TimeInterval = 60) {
+        self.timeout = timeout
+        self.verifyCertificates = config.verify
+        self.caCertFile = config.caCertFile
+    }
+
+    /// The process's clients: AsyncHTTPClient's shared one, and one more per other TLS setting
+    /// (made on first use, kept for the process's life as the shared one is).
+    private static let clients = Mutex<[String: HTTPClient]>([:])
+
+    func client() throws(KilnClientError) -> HTTPClient {
+        if verifyCertificates, caCertFile == nil { return HTTPClient.shared }
+        let key = "\(verifyCertificates)|\(caCertFile ?? "")"
+        if let made = Self.clients.withLock({ $0[key] }) { return made }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if !verifyCertificates { tls.certificateVerification = .none }
+        if let caCertFile {
+            guard FileManager.default.isReadableFile(atPath: caCertFile) else {
+                throw .configuration("cacert \(caCertFile) cannot be read")
+            }
+            tls.trustRoots = .file(caCertFile)
+        }
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.tlsConfiguration = tls
+        return Self.clients.withLock { clients in
+            if let made = clients[key] { return made }
+            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[key] = made
+            return made
+        }
     }
 
     public func send(
@@ -66,8 +106,9 @@ public struct HTTPTransport: Sendable {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.jsonText()))
         }
+        let client = try client()
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             let data = try await response.body.collect(upTo: maxBodyBytes)
             var fields: [String: String] = [:]
             for header in response.headers { fields[header.name.lowercased()] = header.value }

@@ -30,7 +30,7 @@ extension OpenStackServices: ComputeService {
 
     func keyPair(named name: String) async throws -> KeyPair? {
         do {
-            return Self.keyPair(try await api.call(.compute, "GET", "/os-keypairs/\(name)")["keypair"])
+            return Self.keyPair(try await api.call(.compute, "GET", "/os-keypairs/\(segment(name))")["keypair"])
         } catch let error as CloudError where error.kind == .notFound {
             return nil
         }
@@ -44,13 +44,13 @@ extension OpenStackServices: ComputeService {
     }
 
     func deleteKeyPair(named name: String) async throws {
-        try await api.call(.compute, "DELETE", "/os-keypairs/\(name)")
+        try await api.call(.compute, "DELETE", "/os-keypairs/\(segment(name))")
     }
 
     static func group(_ json: Value) -> ServerGroup {
         ServerGroup(id: json["id"].stringValue ?? "", name: json["name"].stringValue ?? "",
                     policies: json["policies"].strings.isEmpty ? [json["policy"].stringValue ?? ""] : json["policies"].strings,
-                    rules: json["rules"].stringMap, members: json["members"].strings)
+                    rules: (json["rules"].mapValue ?? [:]).mapValues(\.plainText), members: json["members"].strings)
     }
 
     func serverGroups() async throws -> [ServerGroup] {
@@ -62,7 +62,10 @@ extension OpenStackServices: ComputeService {
     }
 
     func createServerGroup(name: String, policies: [String], rules: [String: String], clientToken: String?) async throws -> ServerGroup {
-        let body: Value = ["server_group": ["name": .string(name), "policy": .string(policies.first ?? "anti-affinity")]]
+        var group: [String: Value] = ["name": .string(name), "policy": .string(policies.first ?? "anti-affinity")]
+        // Microversion 2.64: one policy, and rules whose values are integers (max_server_per_host).
+        if !rules.isEmpty { group["rules"] = .map(rules.mapValues { Int($0).map(Value.int) ?? .string($0) }) }
+        let body: Value = ["server_group": .map(group)]
         return Self.group(try await api.call(.compute, "POST", "/os-server-groups", body: body)["server_group"])
     }
 
@@ -86,12 +89,25 @@ extension OpenStackServices: ComputeService {
         }
         server.securityGroups = (json["security_groups"].listValue ?? []).compactMap { $0["name"].stringValue }
         server.volumesAttached = (json["os-extended-volumes:volumes_attached"].listValue ?? []).compactMap { $0["id"].stringValue }
-        server.tags = json["tags"].strings
+        server.tags = json["tags"].strings.filter { !$0.hasPrefix("kiln-token-") }
         server.accessIPv4 = json["accessIPv4"].stringValue ?? ""
         server.accessIPv6 = json["accessIPv6"].stringValue ?? ""
         server.fault = json["fault"]["message"].stringValue
+        server.configDrive = json["config_drive"].bool ?? false
+        if json["OS-SRV-USG:launched_at"].stringValue != nil { server.launchedAt = json["OS-SRV-USG:launched_at"].date }
         server.serverGroupID = json["server_groups"].strings.first
         return server
+    }
+
+    /// A Nova tag for a client token: at most 60 characters, no commas or slashes (an FNV-1a hash).
+    static func tokenTag(_ token: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in token.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "kiln-token-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     func servers() async throws -> [Server] {
@@ -104,8 +120,10 @@ extension OpenStackServices: ComputeService {
 
     func createServer(_ request: ServerRequest) async throws -> Server {
         // A real cloud has no idempotency token: a server carrying the token in its metadata is the one made before.
-        if let token = request.clientToken, let made = try await servers().first(where: { $0.metadata["kiln_client_token"] == token }) {
-            return made
+        // The tag (Nova's list filters by tag, not by metadata) narrows the search; the metadata decides.
+        if let token = request.clientToken {
+            let found = (try await api.call(.compute, "GET", "/servers/detail" + query([("tags", Self.tokenTag(token))]))["servers"].listValue ?? [])
+            if let made = found.map(Self.server).first(where: { $0.metadata[clientTokenKey] == token }) { return made }
         }
         guard let flavor = try await flavor(request.flavorID) else { throw CloudError(.badRequest, "Flavor \(request.flavorID) could not be found.") }
         var imageRef: String?
@@ -114,7 +132,11 @@ extension OpenStackServices: ComputeService {
             imageRef = found.id
         }
         var metadata = request.metadata
-        if let token = request.clientToken { metadata["kiln_client_token"] = token }
+        var tags = request.tags
+        if let token = request.clientToken {
+            metadata[clientTokenKey] = token
+            tags.append(Self.tokenTag(token))
+        }
         var body: [String: Value] = [
             "name": .string(request.name), "flavorRef": .string(flavor.id), "metadata": .map(metadata.mapValues(Value.string)),
         ]
@@ -123,7 +145,7 @@ extension OpenStackServices: ComputeService {
         if let data = request.userData { body["user_data"] = .string(data) }
         if request.configDrive { body["config_drive"] = true }
         if let zone = request.availabilityZone { body["availability_zone"] = .string(zone) }
-        if !request.tags.isEmpty { body["tags"] = .list(request.tags.map(Value.string)) }
+        if !tags.isEmpty { body["tags"] = .list(tags.map(Value.string)) }
         if !request.securityGroups.isEmpty { body["security_groups"] = .list(request.securityGroups.map { ["name": .string($0)] }) }
         if request.networks.isEmpty {
             body["networks"] = request.autoNetwork ? "auto" : "none"

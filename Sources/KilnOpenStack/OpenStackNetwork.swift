@@ -28,7 +28,7 @@ extension OpenStackServices: NetworkService {
 
     func networks() async throws -> [Network] { (try await api.call(.network, "GET", "/networks")["networks"].listValue ?? []).map(Self.network) }
     func network(_ idOrName: String) async throws -> Network? {
-        try await find(idOrName, byID: { try await get("/networks/\($0)", "network").map(Self.network) }, all: networks, name: \.name)
+        try await find(idOrName, byID: { try await get("/networks/\(segment($0))", "network").map(Self.network) }, all: networks, name: \.name)
     }
     func createNetwork(_ request: NetworkRequest) async throws -> Network {
         Self.network(try await api.call(.network, "POST", "/networks", body: ["network": [
@@ -57,7 +57,7 @@ extension OpenStackServices: NetworkService {
         (try await api.call(.network, "GET", "/subnets" + query([("network_id", networkID)]))["subnets"].listValue ?? []).map(Self.subnet)
     }
     func subnet(_ idOrName: String) async throws -> Subnet? {
-        try await find(idOrName, byID: { try await get("/subnets/\($0)", "subnet").map(Self.subnet) }, all: { try await subnets(networkID: nil) }, name: \.name)
+        try await find(idOrName, byID: { try await get("/subnets/\(segment($0))", "subnet").map(Self.subnet) }, all: { try await subnets(networkID: nil) }, name: \.name)
     }
     func createSubnet(_ request: SubnetRequest) async throws -> Subnet {
         var body: [String: Value] = ["name": .string(request.name), "network_id": .string(request.networkID), "ip_version": .int(request.ipVersion),
@@ -92,7 +92,7 @@ extension OpenStackServices: NetworkService {
         (try await api.call(.network, "GET", "/ports" + query([("network_id", networkID), ("device_id", deviceID)]))["ports"].listValue ?? []).map(Self.port)
     }
     func port(_ idOrName: String) async throws -> NetworkPort? {
-        try await find(idOrName, byID: { try await get("/ports/\($0)", "port").map(Self.port) }, all: { try await ports(networkID: nil, deviceID: nil) }, name: \.name)
+        try await find(idOrName, byID: { try await get("/ports/\(segment($0))", "port").map(Self.port) }, all: { try await ports(networkID: nil, deviceID: nil) }, name: \.name)
     }
     static func fixedIPs(_ requests: [FixedIPRequest]) -> Value {
         .list(requests.map { request in
@@ -143,7 +143,7 @@ extension OpenStackServices: NetworkService {
 
     func routers() async throws -> [NetworkRouter] { (try await api.call(.network, "GET", "/routers")["routers"].listValue ?? []).map(Self.router) }
     func router(_ idOrName: String) async throws -> NetworkRouter? {
-        try await find(idOrName, byID: { try await get("/routers/\($0)", "router").map(Self.router) }, all: routers, name: \.name)
+        try await find(idOrName, byID: { try await get("/routers/\(segment($0))", "router").map(Self.router) }, all: routers, name: \.name)
     }
     func createRouter(_ request: RouterRequest) async throws -> NetworkRouter {
         var body: [String: Value] = ["name": .string(request.name), "admin_state_up": .bool(request.adminStateUp)]
@@ -216,7 +216,7 @@ extension OpenStackServices: NetworkService {
         (try await api.call(.network, "GET", "/security-groups")["security_groups"].listValue ?? []).map(Self.group)
     }
     func securityGroup(_ idOrName: String) async throws -> SecurityGroup? {
-        try await find(idOrName, byID: { try await get("/security-groups/\($0)", "security_group").map(Self.group) }, all: securityGroups, name: \.name)
+        try await find(idOrName, byID: { try await get("/security-groups/\(segment($0))", "security_group").map(Self.group) }, all: securityGroups, name: \.name)
     }
     func createSecurityGroup(name: String, description: String, clientToken: String?) async throws -> SecurityGroup {
         Self.group(try await api.call(.network, "POST", "/security-groups", body: ["security_group": ["name": .string(name), "description": .string(description)]])["security_group"])
