@@ -227,6 +227,8 @@ extension OpenStackServices: ComputeService {
                 if untilGone { return .some(nil) }
                 throw CloudError(.notFound, "Instance \(id) could not be found.")
             }
+            // Nova shows a deleted server as DELETED (or SOFT_DELETED) for a moment before it is gone.
+            if untilGone, ["DELETED", "SOFT_DELETED"].contains(server.status) { return .some(nil) }
             if !untilGone, statuses.contains(server.status) { return .some(server) }
             if server.status == "ERROR", !statuses.contains("ERROR") { throw CloudError(.failedState, server.fault ?? "Unknown") }
             return nil

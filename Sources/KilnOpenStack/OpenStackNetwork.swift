@@ -23,6 +23,8 @@ extension OpenStackServices: NetworkService {
             mtu: json["mtu"].int ?? 1500, portSecurityEnabled: json["port_security_enabled"].bool ?? true, createdAt: json["created_at"].date)
         network.subnetIDs = json["subnets"].strings
         network.status = json["status"].stringValue ?? "ACTIVE"
+        network.dnsDomain = json["dns_domain"].stringValue ?? ""
+        network.tags = json["tags"].strings
         return network
     }
 
@@ -31,14 +33,18 @@ extension OpenStackServices: NetworkService {
         try await find(idOrName, byID: { try await get("/networks/\(segment($0))", "network").map(Self.network) }, all: networks, name: \.name)
     }
     func createNetwork(_ request: NetworkRequest) async throws -> Network {
-        Self.network(try await api.call(.network, "POST", "/networks", body: ["network": [
-            "name": .string(request.name), "admin_state_up": .bool(request.adminStateUp), "shared": .bool(request.shared),
-            "port_security_enabled": .bool(request.portSecurityEnabled)]])["network"])
+        var body: [String: Value] = ["name": .string(request.name), "admin_state_up": .bool(request.adminStateUp), "shared": .bool(request.shared),
+                                     "port_security_enabled": .bool(request.portSecurityEnabled)]
+        if !request.dnsDomain.isEmpty { body["dns_domain"] = .string(request.dnsDomain) }
+        return Self.network(try await api.call(.network, "POST", "/networks", body: ["network": .map(body)])["network"])
     }
     func updateNetwork(id: String, _ update: NetworkUpdate) async throws -> Network {
         var body: [String: Value] = [:]
         if let name = update.name { body["name"] = .string(name) }
         if let value = update.adminStateUp { body["admin_state_up"] = .bool(value) }
+        if let value = update.shared { body["shared"] = .bool(value) }
+        if let value = update.portSecurityEnabled { body["port_security_enabled"] = .bool(value) }
+        if let value = update.dnsDomain { body["dns_domain"] = .string(value) }
         return Self.network(try await api.call(.network, "PUT", "/networks/\(id)", body: ["network": .map(body)])["network"])
     }
     func deleteNetwork(id: String) async throws { try await api.call(.network, "DELETE", "/networks/\(id)") }
@@ -65,6 +71,8 @@ extension OpenStackServices: NetworkService {
         if let cidr = request.cidr { body["cidr"] = .string(cidr) }
         if case .some(let gateway) = request.gatewayIP { body["gateway_ip"] = gateway.map(Value.string) ?? .null }
         if let pools = request.allocationPools { body["allocation_pools"] = .list(pools.map { ["start": .string($0.start), "end": .string($0.end)] }) }
+        if let mode = request.ipv6AddressMode { body["ipv6_address_mode"] = .string(mode) }
+        if let mode = request.ipv6RAMode { body["ipv6_ra_mode"] = .string(mode) }
         if !request.hostRoutes.isEmpty { body["host_routes"] = .list(request.hostRoutes.map { ["destination": .string($0.destination), "nexthop": .string($0.nexthop)] }) }
         return Self.subnet(try await api.call(.network, "POST", "/subnets", body: ["subnet": .map(body)])["subnet"])
     }
@@ -72,6 +80,10 @@ extension OpenStackServices: NetworkService {
         var body: [String: Value] = [:]
         if let name = update.name { body["name"] = .string(name) }
         if let servers = update.dnsNameservers { body["dns_nameservers"] = .list(servers.map(Value.string)) }
+        if case .some(let gateway) = update.gatewayIP { body["gateway_ip"] = gateway.map(Value.string) ?? .null }
+        if let pools = update.allocationPools { body["allocation_pools"] = .list(pools.map { ["start": .string($0.start), "end": .string($0.end)] }) }
+        if let routes = update.hostRoutes { body["host_routes"] = .list(routes.map { ["destination": .string($0.destination), "nexthop": .string($0.nexthop)] }) }
+        if let value = update.enableDHCP { body["enable_dhcp"] = .bool(value) }
         return Self.subnet(try await api.call(.network, "PUT", "/subnets/\(id)", body: ["subnet": .map(body)])["subnet"])
     }
     func deleteSubnet(id: String) async throws { try await api.call(.network, "DELETE", "/subnets/\(id)") }
@@ -85,6 +97,12 @@ extension OpenStackServices: NetworkService {
             adminStateUp: json["admin_state_up"].bool ?? true, securityGroupIDs: json["security_groups"].strings,
             portSecurityEnabled: json["port_security_enabled"].bool ?? true, createdAt: json["created_at"].date)
         port.status = json["status"].stringValue ?? port.status
+        port.allowedAddressPairs = (json["allowed_address_pairs"].listValue ?? []).map {
+            AddressPair(ipAddress: $0["ip_address"].stringValue ?? "", macAddress: $0["mac_address"].stringValue)
+        }
+        port.vnicType = json["binding:vnic_type"].stringValue ?? "normal"
+        port.dnsName = json["dns_name"].stringValue ?? ""
+        port.tags = json["tags"].strings
         return port
     }
 
@@ -102,6 +120,13 @@ extension OpenStackServices: NetworkService {
             return .map(map)
         })
     }
+    static func pairs(_ pairs: [AddressPair]) -> Value {
+        .list(pairs.map { pair in
+            var map: [String: Value] = ["ip_address": .string(pair.ipAddress)]
+            if let mac = pair.macAddress { map["mac_address"] = .string(mac) }
+            return .map(map)
+        })
+    }
     func createPort(_ request: PortRequest) async throws -> NetworkPort {
         var body: [String: Value] = ["name": .string(request.name), "network_id": .string(request.networkID), "admin_state_up": .bool(request.adminStateUp)]
         if let fixed = request.fixedIPs { body["fixed_ips"] = Self.fixedIPs(fixed) }
@@ -110,6 +135,9 @@ extension OpenStackServices: NetworkService {
         if let security = request.portSecurityEnabled { body["port_security_enabled"] = .bool(security) }
         if !request.deviceOwner.isEmpty { body["device_owner"] = .string(request.deviceOwner) }
         if !request.deviceID.isEmpty { body["device_id"] = .string(request.deviceID) }
+        if !request.allowedAddressPairs.isEmpty { body["allowed_address_pairs"] = Self.pairs(request.allowedAddressPairs) }
+        if request.vnicType != "normal" { body["binding:vnic_type"] = .string(request.vnicType) }
+        if !request.dnsName.isEmpty { body["dns_name"] = .string(request.dnsName) }
         return Self.port(try await api.call(.network, "POST", "/ports", body: ["port": .map(body)])["port"])
     }
     func updatePort(id: String, _ update: PortUpdate) async throws -> NetworkPort {
@@ -118,6 +146,11 @@ extension OpenStackServices: NetworkService {
         if let fixed = update.fixedIPs { body["fixed_ips"] = Self.fixedIPs(fixed) }
         if let groups = update.securityGroupIDs { body["security_groups"] = .list(groups.map(Value.string)) }
         if let value = update.adminStateUp { body["admin_state_up"] = .bool(value) }
+        if let pairs = update.allowedAddressPairs { body["allowed_address_pairs"] = Self.pairs(pairs) }
+        if let value = update.portSecurityEnabled { body["port_security_enabled"] = .bool(value) }
+        if let value = update.deviceID { body["device_id"] = .string(value) }
+        if let value = update.deviceOwner { body["device_owner"] = .string(value) }
+        if let value = update.dnsName { body["dns_name"] = .string(value) }
         return Self.port(try await api.call(.network, "PUT", "/ports/\(id)", body: ["port": .map(body)])["port"])
     }
     func deletePort(id: String) async throws { try await api.call(.network, "DELETE", "/ports/\(id)") }
@@ -126,6 +159,10 @@ extension OpenStackServices: NetworkService {
         var router = NetworkRouter(id: json["id"].stringValue ?? "", name: json["name"].stringValue ?? "", projectID: json["project_id"].stringValue ?? "",
                                    adminStateUp: json["admin_state_up"].bool ?? true, createdAt: json["created_at"].date)
         router.status = json["status"].stringValue ?? "ACTIVE"
+        router.routes = (json["routes"].listValue ?? []).map { HostRoute(destination: $0["destination"].stringValue ?? "", nexthop: $0["nexthop"].stringValue ?? "") }
+        router.distributed = json["distributed"].bool ?? false
+        router.ha = json["ha"].bool ?? false
+        router.tags = json["tags"].strings
         let gateway = json["external_gateway_info"]
         if let network = gateway["network_id"].stringValue {
             router.externalGateway = ExternalGateway(
@@ -154,6 +191,7 @@ extension OpenStackServices: NetworkService {
         var body: [String: Value] = [:]
         if let name = update.name { body["name"] = .string(name) }
         if case .some(let gateway) = update.externalGateway { body["external_gateway_info"] = Self.gateway(gateway) }
+        if let routes = update.routes { body["routes"] = .list(routes.map { ["destination": .string($0.destination), "nexthop": .string($0.nexthop)] }) }
         return Self.router(try await api.call(.network, "PUT", "/routers/\(id)", body: ["router": .map(body)])["router"])
     }
     func deleteRouter(id: String) async throws { try await api.call(.network, "DELETE", "/routers/\(id)") }
@@ -180,6 +218,9 @@ extension OpenStackServices: NetworkService {
         floating.fixedIPAddress = json["fixed_ip_address"].stringValue
         floating.routerID = json["router_id"].stringValue
         floating.status = json["status"].stringValue ?? "DOWN"
+        floating.description = json["description"].stringValue ?? ""
+        floating.dnsName = json["dns_name"].stringValue ?? ""
+        floating.tags = json["tags"].strings
         return floating
     }
     func floatingIPs() async throws -> [FloatingIP] { (try await api.call(.network, "GET", "/floatingips")["floatingips"].listValue ?? []).map(Self.floating) }
@@ -190,6 +231,7 @@ extension OpenStackServices: NetworkService {
         if let fixed = request.fixedIPAddress { body["fixed_ip_address"] = .string(fixed) }
         if let address = request.floatingIPAddress { body["floating_ip_address"] = .string(address) }
         if let subnet = request.subnetID { body["subnet_id"] = .string(subnet) }
+        if !request.description.isEmpty { body["description"] = .string(request.description) }
         return Self.floating(try await api.call(.network, "POST", "/floatingips", body: ["floatingip": .map(body)])["floatingip"])
     }
     func associateFloatingIP(id: String, portID: String?, fixedIPAddress: String?) async throws -> FloatingIP {
@@ -237,6 +279,7 @@ extension OpenStackServices: NetworkService {
         if let value = request.portRangeMax { body["port_range_max"] = .int(value) }
         if let value = request.remoteIPPrefix { body["remote_ip_prefix"] = .string(value) }
         if let value = request.remoteGroupID { body["remote_group_id"] = .string(value) }
+        if !request.description.isEmpty { body["description"] = .string(request.description) }
         return Self.rule(try await api.call(.network, "POST", "/security-group-rules", body: ["security_group_rule": .map(body)])["security_group_rule"])
     }
     func securityGroupRules() async throws -> [SecurityGroupRule] {
