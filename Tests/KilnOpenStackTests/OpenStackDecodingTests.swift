@@ -143,7 +143,7 @@ struct OpenStackDecodingTests {
         let made = try Self.sample("nova-keypairs-post-resp.json")["keypair"]
         #expect(made["private_key"].stringValue?.contains("PRIVATE KEY") == true)
 
-        let group = OpenStackServices.group(try Self.sample("nova-server-groups-get-resp.json")["server_group"])
+        let group: ServerGroup = OpenStackServices.group(try Self.sample("nova-server-groups-get-resp.json")["server_group"])
         #expect(group.policies == ["anti-affinity"] && group.rules == ["max_server_per_host": "3"] && group.name == "test")
 
         let attachments = try Self.sample("nova-list-volume-attachments-resp.json")["volumeAttachments"].listValue ?? []
@@ -185,7 +185,7 @@ struct OpenStackDecodingTests {
         #expect(floating.floatingIPAddress == "172.24.4.228" && floating.fixedIPAddress == "10.0.0.3")
         #expect(floating.portID == "ce705c24-c1ef-408a-bda3-7bbd946164ab" && floating.status == "ACTIVE")
 
-        let group = OpenStackServices.group(try Self.sample("neutron-security-group-show-response.json")["security_group"])
+        let group: SecurityGroup = OpenStackServices.group(try Self.sample("neutron-security-group-show-response.json")["security_group"])
         #expect(group.name == "default" && group.rules.count == 4)
         #expect(group.rules.allSatisfy { $0.securityGroupID == group.id && ["ingress", "egress"].contains($0.direction) })
     }
