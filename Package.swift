@@ -122,7 +122,9 @@ let package = Package(
                 "KilnModel", "KilnCloud", "KilnClient", "KilnOpenStack", "KilnEmulator", "KilnEngine", "KilnResources", "KilnServer",
                 "KilnStore", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            // The services' API reference samples, read from the source tree.
+            exclude: ["Samples"]
         ),
         .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
         .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnModel", "KilnStore"]),

@@ -186,8 +186,17 @@ extension OpenStackServices: ComputeService {
 
     func updateServer(id: String, _ update: ServerUpdate) async throws -> Server {
         if let name = update.name { try await api.call(.compute, "PUT", "/servers/\(id)", body: ["server": ["name": .string(name)]]) }
-        if let metadata = update.metadata {
-            try await api.call(.compute, "PUT", "/servers/\(id)/metadata", body: ["metadata": .map(metadata.mapValues(Value.string))])
+        if update.metadata != nil || update.tags != nil {
+            // Both calls replace the whole set: the client token's entries are kept.
+            let json = try await api.call(.compute, "GET", "/servers/\(id)")["server"]
+            if var metadata = update.metadata {
+                if let token = json["metadata"][clientTokenKey].stringValue { metadata[clientTokenKey] = token }
+                try await api.call(.compute, "PUT", "/servers/\(id)/metadata", body: ["metadata": .map(metadata.mapValues(Value.string))])
+            }
+            if let tags = update.tags {
+                let kept = json["tags"].strings.filter { $0.hasPrefix("kiln-token-") }
+                try await api.call(.compute, "PUT", "/servers/\(id)/tags", body: ["tags": .list((tags + kept).map(Value.string))])
+            }
         }
         guard let server = try await server(id: id) else { throw CloudError(.notFound, "Instance \(id) could not be found.") }
         return server
@@ -254,11 +263,28 @@ extension OpenStackServices: ComputeService {
         }
     }
 
+    /// Nova's os-interface: a port (or a new one on a network, with an address) plugged into the
+    /// server; the port as Neutron then shows it.
     func attachInterface(serverID: String, portID: String?, networkID: String?, fixedIP: String?) async throws -> NetworkPort {
-        throw unsupported("attaching an interface")
+        var body: [String: Value] = [:]
+        if let portID {
+            body["port_id"] = .string(portID)
+        } else if let networkID {
+            guard let network = try await network(networkID) else { throw CloudError.notFound("Network", networkID) }
+            body["net_id"] = .string(network.id)
+            if let fixedIP { body["fixed_ips"] = [["ip_address": .string(fixedIP)]] }
+        } else {
+            throw CloudError(.badRequest, "Must input network_id or port_id")
+        }
+        let made = try await api.call(.compute, "POST", "/servers/\(serverID)/os-interface", body: ["interfaceAttachment": .map(body)])
+        guard let id = made["interfaceAttachment"]["port_id"].stringValue else {
+            throw CloudError(.serverError, "Nova answered the interface attachment with no port id")
+        }
+        guard let port = try await port(id) else { throw CloudError.notFound("Port", id) }
+        return port
     }
 
     func detachInterface(serverID: String, portID: String) async throws {
-        throw unsupported("detaching an interface")
+        try await api.call(.compute, "DELETE", "/servers/\(serverID)/os-interface/\(portID)")
     }
 }

@@ -138,6 +138,10 @@ struct OpenStackCloudTests {
             #expect(active.status == "ACTIVE" && active.tags == ["web"] && active.metadata["kiln_client_token"] == "kiln-test-web-0")
             #expect(active.addresses["app-net"]?.map(\.address) == ["10.9.0.20"])
             #expect(try await session.compute.servers().filter { $0.name == "web-0" }.count == 1)
+            // New metadata replaces the old, but the client token stays, so a retried create still finds the server.
+            let renamed = try await session.compute.updateServer(id: booted.id, ServerUpdate(name: "web-0b", metadata: ["role": "web"]))
+            #expect(renamed.name == "web-0b" && renamed.metadata == ["role": "web", "kiln_client_token": "kiln-test-web-0"])
+            #expect(try await session.compute.createServer(request).id == booted.id)
 
             // A volume, awaited until available, attached and detached.
             let volume = try await session.blockStorage.createVolume(VolumeRequest(name: "data", sizeGB: 2, clientToken: "kiln-test-data"))

@@ -227,6 +227,21 @@ struct OpenStackDecodingTests {
         #expect(monitor.maxRetriesDown == 3 && monitor.urlPath == "/" && monitor.expectedCodes == "200" && monitor.httpMethod == "GET")
     }
 
+    // MARK: Glance
+
+    @Test func glanceImagesDecodeWithTheirProperties() throws {
+        let image = OpenStackServices.image(try Self.sample("glance-image-show-response.json"))
+        #expect(image.id == "1bea47ed-f6a9-463b-b423-14b9cca9ad27" && image.name == "cirros-0.3.2-x86_64-disk" && image.status == "active")
+        #expect(image.diskFormat == "qcow2" && image.sizeBytes == 13_167_616 && image.visibility == "public" && image.properties.isEmpty)
+        #expect(image.ownerProjectID == "5ef70662f8b34079a6eddb8da9d75fe8")
+        let listed = (try Self.sample("glance-images-list-response.json")["images"].listValue ?? []).map(OpenStackServices.image)
+        #expect(listed.count == 2 && listed.allSatisfy { !$0.id.isEmpty })
+        guard case .map(var custom) = try Self.sample("glance-image-show-response.json") else { Issue.record("not a map"); return }
+        custom["os_distro"] = "cirros"
+        custom["hw_disk_bus"] = "scsi"
+        #expect(OpenStackServices.image(.map(custom)).properties == ["os_distro": "cirros", "hw_disk_bus": "scsi"])
+    }
+
     // MARK: Times and clouds.yaml
 
     @Test func timesInEachServicesShape() {
