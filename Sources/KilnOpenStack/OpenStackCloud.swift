@@ -18,7 +18,8 @@ public final class OpenStackCloud: Cloud {
     let pollInterval: Double
     /// How often a read the cloud answered 429/502/503/504 is tried again.
     let readRetries: Int
-    private let signedIn = Mutex<Keystone.SignedIn?>(nil)
+    /// The token in use, and the sign-in under way if one is (every caller waits for that one).
+    private let signing = Mutex<(current: Keystone.SignedIn?, renewal: Task<Keystone.SignedIn, any Error>?)>((nil, nil))
 
     public init(config: CloudConfig, transport: HTTPTransport? = nil, pollInterval: Double = 2, readRetries: Int = 3) {
         self.config = config
@@ -45,19 +46,38 @@ public final class OpenStackCloud: Cloud {
     /// when it is the one a service just refused (a token another call already renewed is
     /// used as is, so a burst of 401s signs in once, not once per call).
     func token(refused: String? = nil) async throws -> Keystone.SignedIn {
-        if let current = signedIn.withLock({ $0 }), current.token != refused, !Self.expiresSoon(current) { return current }
+        enum Next { case use(Keystone.SignedIn), wait(Task<Keystone.SignedIn, any Error>) }
+        let next: Next = signing.withLock { state in
+            if let current = state.current, current.token != refused, !Self.expiresSoon(current) { return .use(current) }
+            if let renewal = state.renewal { return .wait(renewal) }
+            let renewal = Task { [config, transport] in try await Keystone(transport: transport).authenticate(config) }
+            state.renewal = renewal
+            return .wait(renewal)
+        }
+        guard case .wait(let renewal) = next else {
+            if case .use(let current) = next { return current }
+            fatalError("unreachable")
+        }
         do {
-            let fresh = try await Keystone(transport: transport).authenticate(config)
-            signedIn.withLock { $0 = fresh }
+            let fresh = try await renewal.value
+            signing.withLock { state in
+                if state.renewal == renewal {
+                    state.current = fresh
+                    state.renewal = nil
+                }
+            }
             return fresh
         } catch {
+            signing.withLock { state in
+                if state.renewal == renewal { state.renewal = nil }
+            }
             throw CloudError(.unauthorized, "\(displayName): \(error)")
         }
     }
 
-    /// Forgets the token (tests use it to stand for a token the cloud revoked).
+    /// Stands for a token the cloud revoked (tests).
     func replaceToken(_ token: String) {
-        signedIn.withLock { $0?.token = token }
+        signing.withLock { $0.current?.token = token }
     }
 
     static func expiresSoon(_ signedIn: Keystone.SignedIn, now: Date = Date()) -> Bool {

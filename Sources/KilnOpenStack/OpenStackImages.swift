@@ -52,7 +52,7 @@ extension OpenStackServices: ImageService {
             try await api.call(.image, "POST", "/images/\(made.id)/import", body: ["method": ["name": "web-download", "uri": .string(request.location)]])
         } catch {
             // An image that cannot be filled is not left behind.
-            try? await api.call(.image, "DELETE", "/images/\(made.id)")
+            _ = try? await api.call(.image, "DELETE", "/images/\(made.id)")
             throw error
         }
         return made
