@@ -122,9 +122,10 @@ let package = Package(
                 "KilnModel", "KilnCloud", "KilnClient", "KilnOpenStack", "KilnEmulator", "KilnEngine", "KilnResources", "KilnServer",
                 "KilnStore", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            // The services' API reference samples, read from the source tree.
-            exclude: ["Samples"]
+            // The services' API reference samples and a loopback certificate, read from the source tree.
+            exclude: ["Samples", "TLS"]
         ),
         .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
         .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnModel", "KilnStore"]),

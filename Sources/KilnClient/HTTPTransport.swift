@@ -52,12 +52,25 @@ public struct HTTPTransport: Sendable {
         self.caCertFile = config.caCertFile
     }
 
-    /// The process's clients: AsyncHTTPClient's shared one, and one more per other TLS setting
-    /// (made on first use, kept for the process's life as the shared one is).
+    /// AsyncHTTPClient's browser-like defaults on the shared NIO event loops, except: a failed
+    /// connection is retried for 10 s, not until the request's deadline (a certificate the
+    /// cloud's CA does not sign fails at once with the TLS error), and up to 32 connections per
+    /// host (the engine runs many cloud calls at a time).
+    static func configuration(tls: TLSConfiguration? = nil) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = .seconds(10)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
+        if let tls { configuration.tlsConfiguration = tls }
+        return configuration
+    }
+
+    /// The process's one client (made on first use and kept for the process's life, as
+    /// `HTTPClient.shared` is), and one more per other TLS setting.
+    private static let shared = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration())
     private static let clients = Mutex<[String: HTTPClient]>([:])
 
     func client() throws(KilnClientError) -> HTTPClient {
-        if verifyCertificates, caCertFile == nil { return HTTPClient.shared }
+        if verifyCertificates, caCertFile == nil { return Self.shared }
         let key = "\(verifyCertificates)|\(caCertFile ?? "")"
         if let made = Self.clients.withLock({ $0[key] }) { return made }
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -68,8 +81,7 @@ public struct HTTPTransport: Sendable {
             }
             tls.trustRoots = .file(caCertFile)
         }
-        var configuration = HTTPClient.Configuration.singletonConfiguration
-        configuration.tlsConfiguration = tls
+        let configuration = Self.configuration(tls: tls)
         return Self.clients.withLock { clients in
             if let made = clients[key] { return made }
             let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -71,7 +71,20 @@ public final class OpenStackCloud: Cloud {
             signing.withLock { state in
                 if state.renewal == renewal { state.renewal = nil }
             }
-            throw CloudError(.unauthorized, "\(displayName): \(error)")
+            throw Self.signInError(error, displayName)
+        }
+    }
+
+    /// A sign-in that failed: Keystone's refusal is unauthorized (with its status); a cloud that
+    /// cannot be reached or a clouds.yaml entry that cannot be used is the cloud's failure.
+    static func signInError(_ error: any Error, _ name: String) -> CloudError {
+        switch error as? KilnClientError {
+        case .server(let status, _, let message)?:
+            return CloudError(status == 401 || status == 403 ? .unauthorized : .serverError, "\(name): \(message)", httpStatus: status)
+        case .configuration(let message)?:
+            return CloudError(.badRequest, "\(name): \(message)")
+        default:
+            return CloudError(.serverError, "\(name): \(error)", httpStatus: 503)
         }
     }
 

@@ -74,6 +74,14 @@ struct OpenStackCloudTests {
                 refusal = error
             }
             #expect(refusal?.message == "Flavor m1.huge could not be found.")
+
+            // Keystone refusing the password: unauthorized, in Keystone's words.
+            var wrong = cloud.config
+            wrong.password = "not-the-password"
+            var refused: CloudError?
+            do { _ = try await OpenStackCloud(config: wrong).session(projectID: "admin").compute.flavors() } catch let error as CloudError { refused = error }
+            #expect(refused?.kind == .unauthorized && refused?.httpStatus == 401, "\(String(describing: refused))")
+            #expect(refused?.message.hasPrefix("cloud 'emulated': Keystone at http://127.0.0.1:") == true, "\(String(describing: refused))")
         }
     }
 
