@@ -21,22 +21,22 @@ extension OpenStackServices: BlockStorageService {
         return volume
     }
 
-    func volumes() async throws -> [Volume] { (try await api.call(.volume, "GET", "/volumes/detail")["volumes"].listValue ?? []).map(Self.volume) }
+    func volumes() async throws -> [Volume] { (try await api.list(.volume, "/volumes/detail", "volumes")).map(Self.volume) }
     func volume(_ idOrName: String) async throws -> Volume? {
         do {
             return Self.volume(try await api.call(.volume, "GET", "/volumes/\(segment(idOrName))")["volume"])
         } catch let error as CloudError where error.kind == .notFound {
-            return try await volumes().first { $0.name == idOrName }
+            return try await api.list(.volume, "/volumes/detail" + query([("name", idOrName)]), "volumes").map(Self.volume).first { $0.name == idOrName }
         }
     }
     func volumeTypes() async throws -> [String] {
-        (try await api.call(.volume, "GET", "/types")["volume_types"].listValue ?? []).compactMap { $0["name"].stringValue }
+        (try await api.list(.volume, "/types", "volume_types")).compactMap { $0["name"].stringValue }
     }
     func createVolume(_ request: VolumeRequest) async throws -> Volume {
         if let token = request.clientToken {
             // Cinder filters by metadata (a dict in the query); the driver checks it again.
             let filter = Value.map([clientTokenKey: .string(token)]).jsonText()
-            let found = (try await api.call(.volume, "GET", "/volumes/detail" + query([("metadata", filter)]))["volumes"].listValue ?? [])
+            let found = (try await api.list(.volume, "/volumes/detail" + query([("metadata", filter)]), "volumes"))
             if let made = found.map(Self.volume).first(where: { $0.metadata[clientTokenKey] == token }) { return made }
         }
         var metadata = request.metadata

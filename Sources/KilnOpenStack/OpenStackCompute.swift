@@ -11,7 +11,7 @@ extension OpenStackServices: ComputeService {
     }
 
     func flavors() async throws -> [Flavor] {
-        (try await api.call(.compute, "GET", "/flavors/detail")["flavors"].listValue ?? []).map(Self.flavor)
+        (try await api.list(.compute, "/flavors/detail", "flavors")).map(Self.flavor)
     }
 
     func flavor(_ idOrName: String) async throws -> Flavor? {
@@ -25,7 +25,7 @@ extension OpenStackServices: ComputeService {
     }
 
     func keyPairs() async throws -> [KeyPair] {
-        (try await api.call(.compute, "GET", "/os-keypairs")["keypairs"].listValue ?? []).map { Self.keyPair($0["keypair"]) }
+        (try await api.list(.compute, "/os-keypairs", "keypairs")).map { Self.keyPair($0["keypair"]) }
     }
 
     func keyPair(named name: String) async throws -> KeyPair? {
@@ -54,7 +54,7 @@ extension OpenStackServices: ComputeService {
     }
 
     func serverGroups() async throws -> [ServerGroup] {
-        (try await api.call(.compute, "GET", "/os-server-groups")["server_groups"].listValue ?? []).map(Self.group)
+        (try await api.list(.compute, "/os-server-groups", "server_groups")).map(Self.group)
     }
 
     func serverGroup(id: String) async throws -> ServerGroup? {
@@ -111,7 +111,7 @@ extension OpenStackServices: ComputeService {
     }
 
     func servers() async throws -> [Server] {
-        (try await api.call(.compute, "GET", "/servers/detail")["servers"].listValue ?? []).map(Self.server)
+        (try await api.list(.compute, "/servers/detail", "servers")).map(Self.server)
     }
 
     func server(id: String) async throws -> Server? {
@@ -122,7 +122,7 @@ extension OpenStackServices: ComputeService {
         // A real cloud has no idempotency token: a server carrying the token in its metadata is the one made before.
         // The tag (Nova's list filters by tag, not by metadata) narrows the search; the metadata decides.
         if let token = request.clientToken {
-            let found = (try await api.call(.compute, "GET", "/servers/detail" + query([("tags", Self.tokenTag(token))]))["servers"].listValue ?? [])
+            let found = (try await api.list(.compute, "/servers/detail" + query([("tags", Self.tokenTag(token))]), "servers"))
             if let made = found.map(Self.server).first(where: { $0.metadata[clientTokenKey] == token }) { return made }
         }
         guard let flavor = try await flavor(request.flavorID) else { throw CloudError(.badRequest, "Flavor \(request.flavorID) could not be found.") }
@@ -257,7 +257,7 @@ extension OpenStackServices: ComputeService {
     }
 
     func volumeAttachments(serverID: String) async throws -> [VolumeAttachmentInfo] {
-        (try await api.call(.compute, "GET", "/servers/\(serverID)/os-volume_attachments")["volumeAttachments"].listValue ?? []).map { json in
+        (try await api.list(.compute, "/servers/\(serverID)/os-volume_attachments", "volumeAttachments")).map { json in
             VolumeAttachmentInfo(id: json["id"].stringValue ?? "", serverID: serverID, volumeID: json["volumeId"].stringValue ?? "",
                                  device: json["device"].stringValue ?? "")
         }

@@ -35,7 +35,8 @@ extension OpenStackServices: ImageService {
     }
     func image(_ idOrName: String) async throws -> Image? {
         do { return Self.image(try await api.call(.image, "GET", "/images/\(segment(idOrName))")) } catch let error as CloudError where error.kind == .notFound {
-            return try await images().first { $0.name == idOrName }
+            let named = try await api.call(.image, "GET", "/images" + query([("name", idOrName)]))["images"].listValue ?? []
+            return named.map(Self.image).first { $0.name == idOrName }
         }
     }
     /// As Heat's OS::Glance::WebImage: the image record, then Glance's `web-download` import of

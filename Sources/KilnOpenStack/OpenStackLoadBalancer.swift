@@ -14,10 +14,11 @@ extension OpenStackServices: LoadBalancerService {
         .list((tags + (token.map { ["\(clientTokenKey):\($0)"] } ?? [])).map(Value.string))
     }
 
-    /// The object a create with `token` made before, if any.
-    static func made<T>(_ token: String?, in all: () async throws -> [T], tags: (T) -> [String]) async throws -> T? {
+    /// The object a create with `token` made before, if any (Octavia filters by tag; the driver checks again).
+    func made<T>(_ token: String?, _ path: String, _ key: String, _ decode: (Value) -> T, tags: (T) -> [String]) async throws -> T? {
         guard let token else { return nil }
-        return try await all().first { tags($0).contains("\(clientTokenKey):\(token)") }
+        let tag = "\(clientTokenKey):\(token)"
+        return try await api.list(.loadBalancer, path + query([("tags", tag)]), key).map(decode).first { tags($0).contains(tag) }
     }
 
     static func loadBalancer(_ json: Value) -> LoadBalancer {
@@ -38,21 +39,21 @@ extension OpenStackServices: LoadBalancerService {
     func lbGet(_ path: String, _ key: String) async throws -> Value? {
         do { return try await api.call(.loadBalancer, "GET", path)[key] } catch let error as CloudError where error.kind == .notFound { return nil }
     }
-    func byIDOrName<T>(_ idOrName: String, _ path: String, _ key: String, _ decode: (Value) -> T, all: () async throws -> [T], name: (T) -> String) async throws -> T? {
+    func byIDOrName<T>(_ idOrName: String, _ path: String, _ key: String, _ decode: (Value) -> T, name: (T) -> String) async throws -> T? {
         if let json = try await lbGet("\(path)/\(segment(idOrName))", key) { return decode(json) }
-        let matches = try await all().filter { name($0) == idOrName }
+        let matches = try await api.list(.loadBalancer, path + query([("name", idOrName)]), key + "s").map(decode).filter { name($0) == idOrName }
         if matches.count > 1 { throw CloudError(.conflict, "Multiple matches found for name '\(idOrName)', use an ID to be more specific.") }
         return matches.first
     }
 
     func loadBalancers() async throws -> [LoadBalancer] {
-        (try await api.call(.loadBalancer, "GET", "/lbaas/loadbalancers")["loadbalancers"].listValue ?? []).map(Self.loadBalancer)
+        (try await api.list(.loadBalancer, "/lbaas/loadbalancers", "loadbalancers")).map(Self.loadBalancer)
     }
     func loadBalancer(_ idOrName: String) async throws -> LoadBalancer? {
-        try await byIDOrName(idOrName, "/lbaas/loadbalancers", "loadbalancer", Self.loadBalancer, all: loadBalancers, name: \.name)
+        try await byIDOrName(idOrName, "/lbaas/loadbalancers", "loadbalancer", Self.loadBalancer, name: \.name)
     }
     func createLoadBalancer(_ request: LoadBalancerRequest) async throws -> LoadBalancer {
-        if let made = try await Self.made(request.clientToken, in: loadBalancers, tags: \.tags) { return made }
+        if let made = try await made(request.clientToken, "/lbaas/loadbalancers", "loadbalancers", Self.loadBalancer, tags: \.tags) { return made }
         var body: [String: Value] = ["name": .string(request.name), "description": .string(request.description),
                                      "vip_subnet_id": .string(request.vipSubnetID), "admin_state_up": .bool(request.adminStateUp)]
         if let address = request.vipAddress { body["vip_address"] = .string(address) }
@@ -97,12 +98,12 @@ extension OpenStackServices: LoadBalancerService {
         listener.tags = json["tags"].strings
         return listener
     }
-    func listeners() async throws -> [Listener] { (try await api.call(.loadBalancer, "GET", "/lbaas/listeners")["listeners"].listValue ?? []).map(Self.listener) }
+    func listeners() async throws -> [Listener] { (try await api.list(.loadBalancer, "/lbaas/listeners", "listeners")).map(Self.listener) }
     func listener(_ idOrName: String) async throws -> Listener? {
-        try await byIDOrName(idOrName, "/lbaas/listeners", "listener", Self.listener, all: listeners, name: \.name)
+        try await byIDOrName(idOrName, "/lbaas/listeners", "listener", Self.listener, name: \.name)
     }
     func createListener(_ request: ListenerRequest) async throws -> Listener {
-        if let made = try await Self.made(request.clientToken, in: listeners, tags: \.tags) { return made }
+        if let made = try await made(request.clientToken, "/lbaas/listeners", "listeners", Self.listener, tags: \.tags) { return made }
         var body: [String: Value] = ["name": .string(request.name), "description": .string(request.description),
                                      "loadbalancer_id": .string(request.loadBalancerID), "protocol": .string(request.protocol),
                                      "protocol_port": .int(request.protocolPort), "connection_limit": .int(request.connectionLimit),
@@ -146,10 +147,10 @@ extension OpenStackServices: LoadBalancerService {
         pool.tags = json["tags"].strings
         return pool
     }
-    func pools() async throws -> [Pool] { (try await api.call(.loadBalancer, "GET", "/lbaas/pools")["pools"].listValue ?? []).map(Self.pool) }
-    func pool(_ idOrName: String) async throws -> Pool? { try await byIDOrName(idOrName, "/lbaas/pools", "pool", Self.pool, all: pools, name: \.name) }
+    func pools() async throws -> [Pool] { (try await api.list(.loadBalancer, "/lbaas/pools", "pools")).map(Self.pool) }
+    func pool(_ idOrName: String) async throws -> Pool? { try await byIDOrName(idOrName, "/lbaas/pools", "pool", Self.pool, name: \.name) }
     func createPool(_ request: PoolRequest) async throws -> Pool {
-        if let made = try await Self.made(request.clientToken, in: pools, tags: \.tags) { return made }
+        if let made = try await made(request.clientToken, "/lbaas/pools", "pools", Self.pool, tags: \.tags) { return made }
         var body: [String: Value] = ["name": .string(request.name), "description": .string(request.description), "protocol": .string(request.protocol),
                                      "lb_algorithm": .string(request.lbAlgorithm), "admin_state_up": .bool(request.adminStateUp)]
         if let listener = request.listenerID { body["listener_id"] = .string(listener) }
@@ -184,13 +185,13 @@ extension OpenStackServices: LoadBalancerService {
         return member
     }
     func members(poolID: String) async throws -> [PoolMember] {
-        (try await api.call(.loadBalancer, "GET", "/lbaas/pools/\(poolID)/members")["members"].listValue ?? []).map { Self.member($0, pool: poolID) }
+        (try await api.list(.loadBalancer, "/lbaas/pools/\(poolID)/members", "members")).map { Self.member($0, pool: poolID) }
     }
     func member(poolID: String, id: String) async throws -> PoolMember? {
         try await lbGet("/lbaas/pools/\(poolID)/members/\(id)", "member").map { Self.member($0, pool: poolID) }
     }
     func createMember(_ request: PoolMemberRequest) async throws -> PoolMember {
-        if let made = try await Self.made(request.clientToken, in: { try await members(poolID: request.poolID) }, tags: \.tags) { return made }
+        if let made = try await made(request.clientToken, "/lbaas/pools/\(request.poolID)/members", "members", { Self.member($0, pool: request.poolID) }, tags: \.tags) { return made }
         var body: [String: Value] = ["name": .string(request.name), "address": .string(request.address), "protocol_port": .int(request.protocolPort),
                                      "weight": .int(request.weight), "backup": .bool(request.backup), "admin_state_up": .bool(request.adminStateUp)]
         if let subnet = request.subnetID { body["subnet_id"] = .string(subnet) }
@@ -228,11 +229,11 @@ extension OpenStackServices: LoadBalancerService {
         return monitor
     }
     func healthMonitors() async throws -> [HealthMonitor] {
-        (try await api.call(.loadBalancer, "GET", "/lbaas/healthmonitors")["healthmonitors"].listValue ?? []).map(Self.monitor)
+        (try await api.list(.loadBalancer, "/lbaas/healthmonitors", "healthmonitors")).map(Self.monitor)
     }
     func healthMonitor(id: String) async throws -> HealthMonitor? { try await lbGet("/lbaas/healthmonitors/\(id)", "healthmonitor").map(Self.monitor) }
     func createHealthMonitor(_ request: HealthMonitorRequest) async throws -> HealthMonitor {
-        if let made = try await Self.made(request.clientToken, in: healthMonitors, tags: \.tags) { return made }
+        if let made = try await made(request.clientToken, "/lbaas/healthmonitors", "healthmonitors", Self.monitor, tags: \.tags) { return made }
         var body: [String: Value] = ["pool_id": .string(request.poolID), "type": .string(request.type), "delay": .int(request.delay),
                                      "timeout": .int(request.timeout), "max_retries": .int(request.maxRetries),
                                      "max_retries_down": .int(request.maxRetriesDown), "name": .string(request.name),

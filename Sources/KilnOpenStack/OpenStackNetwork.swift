@@ -5,9 +5,11 @@ import KilnModel
 /// Neutron over REST (v2.0).
 extension OpenStackServices: NetworkService {
     /// By id, else the only one with the name.
-    func find<T>(_ idOrName: String, byID: (String) async throws -> T?, all: () async throws -> [T], name: (T) -> String) async throws -> T? {
-        if let found = try await byID(idOrName) { return found }
-        let matches = try await all().filter { name($0) == idOrName }
+    /// By id, else the only one with the name (Neutron filters by name; the driver checks again).
+    func find<T>(_ idOrName: String, _ collection: String, _ key: String, _ decode: (Value) -> T, name: (T) -> String) async throws -> T? {
+        if let json = try await get("/\(collection)/\(segment(idOrName))", key) { return decode(json) }
+        let matches = try await api.list(.network, "/\(collection)" + query([("name", idOrName)]), collection.replacingOccurrences(of: "-", with: "_"))
+            .map(decode).filter { name($0) == idOrName }
         if matches.count > 1 { throw CloudError(.conflict, "Multiple matches found for name '\(idOrName)', use an ID to be more specific.") }
         return matches.first
     }
@@ -28,9 +30,9 @@ extension OpenStackServices: NetworkService {
         return network
     }
 
-    func networks() async throws -> [Network] { (try await api.call(.network, "GET", "/networks")["networks"].listValue ?? []).map(Self.network) }
+    func networks() async throws -> [Network] { (try await api.list(.network, "/networks", "networks")).map(Self.network) }
     func network(_ idOrName: String) async throws -> Network? {
-        try await find(idOrName, byID: { try await get("/networks/\(segment($0))", "network").map(Self.network) }, all: networks, name: \.name)
+        try await find(idOrName, "networks", "network", Self.network, name: \.name)
     }
     func createNetwork(_ request: NetworkRequest) async throws -> Network {
         var body: [String: Value] = ["name": .string(request.name), "admin_state_up": .bool(request.adminStateUp), "shared": .bool(request.shared),
@@ -60,10 +62,10 @@ extension OpenStackServices: NetworkService {
     }
 
     func subnets(networkID: String?) async throws -> [Subnet] {
-        (try await api.call(.network, "GET", "/subnets" + query([("network_id", networkID)]))["subnets"].listValue ?? []).map(Self.subnet)
+        (try await api.list(.network, "/subnets" + query([("network_id", networkID)]), "subnets")).map(Self.subnet)
     }
     func subnet(_ idOrName: String) async throws -> Subnet? {
-        try await find(idOrName, byID: { try await get("/subnets/\(segment($0))", "subnet").map(Self.subnet) }, all: { try await subnets(networkID: nil) }, name: \.name)
+        try await find(idOrName, "subnets", "subnet", Self.subnet, name: \.name)
     }
     func createSubnet(_ request: SubnetRequest) async throws -> Subnet {
         var body: [String: Value] = ["name": .string(request.name), "network_id": .string(request.networkID), "ip_version": .int(request.ipVersion),
@@ -107,10 +109,10 @@ extension OpenStackServices: NetworkService {
     }
 
     func ports(networkID: String?, deviceID: String?) async throws -> [NetworkPort] {
-        (try await api.call(.network, "GET", "/ports" + query([("network_id", networkID), ("device_id", deviceID)]))["ports"].listValue ?? []).map(Self.port)
+        (try await api.list(.network, "/ports" + query([("network_id", networkID), ("device_id", deviceID)]), "ports")).map(Self.port)
     }
     func port(_ idOrName: String) async throws -> NetworkPort? {
-        try await find(idOrName, byID: { try await get("/ports/\(segment($0))", "port").map(Self.port) }, all: { try await ports(networkID: nil, deviceID: nil) }, name: \.name)
+        try await find(idOrName, "ports", "port", Self.port, name: \.name)
     }
     static func fixedIPs(_ requests: [FixedIPRequest]) -> Value {
         .list(requests.map { request in
@@ -178,9 +180,9 @@ extension OpenStackServices: NetworkService {
         return .map(map)
     }
 
-    func routers() async throws -> [NetworkRouter] { (try await api.call(.network, "GET", "/routers")["routers"].listValue ?? []).map(Self.router) }
+    func routers() async throws -> [NetworkRouter] { (try await api.list(.network, "/routers", "routers")).map(Self.router) }
     func router(_ idOrName: String) async throws -> NetworkRouter? {
-        try await find(idOrName, byID: { try await get("/routers/\(segment($0))", "router").map(Self.router) }, all: routers, name: \.name)
+        try await find(idOrName, "routers", "router", Self.router, name: \.name)
     }
     func createRouter(_ request: RouterRequest) async throws -> NetworkRouter {
         var body: [String: Value] = ["name": .string(request.name), "admin_state_up": .bool(request.adminStateUp)]
@@ -223,7 +225,7 @@ extension OpenStackServices: NetworkService {
         floating.tags = json["tags"].strings
         return floating
     }
-    func floatingIPs() async throws -> [FloatingIP] { (try await api.call(.network, "GET", "/floatingips")["floatingips"].listValue ?? []).map(Self.floating) }
+    func floatingIPs() async throws -> [FloatingIP] { (try await api.list(.network, "/floatingips", "floatingips")).map(Self.floating) }
     func floatingIP(id: String) async throws -> FloatingIP? { try await get("/floatingips/\(id)", "floatingip").map(Self.floating) }
     func createFloatingIP(_ request: FloatingIPRequest) async throws -> FloatingIP {
         var body: [String: Value] = ["floating_network_id": .string(request.floatingNetworkID)]
@@ -255,10 +257,10 @@ extension OpenStackServices: NetworkService {
                       createdAt: json["created_at"].date)
     }
     func securityGroups() async throws -> [SecurityGroup] {
-        (try await api.call(.network, "GET", "/security-groups")["security_groups"].listValue ?? []).map(Self.group)
+        (try await api.list(.network, "/security-groups", "security_groups")).map(Self.group)
     }
     func securityGroup(_ idOrName: String) async throws -> SecurityGroup? {
-        try await find(idOrName, byID: { try await get("/security-groups/\(segment($0))", "security_group").map(Self.group) }, all: securityGroups, name: \.name)
+        try await find(idOrName, "security-groups", "security_group", Self.group, name: \.name)
     }
     func createSecurityGroup(name: String, description: String, clientToken: String?) async throws -> SecurityGroup {
         Self.group(try await api.call(.network, "POST", "/security-groups", body: ["security_group": ["name": .string(name), "description": .string(description)]])["security_group"])
@@ -283,7 +285,7 @@ extension OpenStackServices: NetworkService {
         return Self.rule(try await api.call(.network, "POST", "/security-group-rules", body: ["security_group_rule": .map(body)])["security_group_rule"])
     }
     func securityGroupRules() async throws -> [SecurityGroupRule] {
-        (try await api.call(.network, "GET", "/security-group-rules")["security_group_rules"].listValue ?? []).map(Self.rule)
+        (try await api.list(.network, "/security-group-rules", "security_group_rules")).map(Self.rule)
     }
     func deleteSecurityGroupRule(id: String) async throws { try await api.call(.network, "DELETE", "/security-group-rules/\(id)") }
 }

@@ -111,6 +111,35 @@ struct OpenStackAPI: Sendable {
         }
     }
 
+    /// A collection, page after page: Nova, Cinder, Neutron and Octavia link the next page in
+    /// `<key>_links` (rel `next`) when the list is longer than the service's page.
+    func list(_ service: OpenStackService, _ path: String, _ key: String) async throws -> [Value] {
+        var all: [Value] = []
+        var next: String? = path
+        var pages = 0
+        while let current = next, pages < 1000 {
+            let page = try await call(service, "GET", current)
+            let items = page[key].listValue ?? []
+            all += items
+            pages += 1
+            next = nil
+            if !items.isEmpty, let href = (page["\(key)_links"].listValue ?? []).first(where: { $0["rel"].stringValue == "next" })?["href"].stringValue {
+                next = try await relative(service, href, path)
+            }
+        }
+        return all
+    }
+
+    /// A link the service gave, as a path under its catalog endpoint.
+    private func relative(_ service: OpenStackService, _ href: String, _ path: String) async throws -> String? {
+        let base = try endpoint(service, try await cloud.token())
+        if href.hasPrefix(base) { return String(href.dropFirst(base.count)) }
+        // Behind a proxy the link may name another host: keep its path from the collection on.
+        let collection = String(path.split(separator: "?").first ?? "")
+        guard !collection.isEmpty, let range = href.range(of: collection) else { return nil }
+        return String(href[range.lowerBound...])
+    }
+
     private func pause(_ attempt: Int, retryAfter: Double?) async throws {
         let seconds = min(retryAfter ?? cloud.pollInterval * Double(attempt), 30)
         try await Task.sleep(nanoseconds: UInt64(max(seconds, 0) * 1_000_000_000))
