@@ -14,7 +14,7 @@ import Testing
 
 /// `OpenStackCloud` against `kiln serve`'s emulated cloud as if it were a real one: Keystone
 /// sign-in, the catalog, the REST APIs, real HTTP on loopback.
-@Suite("The OpenStack driver against kiln serve")
+@Suite("The OpenStack driver against kiln serve", .serialized)
 struct OpenStackCloudTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples")
@@ -34,7 +34,7 @@ struct OpenStackCloudTests {
             let config = CloudConfig(
                 name: "emulated", authURL: "http://127.0.0.1:\(port)/v3", username: "admin", password: password ?? "",
                 projectName: "admin", userDomainName: "Default", projectDomainName: "Default")
-            try await test(OpenStackCloud(config: config, pollInterval: 0.02), emulator)
+            try await test(OpenStackCloud(config: config, pollInterval: 0.05), emulator)
         }
     }
 
