@@ -29,6 +29,10 @@ public struct CloudConfig: Sendable, Equatable {
     public var applicationCredentialID: String?
     public var applicationCredentialName: String?
     public var applicationCredentialSecret: String?
+    /// Whether TLS certificates are checked (clouds.yaml `verify: false`, OS_INSECURE turn it off).
+    public var verify: Bool = true
+    /// A PEM file of the CAs to trust instead of the system's (clouds.yaml `cacert`, OS_CACERT).
+    public var caCertFile: String?
 
     public init(
         name: String? = nil, file: String? = nil, authURL: String? = nil, username: String? = nil, userID: String? = nil,

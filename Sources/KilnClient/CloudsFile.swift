@@ -104,6 +104,9 @@ public struct CloudConfigResolver: Sendable {
         config.applicationCredentialID = text(auth?["application_credential_id"])
         config.applicationCredentialName = text(auth?["application_credential_name"])
         config.applicationCredentialSecret = text(auth?["application_credential_secret"])
+        if let verify = text(entry["verify"]), let flag = Self.flag(verify) { config.verify = flag }
+        if let insecure = text(entry["insecure"]), let flag = Self.flag(insecure) { config.verify = !flag }
+        config.caCertFile = text(entry["cacert"])
         return config
     }
 
@@ -124,6 +127,8 @@ public struct CloudConfigResolver: Sendable {
             if let value = variable(name) { config[keyPath: key] = value }
         }
         if let interface = variable("OS_INTERFACE") { config.interface = interface }
+        if let cacert = variable("OS_CACERT") { config.caCertFile = cacert }
+        if let insecure = variable("OS_INSECURE"), let flag = Self.flag(insecure) { config.verify = !flag }
         // A project named by one variable must not keep the file's other way of naming it.
         if variable("OS_PROJECT_NAME") != nil || variable("OS_TENANT_NAME") != nil,
            variable("OS_PROJECT_ID") == nil && variable("OS_TENANT_ID") == nil {
@@ -132,6 +137,15 @@ public struct CloudConfigResolver: Sendable {
         if variable("OS_PROJECT_ID") != nil || variable("OS_TENANT_ID") != nil,
            variable("OS_PROJECT_NAME") == nil && variable("OS_TENANT_NAME") == nil {
             config.projectName = nil
+        }
+    }
+
+    /// A YAML or environment boolean.
+    static func flag(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": true
+        case "false", "no", "off", "0": false
+        default: nil
         }
     }
 

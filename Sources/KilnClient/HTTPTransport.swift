@@ -5,6 +5,8 @@ import KilnTemplate
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
+import Synchronization
 
 /// One HTTP answer: status, headers (names lowercased) and body.
 public struct HTTPAnswer: Sendable {
@@ -34,8 +36,58 @@ public struct HTTPTransport: Sendable {
     /// The most a body may be: larger answers are an error, not a memory blow-up.
     public var maxBodyBytes = 64 << 20
 
+    /// Whether TLS certificates are checked.
+    public var verifyCertificates = true
+    /// A PEM file of trusted CAs instead of the system's.
+    public var caCertFile: String?
+
     public init(timeout: TimeInterval = 60) {
         self.timeout = timeout
+    }
+
+    /// A transport with the cloud's TLS settings (`verify`, `cacert`).
+    public init(config: CloudConfig, timeout: TimeInterval = 60) {
+        self.timeout = timeout
+        self.verifyCertificates = config.verify
+        self.caCertFile = config.caCertFile
+    }
+
+    /// AsyncHTTPClient's browser-like defaults on the shared NIO event loops, except: a failed
+    /// connection is retried for 10 s, not until the request's deadline (a certificate the
+    /// cloud's CA does not sign fails at once with the TLS error), and up to 32 connections per
+    /// host (the engine runs many cloud calls at a time).
+    static func configuration(tls: TLSConfiguration? = nil) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = .seconds(10)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
+        if let tls { configuration.tlsConfiguration = tls }
+        return configuration
+    }
+
+    /// The process's one client (made on first use and kept for the process's life, as
+    /// `HTTPClient.shared` is), and one more per other TLS setting.
+    private static let shared = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration())
+    private static let clients = Mutex<[String: HTTPClient]>([:])
+
+    func client() throws(KilnClientError) -> HTTPClient {
+        if verifyCertificates, caCertFile == nil { return Self.shared }
+        let key = "\(verifyCertificates)|\(caCertFile ?? "")"
+        if let made = Self.clients.withLock({ $0[key] }) { return made }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if !verifyCertificates { tls.certificateVerification = .none }
+        if let caCertFile {
+            guard FileManager.default.isReadableFile(atPath: caCertFile) else {
+                throw .configuration("cacert \(caCertFile) cannot be read")
+            }
+            tls.trustRoots = .file(caCertFile)
+        }
+        let configuration = Self.configuration(tls: tls)
+        return Self.clients.withLock { clients in
+            if let made = clients[key] { return made }
+            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[key] = made
+            return made
+        }
     }
 
     public func send(
@@ -66,8 +118,9 @@ public struct HTTPTransport: Sendable {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.jsonText()))
         }
+        let client = try client()
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             let data = try await response.body.collect(upTo: maxBodyBytes)
             var fields: [String: String] = [:]
             for header in response.headers { fields[header.name.lowercased()] = header.value }

@@ -75,8 +75,9 @@ public struct HeatClient: Sendable {
     }
 
     /// Signs in to the cloud (Keystone, or its endpoint directly).
-    public static func connect(_ cloud: CloudConfig, transport: HTTPTransport = HTTPTransport()) async throws(KilnClientError) -> HeatClient {
-        HeatClient(session: try await Keystone(transport: transport).signIn(cloud), transport: transport)
+    public static func connect(_ cloud: CloudConfig, transport: HTTPTransport? = nil) async throws(KilnClientError) -> HeatClient {
+        let transport = transport ?? HTTPTransport(config: cloud)
+        return HeatClient(session: try await Keystone(transport: transport).signIn(cloud), transport: transport)
     }
 
     // MARK: Stacks

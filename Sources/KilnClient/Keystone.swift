@@ -39,6 +39,12 @@ public struct Keystone: Sendable {
         public var projectID: String
         /// Keystone's whole answer (`{"token": {"catalog": ...}}`).
         public var body: Value
+
+        public init(token: String, projectID: String, body: Value) {
+            self.token = token
+            self.projectID = projectID
+            self.body = body
+        }
     }
 
     /// Signs in with the cloud's password, token or application credential.

@@ -7,18 +7,25 @@ import Synchronization
 /// The cloud protocols over a real OpenStack's REST APIs: signs in with Keystone v3 (password,
 /// token or application credential, as clouds.yaml says), finds each service in the catalog by
 /// type, region and interface, sends Nova's microversion, signs in again once when a token is
-/// refused, waits by polling, and maps errors to `CloudError`s with the service's message.
+/// refused (or is about to expire), waits by polling, and maps errors to `CloudError`s with
+/// the service's message. The requests and JSON helpers are in OpenStackRequests.swift, one
+/// file per service beside it.
 public final class OpenStackCloud: Cloud {
     public let config: CloudConfig
     let transport: HTTPTransport
-    /// Seconds between status polls while waiting for ACTIVE/available.
+    /// Seconds between status polls while waiting for ACTIVE/available (Heat polls every 1-2 s;
+    /// tests pass a few hundredths).
     let pollInterval: Double
-    private let signedIn = Mutex<Keystone.SignedIn?>(nil)
+    /// How often a read the cloud answered 429/502/503/504 is tried again.
+    let readRetries: Int
+    /// The token in use, and the sign-in under way if one is (every caller waits for that one).
+    private let signing = Mutex<(current: Keystone.SignedIn?, renewal: Task<Keystone.SignedIn, any Error>?)>((nil, nil))
 
-    public init(config: CloudConfig, transport: HTTPTransport = HTTPTransport(), pollInterval: Double = 2) {
+    public init(config: CloudConfig, transport: HTTPTransport? = nil, pollInterval: Double = 2, readRetries: Int = 3) {
         self.config = config
-        self.transport = transport
+        self.transport = transport ?? HTTPTransport(config: config)
         self.pollInterval = pollInterval
+        self.readRetries = readRetries
     }
 
     public var displayName: String { "cloud '\(config.name ?? config.authURL ?? "")'" }
@@ -26,178 +33,68 @@ public final class OpenStackCloud: Cloud {
     /// The services as the credentials' project sees them (`projectID` is the stack's, which a
     /// real cloud's token decides).
     public func session(projectID: String) -> CloudSession {
-        let api = OpenStackAPI(cloud: self)
-        let services = OpenStackServices(api: api)
+        let services = OpenStackServices(api: OpenStackAPI(cloud: self))
         return CloudSession(
             projectID: projectID, compute: services, images: services, network: services, blockStorage: services,
             loadBalancer: services)
     }
 
-    /// The current token, signing in when there is none (or `renew`).
-    func token(renew: Bool = false) async throws -> Keystone.SignedIn {
-        if !renew, let current = signedIn.withLock({ $0 }) { return current }
+    /// The project the token is scoped to (signing in if needed).
+    public func projectID() async throws -> String { try await token().projectID }
+
+    /// The current token, signing in when there is none, when it expires within a minute, or
+    /// when it is the one a service just refused (a token another call already renewed is
+    /// used as is, so a burst of 401s signs in once, not once per call).
+    func token(refused: String? = nil) async throws -> Keystone.SignedIn {
+        enum Next { case use(Keystone.SignedIn), wait(Task<Keystone.SignedIn, any Error>) }
+        let next: Next = signing.withLock { state in
+            if let current = state.current, current.token != refused, !Self.expiresSoon(current) { return .use(current) }
+            if let renewal = state.renewal { return .wait(renewal) }
+            let renewal = Task { [config, transport] in try await Keystone(transport: transport).authenticate(config) }
+            state.renewal = renewal
+            return .wait(renewal)
+        }
+        guard case .wait(let renewal) = next else {
+            if case .use(let current) = next { return current }
+            fatalError("unreachable")
+        }
         do {
-            let fresh = try await Keystone(transport: transport).authenticate(config)
-            signedIn.withLock { $0 = fresh }
+            let fresh = try await renewal.value
+            signing.withLock { state in
+                if state.renewal == renewal {
+                    state.current = fresh
+                    state.renewal = nil
+                }
+            }
             return fresh
         } catch {
-            throw CloudError(.unauthorized, "\(displayName): \(error)")
-        }
-    }
-}
-
-/// One service of the catalog and how its API paths start.
-enum OpenStackService {
-    case compute, network, volume, loadBalancer, image
-
-    var types: [String] {
-        switch self {
-        case .compute: ["compute"]
-        case .network: ["network"]
-        case .volume: ["volumev3", "block-storage", "volume"]
-        case .loadBalancer: ["load-balancer"]
-        case .image: ["image"]
-        }
-    }
-
-    /// What follows an unversioned catalog URL.
-    var versionSuffix: String? {
-        switch self {
-        case .compute, .volume: nil
-        case .network: "/v2.0"
-        case .loadBalancer: "/v2"
-        case .image: "/v2"
-        }
-    }
-}
-
-/// JSON calls to one cloud's services.
-struct OpenStackAPI: Sendable {
-    let cloud: OpenStackCloud
-
-    func endpoint(_ service: OpenStackService, _ signedIn: Keystone.SignedIn) throws -> String {
-        var url: String
-        do {
-            url = try Keystone.endpoint(signedIn.body, types: service.types, region: cloud.config.regionName, interface: cloud.config.interface)
-        } catch {
-            throw CloudError(.serverError, "\(cloud.displayName): \(error)")
-        }
-        while url.hasSuffix("/") { url.removeLast() }
-        if let suffix = service.versionSuffix, !url.hasSuffix(suffix), !url.contains(suffix + "/") { url += suffix }
-        return url
-    }
-
-    /// Sends one request and returns the JSON body (an empty body is `{}`); a refused token is
-    /// renewed once; an error status becomes a `CloudError` with the service's message.
-    @discardableResult
-    func call(_ service: OpenStackService, _ method: String, _ path: String, body: Value? = nil) async throws -> Value {
-        var renewed = false
-        while true {
-            let signedIn = try await cloud.token(renew: renewed)
-            var headers = ["X-Auth-Token": signedIn.token]
-            if service == .compute {
-                headers["OpenStack-API-Version"] = "compute 2.79"
-                headers["X-OpenStack-Nova-API-Version"] = "2.79"
+            signing.withLock { state in
+                if state.renewal == renewal { state.renewal = nil }
             }
-            let answer: HTTPAnswer
-            do {
-                answer = try await cloud.transport.send(method, try endpoint(service, signedIn) + path, headers: headers, body: body)
-            } catch let error as CloudError {
-                throw error
-            } catch {
-                throw CloudError(.serverError, "\(cloud.displayName): \(error)")
-            }
-            if answer.status == 401, !renewed {
-                renewed = true
-                continue
-            }
-            let json = (try? answer.json()) ?? .map([:])
-            guard (200..<300).contains(answer.status) else { throw Self.error(answer.status, json) }
-            return json
+            throw Self.signInError(error, displayName)
         }
     }
 
-    /// The service's own error message, in whichever shape it uses.
-    static func error(_ status: Int, _ body: Value) -> CloudError {
-        var message = "HTTP \(status)"
-        if let neutron = body["NeutronError"]["message"].stringValue {
-            message = neutron
-        } else if let fault = body["faultstring"].stringValue {
-            message = fault
-        } else if let first = body.mapValue?.values.first(where: { $0["message"].stringValue != nil }), let text = first["message"].stringValue {
-            message = text
-        }
-        let quota = message.lowercased().contains("quota") || message.contains("LimitExceeded")
-        let kind: CloudError.Kind
-        switch status {
-        case 400: kind = .badRequest
-        case 401: kind = .unauthorized
-        case 403, 413: kind = quota ? .quotaExceeded : .unauthorized
-        case 404: kind = .notFound
-        case 409: kind = quota ? .quotaExceeded : .conflict
-        default: kind = .serverError
-        }
-        return CloudError(kind, message, httpStatus: status)
-    }
-
-    /// Waits, as Heat does, polling until `check` returns a value.
-    func poll<T: Sendable>(_ what: String, timeout: Double, _ check: () async throws -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            if let done = try await check() { return done }
-            if Date() > deadline { throw CloudError(.failedState, "Timed out after \(Int(timeout)) s waiting for \(what)") }
-            try await Task.sleep(nanoseconds: UInt64(cloud.pollInterval * 1_000_000_000))
+    /// A sign-in that failed: Keystone's refusal is unauthorized (with its status); a cloud that
+    /// cannot be reached or a clouds.yaml entry that cannot be used is the cloud's failure.
+    static func signInError(_ error: any Error, _ name: String) -> CloudError {
+        switch error as? KilnClientError {
+        case .server(let status, _, let message)?:
+            return CloudError(status == 401 || status == 403 ? .unauthorized : .serverError, "\(name): \(message)", httpStatus: status)
+        case .configuration(let message)?:
+            return CloudError(.badRequest, "\(name): \(message)")
+        default:
+            return CloudError(.serverError, "\(name): \(error)", httpStatus: 503)
         }
     }
-}
 
-extension Value {
-    subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
-    subscript(_ index: Int) -> Value {
-        guard let list = listValue, index < list.count else { return .null }
-        return list[index]
+    /// Stands for a token the cloud revoked (tests).
+    func replaceToken(_ token: String) {
+        signing.withLock { $0.current?.token = token }
     }
-    var int: Int? { numberValue.map { Int($0) } ?? stringValue.flatMap { Int($0) } }
-    var bool: Bool? {
-        switch self {
-        case .bool(let flag): flag
-        case .string(let text): ["true", "1", "yes"].contains(text.lowercased()) ? true : (["false", "0", "no"].contains(text.lowercased()) ? false : nil)
-        default: nil
-        }
+
+    static func expiresSoon(_ signedIn: Keystone.SignedIn, now: Date = Date()) -> Bool {
+        guard let text = signedIn.body["token"]["expires_at"].stringValue, let expiry = OpenStackTime.parse(text) else { return false }
+        return expiry.timeIntervalSince(now) < 60
     }
-    var strings: [String] { (listValue ?? []).compactMap(\.stringValue) }
-    var stringMap: [String: String] { (mapValue ?? [:]).compactMapValues { $0.stringValue } }
-    var date: Date { stringValue.flatMap(OpenStackTime.parse) ?? Date(timeIntervalSince1970: 0) }
-}
-
-enum OpenStackTime {
-    static func parse(_ text: String) -> Date? {
-        var trimmed = text
-        if let dot = trimmed.firstIndex(of: ".") { trimmed = String(trimmed[..<dot]) }
-        if trimmed.hasSuffix("Z") { trimmed.removeLast() }
-        if let plus = trimmed.lastIndex(of: "+") { trimmed = String(trimmed[..<plus]) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-        return formatter.date(from: trimmed)
-    }
-}
-
-/// A query string from pairs.
-func query(_ pairs: [(String, String?)]) -> String {
-    let parts = pairs.compactMap { key, value in
-        value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" }
-    }
-    return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
-}
-
-/// Every service over one API; one file per service in extensions.
-struct OpenStackServices: Sendable {
-    let api: OpenStackAPI
-}
-
-/// Calls a real cloud has no counterpart for in Kiln's driver yet.
-func unsupported(_ what: String) -> CloudError {
-    CloudError(.badRequest, "\(what) is not supported by Kiln's OpenStack driver yet")
 }

@@ -11,7 +11,7 @@ extension OpenStackServices: ComputeService {
     }
 
     func flavors() async throws -> [Flavor] {
-        (try await api.call(.compute, "GET", "/flavors/detail")["flavors"].listValue ?? []).map(Self.flavor)
+        (try await api.list(.compute, "/flavors/detail", "flavors")).map(Self.flavor)
     }
 
     func flavor(_ idOrName: String) async throws -> Flavor? {
@@ -25,12 +25,12 @@ extension OpenStackServices: ComputeService {
     }
 
     func keyPairs() async throws -> [KeyPair] {
-        (try await api.call(.compute, "GET", "/os-keypairs")["keypairs"].listValue ?? []).map { Self.keyPair($0["keypair"]) }
+        (try await api.list(.compute, "/os-keypairs", "keypairs")).map { Self.keyPair($0["keypair"]) }
     }
 
     func keyPair(named name: String) async throws -> KeyPair? {
         do {
-            return Self.keyPair(try await api.call(.compute, "GET", "/os-keypairs/\(name)")["keypair"])
+            return Self.keyPair(try await api.call(.compute, "GET", "/os-keypairs/\(segment(name))")["keypair"])
         } catch let error as CloudError where error.kind == .notFound {
             return nil
         }
@@ -44,17 +44,17 @@ extension OpenStackServices: ComputeService {
     }
 
     func deleteKeyPair(named name: String) async throws {
-        try await api.call(.compute, "DELETE", "/os-keypairs/\(name)")
+        try await api.call(.compute, "DELETE", "/os-keypairs/\(segment(name))")
     }
 
     static func group(_ json: Value) -> ServerGroup {
         ServerGroup(id: json["id"].stringValue ?? "", name: json["name"].stringValue ?? "",
                     policies: json["policies"].strings.isEmpty ? [json["policy"].stringValue ?? ""] : json["policies"].strings,
-                    rules: json["rules"].stringMap, members: json["members"].strings)
+                    rules: (json["rules"].mapValue ?? [:]).mapValues(\.plainText), members: json["members"].strings)
     }
 
     func serverGroups() async throws -> [ServerGroup] {
-        (try await api.call(.compute, "GET", "/os-server-groups")["server_groups"].listValue ?? []).map(Self.group)
+        (try await api.list(.compute, "/os-server-groups", "server_groups")).map(Self.group)
     }
 
     func serverGroup(id: String) async throws -> ServerGroup? {
@@ -62,7 +62,10 @@ extension OpenStackServices: ComputeService {
     }
 
     func createServerGroup(name: String, policies: [String], rules: [String: String], clientToken: String?) async throws -> ServerGroup {
-        let body: Value = ["server_group": ["name": .string(name), "policy": .string(policies.first ?? "anti-affinity")]]
+        var group: [String: Value] = ["name": .string(name), "policy": .string(policies.first ?? "anti-affinity")]
+        // Microversion 2.64: one policy, and rules whose values are integers (max_server_per_host).
+        if !rules.isEmpty { group["rules"] = .map(rules.mapValues { Int($0).map(Value.int) ?? .string($0) }) }
+        let body: Value = ["server_group": .map(group)]
         return Self.group(try await api.call(.compute, "POST", "/os-server-groups", body: body)["server_group"])
     }
 
@@ -86,16 +89,29 @@ extension OpenStackServices: ComputeService {
         }
         server.securityGroups = (json["security_groups"].listValue ?? []).compactMap { $0["name"].stringValue }
         server.volumesAttached = (json["os-extended-volumes:volumes_attached"].listValue ?? []).compactMap { $0["id"].stringValue }
-        server.tags = json["tags"].strings
+        server.tags = json["tags"].strings.filter { !$0.hasPrefix("kiln-token-") }
         server.accessIPv4 = json["accessIPv4"].stringValue ?? ""
         server.accessIPv6 = json["accessIPv6"].stringValue ?? ""
         server.fault = json["fault"]["message"].stringValue
+        server.configDrive = json["config_drive"].bool ?? false
+        if json["OS-SRV-USG:launched_at"].stringValue != nil { server.launchedAt = json["OS-SRV-USG:launched_at"].date }
         server.serverGroupID = json["server_groups"].strings.first
         return server
     }
 
+    /// A Nova tag for a client token: at most 60 characters, no commas or slashes (an FNV-1a hash).
+    static func tokenTag(_ token: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in token.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "kiln-token-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     func servers() async throws -> [Server] {
-        (try await api.call(.compute, "GET", "/servers/detail")["servers"].listValue ?? []).map(Self.server)
+        (try await api.list(.compute, "/servers/detail", "servers")).map(Self.server)
     }
 
     func server(id: String) async throws -> Server? {
@@ -104,8 +120,10 @@ extension OpenStackServices: ComputeService {
 
     func createServer(_ request: ServerRequest) async throws -> Server {
         // A real cloud has no idempotency token: a server carrying the token in its metadata is the one made before.
-        if let token = request.clientToken, let made = try await servers().first(where: { $0.metadata["kiln_client_token"] == token }) {
-            return made
+        // The tag (Nova's list filters by tag, not by metadata) narrows the search; the metadata decides.
+        if let token = request.clientToken {
+            let found = (try await api.list(.compute, "/servers/detail" + query([("tags", Self.tokenTag(token))]), "servers"))
+            if let made = found.map(Self.server).first(where: { $0.metadata[clientTokenKey] == token }) { return made }
         }
         guard let flavor = try await flavor(request.flavorID) else { throw CloudError(.badRequest, "Flavor \(request.flavorID) could not be found.") }
         var imageRef: String?
@@ -114,7 +132,11 @@ extension OpenStackServices: ComputeService {
             imageRef = found.id
         }
         var metadata = request.metadata
-        if let token = request.clientToken { metadata["kiln_client_token"] = token }
+        var tags = request.tags
+        if let token = request.clientToken {
+            metadata[clientTokenKey] = token
+            tags.append(Self.tokenTag(token))
+        }
         var body: [String: Value] = [
             "name": .string(request.name), "flavorRef": .string(flavor.id), "metadata": .map(metadata.mapValues(Value.string)),
         ]
@@ -123,7 +145,7 @@ extension OpenStackServices: ComputeService {
         if let data = request.userData { body["user_data"] = .string(data) }
         if request.configDrive { body["config_drive"] = true }
         if let zone = request.availabilityZone { body["availability_zone"] = .string(zone) }
-        if !request.tags.isEmpty { body["tags"] = .list(request.tags.map(Value.string)) }
+        if !tags.isEmpty { body["tags"] = .list(tags.map(Value.string)) }
         if !request.securityGroups.isEmpty { body["security_groups"] = .list(request.securityGroups.map { ["name": .string($0)] }) }
         if request.networks.isEmpty {
             body["networks"] = request.autoNetwork ? "auto" : "none"
@@ -164,8 +186,17 @@ extension OpenStackServices: ComputeService {
 
     func updateServer(id: String, _ update: ServerUpdate) async throws -> Server {
         if let name = update.name { try await api.call(.compute, "PUT", "/servers/\(id)", body: ["server": ["name": .string(name)]]) }
-        if let metadata = update.metadata {
-            try await api.call(.compute, "PUT", "/servers/\(id)/metadata", body: ["metadata": .map(metadata.mapValues(Value.string))])
+        if update.metadata != nil || update.tags != nil {
+            // Both calls replace the whole set: the client token's entries are kept.
+            let json = try await api.call(.compute, "GET", "/servers/\(id)")["server"]
+            if var metadata = update.metadata {
+                if let token = json["metadata"][clientTokenKey].stringValue { metadata[clientTokenKey] = token }
+                try await api.call(.compute, "PUT", "/servers/\(id)/metadata", body: ["metadata": .map(metadata.mapValues(Value.string))])
+            }
+            if let tags = update.tags {
+                let kept = json["tags"].strings.filter { $0.hasPrefix("kiln-token-") }
+                try await api.call(.compute, "PUT", "/servers/\(id)/tags", body: ["tags": .list((tags + kept).map(Value.string))])
+            }
         }
         guard let server = try await server(id: id) else { throw CloudError(.notFound, "Instance \(id) could not be found.") }
         return server
@@ -205,6 +236,8 @@ extension OpenStackServices: ComputeService {
                 if untilGone { return .some(nil) }
                 throw CloudError(.notFound, "Instance \(id) could not be found.")
             }
+            // Nova shows a deleted server as DELETED (or SOFT_DELETED) for a moment before it is gone.
+            if untilGone, ["DELETED", "SOFT_DELETED"].contains(server.status) { return .some(nil) }
             if !untilGone, statuses.contains(server.status) { return .some(server) }
             if server.status == "ERROR", !statuses.contains("ERROR") { throw CloudError(.failedState, server.fault ?? "Unknown") }
             return nil
@@ -224,17 +257,34 @@ extension OpenStackServices: ComputeService {
     }
 
     func volumeAttachments(serverID: String) async throws -> [VolumeAttachmentInfo] {
-        (try await api.call(.compute, "GET", "/servers/\(serverID)/os-volume_attachments")["volumeAttachments"].listValue ?? []).map { json in
+        (try await api.list(.compute, "/servers/\(serverID)/os-volume_attachments", "volumeAttachments")).map { json in
             VolumeAttachmentInfo(id: json["id"].stringValue ?? "", serverID: serverID, volumeID: json["volumeId"].stringValue ?? "",
                                  device: json["device"].stringValue ?? "")
         }
     }
 
+    /// Nova's os-interface: a port (or a new one on a network, with an address) plugged into the
+    /// server; the port as Neutron then shows it.
     func attachInterface(serverID: String, portID: String?, networkID: String?, fixedIP: String?) async throws -> NetworkPort {
-        throw unsupported("attaching an interface")
+        var body: [String: Value] = [:]
+        if let portID {
+            body["port_id"] = .string(portID)
+        } else if let networkID {
+            guard let network = try await network(networkID) else { throw CloudError.notFound("Network", networkID) }
+            body["net_id"] = .string(network.id)
+            if let fixedIP { body["fixed_ips"] = [["ip_address": .string(fixedIP)]] }
+        } else {
+            throw CloudError(.badRequest, "Must input network_id or port_id")
+        }
+        let made = try await api.call(.compute, "POST", "/servers/\(serverID)/os-interface", body: ["interfaceAttachment": .map(body)])
+        guard let id = made["interfaceAttachment"]["port_id"].stringValue else {
+            throw CloudError(.serverError, "Nova answered the interface attachment with no port id")
+        }
+        guard let port = try await port(id) else { throw CloudError.notFound("Port", id) }
+        return port
     }
 
     func detachInterface(serverID: String, portID: String) async throws {
-        throw unsupported("detaching an interface")
+        try await api.call(.compute, "DELETE", "/servers/\(serverID)/os-interface/\(portID)")
     }
 }

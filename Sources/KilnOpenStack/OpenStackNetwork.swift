@@ -5,9 +5,11 @@ import KilnModel
 /// Neutron over REST (v2.0).
 extension OpenStackServices: NetworkService {
     /// By id, else the only one with the name.
-    func find<T>(_ idOrName: String, byID: (String) async throws -> T?, all: () async throws -> [T], name: (T) -> String) async throws -> T? {
-        if let found = try await byID(idOrName) { return found }
-        let matches = try await all().filter { name($0) == idOrName }
+    /// By id, else the only one with the name (Neutron filters by name; the driver checks again).
+    func find<T>(_ idOrName: String, _ collection: String, _ key: String, _ decode: (Value) -> T, name: (T) -> String) async throws -> T? {
+        if let json = try await get("/\(collection)/\(segment(idOrName))", key) { return decode(json) }
+        let matches = try await api.list(.network, "/\(collection)" + query([("name", idOrName)]), collection.replacingOccurrences(of: "-", with: "_"))
+            .map(decode).filter { name($0) == idOrName }
         if matches.count > 1 { throw CloudError(.conflict, "Multiple matches found for name '\(idOrName)', use an ID to be more specific.") }
         return matches.first
     }
@@ -23,22 +25,28 @@ extension OpenStackServices: NetworkService {
             mtu: json["mtu"].int ?? 1500, portSecurityEnabled: json["port_security_enabled"].bool ?? true, createdAt: json["created_at"].date)
         network.subnetIDs = json["subnets"].strings
         network.status = json["status"].stringValue ?? "ACTIVE"
+        network.dnsDomain = json["dns_domain"].stringValue ?? ""
+        network.tags = json["tags"].strings
         return network
     }
 
-    func networks() async throws -> [Network] { (try await api.call(.network, "GET", "/networks")["networks"].listValue ?? []).map(Self.network) }
+    func networks() async throws -> [Network] { (try await api.list(.network, "/networks", "networks")).map(Self.network) }
     func network(_ idOrName: String) async throws -> Network? {
-        try await find(idOrName, byID: { try await get("/networks/\($0)", "network").map(Self.network) }, all: networks, name: \.name)
+        try await find(idOrName, "networks", "network", Self.network, name: \.name)
     }
     func createNetwork(_ request: NetworkRequest) async throws -> Network {
-        Self.network(try await api.call(.network, "POST", "/networks", body: ["network": [
-            "name": .string(request.name), "admin_state_up": .bool(request.adminStateUp), "shared": .bool(request.shared),
-            "port_security_enabled": .bool(request.portSecurityEnabled)]])["network"])
+        var body: [String: Value] = ["name": .string(request.name), "admin_state_up": .bool(request.adminStateUp), "shared": .bool(request.shared),
+                                     "port_security_enabled": .bool(request.portSecurityEnabled)]
+        if !request.dnsDomain.isEmpty { body["dns_domain"] = .string(request.dnsDomain) }
+        return Self.network(try await api.call(.network, "POST", "/networks", body: ["network": .map(body)])["network"])
     }
     func updateNetwork(id: String, _ update: NetworkUpdate) async throws -> Network {
         var body: [String: Value] = [:]
         if let name = update.name { body["name"] = .string(name) }
         if let value = update.adminStateUp { body["admin_state_up"] = .bool(value) }
+        if let value = update.shared { body["shared"] = .bool(value) }
+        if let value = update.portSecurityEnabled { body["port_security_enabled"] = .bool(value) }
+        if let value = update.dnsDomain { body["dns_domain"] = .string(value) }
         return Self.network(try await api.call(.network, "PUT", "/networks/\(id)", body: ["network": .map(body)])["network"])
     }
     func deleteNetwork(id: String) async throws { try await api.call(.network, "DELETE", "/networks/\(id)") }
@@ -54,10 +62,10 @@ extension OpenStackServices: NetworkService {
     }
 
     func subnets(networkID: String?) async throws -> [Subnet] {
-        (try await api.call(.network, "GET", "/subnets" + query([("network_id", networkID)]))["subnets"].listValue ?? []).map(Self.subnet)
+        (try await api.list(.network, "/subnets" + query([("network_id", networkID)]), "subnets")).map(Self.subnet)
     }
     func subnet(_ idOrName: String) async throws -> Subnet? {
-        try await find(idOrName, byID: { try await get("/subnets/\($0)", "subnet").map(Self.subnet) }, all: { try await subnets(networkID: nil) }, name: \.name)
+        try await find(idOrName, "subnets", "subnet", Self.subnet, name: \.name)
     }
     func createSubnet(_ request: SubnetRequest) async throws -> Subnet {
         var body: [String: Value] = ["name": .string(request.name), "network_id": .string(request.networkID), "ip_version": .int(request.ipVersion),
@@ -65,6 +73,8 @@ extension OpenStackServices: NetworkService {
         if let cidr = request.cidr { body["cidr"] = .string(cidr) }
         if case .some(let gateway) = request.gatewayIP { body["gateway_ip"] = gateway.map(Value.string) ?? .null }
         if let pools = request.allocationPools { body["allocation_pools"] = .list(pools.map { ["start": .string($0.start), "end": .string($0.end)] }) }
+        if let mode = request.ipv6AddressMode { body["ipv6_address_mode"] = .string(mode) }
+        if let mode = request.ipv6RAMode { body["ipv6_ra_mode"] = .string(mode) }
         if !request.hostRoutes.isEmpty { body["host_routes"] = .list(request.hostRoutes.map { ["destination": .string($0.destination), "nexthop": .string($0.nexthop)] }) }
         return Self.subnet(try await api.call(.network, "POST", "/subnets", body: ["subnet": .map(body)])["subnet"])
     }
@@ -72,6 +82,10 @@ extension OpenStackServices: NetworkService {
         var body: [String: Value] = [:]
         if let name = update.name { body["name"] = .string(name) }
         if let servers = update.dnsNameservers { body["dns_nameservers"] = .list(servers.map(Value.string)) }
+        if case .some(let gateway) = update.gatewayIP { body["gateway_ip"] = gateway.map(Value.string) ?? .null }
+        if let pools = update.allocationPools { body["allocation_pools"] = .list(pools.map { ["start": .string($0.start), "end": .string($0.end)] }) }
+        if let routes = update.hostRoutes { body["host_routes"] = .list(routes.map { ["destination": .string($0.destination), "nexthop": .string($0.nexthop)] }) }
+        if let value = update.enableDHCP { body["enable_dhcp"] = .bool(value) }
         return Self.subnet(try await api.call(.network, "PUT", "/subnets/\(id)", body: ["subnet": .map(body)])["subnet"])
     }
     func deleteSubnet(id: String) async throws { try await api.call(.network, "DELETE", "/subnets/\(id)") }
@@ -85,20 +99,33 @@ extension OpenStackServices: NetworkService {
             adminStateUp: json["admin_state_up"].bool ?? true, securityGroupIDs: json["security_groups"].strings,
             portSecurityEnabled: json["port_security_enabled"].bool ?? true, createdAt: json["created_at"].date)
         port.status = json["status"].stringValue ?? port.status
+        port.allowedAddressPairs = (json["allowed_address_pairs"].listValue ?? []).map {
+            AddressPair(ipAddress: $0["ip_address"].stringValue ?? "", macAddress: $0["mac_address"].stringValue)
+        }
+        port.vnicType = json["binding:vnic_type"].stringValue ?? "normal"
+        port.dnsName = json["dns_name"].stringValue ?? ""
+        port.tags = json["tags"].strings
         return port
     }
 
     func ports(networkID: String?, deviceID: String?) async throws -> [NetworkPort] {
-        (try await api.call(.network, "GET", "/ports" + query([("network_id", networkID), ("device_id", deviceID)]))["ports"].listValue ?? []).map(Self.port)
+        (try await api.list(.network, "/ports" + query([("network_id", networkID), ("device_id", deviceID)]), "ports")).map(Self.port)
     }
     func port(_ idOrName: String) async throws -> NetworkPort? {
-        try await find(idOrName, byID: { try await get("/ports/\($0)", "port").map(Self.port) }, all: { try await ports(networkID: nil, deviceID: nil) }, name: \.name)
+        try await find(idOrName, "ports", "port", Self.port, name: \.name)
     }
     static func fixedIPs(_ requests: [FixedIPRequest]) -> Value {
         .list(requests.map { request in
             var map: [String: Value] = [:]
             if let subnet = request.subnetID { map["subnet_id"] = .string(subnet) }
             if let address = request.ipAddress { map["ip_address"] = .string(address) }
+            return .map(map)
+        })
+    }
+    static func pairs(_ pairs: [AddressPair]) -> Value {
+        .list(pairs.map { pair in
+            var map: [String: Value] = ["ip_address": .string(pair.ipAddress)]
+            if let mac = pair.macAddress { map["mac_address"] = .string(mac) }
             return .map(map)
         })
     }
@@ -110,6 +137,9 @@ extension OpenStackServices: NetworkService {
         if let security = request.portSecurityEnabled { body["port_security_enabled"] = .bool(security) }
         if !request.deviceOwner.isEmpty { body["device_owner"] = .string(request.deviceOwner) }
         if !request.deviceID.isEmpty { body["device_id"] = .string(request.deviceID) }
+        if !request.allowedAddressPairs.isEmpty { body["allowed_address_pairs"] = Self.pairs(request.allowedAddressPairs) }
+        if request.vnicType != "normal" { body["binding:vnic_type"] = .string(request.vnicType) }
+        if !request.dnsName.isEmpty { body["dns_name"] = .string(request.dnsName) }
         return Self.port(try await api.call(.network, "POST", "/ports", body: ["port": .map(body)])["port"])
     }
     func updatePort(id: String, _ update: PortUpdate) async throws -> NetworkPort {
@@ -118,6 +148,11 @@ extension OpenStackServices: NetworkService {
         if let fixed = update.fixedIPs { body["fixed_ips"] = Self.fixedIPs(fixed) }
         if let groups = update.securityGroupIDs { body["security_groups"] = .list(groups.map(Value.string)) }
         if let value = update.adminStateUp { body["admin_state_up"] = .bool(value) }
+        if let pairs = update.allowedAddressPairs { body["allowed_address_pairs"] = Self.pairs(pairs) }
+        if let value = update.portSecurityEnabled { body["port_security_enabled"] = .bool(value) }
+        if let value = update.deviceID { body["device_id"] = .string(value) }
+        if let value = update.deviceOwner { body["device_owner"] = .string(value) }
+        if let value = update.dnsName { body["dns_name"] = .string(value) }
         return Self.port(try await api.call(.network, "PUT", "/ports/\(id)", body: ["port": .map(body)])["port"])
     }
     func deletePort(id: String) async throws { try await api.call(.network, "DELETE", "/ports/\(id)") }
@@ -126,6 +161,10 @@ extension OpenStackServices: NetworkService {
         var router = NetworkRouter(id: json["id"].stringValue ?? "", name: json["name"].stringValue ?? "", projectID: json["project_id"].stringValue ?? "",
                                    adminStateUp: json["admin_state_up"].bool ?? true, createdAt: json["created_at"].date)
         router.status = json["status"].stringValue ?? "ACTIVE"
+        router.routes = (json["routes"].listValue ?? []).map { HostRoute(destination: $0["destination"].stringValue ?? "", nexthop: $0["nexthop"].stringValue ?? "") }
+        router.distributed = json["distributed"].bool ?? false
+        router.ha = json["ha"].bool ?? false
+        router.tags = json["tags"].strings
         let gateway = json["external_gateway_info"]
         if let network = gateway["network_id"].stringValue {
             router.externalGateway = ExternalGateway(
@@ -141,9 +180,9 @@ extension OpenStackServices: NetworkService {
         return .map(map)
     }
 
-    func routers() async throws -> [NetworkRouter] { (try await api.call(.network, "GET", "/routers")["routers"].listValue ?? []).map(Self.router) }
+    func routers() async throws -> [NetworkRouter] { (try await api.list(.network, "/routers", "routers")).map(Self.router) }
     func router(_ idOrName: String) async throws -> NetworkRouter? {
-        try await find(idOrName, byID: { try await get("/routers/\($0)", "router").map(Self.router) }, all: routers, name: \.name)
+        try await find(idOrName, "routers", "router", Self.router, name: \.name)
     }
     func createRouter(_ request: RouterRequest) async throws -> NetworkRouter {
         var body: [String: Value] = ["name": .string(request.name), "admin_state_up": .bool(request.adminStateUp)]
@@ -154,6 +193,7 @@ extension OpenStackServices: NetworkService {
         var body: [String: Value] = [:]
         if let name = update.name { body["name"] = .string(name) }
         if case .some(let gateway) = update.externalGateway { body["external_gateway_info"] = Self.gateway(gateway) }
+        if let routes = update.routes { body["routes"] = .list(routes.map { ["destination": .string($0.destination), "nexthop": .string($0.nexthop)] }) }
         return Self.router(try await api.call(.network, "PUT", "/routers/\(id)", body: ["router": .map(body)])["router"])
     }
     func deleteRouter(id: String) async throws { try await api.call(.network, "DELETE", "/routers/\(id)") }
@@ -180,9 +220,12 @@ extension OpenStackServices: NetworkService {
         floating.fixedIPAddress = json["fixed_ip_address"].stringValue
         floating.routerID = json["router_id"].stringValue
         floating.status = json["status"].stringValue ?? "DOWN"
+        floating.description = json["description"].stringValue ?? ""
+        floating.dnsName = json["dns_name"].stringValue ?? ""
+        floating.tags = json["tags"].strings
         return floating
     }
-    func floatingIPs() async throws -> [FloatingIP] { (try await api.call(.network, "GET", "/floatingips")["floatingips"].listValue ?? []).map(Self.floating) }
+    func floatingIPs() async throws -> [FloatingIP] { (try await api.list(.network, "/floatingips", "floatingips")).map(Self.floating) }
     func floatingIP(id: String) async throws -> FloatingIP? { try await get("/floatingips/\(id)", "floatingip").map(Self.floating) }
     func createFloatingIP(_ request: FloatingIPRequest) async throws -> FloatingIP {
         var body: [String: Value] = ["floating_network_id": .string(request.floatingNetworkID)]
@@ -190,6 +233,7 @@ extension OpenStackServices: NetworkService {
         if let fixed = request.fixedIPAddress { body["fixed_ip_address"] = .string(fixed) }
         if let address = request.floatingIPAddress { body["floating_ip_address"] = .string(address) }
         if let subnet = request.subnetID { body["subnet_id"] = .string(subnet) }
+        if !request.description.isEmpty { body["description"] = .string(request.description) }
         return Self.floating(try await api.call(.network, "POST", "/floatingips", body: ["floatingip": .map(body)])["floatingip"])
     }
     func associateFloatingIP(id: String, portID: String?, fixedIPAddress: String?) async throws -> FloatingIP {
@@ -213,10 +257,10 @@ extension OpenStackServices: NetworkService {
                       createdAt: json["created_at"].date)
     }
     func securityGroups() async throws -> [SecurityGroup] {
-        (try await api.call(.network, "GET", "/security-groups")["security_groups"].listValue ?? []).map(Self.group)
+        (try await api.list(.network, "/security-groups", "security_groups")).map(Self.group)
     }
     func securityGroup(_ idOrName: String) async throws -> SecurityGroup? {
-        try await find(idOrName, byID: { try await get("/security-groups/\($0)", "security_group").map(Self.group) }, all: securityGroups, name: \.name)
+        try await find(idOrName, "security-groups", "security_group", Self.group, name: \.name)
     }
     func createSecurityGroup(name: String, description: String, clientToken: String?) async throws -> SecurityGroup {
         Self.group(try await api.call(.network, "POST", "/security-groups", body: ["security_group": ["name": .string(name), "description": .string(description)]])["security_group"])
@@ -237,10 +281,11 @@ extension OpenStackServices: NetworkService {
         if let value = request.portRangeMax { body["port_range_max"] = .int(value) }
         if let value = request.remoteIPPrefix { body["remote_ip_prefix"] = .string(value) }
         if let value = request.remoteGroupID { body["remote_group_id"] = .string(value) }
+        if !request.description.isEmpty { body["description"] = .string(request.description) }
         return Self.rule(try await api.call(.network, "POST", "/security-group-rules", body: ["security_group_rule": .map(body)])["security_group_rule"])
     }
     func securityGroupRules() async throws -> [SecurityGroupRule] {
-        (try await api.call(.network, "GET", "/security-group-rules")["security_group_rules"].listValue ?? []).map(Self.rule)
+        (try await api.list(.network, "/security-group-rules", "security_group_rules")).map(Self.rule)
     }
     func deleteSecurityGroupRule(id: String) async throws { try await api.call(.network, "DELETE", "/security-group-rules/\(id)") }
 }

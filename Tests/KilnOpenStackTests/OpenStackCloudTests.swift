@@ -6,7 +6,7 @@ import KilnCloud
 import KilnEmulator
 import KilnEngine
 import KilnModel
-import KilnOpenStack
+@testable import KilnOpenStack
 import KilnResources
 import KilnServer
 import KilnStore
@@ -14,7 +14,7 @@ import Testing
 
 /// `OpenStackCloud` against `kiln serve`'s emulated cloud as if it were a real one: Keystone
 /// sign-in, the catalog, the REST APIs, real HTTP on loopback.
-@Suite("The OpenStack driver against kiln serve")
+@Suite("The OpenStack driver against kiln serve", .serialized)
 struct OpenStackCloudTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples")
@@ -34,7 +34,7 @@ struct OpenStackCloudTests {
             let config = CloudConfig(
                 name: "emulated", authURL: "http://127.0.0.1:\(port)/v3", username: "admin", password: password ?? "",
                 projectName: "admin", userDomainName: "Default", projectDomainName: "Default")
-            try await test(OpenStackCloud(config: config, pollInterval: 0.02), emulator)
+            try await test(OpenStackCloud(config: config, pollInterval: 0.05), emulator)
         }
     }
 
@@ -74,6 +74,14 @@ struct OpenStackCloudTests {
                 refusal = error
             }
             #expect(refusal?.message == "Flavor m1.huge could not be found.")
+
+            // Keystone refusing the password: unauthorized, in Keystone's words.
+            var wrong = cloud.config
+            wrong.password = "not-the-password"
+            var refused: CloudError?
+            do { _ = try await OpenStackCloud(config: wrong).session(projectID: "admin").compute.flavors() } catch let error as CloudError { refused = error }
+            #expect(refused?.kind == .unauthorized && refused?.httpStatus == 401, "\(String(describing: refused))")
+            #expect(refused?.message.hasPrefix("cloud 'emulated': Keystone at http://127.0.0.1:") == true, "\(String(describing: refused))")
         }
     }
 
@@ -108,6 +116,88 @@ struct OpenStackCloudTests {
             let left = try await Self.inventory(session)
             #expect(left.values.allSatisfy { $0 == 0 }, "\(left)")
             _ = emulator
+        }
+    }
+
+    @Test func networksServersVolumesAndLoadBalancersThroughTheDriver() async throws {
+        try await withServer { cloud, _ in
+            let session = cloud.session(projectID: "ignored")
+            let network = session.network
+            let net = try await network.createNetwork(NetworkRequest(name: "app-net"))
+            let subnet = try await network.createSubnet(SubnetRequest(name: "app-subnet", networkID: net.id, cidr: "10.9.0.0/24"))
+            #expect(subnet.gatewayIP == "10.9.0.1" && subnet.networkID == net.id)
+            let port = try await network.createPort(PortRequest(name: "app-port", networkID: net.id, fixedIPs: [FixedIPRequest(subnetID: subnet.id, ipAddress: "10.9.0.20")]))
+            #expect(port.fixedIPs.map(\.ipAddress) == ["10.9.0.20"])
+            #expect(try await network.ports(networkID: net.id, deviceID: nil).map(\.id).contains(port.id))
+            #expect(try await network.network("app-net")?.id == net.id)
+            #expect(try await network.subnet(subnet.id)?.cidr == "10.9.0.0/24")
+            // The same address twice is Neutron's 409.
+            await #expect(throws: CloudError.self) {
+                _ = try await network.createPort(PortRequest(name: "dup", networkID: net.id, fixedIPs: [FixedIPRequest(subnetID: subnet.id, ipAddress: "10.9.0.20")]))
+            }
+
+            // A server on the port, awaited until ACTIVE; the same client token finds it again.
+            let request = ServerRequest(name: "web-0", flavorID: "m1.small", imageID: "cirros-0.6.2-x86_64-disk",
+                                        networks: [ServerNetworkRequest(portID: port.id)], tags: ["web"], clientToken: "kiln-test-web-0")
+            let booted = try await session.compute.createServer(request)
+            let again = try await session.compute.createServer(request)
+            #expect(again.id == booted.id)
+            let active = try #require(try await session.compute.waitForServer(id: booted.id, statuses: ["ACTIVE"], untilGone: false, timeout: 30))
+            #expect(active.status == "ACTIVE" && active.tags == ["web"] && active.metadata["kiln_client_token"] == "kiln-test-web-0")
+            #expect(active.addresses["app-net"]?.map(\.address) == ["10.9.0.20"])
+            #expect(try await session.compute.servers().filter { $0.name == "web-0" }.count == 1)
+            // New metadata replaces the old, but the client token stays, so a retried create still finds the server.
+            let renamed = try await session.compute.updateServer(id: booted.id, ServerUpdate(name: "web-0b", metadata: ["role": "web"]))
+            #expect(renamed.name == "web-0b" && renamed.metadata == ["role": "web", "kiln_client_token": "kiln-test-web-0"])
+            #expect(try await session.compute.createServer(request).id == booted.id)
+
+            // A volume, awaited until available, attached and detached.
+            let volume = try await session.blockStorage.createVolume(VolumeRequest(name: "data", sizeGB: 2, clientToken: "kiln-test-data"))
+            #expect(try await session.blockStorage.createVolume(VolumeRequest(name: "data", sizeGB: 2, clientToken: "kiln-test-data")).id == volume.id)
+            let available = try #require(try await session.blockStorage.waitForVolume(id: volume.id, statuses: ["available"], untilGone: false, timeout: 30))
+            #expect(available.sizeGB == 2 && available.name == "data")
+            let attachment = try await session.compute.attachVolume(serverID: booted.id, volumeID: volume.id, device: nil)
+            #expect(attachment.volumeID == volume.id)
+            _ = try await session.blockStorage.waitForVolume(id: volume.id, statuses: ["in-use"], untilGone: false, timeout: 30)
+            #expect(try await session.compute.volumeAttachments(serverID: booted.id).map(\.volumeID) == [volume.id])
+            try await session.compute.detachVolume(serverID: booted.id, volumeID: volume.id)
+            _ = try await session.blockStorage.waitForVolume(id: volume.id, statuses: ["available"], untilGone: false, timeout: 30)
+
+            // A load balancer with a listener, a pool and the server as its member.
+            let lbs = session.loadBalancer
+            let lb = try await lbs.createLoadBalancer(LoadBalancerRequest(name: "app-lb", vipSubnetID: subnet.id, clientToken: "kiln-test-lb"))
+            let ready = try #require(try await lbs.waitForLoadBalancer(id: lb.id, untilGone: false, timeout: 30))
+            #expect(ready.status.provisioning == "ACTIVE" && ready.vipSubnetID == subnet.id)
+            let listener = try await lbs.createListener(ListenerRequest(name: "http", loadBalancerID: lb.id, protocol: "HTTP", protocolPort: 80))
+            _ = try await lbs.waitForLoadBalancer(id: lb.id, untilGone: false, timeout: 30)
+            let pool = try await lbs.createPool(PoolRequest(name: "web", listenerID: listener.id, protocol: "HTTP", lbAlgorithm: "ROUND_ROBIN"))
+            _ = try await lbs.waitForLoadBalancer(id: lb.id, untilGone: false, timeout: 30)
+            let member = try await lbs.createMember(PoolMemberRequest(name: "web-0", poolID: pool.id, address: "10.9.0.20", protocolPort: 80, subnetID: subnet.id, weight: 5))
+            _ = try await lbs.waitForLoadBalancer(id: lb.id, untilGone: false, timeout: 30)
+            #expect(try await lbs.members(poolID: pool.id).map(\.id) == [member.id])
+            #expect(try await lbs.member(poolID: pool.id, id: member.id)?.weight == 5)
+            #expect(try await lbs.listener("http")?.protocolPort == 80)
+            #expect(try await lbs.pool(pool.id)?.listenerIDs == [listener.id])
+
+            // A refused token is renewed once, transparently.
+            cloud.replaceToken("revoked")
+            #expect(try await lbs.loadBalancer(lb.id)?.name == "app-lb")
+
+            // Deletes: the load balancer with everything under it, the server, the volume, the network.
+            try await lbs.deleteLoadBalancer(id: lb.id, cascade: true)
+            #expect(try await lbs.waitForLoadBalancer(id: lb.id, untilGone: true, timeout: 30) == nil)
+            try await session.compute.deleteServer(id: booted.id)
+            #expect(try await session.compute.waitForServer(id: booted.id, statuses: [], untilGone: true, timeout: 30) == nil)
+            try await session.blockStorage.deleteVolume(id: volume.id)
+            #expect(try await session.blockStorage.waitForVolume(id: volume.id, statuses: [], untilGone: true, timeout: 30) == nil)
+            try await network.deletePort(id: port.id)
+            try await network.deleteSubnet(id: subnet.id)
+            try await network.deleteNetwork(id: net.id)
+            #expect(try await network.network(net.id) == nil)
+            #expect(try await session.compute.server(id: booted.id) == nil)
+            var missing: CloudError?
+            do { try await network.deleteNetwork(id: net.id) } catch let error as CloudError { missing = error }
+            #expect(missing?.kind == .notFound && missing?.httpStatus == 404)
         }
     }
 }
