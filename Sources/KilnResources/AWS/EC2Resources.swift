@@ -12,13 +12,16 @@ public struct EC2InstanceResource: ResourcePlugin {
 
     public init() {}
 
-    /// The instance as an `OS::Nova::Server` resource.
+    /// The instance as an `OS::Nova::Server` resource. Heat boots instances with heat-cfntools
+    /// user data (HEAT_CFNTOOLS); `SubnetId` puts the instance on that subnet's network.
     static func server(_ resource: LiveResource) -> LiveResource {
+        let groups = (resource[property: "SecurityGroups"].listValue ?? []) + (resource[property: "SecurityGroupIds"].listValue ?? [])
         var properties: [String: Value] = [
             "flavor": resource[property: "InstanceType"], "image": resource[property: "ImageId"], "key_name": resource[property: "KeyName"],
             "availability_zone": resource[property: "AvailabilityZone"], "user_data": resource[property: "UserData"],
-            "user_data_format": "RAW", "security_groups": resource[property: "SecurityGroups"],
-            "scheduler_hints": resource[property: "NovaSchedulerHints"],
+            "user_data_format": "HEAT_CFNTOOLS", "security_groups": groups.isEmpty ? .null : .list(groups),
+            "scheduler_hints": resource[property: "NovaSchedulerHints"], "flavor_update_policy": "RESIZE", "image_update_policy": "REPLACE",
+            "user_data_update_policy": "REPLACE",
         ]
         if let subnet = CloudPlugin.string(resource[property: "SubnetId"]) {
             properties["networks"] = .list([["subnet": .string(subnet)]])
@@ -29,17 +32,18 @@ public struct EC2InstanceResource: ResourcePlugin {
     }
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        let cloud = try context.cloud()
+        // Located here first so a wrong name is reported under the instance's own property names.
+        _ = try await CloudPlugin.locate(.flavor, resource[property: "InstanceType"], property: "InstanceType", of: resource, in: cloud)
+        _ = try await CloudPlugin.locate(.image, resource[property: "ImageId"], property: "ImageId", of: resource, in: cloud)
+        _ = try await CloudPlugin.locate(.keyPair, resource[property: "KeyName"], property: "KeyName", of: resource, in: cloud)
+        _ = try await CloudPlugin.locate(.subnet, resource[property: "SubnetId"], property: "SubnetId", of: resource, in: cloud)
         var server = Self.server(resource)
-        // Subnets name their network: the port is made on it with an address from the subnet.
-        if let subnet = CloudPlugin.string(resource[property: "SubnetId"]) {
-            let network = try context.cloud().network
-            if let found = try await CloudPlugin.call(resource, { try await network.subnet(subnet) }) {
-                server.properties["networks"] = .list([["network": .string(found.networkID), "subnet": .string(found.id)]])
-            }
+        defer {
+            resource.physicalID = server.physicalID
+            resource.data = server.data
         }
         try await ServerResource().create(&server, context)
-        resource.physicalID = server.physicalID
-        resource.data = server.data
         Self.keep(server, in: &resource)
     }
 
@@ -48,11 +52,30 @@ public struct EC2InstanceResource: ResourcePlugin {
         var old = resource
         old.properties = previous
         try await ServerResource().update(&server, previous: Self.server(old).properties, context)
+        resource.data = server.data
         Self.keep(server, in: &resource)
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
         try await ServerResource().delete(Self.server(resource), context)
+    }
+
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        var server = Self.server(resource)
+        try await ServerResource().check(&server, context)
+        Self.keep(server, in: &resource)
+    }
+
+    public func suspend(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        var server = Self.server(resource)
+        try await ServerResource().suspend(&server, context)
+        Self.keep(server, in: &resource)
+    }
+
+    public func resume(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        var server = Self.server(resource)
+        try await ServerResource().resume(&server, context)
+        Self.keep(server, in: &resource)
     }
 
     static func keep(_ server: LiveResource, in resource: inout LiveResource) {
@@ -107,7 +130,7 @@ public struct EC2VolumeAttachmentResource: ResourcePlugin {
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         try await VolumeAttachmentResource().attach(
-            &resource, context, server: resource[property: "InstanceId"], volume: resource[property: "VolumeId"],
+            &resource, context, server: ("InstanceId", resource[property: "InstanceId"]), volume: ("VolumeId", resource[property: "VolumeId"]),
             device: resource[property: "Device"])
     }
 

@@ -47,17 +47,17 @@ public struct SubnetResource: ResourcePlugin {
     }
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
-        guard let networkID = CloudPlugin.string(resource[property: "network"]) ?? CloudPlugin.string(resource[property: "network_id"]) else {
+        let cloud = try context.cloud()
+        let networkProperty = resource[property: "network"] != .null ? "network" : "network_id"
+        guard let networkID = try await CloudPlugin.locate(.network, resource[property: networkProperty], property: networkProperty, of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property network not assigned")
         }
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
         let made = try await CloudPlugin.call(snapshot) {
-            guard let parent = try await network.network(networkID) else { throw CloudError.notFound("Network", networkID) }
-            return try await network.createSubnet(SubnetRequest(
-                name: name, networkID: parent.id, cidr: snapshot[property: "cidr"].stringValue,
+            try await cloud.network.createSubnet(SubnetRequest(
+                name: name, networkID: networkID, cidr: snapshot[property: "cidr"].stringValue,
                 ipVersion: CloudPlugin.int(snapshot[property: "ip_version"]) ?? 4, gatewayIP: Self.gateway(snapshot),
                 allocationPools: Self.pools(snapshot[property: "allocation_pools"]),
                 dnsNameservers: CloudPlugin.strings(snapshot[property: "dns_nameservers"]),
