@@ -130,14 +130,22 @@ public struct SecurityGroupRuleResource: ResourcePlugin {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property security_group not assigned")
         }
         let remote = try await CloudPlugin.locate(.securityGroup, resource[property: "remote_group"], property: "remote_group", of: resource, in: cloud)
+        let request = SecurityGroupRuleRequest(
+            securityGroupID: group, direction: resource[property: "direction"].stringValue ?? "ingress",
+            ethertype: resource[property: "ethertype"].stringValue ?? "IPv4", protocol: CloudPlugin.string(resource[property: "protocol"]),
+            portRangeMin: CloudPlugin.int(resource[property: "port_range_min"]), portRangeMax: CloudPlugin.int(resource[property: "port_range_max"]),
+            remoteIPPrefix: CloudPlugin.string(resource[property: "remote_ip_prefix"]), remoteGroupID: remote,
+            description: resource[property: "description"].stringValue ?? "")
+        // Rules take no client token: a create resumed after a crash adopts the rule its first
+        // attempt made (Neutron refuses a second identical rule).
+        let resumed = resource.data["client_token"] != nil
+        _ = try await CloudPlugin.clientToken(&resource, context)
         let snapshot = resource
-        let rule = try await CloudPlugin.call(snapshot) {
-            try await cloud.network.createSecurityGroupRule(SecurityGroupRuleRequest(
-                securityGroupID: group, direction: snapshot[property: "direction"].stringValue ?? "ingress",
-                ethertype: snapshot[property: "ethertype"].stringValue ?? "IPv4", protocol: CloudPlugin.string(snapshot[property: "protocol"]),
-                portRangeMin: CloudPlugin.int(snapshot[property: "port_range_min"]), portRangeMax: CloudPlugin.int(snapshot[property: "port_range_max"]),
-                remoteIPPrefix: CloudPlugin.string(snapshot[property: "remote_ip_prefix"]), remoteGroupID: remote,
-                description: snapshot[property: "description"].stringValue ?? ""))
+        let rule = try await CloudPlugin.call(snapshot) { () -> SecurityGroupRule in
+            if resumed, let made = try await cloud.network.securityGroup(group)?.rules.first(where: { SecurityGroupResource.matches($0, request) }) {
+                return made
+            }
+            return try await cloud.network.createSecurityGroupRule(request)
         }
         resource.physicalID = rule.id
         resource.attributes = ["show": CloudPlugin.value(rule)]

@@ -211,7 +211,7 @@ public struct ServerResource: ResourcePlugin {
         try await context.save(resource)
         let active = try await waitActive(resource, compute, statuses: ["ACTIVE"])
         try await Self.recordInterfaces(interfaces, of: active.id, in: &resource, cloud)
-        Self.keep(try await CloudPlugin.call(resource) { try await compute.server(id: active.id) } ?? active, in: &resource)
+        try await Self.keep(try await CloudPlugin.call(resource) { try await compute.server(id: active.id) } ?? active, in: &resource, cloud)
     }
 
     /// Which port each `networks` entry became, and its floating IP associated to that port.
@@ -294,7 +294,7 @@ public struct ServerResource: ResourcePlugin {
             try await updateInterfaces(&resource, previous: previous["networks"] ?? .null, cloud)
         }
         let current = try await CloudPlugin.call(resource) { try await compute.server(id: id) }
-        if let current { Self.keep(current, in: &resource) }
+        if let current { try await Self.keep(current, in: &resource, cloud) }
     }
 
     /// Detaches the interfaces of the entries gone from `networks` (their floating IPs
@@ -344,26 +344,37 @@ public struct ServerResource: ResourcePlugin {
 
     func act(_ resource: inout LiveResource, _ context: ResourceContext, _ action: ServerAction, until statuses: Set<String>) async throws {
         guard let id = resource.physicalID else { return }
-        let compute = try context.cloud().compute
+        let cloud = try context.cloud()
+        let compute = cloud.compute
         if let server = try await CloudPlugin.call(resource, { try await compute.server(id: id) }), statuses.contains(server.status) { return }
         try await CloudPlugin.call(resource) { try await compute.performAction(action, serverID: id) }
-        Self.keep(try await waitActive(resource, compute, statuses: statuses), in: &resource)
+        try await Self.keep(try await waitActive(resource, compute, statuses: statuses), in: &resource, cloud)
     }
 
     public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
-        let compute = try context.cloud().compute
-        guard let server = try await CloudPlugin.call(resource, { try await compute.server(id: id) }) else {
+        let cloud = try context.cloud()
+        guard let server = try await CloudPlugin.call(resource, { try await cloud.compute.server(id: id) }) else {
             throw ResourceFailure.failed("NotFound: resources.\(resource.name): Instance \(id) could not be found.")
         }
         guard server.status == "ACTIVE" else {
             throw ResourceFailure.failed("Error: resources.\(resource.name): 'status': expected 'ACTIVE', got '\(server.status)'")
         }
-        Self.keep(server, in: &resource)
+        try await Self.keep(server, in: &resource, cloud)
+    }
+
+    /// The attributes, with `addresses` and `networks` listed under each network's id as
+    /// well as its name, as Heat extends them.
+    static func keep(_ server: Server, in resource: inout LiveResource, _ cloud: CloudSession) async throws {
+        var ids: [String: String] = [:]
+        for name in server.addresses.keys {
+            if let network = try await CloudPlugin.call(resource, { try await cloud.network.network(name) }) { ids[name] = network.id }
+        }
+        keep(server, networkIDs: ids, in: &resource)
     }
 
     /// Nova's view of the server for the attributes Heat derives from it.
-    static func keep(_ server: Server, in resource: inout LiveResource) {
+    static func keep(_ server: Server, networkIDs: [String: String] = [:], in resource: inout LiveResource) {
         var addresses: [String: Value] = [:], networks: [String: Value] = [:]
         var first: String?
         for name in server.addresses.keys.sorted() {
@@ -379,6 +390,10 @@ public struct ServerResource: ResourcePlugin {
         }
         var show = CloudPlugin.value(server).mapValue ?? [:]
         show["addresses"] = .map(addresses)
+        for (name, id) in networkIDs where id != name {
+            addresses[id] = addresses[name]
+            networks[id] = networks[name]
+        }
         show["user_data"] = nil
         resource.attributes = [
             "name": .string(server.name), "addresses": .map(addresses), "networks": .map(networks),
