@@ -12,6 +12,7 @@ enum CloudPlugin {
     static func schema(_ type: String, _ edit: (inout ResourceTypeSchema) -> Void = { _ in }) -> ResourceTypeSchema {
         var schema = HeatTypes.catalog.schema(for: type) ?? ResourceTypeSchema(type: type, properties: [:], attributes: [:])
         edit(&schema)
+        CloudDescriptions.apply(to: &schema)
         return schema
     }
 

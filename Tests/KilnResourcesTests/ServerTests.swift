@@ -291,4 +291,28 @@ struct ServerTests {
         _ = try await fixture.engine.delete(stack.id)
         #expect(try await fixture.isEmpty())
     }
+
+    @Test func allocateNetworkNoneBootsWithoutAnInterface() async throws {
+        let fixture = try await CloudFixture()
+        let template = """
+            heat_template_version: 2021-04-16
+            resources:
+            \(networkResources)
+              server:
+                type: OS::Nova::Server
+                depends_on: subnet
+                properties: {flavor: m1.tiny, image: cirros-0.6.2-x86_64-disk, networks: [{allocate_network: none}]}
+              auto:
+                type: OS::Nova::Server
+                depends_on: subnet
+                properties: {flavor: m1.tiny, image: cirros-0.6.2-x86_64-disk}
+            """
+        let stack = try await fixture.create("nonet", template)
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        let none = try #require(try await fixture.session.compute.server(id: fixture.resource(stack, "server").physicalID ?? ""))
+        #expect(none.addresses.isEmpty && none.portIDs.isEmpty)
+        // Without networks, Nova picks the project's only network.
+        let auto = try #require(try await fixture.session.compute.server(id: fixture.resource(stack, "auto").physicalID ?? ""))
+        #expect(Array(auto.addresses.keys) == ["net"])
+    }
 }

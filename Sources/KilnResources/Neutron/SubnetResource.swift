@@ -86,6 +86,15 @@ public struct SubnetResource: ResourcePlugin {
         Self.keep(updated, in: &resource)
     }
 
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        guard let found = try await CloudPlugin.call(resource, { try await network.subnet(id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Subnet \(id) could not be found.")
+        }
+        Self.keep(found, in: &resource)
+    }
+
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
         let network = try context.cloud().network

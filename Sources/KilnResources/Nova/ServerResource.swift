@@ -61,6 +61,7 @@ public struct ServerResource: ResourcePlugin {
         var result: [Interface] = []
         for (index, entry) in (value.listValue ?? []).enumerated() {
             let map = entry.mapValue ?? [:]
+            if map["allocate_network"].flatMap(CloudPlugin.string) != nil { continue }
             let path = "networks[\(index)]"
             var networkID = try await CloudPlugin.locate(.network, map["network"] ?? map["uuid"] ?? .null, property: "\(path).network", of: resource, in: cloud)
             let subnetID = try await CloudPlugin.locate(.subnet, map["subnet"] ?? .null, property: "\(path).subnet", of: resource, in: cloud)
@@ -120,6 +121,13 @@ public struct ServerResource: ResourcePlugin {
         }
         let metadata = resource.metadata.mapValue.map { $0.isEmpty ? nil : Value.map($0) } ?? nil
         return Data(UserDataMIME.build(text, format: format, metadata: metadata).utf8).base64EncodedString()
+    }
+
+    /// `networks: [{allocate_network: none}]` boots without a network; `auto` (and no
+    /// networks at all) lets Nova pick the project's network.
+    static func autoNetwork(_ resource: LiveResource) -> Bool {
+        let allocation = (resource[property: "networks"].listValue ?? []).compactMap { $0.mapValue?["allocate_network"].flatMap(CloudPlugin.string) }
+        return allocation.first.map { $0.lowercased() != "none" } ?? true
     }
 
     /// The server group a `scheduler_hints: {group: ...}` names, by name or id.
@@ -202,7 +210,8 @@ public struct ServerResource: ResourcePlugin {
             try await compute.createServer(ServerRequest(
                 name: name, flavorID: flavor, imageID: image, keyName: key, metadata: CloudPlugin.stringMap(snapshot[property: "metadata"]),
                 userData: userData, configDrive: CloudPlugin.bool(snapshot[property: "config_drive"], default: false),
-                networks: interfaces.map(\.request), securityGroups: CloudPlugin.strings(snapshot[property: "security_groups"]),
+                networks: interfaces.map(\.request), autoNetwork: Self.autoNetwork(snapshot),
+                securityGroups: CloudPlugin.strings(snapshot[property: "security_groups"]),
                 blockDevices: devices, availabilityZone: CloudPlugin.string(snapshot[property: "availability_zone"]),
                 schedulerHints: hints, tags: CloudPlugin.strings(snapshot[property: "tags"]),
                 adminPass: CloudPlugin.string(snapshot[property: "admin_pass"]), clientToken: token))
