@@ -29,6 +29,8 @@ struct StorageAndBalancerTests {
           volume: {value: {get_resource: volume}}
           bootable: {value: {get_attr: [from_image, bootable]}}
           metadata: {value: {get_attr: [volume, metadata_values]}}
+          attached_to: {value: {get_attr: [volume, attachments_list, 0, server_id]}}
+          server: {value: {get_resource: server}}
         """
     }
 
@@ -39,6 +41,8 @@ struct StorageAndBalancerTests {
         var outputs = try await fixture.outputs(stack)
         let id = try #require(outputs["volume"]?.stringValue)
         #expect(outputs["size"] == 1 && outputs["bootable"] == true && outputs["metadata"] == ["tier": "db"])
+        // The attachment, made after the volume, shows in the volume's attributes.
+        #expect(outputs["attached_to"] != nil && outputs["attached_to"] == outputs["server"])
         var volume = try #require(try await fixture.session.blockStorage.volume(id))
         #expect(volume.status == "in-use" && volume.attachments.first?.device == "/dev/vdb" && volume.name == "data")
 
@@ -131,11 +135,12 @@ struct StorageAndBalancerTests {
         #expect(try await fixture.outputs(reweighted)["member"]?.stringValue == memberID)
         #expect(try await lb.member(poolID: poolID, id: memberID)?.weight == 5)
 
-        // A check refreshes the attributes made later: the pools and listeners of the load balancer.
+        // The pools and listeners, made after the load balancer, show in its attributes.
+        let attributes = try await fixture.resource(stack, "lb").attributes.mapValue ?? [:]
+        let listenerID = try await fixture.resource(stack, "listener").physicalID ?? ""
+        #expect(attributes["pools"] == [.string(poolID)] && attributes["listeners"] == [.string(listenerID)])
         let checked = try await fixture.engine.check(stack.id)
         #expect(checked.statusText == "CHECK_COMPLETE", "\(checked.statusReason)")
-        let attributes = try await fixture.resource(stack, "lb").attributes.mapValue ?? [:]
-        #expect(attributes["pools"] == [.string(poolID)])
 
         let deleted = try await fixture.engine.delete(stack.id)
         #expect(deleted.statusText == "DELETE_COMPLETE", "\(deleted.statusReason)")

@@ -144,6 +144,7 @@ public struct VolumeAttachmentResource: ResourcePlugin {
         try await context.save(resource)
         _ = try await VolumeResource.wait(resource.renamed(volumeID), cloud.blockStorage, statuses: ["in-use"])
         resource.attributes = ["device": .string(attachment.device), "show": CloudPlugin.value(attachment)]
+        await Self.refreshVolume(volumeID, cloud, context)
     }
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
@@ -159,6 +160,14 @@ public struct VolumeAttachmentResource: ResourcePlugin {
         while let found = try await CloudPlugin.call(resource, { try await cloud.blockStorage.volume(volume) }),
               found.attachments.contains(where: { $0.serverID == server }) || found.status == "detaching" {
             try await context.sleep(seconds: 0.2)
+        }
+        await Self.refreshVolume(volume, cloud, context)
+    }
+
+    /// The volume's `attachments` attributes follow the attachment.
+    static func refreshVolume(_ id: String, _ cloud: CloudSession, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([VolumeResource.typeName, EC2VolumeResource.typeName], referencedBy: id, context) { owner in
+            if let volume = try await cloud.blockStorage.volume(id) { VolumeResource.keep(volume, in: &owner) }
         }
     }
 

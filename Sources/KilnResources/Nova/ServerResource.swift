@@ -153,7 +153,9 @@ public struct ServerResource: ResourcePlugin {
         let devices = try await Self.blockDevices(resource, cloud)
         let hints = try await Self.schedulerHints(resource, cloud)
         let userData = try await Self.userData(resource, context)
-        let replacing = try await Self.serverBeingReplaced(resource, context)
+        // Only ports and fixed addresses can be taken from a server this one replaces.
+        let claims = interfaces.contains { $0.request.portID != nil || $0.request.fixedIP != nil }
+        let replacing = claims ? try await Self.serverBeingReplaced(resource, context) : nil
         let moved = try await Self.takePorts(interfaces, from: replacing, resource, cloud, context)
         do {
             try await boot(&resource, context, flavor: flavor, image: image, key: key, interfaces: interfaces, devices: devices,
@@ -183,7 +185,8 @@ public struct ServerResource: ResourcePlugin {
     static func takePorts(_ interfaces: [Interface], from old: String?, _ resource: LiveResource, _ cloud: CloudSession,
                           _ context: ResourceContext) async throws -> [ServerNetworkRequest] {
         guard let old else { return [] }
-        let ports = try await CloudPlugin.call(resource) { try await cloud.network.ports(networkID: nil, deviceID: old) }
+        guard let oldServer = try await CloudPlugin.call(resource, { try await cloud.compute.server(id: old) }) else { return [] }
+        let ports = try await CloudPlugin.call(resource) { try await serverPorts(oldServer, cloud) }
         var moved: [ServerNetworkRequest] = []
         for interface in interfaces {
             let request = interface.request
@@ -218,15 +221,27 @@ public struct ServerResource: ResourcePlugin {
         }
         resource.physicalID = server.id
         try await context.save(resource)
-        let active = try await waitActive(resource, compute, statuses: ["ACTIVE"])
-        try await Self.recordInterfaces(interfaces, of: active.id, in: &resource, cloud)
-        try await Self.keep(try await CloudPlugin.call(resource) { try await compute.server(id: active.id) } ?? active, in: &resource, cloud)
+        var active = try await waitActive(resource, compute, statuses: ["ACTIVE"])
+        var ports: [NetworkPort] = []
+        if !interfaces.isEmpty {
+            let recorded = try await Self.recordInterfaces(interfaces, of: active, in: &resource, cloud)
+            ports = recorded.ports
+            // A floating IP associated just now shows in the server's addresses once read again.
+            if recorded.associated, let current = try await CloudPlugin.call(resource, { try await compute.server(id: active.id) }) {
+                active = current
+            }
+        }
+        try await Self.keep(active, in: &resource, cloud, ports: ports)
     }
 
     /// Which port each `networks` entry became, and its floating IP associated to that port.
-    static func recordInterfaces(_ interfaces: [Interface], of serverID: String, in resource: inout LiveResource, _ cloud: CloudSession) async throws {
+    /// Returns the server's ports and whether a floating IP was associated.
+    @discardableResult
+    static func recordInterfaces(_ interfaces: [Interface], of server: Server, in resource: inout LiveResource,
+                                 _ cloud: CloudSession) async throws -> (ports: [NetworkPort], associated: Bool) {
         let snapshot = resource
-        let ports = try await CloudPlugin.call(snapshot) { try await cloud.network.ports(networkID: nil, deviceID: serverID) }
+        let ports = try await CloudPlugin.call(snapshot) { try await serverPorts(server, cloud) }
+        var associated = false
         var recorded = resource.data["interfaces"]?.listValue ?? []
         let taken = Set(recorded.compactMap { $0.mapValue?["port"]?.stringValue })
         var used = taken
@@ -236,9 +251,20 @@ public struct ServerResource: ResourcePlugin {
             recorded.append(["entry": interface.entry, "port": .string(port.id), "floating_ip": interface.floatingIP.map(Value.string) ?? .null])
             if let floating = interface.floatingIP {
                 _ = try await CloudPlugin.call(snapshot) { try await cloud.network.associateFloatingIP(id: floating, portID: port.id, fixedIPAddress: nil) }
+                associated = true
             }
         }
         resource.data["interfaces"] = .list(recorded)
+        return (ports, associated)
+    }
+
+    /// The server's ports: by the ids the server lists when the cloud gives them (one read
+    /// each), else by asking the network for the ports bound to it.
+    static func serverPorts(_ server: Server, _ cloud: CloudSession) async throws -> [NetworkPort] {
+        guard !server.portIDs.isEmpty else { return try await cloud.network.ports(networkID: nil, deviceID: server.id) }
+        var ports: [NetworkPort] = []
+        for id in server.portIDs { if let port = try await cloud.network.port(id) { ports.append(port) } }
+        return ports
     }
 
     static func port(_ port: NetworkPort, serves request: ServerNetworkRequest) -> Bool {
@@ -331,7 +357,9 @@ public struct ServerResource: ResourcePlugin {
                 try await cloud.compute.attachInterface(serverID: id, portID: request.portID, networkID: request.networkID, fixedIP: request.fixedIP)
             }
         }
-        try await Self.recordInterfaces(interfaces, of: id, in: &resource, cloud)
+        if let server = try await CloudPlugin.call(resource, { try await cloud.compute.server(id: id) }) {
+            try await Self.recordInterfaces(interfaces, of: server, in: &resource, cloud)
+        }
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
@@ -374,10 +402,15 @@ public struct ServerResource: ResourcePlugin {
 
     /// The attributes, with `addresses` and `networks` listed under each network's id as
     /// well as its name, as Heat extends them.
-    static func keep(_ server: Server, in resource: inout LiveResource, _ cloud: CloudSession) async throws {
+    /// `ports`, when known, name the networks of the addresses they hold without a lookup.
+    static func keep(_ server: Server, in resource: inout LiveResource, _ cloud: CloudSession, ports: [NetworkPort] = []) async throws {
         var ids: [String: String] = [:]
-        for name in server.addresses.keys {
-            if let network = try await CloudPlugin.call(resource, { try await cloud.network.network(name) }) { ids[name] = network.id }
+        for (name, entries) in server.addresses {
+            if let port = ports.first(where: { port in entries.contains { $0.portID == port.id } }) {
+                ids[name] = port.networkID
+            } else if let network = try await CloudPlugin.call(resource, { try await cloud.network.network(name) }) {
+                ids[name] = network.id
+            }
         }
         keep(server, networkIDs: ids, in: &resource)
     }

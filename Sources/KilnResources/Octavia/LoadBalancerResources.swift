@@ -88,6 +88,13 @@ public struct LoadBalancerResource: ResourcePlugin {
         Self.keep(lb, in: &resource)
     }
 
+    /// The load balancer's `pools` and `listeners` attributes follow its children.
+    static func refresh(_ id: String, _ service: any LoadBalancerService, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([typeName], referencedBy: id, context) { owner in
+            if let lb = try await service.loadBalancer(id) { keep(lb, in: &owner) }
+        }
+    }
+
     static func keep(_ lb: LoadBalancer, in resource: inout LiveResource) {
         resource.attributes = [
             "vip_address": .string(lb.vipAddress), "vip_port_id": .string(lb.vipPortID), "vip_subnet_id": .string(lb.vipSubnetID),
@@ -131,6 +138,7 @@ public struct ListenerResource: ResourcePlugin {
                 tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
         }
         resource.physicalID = listener.id
+        await LoadBalancerResource.refresh(lb, service, context)
         Self.keep(listener, in: &resource)
     }
 
@@ -158,6 +166,7 @@ public struct ListenerResource: ResourcePlugin {
         try await CloudPlugin.whenLoadBalancerReady(resource, context) {
             do { try await service.deleteListener(id: id) } catch let error as CloudError where error.kind == .notFound {}
         }
+        if let lb = resource.attributes["loadbalancers"]?.listValue?.first?.stringValue { await LoadBalancerResource.refresh(lb, service, context) }
     }
 
     static func keep(_ listener: Listener, in resource: inout LiveResource) {
@@ -208,6 +217,7 @@ public struct PoolResource: ResourcePlugin {
                 tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
         }
         resource.physicalID = pool.id
+        await LoadBalancerResource.refresh(pool.loadBalancerID, service, context)
         Self.keep(pool, in: &resource)
     }
 
@@ -234,6 +244,7 @@ public struct PoolResource: ResourcePlugin {
         try await CloudPlugin.whenLoadBalancerReady(resource, context) {
             do { try await service.deletePool(id: id) } catch let error as CloudError where error.kind == .notFound {}
         }
+        if let lb = resource.attributes["show"]?.mapValue?["load_balancer_id"]?.stringValue { await LoadBalancerResource.refresh(lb, service, context) }
     }
 
     /// Refreshes what the attributes show (members and the monitor are made after the pool).
