@@ -315,4 +315,52 @@ struct ServerTests {
         let auto = try #require(try await fixture.session.compute.server(id: fixture.resource(stack, "auto").physicalID ?? ""))
         #expect(Array(auto.addresses.keys) == ["net"])
     }
+
+    static func floating(_ networks: String) -> String {
+        """
+        heat_template_version: 2021-04-16
+        resources:
+        \(networkResources)
+          router:
+            type: OS::Neutron::Router
+            properties: {external_gateway_info: {network: public}}
+          iface:
+            type: OS::Neutron::RouterInterface
+            properties: {router: {get_resource: router}, subnet: {get_resource: subnet}}
+          fip:
+            type: OS::Neutron::FloatingIP
+            properties: {floating_network: public}
+          server:
+            type: OS::Nova::Server
+            depends_on: iface
+            properties:
+              flavor: m1.tiny
+              block_device_mapping_v2: [{image: cirros-0.6.2-x86_64-disk, volume_size: 1, boot_index: 0, delete_on_termination: true}]
+              networks: \(networks)
+        outputs:
+          fip: {value: {get_resource: fip}}
+          address: {value: {get_attr: [fip, floating_ip_address]}}
+          addresses: {value: {get_attr: [server, addresses, net]}}
+        """
+    }
+
+    @Test func aFloatingIPInANetworksEntryIsAssociatedAndDissociatedWithIt() async throws {
+        let fixture = try await CloudFixture()
+        let stack = try await fixture.create("fip", Self.floating("[{network: {get_resource: net}, floating_ip: {get_resource: fip}}]"))
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        let outputs = try await fixture.outputs(stack)
+        let fipID = try #require(outputs["fip"]?.stringValue)
+        let floating = try #require(try await fixture.session.network.floatingIP(id: fipID))
+        #expect(floating.portID != nil && floating.fixedIPAddress?.hasPrefix("10.0.0.") == true)
+        let types = outputs["addresses"]?.listValue?.compactMap { $0.mapValue?["OS-EXT-IPS:type"]?.stringValue } ?? []
+        #expect(types.sorted() == ["fixed", "floating"], "\(outputs)")
+        // Booted from a volume made from the image (by name), removed with the server.
+        #expect(try await fixture.session.blockStorage.volumes().count == 1)
+
+        let plain = try await fixture.update(stack, Self.floating("[{network: {get_resource: net}}]"))
+        #expect(plain.statusText == "UPDATE_COMPLETE", "\(plain.statusReason)")
+        #expect(try await fixture.session.network.floatingIP(id: fipID)?.portID == nil)
+        _ = try await fixture.engine.delete(stack.id)
+        #expect(try await fixture.isEmpty())
+    }
 }
