@@ -66,6 +66,8 @@ struct NetworkTests {
           gateway: {value: {get_attr: [router, external_gateway_info, network_id]}}
           sg_id: {value: {get_resource: sg}}
           router_interface: {value: {get_resource: by_subnet}}
+          net_subnets: {value: {get_attr: [net, subnets]}}
+          subnet_id: {value: {get_resource: subnet}}
         """
     }
 
@@ -82,6 +84,8 @@ struct NetworkTests {
         #expect(outputs["floating"]?.stringValue?.hasPrefix("172.24.4.") == true && outputs["floating_fixed"]?.stringValue == ip)
         #expect(outputs["subnet_pools"] == [["start": "10.5.0.100", "end": "10.5.0.150"]] && outputs["subnet_dns"] == ["8.8.8.8"])
         #expect(outputs["gateway"] == "5f0b4e0a-8f1c-4c55-9d1e-2a7b0c0e0001")
+        // The subnet, made after the network, shows in the network's attributes.
+        #expect(outputs["net_subnets"] == .list([outputs["subnet_id"] ?? .null]))
         let routerInterface = outputs["router_interface"]?.stringValue ?? ""
         #expect(routerInterface.contains(":subnet_id="))
 

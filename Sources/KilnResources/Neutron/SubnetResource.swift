@@ -68,6 +68,14 @@ public struct SubnetResource: ResourcePlugin {
         }
         resource.physicalID = made.id
         Self.keep(made, in: &resource)
+        await Self.refreshNetwork(made.networkID, cloud, context)
+    }
+
+    /// The network's `subnets` attribute follows its subnets.
+    static func refreshNetwork(_ id: String, _ cloud: CloudSession, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([NetResource.typeName], referencedBy: id, context) { owner in
+            if let network = try await cloud.network.network(id) { NetResource.keep(network, in: &owner) }
+        }
     }
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
@@ -97,8 +105,9 @@ public struct SubnetResource: ResourcePlugin {
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
-        let network = try context.cloud().network
-        try await CloudPlugin.deleting(resource) { try await network.deleteSubnet(id: id) }
+        let cloud = try context.cloud()
+        try await CloudPlugin.deleting(resource) { try await cloud.network.deleteSubnet(id: id) }
+        if let network = resource.attributes["network_id"]?.stringValue { await Self.refreshNetwork(network, cloud, context) }
     }
 
     static func keep(_ subnet: Subnet, in resource: inout LiveResource) {

@@ -4,11 +4,15 @@ import KilnEngine
 import KilnModel
 import KilnTemplate
 
-/// `OS::Nova::Server`: boots a server and waits for ACTIVE. Name, metadata and tags update in
-/// place; a new flavor resizes it (confirmed once VERIFY_RESIZE) unless
+/// `OS::Nova::Server`: boots a server and waits for ACTIVE. Every name the template gives
+/// (flavor, image, key, networks, subnets, ports, floating IPs, volumes, server group) is
+/// located first, so a wrong one fails before anything is made. Name, metadata and tags
+/// update in place; a new flavor resizes it (confirmed once VERIFY_RESIZE) unless
 /// `flavor_update_policy: REPLACE`; a new image rebuilds it unless `image_update_policy:
 /// REPLACE`; changed networks attach and detach interfaces; new user data replaces it
-/// (`user_data_update_policy: IGNORE` keeps it).
+/// (`user_data_update_policy: IGNORE` keeps it). A replacement takes over the ports and fixed
+/// addresses its networks name from the server it replaces, as Heat's preparation for
+/// replacement does, and gives them back if it cannot be made.
 public struct ServerResource: ResourcePlugin {
     public static let typeName = "OS::Nova::Server"
     static let networkFields: [String: PropertySchema] = [
