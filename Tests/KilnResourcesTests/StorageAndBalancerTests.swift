@@ -30,6 +30,7 @@ struct StorageAndBalancerTests {
           bootable: {value: {get_attr: [from_image, bootable]}}
           metadata: {value: {get_attr: [volume, metadata_values]}}
           attached_to: {value: {get_attr: [volume, attachments_list, 0, server_id]}}
+          device: {value: {get_attr: [volume, attachments_list, 0, device]}}
           server: {value: {get_resource: server}}
         """
     }
@@ -70,6 +71,7 @@ struct StorageAndBalancerTests {
         let id = try #require(try await fixture.outputs(moved)["volume"]?.stringValue)
         let volume = try #require(try await fixture.session.blockStorage.volume(id))
         #expect(volume.attachments.map(\.device) == ["/dev/vdc"] && volume.status == "in-use")
+        #expect(try await fixture.outputs(moved)["device"] == "/dev/vdc")
         _ = try await fixture.engine.delete(stack.id)
         #expect(try await fixture.isEmpty())
     }
@@ -274,6 +276,38 @@ struct StorageAndBalancerTests {
         _ = try await fixture.engine.delete(stack.id)
         #expect(try await fixture.session.blockStorage.volume("shared-vol")?.status == "available")
         _ = try await fixture.engine.delete(base.id)
+        #expect(try await fixture.isEmpty())
+    }
+
+    @Test func aLoadBalancerInErrorFailsAsHeatSaysIt() async throws {
+        let fixture = try await CloudFixture(EmulatorOptions(faults: try CloudFaults(parsing: "loadbalancer.create=1")))
+        let stack = try await fixture.create("lberr", Self.balancer())
+        #expect(stack.statusText == "CREATE_FAILED")
+        #expect(try await fixture.resource(stack, "lb").statusReason == "ResourceInError: resources.lb: Went to status ERROR due to \"Unknown\"")
+        let deleted = try await fixture.engine.delete(stack.id)
+        #expect(deleted.statusText == "DELETE_COMPLETE", "\(deleted.statusReason)")
+        #expect(try await fixture.isEmpty())
+    }
+
+    @Test func objectsDeletedBehindTheStacksBackDoNotStopItsDelete() async throws {
+        let fixture = try await CloudFixture()
+        let stack = try await fixture.create("gone", Self.balancer())
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        let lbID = try #require(try await fixture.resource(stack, "lb").physicalID)
+        try await fixture.session.loadBalancer.deleteLoadBalancer(id: lbID, cascade: true)
+        _ = try await fixture.session.loadBalancer.waitForLoadBalancer(id: lbID, untilGone: true, timeout: 60)
+        let deleted = try await fixture.engine.delete(stack.id)
+        #expect(deleted.statusText == "DELETE_COMPLETE", "\(deleted.statusReason)")
+        #expect(try await fixture.isEmpty())
+
+        let volumes = try await fixture.create("gonevol", Self.volumes())
+        let volumeID = try #require(try await fixture.resource(volumes, "from_image").physicalID)
+        try await fixture.session.blockStorage.deleteVolume(id: volumeID)
+        let server = try #require(try await fixture.resource(volumes, "server").physicalID)
+        try await fixture.session.compute.deleteServer(id: server)
+        _ = try await fixture.session.compute.waitForServer(id: server, statuses: [], untilGone: true, timeout: 60)
+        let gone = try await fixture.engine.delete(volumes.id)
+        #expect(gone.statusText == "DELETE_COMPLETE", "\(gone.statusReason)")
         #expect(try await fixture.isEmpty())
     }
 }
