@@ -198,7 +198,17 @@ struct StorageAndBalancerTests {
                 Properties: {network: {Ref: Net}, cidr: 10.9.0.0/24}
               Instance:
                 Type: AWS::EC2::Instance
-                Properties: {ImageId: cirros-0.6.2-x86_64-disk, InstanceType: m1.small, SubnetId: {Ref: Subnet}, UserData: echo hi}
+                Properties:
+                  ImageId: cirros-0.6.2-x86_64-disk
+                  InstanceType: m1.small
+                  SubnetId: {Ref: Subnet}
+                  PrivateIpAddress: 10.9.0.44
+                  UserData: echo hi
+                  Tags: [{Key: role, Value: web}]
+                  Volumes: [{VolumeId: {Ref: Logs}, Device: /dev/vdc}]
+              Logs:
+                Type: AWS::EC2::Volume
+                Properties: {Size: 1, AvailabilityZone: nova}
               Disk:
                 Type: AWS::EC2::Volume
                 Properties: {Size: 2, AvailabilityZone: {'Fn::GetAtt': [Instance, AvailabilityZone]}}
@@ -212,11 +222,13 @@ struct StorageAndBalancerTests {
         let stack = try await fixture.create("cfn", template)
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
         let outputs = try await fixture.outputs(stack)
-        #expect(outputs["PrivateIp"]?.stringValue?.hasPrefix("10.9.0.") == true && outputs["Zone"] == "nova")
-        let volume = try #require(try await fixture.session.blockStorage.volumes().first)
-        #expect(volume.sizeGB == 2 && volume.status == "in-use" && volume.attachments.first?.device == "/dev/vdb")
+        #expect(outputs["PrivateIp"] == "10.9.0.44" && outputs["Zone"] == "nova")
+        let volumes = try await fixture.session.blockStorage.volumes()
+        let disk = try #require(volumes.first { $0.sizeGB == 2 }), logs = try #require(volumes.first { $0.sizeGB == 1 })
+        #expect(disk.status == "in-use" && disk.attachments.first?.device == "/dev/vdb")
+        #expect(logs.status == "in-use" && logs.attachments.first?.device == "/dev/vdc")
         let server = try #require(try await fixture.session.compute.servers().first)
-        #expect(server.flavorID == "2")
+        #expect(server.flavorID == "2" && server.metadata == ["role": "web"])
         let deleted = try await fixture.engine.delete(stack.id)
         #expect(deleted.statusText == "DELETE_COMPLETE", "\(deleted.statusReason)")
         #expect(try await fixture.isEmpty())
