@@ -149,11 +149,14 @@ struct NetworkTests {
                 properties: {floatingip_id: {get_resource: fip}, port_id: {get_resource: port}}
             outputs:
               fip: {value: {get_resource: fip}}
+              fixed: {value: {get_attr: [fip, fixed_ip_address]}}
             """
         let stack = try await fixture.create("assoc", template)
         #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
         let fipID = try #require(try await fixture.outputs(stack)["fip"]?.stringValue)
         #expect(try await fixture.session.network.floatingIP(id: fipID)?.fixedIPAddress == "10.0.0.7")
+        // The floating IP resource's own attributes follow the association.
+        #expect(try await fixture.outputs(stack)["fixed"] == "10.0.0.7")
         _ = try await fixture.engine.delete(stack.id)
         #expect(try await fixture.isEmpty())
     }

@@ -97,13 +97,24 @@ public struct FloatingIPAssociationResource: ResourcePlugin {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: floatingip_id and port_id are required")
         }
         let fixed = CloudPlugin.string(resource[property: "fixed_ip_address"])
-        _ = try await CloudPlugin.call(resource) { try await cloud.network.associateFloatingIP(id: id, portID: port, fixedIPAddress: fixed) }
+        let floating = try await CloudPlugin.call(resource) { try await cloud.network.associateFloatingIP(id: id, portID: port, fixedIPAddress: fixed) }
         resource.physicalID = "\(id):\(port)"
+        await Self.refreshFloatingIP(floating, context)
+    }
+
+    /// The floating IP's own attributes (port_id, fixed_ip_address) follow the association.
+    static func refreshFloatingIP(_ floating: FloatingIP, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([FloatingIPResource.typeName], referencedBy: floating.id, context) { owner in
+            FloatingIPResource.keep(floating, in: &owner)
+        }
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
         guard let physical = resource.physicalID, let id = physical.split(separator: ":").first.map(String.init) else { return }
         let network = try context.cloud().network
-        try await CloudPlugin.deleting(resource) { _ = try await network.associateFloatingIP(id: id, portID: nil, fixedIPAddress: nil) }
+        try await CloudPlugin.deleting(resource) {
+            let floating = try await network.associateFloatingIP(id: id, portID: nil, fixedIPAddress: nil)
+            await Self.refreshFloatingIP(floating, context)
+        }
     }
 }
