@@ -47,6 +47,14 @@ struct NetworkTests {
           by_subnet:
             type: OS::Neutron::RouterInterface
             properties: {router: {get_resource: router}, subnet: {get_resource: subnet}}
+          inner_router:
+            type: OS::Neutron::Router
+          router_port:
+            type: OS::Neutron::Port
+            properties: {network: {get_resource: net}, fixed_ips: [{subnet: {get_resource: subnet}, ip_address: 10.5.0.2}]}
+          by_port:
+            type: OS::Neutron::RouterInterface
+            properties: {router: {get_resource: inner_router}, port: {get_resource: router_port}}
           fip:
             type: OS::Neutron::FloatingIP
             depends_on: by_subnet
@@ -88,6 +96,10 @@ struct NetworkTests {
         #expect(outputs["net_subnets"] == .list([outputs["subnet_id"] ?? .null]))
         let routerInterface = outputs["router_interface"]?.stringValue ?? ""
         #expect(routerInterface.contains(":subnet_id="))
+        let inner = try await fixture.resource(stack, "inner_router").physicalID ?? ""
+        let routerPort = try await fixture.resource(stack, "router_port").physicalID ?? ""
+        #expect(try await fixture.resource(stack, "by_port").physicalID == "\(inner):port_id=\(routerPort)")
+        #expect(try await fixture.session.network.port(routerPort)?.deviceID == inner)
 
         let network = fixture.session.network
         let subnet = try #require(try await network.subnet("app-subnet"))
