@@ -12,6 +12,7 @@ enum CloudPlugin {
     static func schema(_ type: String, _ edit: (inout ResourceTypeSchema) -> Void = { _ in }) -> ResourceTypeSchema {
         var schema = HeatTypes.catalog.schema(for: type) ?? ResourceTypeSchema(type: type, properties: [:], attributes: [:])
         edit(&schema)
+        CloudDescriptions.apply(to: &schema)
         return schema
     }
 
@@ -164,5 +165,19 @@ enum CloudPlugin {
     static func attribute(_ name: String, of resource: LiveResource) -> Value? {
         if name == "show" { return resource.attributes["show"] ?? .null }
         return resource.attributes[name] ?? .null
+    }
+
+    /// Heat reads attributes live; Kiln keeps them with each resource. When a plugin changes
+    /// the cloud object of another resource of the stack (an attachment its volume, a listener
+    /// its load balancer), that resource's attributes are refreshed here (best effort: a
+    /// failure leaves them as they were).
+    static func refresh(_ types: Set<String>, referencedBy id: String, _ context: ResourceContext,
+                        _ update: (inout LiveResource) async throws -> Void) async {
+        guard let found = try? await context.resource(referencedBy: id), types.contains(found.type) else { return }
+        var owner = found
+        do {
+            try await update(&owner)
+            try await context.save(owner)
+        } catch {}
     }
 }

@@ -31,3 +31,34 @@ struct CloudFixture {
         return result
     }
 }
+
+extension CloudFixture {
+    /// A resource of the stack by name.
+    func resource(_ stack: StackRecord, _ name: String) async throws -> ResourceRecord {
+        guard let record = try await engine.resources(of: stack).first(where: { $0.name == name }) else {
+            throw CloudFixtureError.missing("resource \(name)")
+        }
+        return record
+    }
+
+    func update(_ stack: StackRecord, _ template: String, parameters: [String: String] = [:]) async throws -> StackRecord {
+        try await engine.update(stack.id, UpdateRequest(template: template, parameters: parameters))
+    }
+
+    /// `name STATUS reason` for each event of the stack.
+    func trail(_ stack: StackRecord) async throws -> [String] {
+        try await engine.events(of: stack, nestedDepth: 0).map { "\($0.resourceName) \($0.statusText) \($0.reason)" }
+    }
+}
+
+enum CloudFixtureError: Error { case missing(String) }
+
+/// A network with a subnet, named `net` and `subnet`, for templates to build on.
+let networkResources = """
+      net:
+        type: OS::Neutron::Net
+        properties: {name: net}
+      subnet:
+        type: OS::Neutron::Subnet
+        properties: {name: subnet, network: {get_resource: net}, cidr: 10.0.0.0/24}
+    """

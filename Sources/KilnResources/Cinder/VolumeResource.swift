@@ -15,7 +15,10 @@ public struct VolumeResource: ResourcePlugin {
     static let timeout: Double = 3600
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let storage = try context.cloud().blockStorage
+        let cloud = try context.cloud()
+        let storage = cloud.blockStorage
+        let image = try await CloudPlugin.locate(.image, resource[property: "image"], property: "image", of: resource, in: cloud)
+        let source = try await CloudPlugin.locate(.volume, resource[property: "source_volid"], property: "source_volid", of: resource, in: cloud)
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
@@ -23,8 +26,8 @@ public struct VolumeResource: ResourcePlugin {
             try await storage.createVolume(VolumeRequest(
                 name: name, description: snapshot[property: "description"].stringValue ?? "", sizeGB: CloudPlugin.int(snapshot[property: "size"]),
                 volumeType: CloudPlugin.string(snapshot[property: "volume_type"]),
-                availabilityZone: CloudPlugin.string(snapshot[property: "availability_zone"]), imageID: CloudPlugin.string(snapshot[property: "image"]),
-                snapshotID: CloudPlugin.string(snapshot[property: "snapshot_id"]), sourceVolumeID: CloudPlugin.string(snapshot[property: "source_volid"]),
+                availabilityZone: CloudPlugin.string(snapshot[property: "availability_zone"]), imageID: image,
+                snapshotID: CloudPlugin.string(snapshot[property: "snapshot_id"]), sourceVolumeID: source,
                 metadata: CloudPlugin.stringMap(snapshot[property: "metadata"]), clientToken: token))
         }
         resource.physicalID = volume.id
@@ -40,10 +43,25 @@ public struct VolumeResource: ResourcePlugin {
             }
             return volume
         } catch let error as CloudError where error.kind == .failedState {
-            throw ResourceFailure.failed("ResourceInError: resources.\(resource.name): \(error.message)")
+            if error.message.hasPrefix("Timed out") { throw ResourceFailure.failed(error.message) }
+            // Cinder keeps no reason: Heat reports the status it reached.
+            let status = error.message.components(separatedBy: "went to status ").last ?? "error"
+            throw ResourceFailure.failed("ResourceInError: resources.\(resource.name): Went to status \(status) due to \"Unknown\"")
         } catch let error as CloudError {
             throw CloudPlugin.failure(error, resource)
         }
+    }
+
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let storage = try context.cloud().blockStorage
+        guard let volume = try await CloudPlugin.call(resource, { try await storage.volume(id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Volume \(id) could not be found.")
+        }
+        guard ["available", "in-use"].contains(volume.status) else {
+            throw ResourceFailure.failed("Error: resources.\(resource.name): 'status': expected '['available', 'in-use']', got '\(volume.status)'")
+        }
+        Self.keep(volume, in: &resource)
     }
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
@@ -100,18 +118,22 @@ public struct VolumeAttachmentResource: ResourcePlugin {
     public init() {}
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        try await attach(&resource, context, server: resource[property: "instance_uuid"], volume: resource[property: "volume_id"],
-                         device: resource[property: "mountpoint"])
+        try await attach(&resource, context, server: ("instance_uuid", resource[property: "instance_uuid"]),
+                         volume: ("volume_id", resource[property: "volume_id"]), device: resource[property: "mountpoint"])
     }
 
-    func attach(_ resource: inout LiveResource, _ context: ResourceContext, server: Value, volume: Value, device: Value) async throws {
+    func attach(_ resource: inout LiveResource, _ context: ResourceContext, server: (String, Value), volume: (String, Value), device: Value) async throws {
         let cloud = try context.cloud()
-        guard let serverID = CloudPlugin.string(server), let volumeName = CloudPlugin.string(volume) else {
+        guard let serverID = try await CloudPlugin.locate(.server, server.1, property: server.0, of: resource, in: cloud),
+              let volumeID = try await CloudPlugin.locate(.volume, volume.1, property: volume.0, of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: a server and a volume are required")
         }
+        // Kept first, so a delete after a failed or interrupted attach still detaches.
+        resource.data["server_id"] = .string(serverID)
+        resource.data["volume_id"] = .string(volumeID)
         let snapshot = resource
         let attachment = try await CloudPlugin.call(snapshot) { () -> VolumeAttachmentInfo in
-            guard let found = try await cloud.blockStorage.volume(volumeName) else { throw CloudError.notFound("Volume", volumeName) }
+            guard let found = try await cloud.blockStorage.volume(volumeID) else { throw CloudError.notFound("Volume", volumeID) }
             // A resumed create finds the attachment the first attempt made.
             if let existing = found.attachments.first(where: { $0.serverID == serverID }) {
                 return VolumeAttachmentInfo(id: existing.id, serverID: serverID, volumeID: found.id, device: existing.device)
@@ -119,9 +141,10 @@ public struct VolumeAttachmentResource: ResourcePlugin {
             return try await cloud.compute.attachVolume(serverID: serverID, volumeID: found.id, device: CloudPlugin.string(device))
         }
         resource.physicalID = attachment.id
-        resource.data["server_id"] = .string(attachment.serverID)
-        resource.data["volume_id"] = .string(attachment.volumeID)
-        resource.attributes = ["device": .string(attachment.device)]
+        try await context.save(resource)
+        _ = try await VolumeResource.wait(resource.renamed(volumeID), cloud.blockStorage, statuses: ["in-use"])
+        resource.attributes = ["device": .string(attachment.device), "show": CloudPlugin.value(attachment)]
+        await Self.refreshVolume(volumeID, cloud, context)
     }
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
@@ -132,11 +155,30 @@ public struct VolumeAttachmentResource: ResourcePlugin {
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
         guard let server = resource.data["server_id"]?.stringValue, let volume = resource.data["volume_id"]?.stringValue else { return }
         let cloud = try context.cloud()
-        try await CloudPlugin.deleting(resource) {
-            try await cloud.compute.detachVolume(serverID: server, volumeID: volume)
-            _ = try await cloud.blockStorage.waitForVolume(id: volume, statuses: ["available", "in-use"], untilGone: false, timeout: 600)
+        try await CloudPlugin.deleting(resource) { try await cloud.compute.detachVolume(serverID: server, volumeID: volume) }
+        // Detached once the volume no longer lists the server (it may stay in-use elsewhere when multiattach).
+        while let found = try await CloudPlugin.call(resource, { try await cloud.blockStorage.volume(volume) }),
+              found.attachments.contains(where: { $0.serverID == server }) || found.status == "detaching" {
+            try await context.sleep(seconds: 0.2)
+        }
+        await Self.refreshVolume(volume, cloud, context)
+    }
+
+    /// The volume's `attachments` attributes follow the attachment.
+    static func refreshVolume(_ id: String, _ cloud: CloudSession, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([VolumeResource.typeName, EC2VolumeResource.typeName], referencedBy: id, context) { owner in
+            if let volume = try await cloud.blockStorage.volume(id) { VolumeResource.keep(volume, in: &owner) }
         }
     }
 
     public func attribute(_ name: String, of resource: LiveResource) -> Value? { CloudPlugin.attribute(name, of: resource) }
+}
+
+extension LiveResource {
+    /// The same resource with another physical id (to wait on an object it refers to).
+    func renamed(_ physicalID: String) -> LiveResource {
+        var copy = self
+        copy.physicalID = physicalID
+        return copy
+    }
 }

@@ -12,37 +12,45 @@ public struct FloatingIPResource: ResourcePlugin {
     public init() {}
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
-        guard let external = CloudPlugin.string(resource[property: "floating_network"]) ?? CloudPlugin.string(resource[property: "floating_network_id"]) else {
+        let cloud = try context.cloud()
+        let networkProperty = resource[property: "floating_network"] != .null ? "floating_network" : "floating_network_id"
+        guard let external = try await CloudPlugin.locate(.network, resource[property: networkProperty], property: networkProperty, of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property floating_network not assigned")
         }
+        let subnetID = try await CloudPlugin.locate(.subnet, resource[property: "floating_subnet"], property: "floating_subnet", of: resource, in: cloud)
+        let portID = try await CloudPlugin.locate(.port, resource[property: "port_id"], property: "port_id", of: resource, in: cloud)
         let token = try await CloudPlugin.clientToken(&resource, context)
         let snapshot = resource
         let made = try await CloudPlugin.call(snapshot) {
-            guard let found = try await network.network(external) else { throw CloudError.notFound("Network", external) }
-            var subnetID: String?
-            if let subnet = CloudPlugin.string(snapshot[property: "floating_subnet"]) {
-                subnetID = try await network.subnet(subnet)?.id ?? subnet
-            }
-            return try await network.createFloatingIP(FloatingIPRequest(
-                floatingNetworkID: found.id, floatingIPAddress: CloudPlugin.string(snapshot[property: "floating_ip_address"]),
-                subnetID: subnetID, portID: CloudPlugin.string(snapshot[property: "port_id"]),
+            try await cloud.network.createFloatingIP(FloatingIPRequest(
+                floatingNetworkID: external, floatingIPAddress: CloudPlugin.string(snapshot[property: "floating_ip_address"]),
+                subnetID: subnetID, portID: portID,
                 fixedIPAddress: CloudPlugin.string(snapshot[property: "fixed_ip_address"]), clientToken: token))
         }
         resource.physicalID = made.id
         Self.keep(made, in: &resource)
     }
 
+    /// A new `port_id` or `fixed_ip_address` maps the address elsewhere (none: unmaps it).
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
-        let network = try context.cloud().network
+        let cloud = try context.cloud()
+        let portID = try await CloudPlugin.locate(.port, resource[property: "port_id"], property: "port_id", of: resource, in: cloud)
         let snapshot = resource
         let updated = try await CloudPlugin.call(snapshot) {
-            try await network.associateFloatingIP(
-                id: id, portID: CloudPlugin.string(snapshot[property: "port_id"]),
-                fixedIPAddress: CloudPlugin.string(snapshot[property: "fixed_ip_address"]))
+            try await cloud.network.associateFloatingIP(
+                id: id, portID: portID, fixedIPAddress: portID == nil ? nil : CloudPlugin.string(snapshot[property: "fixed_ip_address"]))
         }
         Self.keep(updated, in: &resource)
+    }
+
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        guard let found = try await CloudPlugin.call(resource, { try await network.floatingIP(id: id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Floating IP \(id) could not be found.")
+        }
+        Self.keep(found, in: &resource)
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
@@ -83,18 +91,30 @@ public struct FloatingIPAssociationResource: ResourcePlugin {
     }
 
     func associate(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
-        guard let id = CloudPlugin.string(resource[property: "floatingip_id"]), let port = CloudPlugin.string(resource[property: "port_id"]) else {
+        let cloud = try context.cloud()
+        guard let id = try await CloudPlugin.locate(.floatingIP, resource[property: "floatingip_id"], property: "floatingip_id", of: resource, in: cloud),
+              let port = try await CloudPlugin.locate(.port, resource[property: "port_id"], property: "port_id", of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: floatingip_id and port_id are required")
         }
         let fixed = CloudPlugin.string(resource[property: "fixed_ip_address"])
-        _ = try await CloudPlugin.call(resource) { try await network.associateFloatingIP(id: id, portID: port, fixedIPAddress: fixed) }
+        let floating = try await CloudPlugin.call(resource) { try await cloud.network.associateFloatingIP(id: id, portID: port, fixedIPAddress: fixed) }
         resource.physicalID = "\(id):\(port)"
+        await Self.refreshFloatingIP(floating, context)
+    }
+
+    /// The floating IP's own attributes (port_id, fixed_ip_address) follow the association.
+    static func refreshFloatingIP(_ floating: FloatingIP, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([FloatingIPResource.typeName], referencedBy: floating.id, context) { owner in
+            FloatingIPResource.keep(floating, in: &owner)
+        }
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
         guard let physical = resource.physicalID, let id = physical.split(separator: ":").first.map(String.init) else { return }
         let network = try context.cloud().network
-        try await CloudPlugin.deleting(resource) { _ = try await network.associateFloatingIP(id: id, portID: nil, fixedIPAddress: nil) }
+        try await CloudPlugin.deleting(resource) {
+            let floating = try await network.associateFloatingIP(id: id, portID: nil, fixedIPAddress: nil)
+            await Self.refreshFloatingIP(floating, context)
+        }
     }
 }

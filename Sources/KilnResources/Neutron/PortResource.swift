@@ -18,19 +18,23 @@ public struct PortResource: ResourcePlugin {
 
     public init() {}
 
-    static func fixedIPs(_ value: Value, _ network: any NetworkService) async throws -> [FixedIPRequest]? {
+    /// `fixed_ips` entries with their subnets (names or ids) located; nil when not given.
+    static func fixedIPs(_ value: Value, property: String, _ resource: LiveResource, _ cloud: CloudSession) async throws -> [FixedIPRequest]? {
         guard let list = value.listValue else { return nil }
         var requests: [FixedIPRequest] = []
-        for item in list {
+        for (index, item) in list.enumerated() {
             let map = item.mapValue ?? [:]
-            var subnetID = CloudPlugin.string(map["subnet"] ?? .null) ?? CloudPlugin.string(map["subnet_id"] ?? .null)
-            if let given = subnetID {
-                guard let subnet = try await network.subnet(given) else { throw CloudError.notFound("Subnet", given) }
-                subnetID = subnet.id
-            }
+            let subnetID = try await CloudPlugin.locate(
+                .subnet, map["subnet"] ?? map["subnet_id"] ?? .null, property: "\(property)[\(index)].subnet", of: resource, in: cloud)
             requests.append(FixedIPRequest(subnetID: subnetID, ipAddress: CloudPlugin.string(map["ip_address"] ?? .null)))
         }
         return requests
+    }
+
+    /// `security_groups` located to ids (Neutron takes ids only); nil when not given.
+    static func securityGroups(_ resource: LiveResource, _ cloud: CloudSession) async throws -> [String]? {
+        guard let value = resource.properties["security_groups"], value != .null else { return nil }
+        return try await CloudPlugin.locateAll(.securityGroup, value, property: "security_groups", of: resource, in: cloud)
     }
 
     static func pairs(_ value: Value) -> [AddressPair] {
@@ -41,18 +45,20 @@ public struct PortResource: ResourcePlugin {
     }
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
-        guard let networkName = CloudPlugin.string(resource[property: "network"]) ?? CloudPlugin.string(resource[property: "network_id"]) else {
+        let cloud = try context.cloud()
+        let networkProperty = resource[property: "network"] != .null ? "network" : "network_id"
+        guard let networkName = CloudPlugin.string(resource[property: networkProperty]) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property network not assigned")
         }
+        let networkID = try await CloudPlugin.locate(.network, networkName, property: networkProperty, of: resource, in: cloud)
+        let fixed = try await Self.fixedIPs(resource[property: "fixed_ips"], property: "fixed_ips", resource, cloud)
+        let groups = try await Self.securityGroups(resource, cloud)
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
         let made = try await CloudPlugin.call(snapshot) {
-            guard let parent = try await network.network(networkName) else { throw CloudError.notFound("Network", networkName) }
-            let groups = snapshot.properties["security_groups"].flatMap { $0 == .null ? nil : CloudPlugin.strings($0) }
-            return try await network.createPort(PortRequest(
-                name: name, networkID: parent.id, fixedIPs: try await Self.fixedIPs(snapshot[property: "fixed_ips"], network),
+            try await cloud.network.createPort(PortRequest(
+                name: name, networkID: networkID, fixedIPs: fixed,
                 macAddress: CloudPlugin.string(snapshot[property: "mac_address"]),
                 adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true), securityGroupIDs: groups,
                 allowedAddressPairs: Self.pairs(snapshot[property: "allowed_address_pairs"]),
@@ -69,16 +75,17 @@ public struct PortResource: ResourcePlugin {
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
-        let network = try context.cloud().network
+        let cloud = try context.cloud()
         let name = CloudPlugin.name(&resource)
+        let fixed = resource[property: "fixed_ips"] != previous["fixed_ips"] ?? .null
+            ? try await Self.fixedIPs(resource[property: "fixed_ips"], property: "fixed_ips", resource, cloud) : nil
+        let groups = try await Self.securityGroups(resource, cloud)
         let snapshot = resource
         let updated = try await CloudPlugin.call(snapshot) {
-            try await network.updatePort(id: id, PortUpdate(
-                name: name,
-                fixedIPs: snapshot[property: "fixed_ips"] != previous["fixed_ips"] ?? .null
-                    ? try await Self.fixedIPs(snapshot[property: "fixed_ips"], network) : nil,
+            try await cloud.network.updatePort(id: id, PortUpdate(
+                name: name, fixedIPs: fixed,
                 adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
-                securityGroupIDs: snapshot.properties["security_groups"].flatMap { $0 == .null ? nil : CloudPlugin.strings($0) },
+                securityGroupIDs: groups,
                 allowedAddressPairs: Self.pairs(snapshot[property: "allowed_address_pairs"]),
                 portSecurityEnabled: snapshot[property: "port_security_enabled"] == .null
                     ? nil : CloudPlugin.bool(snapshot[property: "port_security_enabled"], default: true),
@@ -86,6 +93,15 @@ public struct PortResource: ResourcePlugin {
                 dnsName: snapshot[property: "dns_name"].stringValue, tags: CloudPlugin.strings(snapshot[property: "tags"])))
         }
         Self.keep(updated, in: &resource)
+    }
+
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        guard let found = try await CloudPlugin.call(resource, { try await network.port(id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Port \(id) could not be found.")
+        }
+        Self.keep(found, in: &resource)
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {

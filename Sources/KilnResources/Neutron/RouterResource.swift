@@ -20,22 +20,26 @@ public struct RouterResource: ResourcePlugin {
 
     public init() {}
 
-    static func gateway(_ value: Value, _ network: any NetworkService) async throws -> (networkID: String, enableSNAT: Bool, fixedIPs: [FixedIPRequest])? {
-        guard let map = value.mapValue, let name = CloudPlugin.string(map["network"] ?? .null) else { return nil }
-        guard let external = try await network.network(name) else { throw CloudError.notFound("Network", name) }
-        let fixed = try await PortResource.fixedIPs(map["external_fixed_ips"] ?? .null, network) ?? []
-        return (external.id, CloudPlugin.bool(map["enable_snat"] ?? .null, default: true), fixed)
+    /// `external_gateway_info` with its network and fixed IPs' subnets located.
+    static func gateway(_ resource: LiveResource, _ cloud: CloudSession) async throws -> (networkID: String, enableSNAT: Bool, fixedIPs: [FixedIPRequest])? {
+        guard let map = resource[property: "external_gateway_info"].mapValue,
+              let external = try await CloudPlugin.locate(.network, map["network"] ?? .null, property: "external_gateway_info.network", of: resource, in: cloud)
+        else { return nil }
+        let fixed = try await PortResource.fixedIPs(
+            map["external_fixed_ips"] ?? .null, property: "external_gateway_info.external_fixed_ips", resource, cloud) ?? []
+        return (external, CloudPlugin.bool(map["enable_snat"] ?? .null, default: true), fixed)
     }
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
+        let cloud = try context.cloud()
+        let gateway = try await Self.gateway(resource, cloud)
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
         let made = try await CloudPlugin.call(snapshot) {
-            try await network.createRouter(RouterRequest(
+            try await cloud.network.createRouter(RouterRequest(
                 name: name, adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
-                externalGateway: try await Self.gateway(snapshot[property: "external_gateway_info"], network),
+                externalGateway: gateway,
                 distributed: CloudPlugin.bool(snapshot[property: "distributed"], default: false),
                 ha: CloudPlugin.bool(snapshot[property: "ha"], default: false), tags: CloudPlugin.strings(snapshot[property: "tags"]),
                 clientToken: token))
@@ -46,17 +50,27 @@ public struct RouterResource: ResourcePlugin {
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
-        let network = try context.cloud().network
+        let cloud = try context.cloud()
         let name = CloudPlugin.name(&resource)
+        let gatewayChanged = resource[property: "external_gateway_info"] != previous["external_gateway_info"] ?? .null
+        let gateway = gatewayChanged ? try await Self.gateway(resource, cloud) : nil
         let snapshot = resource
-        let gatewayChanged = snapshot[property: "external_gateway_info"] != previous["external_gateway_info"] ?? .null
         let updated = try await CloudPlugin.call(snapshot) {
-            try await network.updateRouter(id: id, RouterUpdate(
+            try await cloud.network.updateRouter(id: id, RouterUpdate(
                 name: name, adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
-                externalGateway: gatewayChanged ? .some(try await Self.gateway(snapshot[property: "external_gateway_info"], network)) : nil,
+                externalGateway: gatewayChanged ? .some(gateway) : nil,
                 tags: CloudPlugin.strings(snapshot[property: "tags"])))
         }
         Self.keep(updated, in: &resource)
+    }
+
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let network = try context.cloud().network
+        guard let found = try await CloudPlugin.call(resource, { try await network.router(id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Router \(id) could not be found.")
+        }
+        Self.keep(found, in: &resource)
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
@@ -91,34 +105,37 @@ public struct RouterInterfaceResource: ResourcePlugin {
     public init() {}
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
-        guard let routerName = CloudPlugin.string(resource[property: "router"]) ?? CloudPlugin.string(resource[property: "router_id"]) else {
+        let cloud = try context.cloud()
+        let network = cloud.network
+        func given(_ name: String) -> String? { resource[property: name] != .null ? name : resource[property: "\(name)_id"] != .null ? "\(name)_id" : nil }
+        guard let routerProperty = given("router") else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property router not assigned")
         }
-        let subnetName = CloudPlugin.string(resource[property: "subnet"]) ?? CloudPlugin.string(resource[property: "subnet_id"])
-        let portName = CloudPlugin.string(resource[property: "port"]) ?? CloudPlugin.string(resource[property: "port_id"])
-        guard (subnetName == nil) != (portName == nil) else {
+        let subnetProperty = given("subnet"), portProperty = given("port")
+        guard (subnetProperty == nil) != (portProperty == nil) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Exactly one of subnet or port must be given")
         }
+        let router = try await CloudPlugin.locate(.router, resource[property: routerProperty], property: routerProperty, of: resource, in: cloud) ?? ""
         let snapshot = resource
-        let physical = try await CloudPlugin.call(snapshot) { () -> String in
-            guard let router = try await network.router(routerName) else { throw CloudError.notFound("Router", routerName) }
-            if let subnetName {
-                guard let subnet = try await network.subnet(subnetName) else { throw CloudError.notFound("Subnet", subnetName) }
+        if let subnetProperty {
+            let subnetID = try await CloudPlugin.locate(.subnet, resource[property: subnetProperty], property: subnetProperty, of: resource, in: cloud) ?? ""
+            try await CloudPlugin.call(snapshot) {
+                guard let subnet = try await network.subnet(subnetID) else { throw CloudError.notFound("Subnet", subnetID) }
                 // A resumed create finds the interface the first attempt added.
-                let existing = try await network.ports(networkID: subnet.networkID, deviceID: router.id)
+                let existing = try await network.ports(networkID: subnet.networkID, deviceID: router)
                 if !existing.contains(where: { $0.fixedIPs.contains { $0.subnetID == subnet.id } }) {
-                    _ = try await network.addRouterInterface(routerID: router.id, subnetID: subnet.id, portID: nil)
+                    _ = try await network.addRouterInterface(routerID: router, subnetID: subnet.id, portID: nil)
                 }
-                return "\(router.id):subnet_id=\(subnet.id)"
             }
-            guard let port = try await network.port(portName!) else { throw CloudError.notFound("Port", portName!) }
-            if port.deviceID != router.id {
-                _ = try await network.addRouterInterface(routerID: router.id, subnetID: nil, portID: port.id)
+            resource.physicalID = "\(router):subnet_id=\(subnetID)"
+        } else if let portProperty {
+            let portID = try await CloudPlugin.locate(.port, resource[property: portProperty], property: portProperty, of: resource, in: cloud) ?? ""
+            try await CloudPlugin.call(snapshot) {
+                guard let port = try await network.port(portID) else { throw CloudError.notFound("Port", portID) }
+                if port.deviceID != router { _ = try await network.addRouterInterface(routerID: router, subnetID: nil, portID: port.id) }
             }
-            return "\(router.id):port_id=\(port.id)"
+            resource.physicalID = "\(router):port_id=\(portID)"
         }
-        resource.physicalID = physical
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {

@@ -5,8 +5,10 @@ import KilnModel
 import KilnTemplate
 
 /// `OS::Neutron::SecurityGroup`: a group with its rules. As in Heat, the default egress
-/// rules stay unless the template gives egress rules of its own; rule changes update in
-/// place (rules gone are deleted, new ones added).
+/// rules (any IPv4, any IPv6) stand unless the template gives egress rules of its own; a
+/// change of `rules` updates in place: the group's rules become exactly the template's, so
+/// rules added to the group by other means (an `OS::Neutron::SecurityGroupRule` too) are
+/// removed then, as Heat removes them.
 public struct SecurityGroupResource: ResourcePlugin {
     public static let typeName = "OS::Neutron::SecurityGroup"
     static let ruleFields: [String: PropertySchema] = [
@@ -33,7 +35,10 @@ public struct SecurityGroupResource: ResourcePlugin {
             var remotePrefix: String?
             if mode == "remote_group_id" {
                 let named = CloudPlugin.string(map["remote_group_id"] ?? .null)
-                remoteGroup = try await named.asyncFlatMap { try await network.securityGroup($0)?.id ?? $0 } ?? groupID
+                remoteGroup = try await named.asyncFlatMap { name in
+                    guard let found = try await network.securityGroup(name) else { throw CloudError.notFound("Security group", name) }
+                    return found.id
+                } ?? groupID
             } else {
                 remotePrefix = CloudPlugin.string(map["remote_ip_prefix"] ?? .null)
             }
@@ -70,7 +75,11 @@ public struct SecurityGroupResource: ResourcePlugin {
         let name = CloudPlugin.name(&resource)
         let description = resource[property: "description"].stringValue
         _ = try await CloudPlugin.call(resource) { try await network.updateSecurityGroup(id: id, name: name, description: description) }
-        try await applyRules(&resource, context)
+        if resource[property: "rules"] != previous["rules"] ?? .null {
+            try await applyRules(&resource, context)
+        } else if let group = try await CloudPlugin.call(resource, { try await network.securityGroup(id) }) {
+            resource.attributes = ["show": CloudPlugin.value(group), "name": .string(group.name)]
+        }
     }
 
     /// Makes the group's rules what the template says.
@@ -82,12 +91,7 @@ public struct SecurityGroupResource: ResourcePlugin {
             guard var group = try await network.securityGroup(id) else { throw CloudError.notFound("Security group", id) }
             var wanted = try await Self.requests(snapshot[property: "rules"], groupID: id, network: network)
             if !wanted.contains(where: { $0.direction == "egress" }) {
-                // Neutron's default egress rules stay when the template names none.
-                wanted += group.rules.filter { $0.direction == "egress" }.map {
-                    SecurityGroupRuleRequest(securityGroupID: id, direction: $0.direction, ethertype: $0.ethertype, protocol: $0.protocol,
-                                             portRangeMin: $0.portRangeMin, portRangeMax: $0.portRangeMax,
-                                             remoteIPPrefix: $0.remoteIPPrefix, remoteGroupID: $0.remoteGroupID)
-                }
+                wanted += ["IPv4", "IPv6"].map { SecurityGroupRuleRequest(securityGroupID: id, direction: "egress", ethertype: $0) }
             }
             for rule in group.rules where !wanted.contains(where: { Self.matches(rule, $0) }) {
                 try await network.deleteSecurityGroupRule(id: rule.id)
@@ -121,20 +125,27 @@ public struct SecurityGroupRuleResource: ResourcePlugin {
     public init() {}
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
-        guard let groupName = CloudPlugin.string(resource[property: "security_group"]) else {
+        let cloud = try context.cloud()
+        guard let group = try await CloudPlugin.locate(.securityGroup, resource[property: "security_group"], property: "security_group", of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property security_group not assigned")
         }
+        let remote = try await CloudPlugin.locate(.securityGroup, resource[property: "remote_group"], property: "remote_group", of: resource, in: cloud)
+        let request = SecurityGroupRuleRequest(
+            securityGroupID: group, direction: resource[property: "direction"].stringValue ?? "ingress",
+            ethertype: resource[property: "ethertype"].stringValue ?? "IPv4", protocol: CloudPlugin.string(resource[property: "protocol"]),
+            portRangeMin: CloudPlugin.int(resource[property: "port_range_min"]), portRangeMax: CloudPlugin.int(resource[property: "port_range_max"]),
+            remoteIPPrefix: CloudPlugin.string(resource[property: "remote_ip_prefix"]), remoteGroupID: remote,
+            description: resource[property: "description"].stringValue ?? "")
+        // Rules take no client token: a create resumed after a crash adopts the rule its first
+        // attempt made (Neutron refuses a second identical rule).
+        let resumed = resource.data["client_token"] != nil
+        _ = try await CloudPlugin.clientToken(&resource, context)
         let snapshot = resource
         let rule = try await CloudPlugin.call(snapshot) { () -> SecurityGroupRule in
-            guard let group = try await network.securityGroup(groupName) else { throw CloudError.notFound("Security group", groupName) }
-            let remote = try await CloudPlugin.string(snapshot[property: "remote_group"]).asyncFlatMap { try await network.securityGroup($0)?.id ?? $0 }
-            return try await network.createSecurityGroupRule(SecurityGroupRuleRequest(
-                securityGroupID: group.id, direction: snapshot[property: "direction"].stringValue ?? "ingress",
-                ethertype: snapshot[property: "ethertype"].stringValue ?? "IPv4", protocol: CloudPlugin.string(snapshot[property: "protocol"]),
-                portRangeMin: CloudPlugin.int(snapshot[property: "port_range_min"]), portRangeMax: CloudPlugin.int(snapshot[property: "port_range_max"]),
-                remoteIPPrefix: CloudPlugin.string(snapshot[property: "remote_ip_prefix"]), remoteGroupID: remote,
-                description: snapshot[property: "description"].stringValue ?? ""))
+            if resumed, let made = try await cloud.network.securityGroup(group)?.rules.first(where: { SecurityGroupResource.matches($0, request) }) {
+                return made
+            }
+            return try await cloud.network.createSecurityGroupRule(request)
         }
         resource.physicalID = rule.id
         resource.attributes = ["show": CloudPlugin.value(rule)]

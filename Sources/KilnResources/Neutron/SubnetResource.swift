@@ -47,17 +47,17 @@ public struct SubnetResource: ResourcePlugin {
     }
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let network = try context.cloud().network
-        guard let networkID = CloudPlugin.string(resource[property: "network"]) ?? CloudPlugin.string(resource[property: "network_id"]) else {
+        let cloud = try context.cloud()
+        let networkProperty = resource[property: "network"] != .null ? "network" : "network_id"
+        guard let networkID = try await CloudPlugin.locate(.network, resource[property: networkProperty], property: networkProperty, of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property network not assigned")
         }
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
         let made = try await CloudPlugin.call(snapshot) {
-            guard let parent = try await network.network(networkID) else { throw CloudError.notFound("Network", networkID) }
-            return try await network.createSubnet(SubnetRequest(
-                name: name, networkID: parent.id, cidr: snapshot[property: "cidr"].stringValue,
+            try await cloud.network.createSubnet(SubnetRequest(
+                name: name, networkID: networkID, cidr: snapshot[property: "cidr"].stringValue,
                 ipVersion: CloudPlugin.int(snapshot[property: "ip_version"]) ?? 4, gatewayIP: Self.gateway(snapshot),
                 allocationPools: Self.pools(snapshot[property: "allocation_pools"]),
                 dnsNameservers: CloudPlugin.strings(snapshot[property: "dns_nameservers"]),
@@ -68,6 +68,14 @@ public struct SubnetResource: ResourcePlugin {
         }
         resource.physicalID = made.id
         Self.keep(made, in: &resource)
+        await Self.refreshNetwork(made.networkID, cloud, context)
+    }
+
+    /// The network's `subnets` attribute follows its subnets.
+    static func refreshNetwork(_ id: String, _ cloud: CloudSession, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([NetResource.typeName], referencedBy: id, context) { owner in
+            if let network = try await cloud.network.network(id) { NetResource.keep(network, in: &owner) }
+        }
     }
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
@@ -86,10 +94,20 @@ public struct SubnetResource: ResourcePlugin {
         Self.keep(updated, in: &resource)
     }
 
-    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
         let network = try context.cloud().network
-        try await CloudPlugin.deleting(resource) { try await network.deleteSubnet(id: id) }
+        guard let found = try await CloudPlugin.call(resource, { try await network.subnet(id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Subnet \(id) could not be found.")
+        }
+        Self.keep(found, in: &resource)
+    }
+
+    public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let cloud = try context.cloud()
+        try await CloudPlugin.deleting(resource) { try await cloud.network.deleteSubnet(id: id) }
+        if let network = resource.attributes["network_id"]?.stringValue { await Self.refreshNetwork(network, cloud, context) }
     }
 
     static func keep(_ subnet: Subnet, in resource: inout LiveResource) {

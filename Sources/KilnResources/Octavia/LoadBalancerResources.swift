@@ -15,16 +15,15 @@ public struct LoadBalancerResource: ResourcePlugin {
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         let cloud = try context.cloud()
-        guard let subnetName = CloudPlugin.string(resource[property: "vip_subnet"]) else {
+        guard let subnetID = try await CloudPlugin.locate(.subnet, resource[property: "vip_subnet"], property: "vip_subnet", of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property vip_subnet not assigned")
         }
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
         let lb = try await CloudPlugin.call(snapshot) {
-            guard let subnet = try await cloud.network.subnet(subnetName) else { throw CloudError.notFound("Subnet", subnetName) }
-            return try await cloud.loadBalancer.createLoadBalancer(LoadBalancerRequest(
-                name: name, description: snapshot[property: "description"].stringValue ?? "", vipSubnetID: subnet.id,
+            try await cloud.loadBalancer.createLoadBalancer(LoadBalancerRequest(
+                name: name, description: snapshot[property: "description"].stringValue ?? "", vipSubnetID: subnetID,
                 vipAddress: CloudPlugin.string(snapshot[property: "vip_address"]), provider: CloudPlugin.string(snapshot[property: "provider"]),
                 flavorID: CloudPlugin.string(snapshot[property: "flavor"]),
                 adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
@@ -43,7 +42,8 @@ public struct LoadBalancerResource: ResourcePlugin {
             }
             return lb
         } catch let error as CloudError where error.kind == .failedState {
-            throw ResourceFailure.failed("ResourceInError: resources.\(resource.name): \(error.message)")
+            if error.message.hasPrefix("Timed out") { throw ResourceFailure.failed(error.message) }
+            throw ResourceFailure.failed("ResourceInError: resources.\(resource.name): Went to status ERROR due to \"Unknown\"")
         } catch let error as CloudError {
             throw CloudPlugin.failure(error, resource)
         }
@@ -75,6 +75,26 @@ public struct LoadBalancerResource: ResourcePlugin {
         }
     }
 
+    /// Refreshes what the attributes show (the pools and listeners made after it).
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        guard let lb = try await CloudPlugin.call(resource, { try await service.loadBalancer(id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Load Balancer \(id) not found.")
+        }
+        guard lb.status.provisioning == "ACTIVE" else {
+            throw ResourceFailure.failed("Error: resources.\(resource.name): 'provisioning_status': expected 'ACTIVE', got '\(lb.status.provisioning)'")
+        }
+        Self.keep(lb, in: &resource)
+    }
+
+    /// The load balancer's `pools` and `listeners` attributes follow its children.
+    static func refresh(_ id: String, _ service: any LoadBalancerService, _ context: ResourceContext) async {
+        await CloudPlugin.refresh([typeName], referencedBy: id, context) { owner in
+            if let lb = try await service.loadBalancer(id) { keep(lb, in: &owner) }
+        }
+    }
+
     static func keep(_ lb: LoadBalancer, in resource: inout LiveResource) {
         resource.attributes = [
             "vip_address": .string(lb.vipAddress), "vip_port_id": .string(lb.vipPortID), "vip_subnet_id": .string(lb.vipSubnetID),
@@ -98,36 +118,41 @@ public struct ListenerResource: ResourcePlugin {
     public init() {}
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let service = try context.cloud().loadBalancer
-        guard let lbName = CloudPlugin.string(resource[property: "loadbalancer"]), let port = CloudPlugin.int(resource[property: "protocol_port"]) else {
+        let cloud = try context.cloud()
+        let service = cloud.loadBalancer
+        guard let lb = try await CloudPlugin.locate(.loadBalancer, resource[property: "loadbalancer"], property: "loadbalancer", of: resource, in: cloud),
+              let port = CloudPlugin.int(resource[property: "protocol_port"]) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: loadbalancer and protocol_port are required")
         }
+        let pool = try await CloudPlugin.locate(.pool, resource[property: "default_pool"], property: "default_pool", of: resource, in: cloud)
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
-        let listener = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> Listener in
-            guard let lb = try await service.loadBalancer(lbName) else { throw CloudError(.notFound, "Load Balancer \(lbName) not found.") }
-            return try await service.createListener(ListenerRequest(
-                name: name, description: snapshot[property: "description"].stringValue ?? "", loadBalancerID: lb.id,
+        let listener = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.createListener(ListenerRequest(
+                name: name, description: snapshot[property: "description"].stringValue ?? "", loadBalancerID: lb,
                 protocol: snapshot[property: "protocol"].stringValue ?? "TCP", protocolPort: port,
-                defaultPoolID: CloudPlugin.string(snapshot[property: "default_pool"]),
+                defaultPoolID: pool,
                 connectionLimit: CloudPlugin.int(snapshot[property: "connection_limit"]) ?? -1,
                 adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
                 tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
         }
         resource.physicalID = listener.id
+        await LoadBalancerResource.refresh(lb, service, context)
         Self.keep(listener, in: &resource)
     }
 
     public func update(_ resource: inout LiveResource, previous: [String: Value], _ context: ResourceContext) async throws {
         guard let id = resource.physicalID else { return }
-        let service = try context.cloud().loadBalancer
+        let cloud = try context.cloud()
+        let service = cloud.loadBalancer
         let name = CloudPlugin.name(&resource)
+        let pool = try await CloudPlugin.locate(.pool, resource[property: "default_pool"], property: "default_pool", of: resource, in: cloud)
         let snapshot = resource
         let listener = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
             try await service.updateListener(id: id, ListenerUpdate(
                 name: name, description: snapshot[property: "description"].stringValue,
-                defaultPoolID: .some(CloudPlugin.string(snapshot[property: "default_pool"])),
+                defaultPoolID: .some(pool),
                 connectionLimit: CloudPlugin.int(snapshot[property: "connection_limit"]),
                 adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
                 tags: CloudPlugin.strings(snapshot[property: "tags"])))
@@ -141,6 +166,7 @@ public struct ListenerResource: ResourcePlugin {
         try await CloudPlugin.whenLoadBalancerReady(resource, context) {
             do { try await service.deleteListener(id: id) } catch let error as CloudError where error.kind == .notFound {}
         }
+        if let lb = resource.attributes["loadbalancers"]?.listValue?.first?.stringValue { await LoadBalancerResource.refresh(lb, service, context) }
     }
 
     static func keep(_ listener: Listener, in resource: inout LiveResource) {
@@ -171,26 +197,18 @@ public struct PoolResource: ResourcePlugin {
     }
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let service = try context.cloud().loadBalancer
-        let listenerName = CloudPlugin.string(resource[property: "listener"])
-        let lbName = CloudPlugin.string(resource[property: "loadbalancer"])
-        guard listenerName != nil || lbName != nil else {
+        let cloud = try context.cloud()
+        let service = cloud.loadBalancer
+        let listenerID = try await CloudPlugin.locate(.listener, resource[property: "listener"], property: "listener", of: resource, in: cloud)
+        let lbID = try await CloudPlugin.locate(.loadBalancer, resource[property: "loadbalancer"], property: "loadbalancer", of: resource, in: cloud)
+        guard listenerID != nil || lbID != nil else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: At least one of the following properties must be specified: listener, loadbalancer.")
         }
         let token = try await CloudPlugin.clientToken(&resource, context)
         let name = CloudPlugin.name(&resource)
         let snapshot = resource
-        let pool = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> Pool in
-            var listenerID: String?, lbID: String?
-            if let listenerName {
-                guard let listener = try await service.listener(listenerName) else { throw CloudError(.notFound, "Listener \(listenerName) not found.") }
-                listenerID = listener.id
-            }
-            if let lbName {
-                guard let lb = try await service.loadBalancer(lbName) else { throw CloudError(.notFound, "Load Balancer \(lbName) not found.") }
-                lbID = lb.id
-            }
-            return try await service.createPool(PoolRequest(
+        let pool = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.createPool(PoolRequest(
                 name: name, description: snapshot[property: "description"].stringValue ?? "", listenerID: listenerID, loadBalancerID: lbID,
                 protocol: snapshot[property: "protocol"].stringValue ?? "HTTP",
                 lbAlgorithm: snapshot[property: "lb_algorithm"].stringValue ?? "ROUND_ROBIN",
@@ -199,6 +217,7 @@ public struct PoolResource: ResourcePlugin {
                 tags: CloudPlugin.strings(snapshot[property: "tags"]), clientToken: token))
         }
         resource.physicalID = pool.id
+        await LoadBalancerResource.refresh(pool.loadBalancerID, service, context)
         Self.keep(pool, in: &resource)
     }
 
@@ -215,7 +234,8 @@ public struct PoolResource: ResourcePlugin {
                 adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
                 tags: CloudPlugin.strings(snapshot[property: "tags"])))
         }
-        Self.keep(pool, in: &resource)
+        let members = try await CloudPlugin.call(resource) { try await service.members(poolID: id) }
+        Self.keep(pool, members: members.map(\.id), in: &resource)
     }
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
@@ -224,12 +244,24 @@ public struct PoolResource: ResourcePlugin {
         try await CloudPlugin.whenLoadBalancerReady(resource, context) {
             do { try await service.deletePool(id: id) } catch let error as CloudError where error.kind == .notFound {}
         }
+        if let lb = resource.attributes["show"]?.mapValue?["load_balancer_id"]?.stringValue { await LoadBalancerResource.refresh(lb, service, context) }
     }
 
-    static func keep(_ pool: Pool, in resource: inout LiveResource) {
+    /// Refreshes what the attributes show (members and the monitor are made after the pool).
+    public func check(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
+        guard let id = resource.physicalID else { return }
+        let service = try context.cloud().loadBalancer
+        guard let pool = try await CloudPlugin.call(resource, { try await service.pool(id) }) else {
+            throw ResourceFailure.failed("NotFound: resources.\(resource.name): Pool \(id) not found.")
+        }
+        let members = try await CloudPlugin.call(resource) { try await service.members(poolID: id) }
+        Self.keep(pool, members: members.map(\.id), in: &resource)
+    }
+
+    static func keep(_ pool: Pool, members: [String] = [], in resource: inout LiveResource) {
         resource.attributes = [
             "listeners": .list(pool.listenerIDs.map(Value.string)), "healthmonitor_id": pool.healthMonitorID.map(Value.string) ?? .null,
-            "members": .list([]), "show": CloudPlugin.value(pool),
+            "members": .list(members.map(Value.string)), "show": CloudPlugin.value(pool),
         ]
     }
 
@@ -248,18 +280,16 @@ public struct PoolMemberResource: ResourcePlugin {
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         let cloud = try context.cloud()
-        guard let poolName = CloudPlugin.string(resource[property: "pool"]), let address = CloudPlugin.string(resource[property: "address"]),
-              let port = CloudPlugin.int(resource[property: "protocol_port"]) else {
+        guard let poolID = try await CloudPlugin.locate(.pool, resource[property: "pool"], property: "pool", of: resource, in: cloud),
+              let address = CloudPlugin.string(resource[property: "address"]), let port = CloudPlugin.int(resource[property: "protocol_port"]) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: pool, address and protocol_port are required")
         }
+        let subnetID = try await CloudPlugin.locate(.subnet, resource[property: "subnet"], property: "subnet", of: resource, in: cloud)
         let token = try await CloudPlugin.clientToken(&resource, context)
         let snapshot = resource
-        let member = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> PoolMember in
-            guard let pool = try await cloud.loadBalancer.pool(poolName) else { throw CloudError(.notFound, "Pool \(poolName) not found.") }
-            var subnetID: String?
-            if let subnet = CloudPlugin.string(snapshot[property: "subnet"]) { subnetID = try await cloud.network.subnet(subnet)?.id ?? subnet }
-            return try await cloud.loadBalancer.createMember(PoolMemberRequest(
-                name: snapshot[property: "name"].stringValue ?? "", poolID: pool.id, address: address, protocolPort: port, subnetID: subnetID,
+        let member = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await cloud.loadBalancer.createMember(PoolMemberRequest(
+                name: snapshot[property: "name"].stringValue ?? "", poolID: poolID, address: address, protocolPort: port, subnetID: subnetID,
                 weight: CloudPlugin.int(snapshot[property: "weight"]) ?? 1, monitorAddress: CloudPlugin.string(snapshot[property: "monitor_address"]),
                 monitorPort: CloudPlugin.int(snapshot[property: "monitor_port"]),
                 adminStateUp: CloudPlugin.bool(snapshot[property: "admin_state_up"], default: true),
@@ -305,16 +335,16 @@ public struct HealthMonitorResource: ResourcePlugin {
     public init() {}
 
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
-        let service = try context.cloud().loadBalancer
-        guard let poolName = CloudPlugin.string(resource[property: "pool"]) else {
+        let cloud = try context.cloud()
+        let service = cloud.loadBalancer
+        guard let poolID = try await CloudPlugin.locate(.pool, resource[property: "pool"], property: "pool", of: resource, in: cloud) else {
             throw ResourceFailure.failed("Property error: resources.\(resource.name).properties: Property pool not assigned")
         }
         let token = try await CloudPlugin.clientToken(&resource, context)
         let snapshot = resource
-        let monitor = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) { () -> HealthMonitor in
-            guard let pool = try await service.pool(poolName) else { throw CloudError(.notFound, "Pool \(poolName) not found.") }
-            return try await service.createHealthMonitor(HealthMonitorRequest(
-                name: snapshot[property: "name"].stringValue ?? "", poolID: pool.id, type: snapshot[property: "type"].stringValue ?? "HTTP",
+        let monitor = try await CloudPlugin.whenLoadBalancerReady(snapshot, context) {
+            try await service.createHealthMonitor(HealthMonitorRequest(
+                name: snapshot[property: "name"].stringValue ?? "", poolID: poolID, type: snapshot[property: "type"].stringValue ?? "HTTP",
                 delay: CloudPlugin.int(snapshot[property: "delay"]) ?? 5, timeout: CloudPlugin.int(snapshot[property: "timeout"]) ?? 5,
                 maxRetries: CloudPlugin.int(snapshot[property: "max_retries"]) ?? 3,
                 maxRetriesDown: CloudPlugin.int(snapshot[property: "max_retries_down"]) ?? 3,
