@@ -22,10 +22,16 @@ public struct CloudSession: Sendable {
     /// The agent inside the cloud's servers, when the cloud runs one for Kiln (the emulator);
     /// nil when servers' agents signal Heat's API themselves.
     public let agent: (any ServerAgent)?
+    /// Gnocchi and Aodh, when the cloud has them.
+    public let metrics: (any MetricService)?
+    public let alarms: (any AlarmService)?
 
     public init(projectID: String, compute: any ComputeService, images: any ImageService, network: any NetworkService,
-                blockStorage: any BlockStorageService, loadBalancer: any LoadBalancerService, agent: (any ServerAgent)? = nil) {
+                blockStorage: any BlockStorageService, loadBalancer: any LoadBalancerService, agent: (any ServerAgent)? = nil,
+                metrics: (any MetricService)? = nil, alarms: (any AlarmService)? = nil) {
         self.agent = agent
+        self.metrics = metrics
+        self.alarms = alarms
         self.projectID = projectID
         self.compute = compute
         self.images = images
