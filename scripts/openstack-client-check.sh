@@ -155,6 +155,9 @@ expect_line "resource type show lists the properties" "character_classes:"
 # --- the emulated cloud through its own APIs (compute, network, block storage, load balancer, image) ---
 check "three-tier stack create --wait" "CREATE_COMPLETE" -- os stack create --wait -t examples/three-tier.yaml --parameter web_count=2 app
 check "flavor list" "m1\.tiny .*512" -- os flavor list
+check "flavor create" '"name": "kiln.check"' -- os flavor create --ram 256 --vcpus 1 --disk 1 --property hw:cpu_policy=shared kiln.check -f json
+check "flavor show" '"hw:cpu_policy": "shared"' -- os flavor show kiln.check -f json
+check "flavor delete" "^$" -- os flavor delete kiln.check
 check "image list" "cirros-0\.6\.2-x86_64-disk +\| active" -- os image list
 check "server list: three ACTIVE servers on three-tier-net" "app-web-.*ACTIVE +\| three-tier-net=10\.10\." -- os server list
 check "server list names the image and flavor" "cirros-0\.6\.2-x86_64-disk +\| m1\.medium" -- os server list

@@ -46,6 +46,12 @@ public protocol ComputeService: Sendable {
     func flavors() async throws -> [Flavor]
     /// By id or name.
     func flavor(_ idOrName: String) async throws -> Flavor?
+    /// Makes a flavor (an administrator's call in Nova); a private one is shared with `tenants`.
+    func createFlavor(_ flavor: Flavor, tenants: [String]) async throws -> Flavor
+    /// Replaces the flavor's extra specs.
+    func setFlavorExtraSpecs(id: String, _ extraSpecs: [String: String]) async throws -> Flavor
+    /// Gone already is not an error.
+    func deleteFlavor(id: String) async throws
 
     func keyPairs() async throws -> [KeyPair]
     func keyPair(named name: String) async throws -> KeyPair?

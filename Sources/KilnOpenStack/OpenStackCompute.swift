@@ -19,6 +19,44 @@ extension OpenStackServices: ComputeService {
         return all.first { $0.id == idOrName } ?? all.first { $0.name == idOrName }
     }
 
+    func createFlavor(_ flavor: Flavor, tenants: [String]) async throws -> Flavor {
+        var body: [String: Value] = [
+            "name": .string(flavor.name), "vcpus": .int(flavor.vcpus), "ram": .int(flavor.ramMB), "disk": .int(flavor.diskGB),
+            "OS-FLV-EXT-DATA:ephemeral": .int(flavor.ephemeralGB), "swap": .int(flavor.swapMB),
+            "os-flavor-access:is_public": .bool(flavor.isPublic),
+        ]
+        if !flavor.id.isEmpty { body["id"] = .string(flavor.id) }
+        var made = Self.flavor(try await api.call(.compute, "POST", "/flavors", body: ["flavor": .map(body)])["flavor"])
+        if !flavor.isPublic {
+            for tenant in tenants {
+                _ = try await api.call(.compute, "POST", "/flavors/\(segment(made.id))/action",
+                                       body: ["addTenantAccess": ["tenant": .string(tenant)]])
+            }
+        }
+        if !flavor.extraSpecs.isEmpty { made = try await setFlavorExtraSpecs(id: made.id, flavor.extraSpecs) }
+        return made
+    }
+
+    func setFlavorExtraSpecs(id: String, _ extraSpecs: [String: String]) async throws -> Flavor {
+        let path = "/flavors/\(segment(id))/os-extra_specs"
+        let current = try await api.call(.compute, "GET", path)["extra_specs"].mapValue ?? [:]
+        for key in current.keys where extraSpecs[key] == nil {
+            _ = try await api.call(.compute, "DELETE", "\(path)/\(segment(key))")
+        }
+        if !extraSpecs.isEmpty {
+            _ = try await api.call(.compute, "POST", path, body: ["extra_specs": .map(extraSpecs.mapValues(Value.string))])
+        }
+        var flavor = Self.flavor(try await api.call(.compute, "GET", "/flavors/\(segment(id))")["flavor"])
+        flavor.extraSpecs = extraSpecs
+        return flavor
+    }
+
+    func deleteFlavor(id: String) async throws {
+        do {
+            _ = try await api.call(.compute, "DELETE", "/flavors/\(segment(id))")
+        } catch let error as CloudError where error.kind == .notFound {}
+    }
+
     static func keyPair(_ json: Value) -> KeyPair {
         KeyPair(name: json["name"].stringValue ?? "", publicKey: json["public_key"].stringValue ?? "",
                 fingerprint: json["fingerprint"].stringValue ?? "", type: json["type"].stringValue ?? "ssh", createdAt: json["created_at"].date)

@@ -3,7 +3,7 @@ import KilnEngine
 /// The cloud resource types, registered over the native `OS::Heat::*` ones.
 public enum CloudTypes {
     public static let all: [any ResourcePlugin.Type] = [
-        ServerResource.self, KeyPairResource.self, ServerGroupResource.self,
+        ServerResource.self, KeyPairResource.self, ServerGroupResource.self, FlavorResource.self,
         NetResource.self, SubnetResource.self, PortResource.self, RouterResource.self, RouterInterfaceResource.self,
         FloatingIPResource.self, FloatingIPAssociationResource.self, SecurityGroupResource.self, SecurityGroupRuleResource.self,
         VolumeResource.self, VolumeAttachmentResource.self,

@@ -93,6 +93,43 @@ struct ComputeRoutes {
                  "port_state": .string(port.status),
                  "fixed_ips": .list(port.fixedIPs.map { ["subnet_id": .string($0.subnetID), "ip_address": .string($0.ipAddress)] })]
             })])
+        case (.post, "flavors", 1):
+            let body = try await call.body("flavor")
+            func int(_ key: String) -> Int? { body[key]?.numberValue.map { Int($0) } }
+            guard let name = body["name"]?.stringValue, let vcpus = int("vcpus"), let ram = int("ram") else {
+                throw CloudError(.badRequest, "Invalid input for field/attribute flavor: 'name', 'ram' and 'vcpus' are required properties")
+            }
+            let made = try await compute.createFlavor(
+                Flavor(id: body["id"]?.stringValue ?? "", name: name, vcpus: vcpus, ramMB: ram, diskGB: int("disk") ?? 0,
+                       ephemeralGB: int("OS-FLV-EXT-DATA:ephemeral") ?? 0, swapMB: int("swap") ?? 0,
+                       isPublic: body["os-flavor-access:is_public"] != .bool(false)),
+                tenants: [])
+            return .json(["flavor": flavorJSON(made, detail: true)])
+        case (.delete, "flavors", 2):
+            guard try await compute.flavor(path[1]) != nil else { throw CloudError(.notFound, "Flavor \(path[1]) could not be found.") }
+            try await compute.deleteFlavor(id: path[1])
+            return .empty(.accepted)
+        case (.post, "flavors", 3) where path[2] == "action":
+            return .json(["flavor_access": []])
+        case (_, "flavors", _) where path.count >= 3 && path[2] == "os-extra_specs":
+            guard let flavor = try await compute.flavor(path[1]), flavor.id == path[1] else {
+                throw CloudError(.notFound, "Flavor \(path[1]) could not be found.")
+            }
+            var specs = flavor.extraSpecs
+            switch (call.method, path.count) {
+            case (.get, 3): break
+            case (.post, 3):
+                for (key, value) in try await call.body("extra_specs") { specs[key] = value.stringValue ?? value.plainText }
+                specs = try await compute.setFlavorExtraSpecs(id: flavor.id, specs).extraSpecs
+            case (.delete, 4):
+                guard specs.removeValue(forKey: path[3]) != nil else {
+                    throw CloudError(.notFound, "Flavor \(flavor.id) has no extra specs with key \(path[3]).")
+                }
+                _ = try await compute.setFlavorExtraSpecs(id: flavor.id, specs)
+                return .empty(.ok)
+            default: throw CloudError(.notFound, "The resource could not be found.")
+            }
+            return .json(["extra_specs": .map(specs.mapValues(Value.string))])
         case (.get, "flavors", _):
             let flavors = try await compute.flavors()
             if path.count == 2, path[1] != "detail" {
