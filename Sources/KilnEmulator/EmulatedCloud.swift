@@ -38,6 +38,8 @@ public final class EmulatedCloud: Cloud {
     let clock: @Sendable () -> Date
     /// Calls made per faulted operation, for "fails its first N calls".
     private let faultCounts = Mutex<[String: Int]>([:])
+    /// Telemetry's last snapshot of the servers and their load (EmulatedTelemetry).
+    let telemetry = TelemetryCache()
 
     /// Opens the emulator on a store, adding the default catalog (images, flavors, the
     /// external network `public`) the first time.
@@ -53,7 +55,7 @@ public final class EmulatedCloud: Cloud {
         let session = EmulatedSession(cloud: self, projectID: projectID)
         return CloudSession(
             projectID: projectID, compute: session, images: session, network: session, blockStorage: session, loadBalancer: session,
-            agent: session)
+            agent: session, metrics: EmulatedTelemetry(cloud: self, projectID: projectID))
     }
 
     /// Whether an injected fault hits this call of `operation` (`server.create`).
