@@ -62,10 +62,9 @@ indirect enum ResourceFilter: Sendable {
             return Self.like(Array(text), Array(pattern))
         case .compare(let op, let name, let value):
             let actual = attribute(name)
-            if value == .null || actual == .null {
-                let same = (value == .null) == (actual == .null)
-                return op == "=" ? same : op == "!=" ? !same : false
-            }
+            // As SQL: `= null` is IS NULL, `!= null` IS NOT NULL; a null attribute matches nothing else.
+            if value == .null { return op == "=" ? actual == .null : op == "!=" ? actual != .null : false }
+            if actual == .null { return false }
             guard let order = Self.order(actual, value) else { return op == "!=" }
             switch op {
             case "=": return order == .orderedSame
