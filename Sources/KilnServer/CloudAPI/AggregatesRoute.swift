@@ -39,8 +39,13 @@ struct AggregatesRoute {
         let details = ["true", "1", "yes"].contains(option("details")?.lowercased() ?? "")
         var search: Value?
         if let given = body["search"] {
-            search = given.stringValue.map { try? Value.parseJSON($0) } ?? given
-            if search == nil { throw CloudError(.badRequest, "Invalid input: search must be a JSON filter") }
+            // A JSON filter, or Gnocchi's search text (`server_group=g1 and ...`).
+            if let text = given.stringValue {
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                search = trimmed.hasPrefix("{") ? try Value.parseJSON(trimmed) : try SearchText.parse(trimmed)
+            } else {
+                search = given
+            }
         }
         let resourceType = body["resource_type"]?.stringValue ?? "generic"
         let granularities = try await levels(granularity)

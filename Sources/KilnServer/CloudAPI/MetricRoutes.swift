@@ -47,7 +47,8 @@ struct MetricRoutes {
                 throw CloudError(.notFound, "Resource \(path[2]) does not exist")
             }
             let all = try await telemetry.metrics().filter { $0.resourceID == resource.id }
-            return .json(.list(all.map { metricJSON($0, policy: nil) }))
+            let policies = try await telemetry.archivePolicies()
+            return .json(.list(all.map { metric in metricJSON(metric, policy: policies.first { $0.name == metric.archivePolicy }) }))
         case (.get, "resource", 5) where path[3] == "metric":
             guard let resource = try await telemetry.resources(type: path[1], filter: ["=": ["id": .string(path[2])]]).first else {
                 throw CloudError(.notFound, "Resource \(path[2]) does not exist")
@@ -67,7 +68,10 @@ struct MetricRoutes {
             let resources = try await telemetry.resources(type: path[2], filter: body.isEmpty ? nil : .map(body))
             return .json(.list(try await page(resources).map { resourceJSON($0, type: path[2]) }))
         case (.get, "metric", 1):
-            return .json(.list(try await page(try await telemetry.metrics()).map { metricJSON($0, policy: nil) }))
+            let policies = try await telemetry.archivePolicies()
+            return .json(.list(try await page(try await telemetry.metrics()).map { metric in
+                metricJSON(metric, policy: policies.first { $0.name == metric.archivePolicy })
+            }))
         case (.get, "metric", 2):
             guard let metric = try await telemetry.metric(id: path[1]) else { throw CloudError(.notFound, "Metric \(path[1]) does not exist") }
             var json = metricJSON(metric, policy: try await policy(metric)).mapValue ?? [:]
@@ -191,7 +195,8 @@ struct MetricRoutes {
             "creator": "kiln", "created_by_user_id": .null, "created_by_project_id": .string(metric.projectID),
             "archive_policy_name": .string(metric.archivePolicy),
         ]
-        if let policy { json["archive_policy"] = Self.policyJSON(policy) }
+        // Gnocchi shows the policy itself when it has it, its name otherwise.
+        if let policy { json["archive_policy"] = Self.policyJSON(policy); json["archive_policy_name"] = nil }
         return .map(json)
     }
 }
