@@ -22,10 +22,13 @@ struct EmulatedTelemetry: TelemetryService {
     // MARK: MetricService
 
     func aggregate(_ query: AggregateQuery) async throws -> [Measure] {
-        let all = try await series(query)
-        // As Aodh asks Gnocchi: `(aggregate rate:mean (metric cpu mean))`, or `(aggregate M (metric NAME M))`.
+        let (snapshot, now) = try await snapshot()
+        let all = try computed(query, snapshot, now)
+        // As Aodh asks Gnocchi: `(aggregate rate:mean (metric cpu mean))`, or `(aggregate M (metric NAME M))`, with
+        // needed_overlap 0 and both bounds (Aodh always gives them), so a server deleted or booted inside the window
+        // does not cut the others' points.
         return try GnocchiAggregation.across(all.map(\.measures), method: query.aggregation, granularity: query.granularity,
-                                             bounded: (query.start != nil, query.stop != nil))
+                                             bounded: (true, true))
     }
 
     func measures(resourceType: String, resourceID: String, metric: String, aggregation: String, granularity: Double,
@@ -74,6 +77,12 @@ struct EmulatedTelemetry: TelemetryService {
 
     func series(_ query: AggregateQuery) async throws -> [(resource: MetricResource, metricID: String, measures: [Measure])] {
         let (snapshot, now) = try await snapshot()
+        return try computed(query, snapshot, now).map { (resource(snapshot.entries[$0.index]), $0.metricID, $0.measures) }
+    }
+
+    /// The series of each resource the query matches (by index in the snapshot): the alarm
+    /// evaluator's path, so no resource is described.
+    func computed(_ query: AggregateQuery, _ snapshot: TelemetrySnapshot, _ now: Date) throws -> [(index: Int, metricID: String, measures: [Measure])] {
         let inner = query.aggregation.hasPrefix("rate:") ? String(query.aggregation.dropFirst(5)) : query.aggregation
         var indexes: [Int]
         if let ids = query.metricIDs {
@@ -89,7 +98,7 @@ struct EmulatedTelemetry: TelemetryService {
             guard let metricID = entry.metricIDs[query.metric] else { throw CloudError(.notFound, "Metric \(query.metric) does not exist") }
             let measures = try points(entry, metric: query.metric, aggregation: inner, granularity: query.granularity, start: query.start,
                                       stop: query.stop, now: now)
-            return (resource(entry), metricID, measures)
+            return (index, metricID, measures)
         }
     }
 
@@ -242,5 +251,21 @@ struct EmulatedTelemetry: TelemetryService {
             }
         }
         return result
+    }
+}
+
+extension EmulatedCloud {
+    /// The projects holding a server with this id or name, or servers of this
+    /// `metering.server_group`: `kiln cloud load set` on a `kiln serve` home finds the
+    /// project a stack's servers live in without `--project`.
+    public func projects(holding target: String) async throws -> [String] {
+        let cache = telemetry
+        return try await read { tables in
+            let snapshot = try tables.telemetrySnapshot(cache)
+            let found = snapshot.entries.filter { entry in
+                entry.record.endedAt == nil && (entry.record.id == target || entry.record.name == target || entry.record.serverGroup == target)
+            }
+            return Array(Set(found.map(\.record.projectID))).sorted()
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KilnClient
 import KilnCloud
+import KilnEmulator
 import KilnModel
 
 /// `kiln cloud load set ...` and `kiln cloud metrics SERVER`: the emulated cloud's load model
@@ -24,7 +25,8 @@ extension CloudCommand {
         @OptionGroup var output: FormatOptions
 
         func run() async throws {
-            let (emulator, session) = try await cloud.session()
+            let (emulator, defaultSession) = try await cloud.session()
+            let session = try await projectSession(emulator, defaultSession, target: server, given: cloud.project)
             guard let telemetry = session.metrics as? any TelemetryService else { throw ExitCode(1) }
             let filter: Value = ["or": [["=": ["id": .string(server)]], ["=": ["display_name": .string(server)]]]]
             let found = try await cloudCall { try await telemetry.resources(type: "instance", filter: filter) }
@@ -106,7 +108,8 @@ extension CloudCommand.Load {
                     throw ExitCode(1)
                 }
             } else {
-                let (_, session) = try await cloud.session()
+                let (emulator, defaultSession) = try await cloud.session()
+                let session = `default` ? defaultSession : try await projectSession(emulator, defaultSession, target: target!, given: cloud.project)
                 guard let telemetry = session.metrics as? any TelemetryService else { throw ExitCode(1) }
                 let loadTarget: LoadTarget = `default` ? .projectDefault : group ? .group(target!) : .server(target!)
                 servers = try await cloudCall {
@@ -131,4 +134,14 @@ func telemetrySeconds(_ text: String) throws -> Double {
         throw CloudError(.badRequest, "--telemetry-interval '\(text)': expected whole seconds of at least 1, e.g. 1s or 10s")
     }
     return seconds
+}
+
+/// The session of the project that holds `target` when `--project` was left at `default` and
+/// `default` has no such server or group, but exactly one other project has (a `kiln serve`
+/// home's stacks live in the token's project).
+func projectSession(_ cloud: EmulatedCloud, _ session: CloudSession, target: String, given: String) async throws -> CloudSession {
+    guard given == "default" else { return session }
+    let projects = try await cloudCall { try await cloud.projects(holding: target) }
+    guard !projects.contains("default"), projects.count == 1 else { return session }
+    return cloud.session(projectID: projects[0])
 }

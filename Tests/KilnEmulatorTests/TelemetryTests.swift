@@ -227,4 +227,21 @@ struct TelemetryTests {
         let missing = await cloudError { _ = try await first.setLoad(LoadSetting(target: .server("nobody"), cpuPercent: 10)) }
         #expect(missing?.httpStatus == 404)
     }
+    @Test func aServerDeletedInsideTheWindowLeavesTheOthersPointsWhole() async throws {
+        let clock = TestClock()
+        let (_, session, telemetry) = try await telemetryCloud(clock: clock)
+        _ = try await boot(session, "web-1", group: "g1")
+        let leaving = try await boot(session, "web-2", group: "g1")
+        _ = try await telemetry.setLoad(LoadSetting(target: .group("g1"), cpuPercent: 100))
+        clock.advance(90)
+        try await session.compute.deleteServer(id: leaving.id)
+        clock.advance(150)
+        let points = try await telemetry.aggregate(AggregateQuery(
+            metric: "cpu", aggregation: "rate:mean", granularity: 60, search: ["=": ["server_group": "g1"]],
+            start: Date(timeIntervalSince1970: 1_800_000_000), stop: Date(timeIntervalSince1970: 1_800_000_240)))
+        // 60 s of one vcpu at 100 % per period; the deleted server's last period (samples at 60-90 s only) counts
+        // 50e9 at 60 s, and it has no point from 120 s on, so the other server's 60e9 stand alone there.
+        #expect(points.map(\.timestamp.timeIntervalSince1970) == [1_800_000_060, 1_800_000_120, 1_800_000_180])
+        #expect(values(points) == [55e9, 60e9, 60e9])
+    }
 }
