@@ -50,4 +50,18 @@ struct TelemetryCLITests {
         let usage = try await home.kiln(["cloud", "load", "set", "shop"])
         #expect(usage.status == 64 || usage.status == 2, "\(usage.status)")
     }
+    @Test func loadSetThroughTheMetricAPIAndOnTheServersHomeAlike() async throws {
+        let served = try await ServedKiln()
+        let created = try await served.client(["stack", "create", "app", "-t", try served.home.write("t.yaml", Self.template), "--wait"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let remote = try await served.client(["cloud", "load", "set", "shop", "--cpu", "30"])
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(remote.stdout == "load cpu 30.0% for shop: 1 server now\n")
+        // The same home from another process: the stack's project is found without --project.
+        let local = try await ServedKiln.embedded(["cloud", "load", "set", "shop", "--memory", "900"], home: served.home)
+        #expect(local.status == 0, "\(local.stderr)")
+        #expect(local.stdout == "load memory 900.0 MB for shop: 1 server now\n")
+        let unknown = try await served.client(["cloud", "load", "set", "nobody", "--cpu", "10"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("No server or metering.server_group 'nobody'"), "\(unknown.stderr)")
+    }
 }
