@@ -23,8 +23,20 @@ extension CloudCommand {
         @Option(help: "The series' granularity in seconds (default: the sampling interval).") var granularity: Double?
         @OptionGroup var cloud: CloudOptions
         @OptionGroup var output: FormatOptions
+        @Option(name: .customLong("os-cloud"), help: ArgumentHelp("Read them through this cloud's metric API (client mode; default: $OS_CLOUD).", valueName: "NAME"))
+        var osCloud: String?
 
         func run() async throws {
+            let resolver = CloudConfigResolver()
+            if resolver.wantsRemote(cloud: osCloud) {
+                do {
+                    try await remote(try await MetricClient.connect(try resolver.resolve(cloud: osCloud)))
+                } catch let error as KilnClientError {
+                    standardError("kiln: \(error)")
+                    throw ExitCode(1)
+                }
+                return
+            }
             let (emulator, defaultSession) = try await cloud.session()
             let session = try await projectSession(emulator, defaultSession, target: server, given: cloud.project)
             guard let telemetry = session.metrics as? any TelemetryService else { throw ExitCode(1) }
@@ -67,6 +79,50 @@ extension CloudCommand {
             }
             emit(.list(rows), output.format) { StackFormat.rowsTable(["metric", "id", "unit", "timestamp", "value"], rows) }
         }
+    }
+}
+
+extension CloudCommand.Metrics {
+    /// The same through Gnocchi's API: the resource by id or name, each metric's measures at the finest granularity.
+    func remote(_ client: MetricClient) async throws {
+        let filter: Value = ["or": [["=": ["id": .string(server)]], ["=": ["display_name": .string(server)]]]]
+        let found = try await client.call("POST", "v1/search/resource/instance", body: filter).listValue ?? []
+        guard let resource = found.first(where: { $0.mapValue?["id"]?.stringValue == server }) ?? found.first,
+              let id = resource.mapValue?["id"]?.stringValue, let metrics = resource.mapValue?["metrics"]?.mapValue else {
+            standardError("kiln: no server '\(server)'")
+            throw ExitCode(1)
+        }
+        /// The points of the granularity asked, else the finest the series has.
+        func points(_ metricID: String, _ method: String) async throws -> [Value] {
+            var query = "v1/metric/\(metricID)/measures?aggregation=\(method.replacingOccurrences(of: ":", with: "%3A"))"
+            if let granularity { query += "&granularity=\(Value.double(granularity).plainText)" }
+            let all = try await client.call("GET", query).listValue ?? []
+            let finest = all.compactMap { $0.listValue?[1].numberValue }.min()
+            return all.filter { $0.listValue?[1].numberValue == finest }
+        }
+        if let metric {
+            guard let metricID = metrics[metric]?.stringValue else {
+                standardError("kiln: server \(id) has no metric '\(metric)' (\(metrics.keys.sorted().joined(separator: ", ")))")
+                throw ExitCode(1)
+            }
+            let rows: [Value] = try await points(metricID, aggregation).map { point in
+                let items = point.listValue ?? []
+                return ["timestamp": items[0], "granularity": items[1], "value": items[2]]
+            }
+            emit(.list(rows), output.format) { StackFormat.rowsTable(["timestamp", "granularity", "value"], rows) }
+            return
+        }
+        var rows: [Value] = []
+        for name in metrics.keys.sorted() {
+            guard let metricID = metrics[name]?.stringValue else { continue }
+            let info = try await client.call("GET", "v1/metric/\(metricID)")
+            let last = try await points(metricID, "last").last?.listValue
+            rows.append([
+                "metric": .string(name), "id": .string(metricID), "unit": info.mapValue?["unit"] ?? "",
+                "timestamp": last?[0] ?? .null, "value": last?[2] ?? .null,
+            ])
+        }
+        emit(.list(rows), output.format) { StackFormat.rowsTable(["metric", "id", "unit", "timestamp", "value"], rows) }
     }
 }
 

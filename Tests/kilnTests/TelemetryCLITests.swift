@@ -61,6 +61,14 @@ struct TelemetryCLITests {
         let local = try await ServedKiln.embedded(["cloud", "load", "set", "shop", "--memory", "900"], home: served.home)
         #expect(local.status == 0, "\(local.stderr)")
         #expect(local.stdout == "load memory 900.0 MB for shop: 1 server now\n")
+        let listed = try await served.client(["stack", "resource", "list", "app", "--format", "json"])
+        let server = try #require(try Value.parseJSON(listed.stdout).listValue?.first?.mapValue?["physical_resource_id"]?.stringValue, "\(listed.stdout)")
+        let metrics = try await served.client(["cloud", "metrics", server, "--format", "json"])
+        #expect(metrics.status == 0, "\(metrics.stderr)")
+        let rows = try #require(try Value.parseJSON(metrics.stdout).listValue, "\(metrics.stdout)")
+        #expect(rows.compactMap { $0.mapValue?["metric"]?.stringValue } == ["cpu", "disk.root.size", "memory", "memory.usage", "vcpus"])
+        // The server samples every 10 s here: a value may not be due yet, its unit is.
+        #expect(rows.first { $0.mapValue?["metric"] == "memory" }?.mapValue?["unit"] == "MB")
         let unknown = try await served.client(["cloud", "load", "set", "nobody", "--cpu", "10"])
         #expect(unknown.status == 1 && unknown.stderr.contains("No server or metering.server_group 'nobody'"), "\(unknown.stderr)")
     }
