@@ -48,7 +48,11 @@ public final class EmulatedCloud: Cloud {
         self.options = options
         self.clock = clock
         let now = clock()
-        try await store.cloudWrite { raw in try DefaultCatalog.seed(Tables(raw: raw, now: now)) }
+        let interval = options.telemetryInterval
+        try await store.cloudWrite { raw in
+            try DefaultCatalog.seed(Tables(raw: raw, now: now))
+            try Tables(raw: raw, now: now).rememberTelemetryInterval(interval)
+        }
     }
 
     public func session(projectID: String) -> CloudSession {

@@ -12,11 +12,9 @@ import KilnStore
 struct EmulatedTelemetry: TelemetryService {
     let cloud: EmulatedCloud
     let projectID: String
-    var interval: Double { cloud.options.telemetryInterval }
-
     func snapshot() async throws -> (TelemetrySnapshot, Date) {
-        let cache = cloud.telemetry
-        return try await cloud.read { tables in (try tables.telemetrySnapshot(cache), tables.now) }
+        let cache = cloud.telemetry, explicit = cloud.options.telemetryInterval
+        return try await cloud.read { tables in (try tables.telemetrySnapshot(cache, interval: explicit), tables.now) }
     }
 
     // MARK: MetricService
@@ -39,12 +37,12 @@ struct EmulatedTelemetry: TelemetryService {
         }
         let entry = snapshot.entries[index]
         guard entry.metricIDs[metric] != nil else { throw CloudError(.notFound, "Metric \(metric) does not exist") }
-        return try points(entry, metric: metric, aggregation: aggregation, granularity: granularity, start: start, stop: stop, now: now)
+        return try points(entry, metric: metric, aggregation: aggregation, granularity: granularity, start: start, stop: stop, now: now, interval: snapshot.interval)
     }
 
     // MARK: TelemetryService
 
-    func archivePolicies() async throws -> [ArchivePolicy] { ArchivePolicies.all(interval: interval) }
+    func archivePolicies() async throws -> [ArchivePolicy] { ArchivePolicies.all(interval: try await snapshot().0.interval) }
 
     func resources(type: String, filter: Value?) async throws -> [MetricResource] {
         guard type == "generic" || type == "instance" else { throw CloudError(.notFound, "Resource type \(type) does not exist") }
@@ -71,8 +69,8 @@ struct EmulatedTelemetry: TelemetryService {
         guard let (index, name) = snapshot.byMetric[metricID], snapshot.entries[index].record.projectID == projectID else {
             throw CloudError(.notFound, "Metric \(metricID) does not exist")
         }
-        let levels = granularity.map { [$0] } ?? ArchivePolicies.instance(interval: interval).definition.map(\.granularity).reversed()
-        return try levels.flatMap { try points(snapshot.entries[index], metric: name, aggregation: aggregation, granularity: $0, start: start, stop: stop, now: now) }
+        let levels = granularity.map { [$0] } ?? ArchivePolicies.instance(interval: snapshot.interval).definition.map(\.granularity).reversed()
+        return try levels.flatMap { try points(snapshot.entries[index], metric: name, aggregation: aggregation, granularity: $0, start: start, stop: stop, now: now, interval: snapshot.interval) }
     }
 
     func series(_ query: AggregateQuery) async throws -> [(resource: MetricResource, metricID: String, measures: [Measure])] {
@@ -97,7 +95,7 @@ struct EmulatedTelemetry: TelemetryService {
             let entry = snapshot.entries[index]
             guard let metricID = entry.metricIDs[query.metric] else { throw CloudError(.notFound, "Metric \(query.metric) does not exist") }
             let measures = try points(entry, metric: query.metric, aggregation: inner, granularity: query.granularity, start: query.start,
-                                      stop: query.stop, now: now)
+                                      stop: query.stop, now: now, interval: snapshot.interval)
             return (index, metricID, measures)
         }
     }
@@ -195,7 +193,7 @@ struct EmulatedTelemetry: TelemetryService {
 
     /// One metric's points at one granularity: the samples of the window, then Gnocchi's reduction.
     func points(_ entry: TelemetrySnapshot.Entry, metric: String, aggregation: String, granularity: Double, start: Date?, stop: Date?,
-                now: Date) throws -> [Measure] {
+                now: Date, interval: Double) throws -> [Measure] {
         guard ArchivePolicies.known(aggregation), let level = ArchivePolicies.level(granularity, interval: interval) else {
             throw CloudError(
                 .notFound,
@@ -259,13 +257,21 @@ extension EmulatedCloud {
     /// `metering.server_group`: `kiln cloud load set` on a `kiln serve` home finds the
     /// project a stack's servers live in without `--project`.
     public func projects(holding target: String) async throws -> [String] {
-        let cache = telemetry
+        let cache = telemetry, explicit = options.telemetryInterval
         return try await read { tables in
-            let snapshot = try tables.telemetrySnapshot(cache)
+            let snapshot = try tables.telemetrySnapshot(cache, interval: explicit)
             let found = snapshot.entries.filter { entry in
                 entry.record.endedAt == nil && (entry.record.id == target || entry.record.name == target || entry.record.serverGroup == target)
             }
             return Array(Set(found.map(\.record.projectID))).sorted()
         }
+    }
+}
+
+extension EmulatedCloud {
+    /// Seconds between telemetry samples: this process's option, else the home's stored one, else 10.
+    public func telemetryInterval() async throws -> Double {
+        let cache = telemetry, explicit = options.telemetryInterval
+        return try await read { tables in try tables.telemetrySnapshot(cache, interval: explicit).interval }
     }
 }

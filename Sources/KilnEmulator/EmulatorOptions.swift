@@ -105,8 +105,9 @@ public struct EmulatorOptions: Sendable {
     /// Every project's limits unless set for it (`kiln cloud quota set`).
     public var quotas: Quotas
     /// Seconds between two telemetry samples of a server (Ceilometer's polling interval): the
-    /// finest granularity of its metrics. Whole seconds, at least 1.
-    public var telemetryInterval: Double = 10
+    /// finest granularity of its metrics. Whole seconds, at least 1. Stored in the home when
+    /// given; nil: the stored one, else 10.
+    public var telemetryInterval: Double?
 
     public init(latency: CloudLatency = .none, faults: CloudFaults = CloudFaults(), quotas: Quotas = .defaults) {
         self.latency = latency

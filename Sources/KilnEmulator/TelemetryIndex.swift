@@ -80,6 +80,8 @@ final class TelemetrySnapshot: Sendable {
     }
 
     let generation: String
+    /// Seconds between samples: the process's own option, else the one stored in the home, else 10.
+    let interval: Double
     /// Each server's stored body and what was read from it: the next build decodes only changed ones.
     let decoded: [String: (body: String, record: InstanceRecord)]
     let entries: [Entry]
@@ -89,9 +91,10 @@ final class TelemetrySnapshot: Sendable {
     let byGroup: [String: [Int]]
     let byMetric: [String: (entry: Int, name: String)]
 
-    init(generation: String, records: [InstanceRecord], book: LoadBook, decoded: [String: (body: String, record: InstanceRecord)] = [:],
-         previous: TelemetrySnapshot? = nil) {
+    init(generation: String, interval: Double, records: [InstanceRecord], book: LoadBook,
+         decoded: [String: (body: String, record: InstanceRecord)] = [:], previous: TelemetrySnapshot? = nil) {
         self.generation = generation
+        self.interval = interval
         self.decoded = decoded
         var entries: [Entry] = [], byID: [String: Int] = [:], byProject: [String: [Int]] = [:], byGroup: [String: [Int]] = [:]
         var byMetric: [String: (entry: Int, name: String)] = [:]
@@ -119,6 +122,8 @@ final class TelemetrySnapshot: Sendable {
 final class TelemetryCache: Sendable {
     let latest = Mutex<TelemetrySnapshot?>(nil)
     static let generationID = "telemetry.generation"
+    /// The sampling interval the last process given one stored, so every process on a home computes the same measures.
+    static let intervalID = "telemetry.interval"
 }
 
 /// The instance metrics Ceilometer's compute pollsters publish, with their units.
@@ -148,6 +153,13 @@ extension Tables {
         try raw.put(CloudRow(kind: EmulatedKind.meta.rawValue, id: TelemetryCache.generationID, projectID: "", body: newID(), createdAt: now))
     }
 
+    /// Stores the interval this process was given (a change makes every snapshot stale).
+    func rememberTelemetryInterval(_ interval: Double?) throws {
+        guard let interval, try raw.row(kind: EmulatedKind.meta.rawValue, id: TelemetryCache.intervalID)?.body != String(interval) else { return }
+        try raw.put(CloudRow(kind: EmulatedKind.meta.rawValue, id: TelemetryCache.intervalID, projectID: "", body: String(interval), createdAt: now))
+        try telemetryChanged()
+    }
+
     /// A server is going: its resource stays as ended for a day; older ended ones go, with their load history.
     func instanceEnded(_ serverID: String) throws {
         guard let server: Server = try get(.server, serverID) else { return }
@@ -164,7 +176,7 @@ extension Tables {
     }
 
     /// Builds the snapshot, or returns the cached one when nothing changed since.
-    func telemetrySnapshot(_ cache: TelemetryCache) throws -> TelemetrySnapshot {
+    func telemetrySnapshot(_ cache: TelemetryCache, interval explicit: Double?) throws -> TelemetrySnapshot {
         let generation = try raw.row(kind: EmulatedKind.meta.rawValue, id: TelemetryCache.generationID)?.body ?? ""
         let cached = cache.latest.withLock { $0 }
         if let cached, cached.generation == generation { return cached }
@@ -187,7 +199,8 @@ extension Tables {
             if let record = try? decoder.decode(InstanceRecord.self, from: Data(row.body.utf8)) { records.append(record) }
         }
         let book = LoadBook(rows: try raw.rows(kind: LoadChange.kind, projectID: nil, parentID: nil), decoder: decoder)
-        let snapshot = TelemetrySnapshot(generation: generation, records: records, book: book, decoded: decoded, previous: cached)
+        let stored = try raw.row(kind: EmulatedKind.meta.rawValue, id: TelemetryCache.intervalID).flatMap { Double($0.body) }
+        let snapshot = TelemetrySnapshot(generation: generation, interval: explicit ?? stored ?? 10, records: records, book: book, decoded: decoded, previous: cached)
         cache.latest.withLock { $0 = snapshot }
         return snapshot
     }

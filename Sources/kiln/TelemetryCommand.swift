@@ -50,7 +50,7 @@ extension CloudCommand {
                 standardError("kiln: more than one server is named '\(server)'; use its id")
                 throw ExitCode(1)
             }
-            let interval = emulator.options.telemetryInterval
+            let interval = try await cloudCall { try await emulator.telemetryInterval() }
             if let metric {
                 guard let id = resource.metrics[metric] else {
                     standardError("kiln: server \(resource.id) has no metric '\(metric)' (\(resource.metrics.keys.sorted().joined(separator: ", ")))")

@@ -244,4 +244,16 @@ struct TelemetryTests {
         #expect(points.map(\.timestamp.timeIntervalSince1970) == [1_800_000_060, 1_800_000_120, 1_800_000_180])
         #expect(values(points) == [55e9, 60e9, 60e9])
     }
+    @Test func aProcessGivenNoIntervalUsesTheOneStoredInTheHome() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-telemetry-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var fast = EmulatorOptions()
+        fast.telemetryInterval = 2
+        let serving = try await EmulatedCloud(store: try SQLiteStore(path: path), options: fast)
+        let other = try await EmulatedCloud(store: try SQLiteStore(path: path))
+        #expect(try await serving.telemetryInterval() == 2)
+        #expect(try await other.telemetryInterval() == 2)
+        let fresh = try await EmulatedCloud(store: try SQLiteStore.inMemory())
+        #expect(try await fresh.telemetryInterval() == 10)
+    }
 }
