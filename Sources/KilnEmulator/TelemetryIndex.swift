@@ -7,7 +7,8 @@ import Synchronization
 
 /// A server as telemetry sees it: what Gnocchi's `instance` resource shows and what its
 /// measures are computed from. Kept for a deleted server too (kind `instance.ended`), with
-/// `endedAt`, for `InstanceRecord.endedRetention`, so its measures stay readable a while.
+/// `endedAt`, for one to two days (pruned by the day it ended when another server ends), so its
+/// measures stay readable a while.
 struct InstanceRecord: Codable, Sendable {
     var id: String
     var projectID: String
@@ -29,7 +30,7 @@ struct InstanceRecord: Codable, Sendable {
     var endedAt: Date?
 
     static let endedKind = "instance.ended"
-    /// How long a deleted server's resource (and its load history) is kept.
+    /// A deleted server's resource (and its load history) is kept until the day after the next.
     static let endedRetention: Double = 86_400
     static let running: Set<String> = ["ACTIVE", "REBOOT", "HARD_REBOOT", "RESIZE", "VERIFY_RESIZE", "REBUILD", "MIGRATING"]
 
@@ -160,17 +161,21 @@ extension Tables {
         try telemetryChanged()
     }
 
-    /// A server is going: its resource stays as ended for a day; older ended ones go, with their load history.
+    /// A server is going: its resource stays as ended; those that ended two days or more ago go, with their load history.
     func instanceEnded(_ serverID: String) throws {
         guard let server: Server = try get(.server, serverID) else { return }
         var record = InstanceRecord(settle(server), flavor: try flavor(server.flavorID))
         record.endedAt = now
         let body = String(decoding: try JSONEncoder.telemetry.encode(record), as: UTF8.self)
-        try raw.put(CloudRow(kind: InstanceRecord.endedKind, id: server.id, projectID: server.projectID, name: server.name, body: body, createdAt: now))
-        for row in try raw.rows(kind: InstanceRecord.endedKind, projectID: nil, parentID: nil)
-        where row.createdAt.addingTimeInterval(InstanceRecord.endedRetention) < now {
-            try raw.delete(kind: InstanceRecord.endedKind, id: row.id)
-            try raw.deleteRows(kind: LoadChange.kind, parentID: "server:\(row.id)")
+        // Filed under the day it ended (its parent), so pruning reads ids of old days, not every body.
+        let day = Int(now.timeIntervalSince1970 / InstanceRecord.endedRetention)
+        try raw.put(CloudRow(kind: InstanceRecord.endedKind, id: server.id, projectID: server.projectID, parentID: "ended:\(day)",
+                             name: server.name, body: body, createdAt: now))
+        for old in (day - 9)...(day - 2) {
+            for id in try raw.ids(kind: InstanceRecord.endedKind, parentID: "ended:\(old)") {
+                try raw.delete(kind: InstanceRecord.endedKind, id: id)
+                try raw.deleteRows(kind: LoadChange.kind, parentID: "server:\(id)")
+            }
         }
         try telemetryChanged()
     }
