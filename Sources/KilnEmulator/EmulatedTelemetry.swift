@@ -133,8 +133,14 @@ struct EmulatedTelemetry: TelemetryService {
             }
             let change = LoadChange(at: tables.now, cpu: setting.cpuPercent, memory: setting.memoryMB, clear: setting.clear)
             let body = String(decoding: try JSONEncoder.telemetry.encode(change), as: UTF8.self)
-            try tables.raw.put(CloudRow(kind: LoadChange.kind, id: newID(), projectID: project, parentID: LoadChange.parent(target, project: project),
-                                        body: body, createdAt: tables.now))
+            let parent = LoadChange.parent(target, project: project)
+            try tables.raw.put(CloudRow(kind: LoadChange.kind, id: newID(), projectID: project, parentID: parent, body: body, createdAt: tables.now))
+            // Bounded: a target keeps its newest changes (a ramp script setting the load every second stays cheap to read).
+            let ids = try tables.raw.ids(kind: LoadChange.kind, parentID: parent)
+            if ids.count > LoadChange.keptPerTarget {
+                let rows = try tables.raw.rows(kind: LoadChange.kind, projectID: nil, parentID: parent).sorted { $0.createdAt < $1.createdAt }
+                for row in rows.prefix(rows.count - LoadChange.keptPerTarget) { try tables.raw.delete(kind: LoadChange.kind, id: row.id) }
+            }
             try tables.telemetryChanged()
             return affected
         }

@@ -17,6 +17,8 @@ struct LoadChange: Codable, Sendable, Equatable {
     var clear: Bool = false
 
     static let kind = "load"
+    /// The newest changes kept per target; before the oldest kept one the target reads as unset.
+    static let keptPerTarget = 1000
 
     static func parent(_ target: LoadTarget, project: String) -> String {
         switch target {

@@ -260,4 +260,17 @@ struct TelemetryTests {
         let fresh = try await EmulatedCloud(store: try SQLiteStore.inMemory())
         #expect(try await fresh.telemetryInterval() == 10)
     }
+    @Test func aTargetKeepsItsNewestThousandLoadChanges() async throws {
+        let clock = TestClock()
+        let (_, session, telemetry) = try await telemetryCloud(clock: clock)
+        let server = try await boot(session, "web-1")
+        for step in 0..<1005 {
+            _ = try await telemetry.setLoad(LoadSetting(target: .server(server.id), memoryMB: Double(1000 + step % 2)))
+            clock.advance(1)
+        }
+        let memory = try await telemetry.measures(resourceType: "instance", resourceID: server.id, metric: "memory.usage", aggregation: "last",
+                                                  granularity: 10, start: nil, stop: nil)
+        #expect(memory.first?.value == 512)  // the first five changes are gone: idle then
+        #expect(memory.last?.value == 1000)  // the last change (step 1004) stands
+    }
 }
