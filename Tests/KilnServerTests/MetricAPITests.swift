@@ -82,6 +82,16 @@ struct MetricAPITests {
                 "operations": ["metric", "memory.usage", "max"], "resource_type": "instance", "search": "{\"=\": {\"display_name\": \"web-1\"}}"])
             #expect(perResource.json["measures"][servers[0]]["memory.usage"]["max"] == [["2027-01-15T08:00:00+00:00", 300.0, 1000.0]])
 
+            // Gnocchi's search text, as gnocchiclient sends it.
+            let text = try await client.call(.post, "/metric/v1/aggregates?granularity=300&details=true", token: token, body: [
+                "operations": "(metric memory.usage last)", "resource_type": "instance",
+                "search": "server_group=g1 and not (display_name='web-1' or display_name in [nobody, none])"])
+            #expect(text.json["measures"].mapValue.map { Array($0.keys) } == [servers[1]])
+            #expect(text.json["references"][0]["id"] == .string(servers[1]))
+            let badText = try await client.call(.post, "/metric/v1/aggregates", token: token, body: [
+                "operations": "(metric cpu mean)", "resource_type": "instance", "search": "server_group ~ g1"])
+            #expect(badText.status == .badRequest && badText.json["description"].stringValue?.contains("unknown operator") == true)
+
             // Errors in Gnocchi's shape.
             let missing = try await client.call(.get, "/metric/v1/metric/nope", token: token)
             #expect(missing.status == .notFound && missing.json["description"] == "Metric nope does not exist" && missing.json["code"] == 404)
