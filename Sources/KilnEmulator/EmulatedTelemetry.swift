@@ -19,6 +19,10 @@ struct EmulatedTelemetry: TelemetryService {
 
     // MARK: MetricService
 
+    /// The alarm evaluator's call. The last point is the period in progress, as Gnocchi's:
+    /// with samples faster than the granularity its mean is that of the samples so far, so a
+    /// rate taken from it reads low early in the period; `stop` at the period's start asks
+    /// for whole periods only.
     func aggregate(_ query: AggregateQuery) async throws -> [Measure] {
         let (snapshot, now) = try await snapshot()
         let all = try computed(query, snapshot, now)
