@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Drives `kiln serve` with the stock OpenStack clients (python-openstackclient, python-heatclient)
+# Drives `kiln serve` with the stock OpenStack clients (python-openstackclient, python-heatclient,
+# python-octaviaclient, gnocchiclient)
 # and checks what they print. Last line: "N passed, M failed"; exit status non-zero on any failure.
 #
 #   scripts/openstack-client-check.sh [path/to/kiln]
@@ -27,12 +28,13 @@ if [ ! -x "$KILN" ]; then
     fail "kiln binary at $KILN (build it first: swift build)"; finish
 fi
 
-if [ ! -x "$VENV/bin/openstack" ] || [ ! -d "$VENV/lib" ] || ! ls "$VENV"/lib/python3*/site-packages | grep -q octaviaclient; then
+if [ ! -x "$VENV/bin/openstack" ] || [ ! -d "$VENV/lib" ] || ! ls "$VENV"/lib/python3*/site-packages | grep -q octaviaclient \
+    || ! ls "$VENV"/lib/python3*/site-packages | grep -q gnocchiclient; then
     started=$(date +%s)
     python3 -m venv "$VENV" || { fail "python3 -m venv"; finish; }
-    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 python-octaviaclient==3.15.0 >"$WORK/pip.log" 2>&1; then
+    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 python-octaviaclient==3.15.0 gnocchiclient==7.2.0 >"$WORK/pip.log" 2>&1; then
         echo "pinned versions not installable; trying the latest"
-        "$VENV/bin/pip" install -q python-openstackclient python-heatclient python-octaviaclient >>"$WORK/pip.log" 2>&1 \
+        "$VENV/bin/pip" install -q python-openstackclient python-heatclient python-octaviaclient gnocchiclient >>"$WORK/pip.log" 2>&1 \
             || { fail "pip install" "$(tail -20 "$WORK/pip.log")"; finish; }
     fi
     echo "pip install took $(( $(date +%s) - started )) s"
@@ -40,6 +42,8 @@ fi
 OPENSTACK=$VENV/bin/openstack
 
 . "$ROOT/scripts/lib/kiln-serve.sh"
+# Telemetry samples every second, so the metric checks see measures at once.
+export KILN_TELEMETRY_INTERVAL=1s
 if ! start_kiln_serve "$KILN" "$WORK"; then
     fail "kiln serve starts and writes clouds.yaml" "$(cat "$WORK/serve.log")"; finish
 fi
@@ -193,6 +197,23 @@ web = [s for s in c.compute.servers() if '-web-' in s.name]
 print('sdk ok', names, port.fixed_ips[0]['ip_address'], 'servers', len(web))
 c.network.delete_port(port); c.network.delete_subnet(sub); c.network.delete_network(net)
 "
+
+# --- telemetry: Gnocchi's API (gnocchiclient) over the emulated servers and Kiln's load model ---
+check "server create with metering.server_group" "ACTIVE" -- os server create --flavor m1.tiny --image cirros-0.6.2-x86_64-disk --network three-tier-net --property metering.server_group=tele tele-vm --wait -f value -c status
+TELE=$("$OPENSTACK" --os-cloud kiln server show tele-vm -f value -c id 2>/dev/null)
+check "kiln cloud load set (client mode, through the metric API)" "load cpu 50.0% for tele: 1 server now" -- "$KILN" cloud load set tele --cpu 50 --os-cloud kiln
+sleep 3
+check "metric archive-policy list" "ceilometer-low +\| +0 \| - granularity: 0:05:00, points: 8640, timespan: 30 days, 0:00:00" -- os metric archive-policy list
+expect_line "metric archive-policy list has the instance metrics' policy" "kiln-instance .*granularity: 0:00:01"
+check "metric resource list --type instance" "$TELE \| tele-vm +\| tele " -- os metric resource list --type instance -c id -c display_name -c server_group
+check "metric resource show --type instance" "server_group +\| tele " -- os metric resource show --type instance "$TELE"
+expect_line "metric resource show lists the metrics" "cpu: [0-9a-f-]{36}"
+check "metric list" "kiln-instance +\| cpu +\| ns +\| $TELE" -- os metric list
+check "metric measures show cpu rate:mean (ns per second at 50 % of one vcpu)" "\| +1\.0 \| +500000000\.0 \|" -- os metric measures show --resource-id "$TELE" cpu --aggregation rate:mean --granularity 1
+check "metric aggregates over the server group" "aggregated \| .*\| +1\.0 \| +500000000\.0 \|" -- os metric aggregates "(aggregate rate:mean (metric cpu mean))" "server_group=tele" --resource-type instance --granularity 1 --needed-overlap 0
+check "server delete --wait (telemetry)" "" -- os server delete tele-vm --wait
+check "metric resource show: ended_at once deleted" "ended_at +\| 20[0-9-]+T" -- os metric resource show "$TELE"
+
 check "three-tier stack delete --wait" "" -- os stack delete --yes --wait app
 check "nothing left in the cloud" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c ID; '$OPENSTACK' --os-cloud kiln volume list -f value -c ID; '$OPENSTACK' --os-cloud kiln loadbalancer list -f value -c id"
 

@@ -38,6 +38,8 @@ public final class EmulatedCloud: Cloud {
     let clock: @Sendable () -> Date
     /// Calls made per faulted operation, for "fails its first N calls".
     private let faultCounts = Mutex<[String: Int]>([:])
+    /// Telemetry's last snapshot of the servers and their load (EmulatedTelemetry).
+    let telemetry = TelemetryCache()
 
     /// Opens the emulator on a store, adding the default catalog (images, flavors, the
     /// external network `public`) the first time.
@@ -46,14 +48,18 @@ public final class EmulatedCloud: Cloud {
         self.options = options
         self.clock = clock
         let now = clock()
-        try await store.cloudWrite { raw in try DefaultCatalog.seed(Tables(raw: raw, now: now)) }
+        let interval = options.telemetryInterval
+        try await store.cloudWrite { raw in
+            try DefaultCatalog.seed(Tables(raw: raw, now: now))
+            try Tables(raw: raw, now: now).rememberTelemetryInterval(interval)
+        }
     }
 
     public func session(projectID: String) -> CloudSession {
         let session = EmulatedSession(cloud: self, projectID: projectID)
         return CloudSession(
             projectID: projectID, compute: session, images: session, network: session, blockStorage: session, loadBalancer: session,
-            agent: session)
+            agent: session, metrics: EmulatedTelemetry(cloud: self, projectID: projectID))
     }
 
     /// Whether an injected fault hits this call of `operation` (`server.create`).

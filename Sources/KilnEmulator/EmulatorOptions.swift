@@ -104,6 +104,10 @@ public struct EmulatorOptions: Sendable {
     public var faults: CloudFaults
     /// Every project's limits unless set for it (`kiln cloud quota set`).
     public var quotas: Quotas
+    /// Seconds between two telemetry samples of a server (Ceilometer's polling interval): the
+    /// finest granularity of its metrics. Whole seconds, at least 1. Stored in the home when
+    /// given; nil: the stored one, else 10.
+    public var telemetryInterval: Double?
 
     public init(latency: CloudLatency = .none, faults: CloudFaults = CloudFaults(), quotas: Quotas = .defaults) {
         self.latency = latency

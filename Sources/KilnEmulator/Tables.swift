@@ -43,9 +43,11 @@ struct Tables {
                            createdAt: Date? = nil) throws {
         let body = String(decoding: try encoder.encode(object), as: UTF8.self)
         try raw.put(CloudRow(kind: kind.rawValue, id: id, projectID: project, parentID: parent, name: name, body: body, createdAt: createdAt ?? now))
+        if kind == .server { try telemetryChanged() }
     }
 
     func delete(_ kind: EmulatedKind, _ id: String) throws {
+        if kind == .server { try instanceEnded(id) }
         try raw.delete(kind: kind.rawValue, id: id)
     }
 

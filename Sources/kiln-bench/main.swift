@@ -6,6 +6,7 @@ import Foundation
 //   api:      Heat API requests per second and p50/p99 latency over loopback
 //   load:     N concurrent API clients creating, listing and deleting stacks, checked
 //   cloud:    examples/three-tier.yaml scaled to N servers on the emulated cloud, with or without latency
+//   telemetry: one alarm evaluation round's aggregates over N groups of M servers
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let benchmark = arguments.first else { fail("name a benchmark") }
@@ -16,5 +17,6 @@ case "stack": exit(await stackBenchmark(arguments))
 case "api": exit(await apiBenchmark(arguments))
 case "load": exit(await loadBenchmark(arguments))
 case "cloud": exit(await cloudBenchmark(arguments))
+case "telemetry": exit(await telemetryBenchmark(arguments))
 default: fail("unknown benchmark \(benchmark)")
 }

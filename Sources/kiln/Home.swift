@@ -37,6 +37,11 @@ struct HomeOptions: ParsableArguments {
         valueName: "NAME"))
     var cloud: String?
 
+    @Option(help: ArgumentHelp(
+        "Seconds between the emulated servers' telemetry samples, e.g. 1s (default: $KILN_TELEMETRY_INTERVAL or 10s).",
+        valueName: "DURATION"))
+    var telemetryInterval: String?
+
     var databasePath: String { URL(fileURLWithPath: directory).appendingPathComponent("kiln.db").path }
 
     /// The engine's cloud: a clouds.yaml entry's real OpenStack with `--cloud`, else the emulator in the home's database.
@@ -59,6 +64,7 @@ struct HomeOptions: ParsableArguments {
         do {
             if let text = cloudLatency ?? environment["KILN_CLOUD_LATENCY"] { options.latency = try CloudLatency(parsing: text) }
             if let text = cloudFaults ?? environment["KILN_CLOUD_FAULTS"] { options.faults = try CloudFaults(parsing: text) }
+            if let text = telemetryInterval ?? environment["KILN_TELEMETRY_INTERVAL"] { options.telemetryInterval = try telemetrySeconds(text) }
         } catch let error as CloudError {
             throw ValidationError(error.message)
         }

@@ -12,7 +12,7 @@ struct CloudAPI: Sendable {
     let tokens: any TokenValidator
 
     /// Where each service lives below the server's root (the catalog lists the same).
-    static let prefixes = ["compute", "network", "volume", "load-balancer", "image"]
+    static let prefixes = ["compute", "network", "volume", "load-balancer", "image", "metric"]
 
     func register(on router: Router<KilnRequestContext>) {
         let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head]
@@ -49,6 +49,7 @@ struct CloudAPI: Sendable {
             case "network": return try await NetworkRoutes(call: call).route()
             case "volume": return try await VolumeRoutes(call: call).route()
             case "load-balancer": return try await LoadBalancerRoutes(call: call).route()
+            case "metric": return try await MetricRoutes(call: call).route()
             default: return try await ImageRoutes(call: call).route()
             }
         } catch let error as CloudError {
@@ -103,7 +104,7 @@ struct CloudCall: Sendable {
 
 /// How each service words an error.
 enum CloudErrorStyle {
-    case nova, neutron, cinder, octavia, glance
+    case nova, neutron, cinder, octavia, glance, gnocchi
 
     init(service: String) {
         switch service {
@@ -111,6 +112,7 @@ enum CloudErrorStyle {
         case "volume": self = .cinder
         case "load-balancer": self = .octavia
         case "image": self = .glance
+        case "metric": self = .gnocchi
         default: self = .nova
         }
     }
@@ -145,6 +147,10 @@ enum CloudErrorStyle {
                          status: status)
         case .glance:
             return .json(["error": ["code": .int(error.httpStatus), "message": .string(error.message), "title": .string(status.reasonPhrase)]],
+                         status: status)
+        case .gnocchi:
+            // Gnocchi (pecan/webob): {"code": 404, "description": "...", "title": "Not Found"}.
+            return .json(["code": .int(error.httpStatus), "description": .string(error.message), "title": .string(status.reasonPhrase)],
                          status: status)
         }
     }
@@ -182,6 +188,9 @@ enum CloudVersions {
             ]
             if path.isEmpty { return ["versions": [version]] }
             if path == ["v3"] { return ["version": version] }
+        case "metric":
+            let version: Value = ["id": "v1.0", "status": "CURRENT", "updated": "2015-03-19T00:00:00Z", "links": link(base + "/v1/")]
+            if path.isEmpty { return ["build": "4.6.0", "versions": [version]] }
         case "load-balancer":
             let version: Value = ["id": "v2.0", "status": "CURRENT", "updated": .string(updated), "links": link(base + "/v2")]
             if path.isEmpty { return ["versions": [version]] }

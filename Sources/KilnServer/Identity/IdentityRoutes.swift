@@ -167,6 +167,7 @@ struct IdentityRoutes {
             ["id": "block-storage", "type": "block-storage", "name": "cinder", "endpoints": endpoints("\(base)/volume/v3/\(project)")],
             ["id": "load-balancer", "type": "load-balancer", "name": "octavia", "endpoints": endpoints("\(base)/load-balancer")],
             ["id": "image", "type": "image", "name": "glance", "endpoints": endpoints("\(base)/image")],
+            ["id": "metric", "type": "metric", "name": "gnocchi", "endpoints": endpoints("\(base)/metric")],
         ]
     }
 
