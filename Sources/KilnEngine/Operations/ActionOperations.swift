@@ -135,6 +135,9 @@ extension Engine {
         guard let plugin = types.plugin(type: record.type, resource: name) else {
             throw EngineError.refused("resource type \(record.type) is not known to this engine")
         }
+        if let policy = plugin as? any ScalingPolicyPlugin {
+            return try await scale(stack: stack, policy: record, plugin: policy, data: data, types: types)
+        }
         let context = EngineResourceContext(
             store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil,
             projectID: stack.projectID, cloudProvider: cloud, types: types)

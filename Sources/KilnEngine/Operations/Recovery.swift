@@ -20,6 +20,8 @@ extension Engine {
             ])
             if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
         }
+        // A group killed while a signal resized it: its child stack was among the candidates.
+        await resumeInterruptedScaling(children: candidates)
         return recovered
     }
 

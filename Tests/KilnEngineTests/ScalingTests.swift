@@ -1,0 +1,295 @@
+import Foundation
+import KilnModel
+import KilnStore
+import Testing
+
+@testable import KilnEngine
+
+/// OS::Heat::AutoScalingGroup and OS::Heat::ScalingPolicy on the real engine and a SQLite
+/// store: signals resize the group within its bounds, cooldowns hold, ignored signals say why.
+@Suite("Auto-scaling")
+struct ScalingTests {
+    static func template(min: Int = 1, max: Int = 3, desired: Int? = nil, groupCooldown: Int? = nil, policyCooldown: Int? = 0,
+                         adjustment: String = "change_in_capacity", step: Int = 1, wait: Double = 0, value: String = "v1") -> String {
+        """
+        heat_template_version: 2018-08-31
+        resources:
+          group:
+            type: OS::Heat::AutoScalingGroup
+            properties:
+              min_size: \(min)
+              max_size: \(max)
+        \(desired.map { "      desired_capacity: \($0)\n" } ?? "")\(groupCooldown.map { "      cooldown: \($0)\n" } ?? "")\
+              resource:
+                type: OS::Heat::TestResource
+                properties:
+                  value: \(value)
+                  action_wait_secs: {create: \(wait)}
+          up:
+            type: OS::Heat::ScalingPolicy
+            properties:
+              auto_scaling_group_id: {get_resource: group}
+              adjustment_type: \(adjustment)
+              scaling_adjustment: \(step)
+        \(policyCooldown.map { "      cooldown: \($0)\n" } ?? "")\
+          down:
+            type: OS::Heat::ScalingPolicy
+            properties:
+              auto_scaling_group_id: {get_resource: group}
+              adjustment_type: change_in_capacity
+              scaling_adjustment: -1
+              cooldown: 0
+        outputs:
+          size: {value: {get_attr: [group, current_size]}}
+          refs: {value: {get_attr: [group, refs]}}
+          refs_map: {value: {get_attr: [group, refs_map]}}
+          values: {value: {get_attr: [group, outputs_list, output]}}
+          values_map: {value: {get_attr: [group, outputs, output]}}
+          alarm_url: {value: {get_attr: [up, alarm_url]}}
+          signal_url: {value: {get_attr: [up, signal_url]}}
+        """
+    }
+
+    static let alarm: Value = ["previous": "ok", "current": "alarm", "reason": "Transition to alarm due to 3 samples outside threshold"]
+
+    func outputs(_ engine: Engine, _ stack: StackRecord) async throws -> [String: Value] {
+        Dictionary(uniqueKeysWithValues: try await engine.outputs(of: stack).map { ($0.key, $0.value) })
+    }
+
+    func size(_ engine: Engine, _ stack: StackRecord) async throws -> Int {
+        NativeProperties.integer(try await outputs(engine, stack)["size"] ?? .null) ?? -1
+    }
+
+    /// The members the group's child stack really holds.
+    func childMembers(_ engine: Engine, _ stack: StackRecord) async throws -> [String] {
+        let child = try #require(try await engine.store.childStacks(of: stack.id).first { $0.parentResource == "group" })
+        return try await engine.store.resources(stackID: child.id).map(\.name).sorted()
+    }
+
+    func members(_ engine: Engine, _ stack: StackRecord) async throws -> [String] {
+        let record = try #require(try await engine.store.resource(stackID: stack.id, name: "group"))
+        return (record.data.mapValue?["members"]?.listValue ?? []).compactMap(\.stringValue)
+    }
+
+    func policyEvents(_ engine: Engine, _ stack: StackRecord, _ name: String = "up") async throws -> [String] {
+        try await engine.events(of: stack, resource: name).filter { $0.action == .signal }.map(\.reason)
+    }
+
+    // MARK: Capacity math
+
+    @Test(arguments: [
+        // (current, adjustment, type, min step, min, max, expected)
+        (1, 1.0, AdjustmentType.changeInCapacity, nil as Int?, 1, 5, 2),
+        (4, 3.0, .changeInCapacity, nil, 1, 5, 5),
+        (2, -5.0, .changeInCapacity, nil, 1, 5, 1),
+        (2, 4.0, .exactCapacity, nil, 1, 5, 4),
+        (2, 9.0, .exactCapacity, nil, 1, 5, 5),
+        (2, 0.0, .exactCapacity, nil, 1, 5, 1),
+        (10, 50.0, .percentChangeInCapacity, nil, 0, 100, 15),
+        (10, 33.0, .percentChangeInCapacity, nil, 0, 100, 13),   // 3.3 rounds toward zero
+        (10, -33.0, .percentChangeInCapacity, nil, 0, 100, 7),   // -3.3 toward zero
+        (2, 10.0, .percentChangeInCapacity, nil, 0, 100, 3),     // 0.2 rounds away from zero
+        (2, -10.0, .percentChangeInCapacity, nil, 0, 100, 1),    // -0.2 away from zero
+        (10, 10.0, .percentChangeInCapacity, 3, 0, 100, 13),     // 1 raised to the minimum step
+        (10, -10.0, .percentChangeInCapacity, 3, 0, 100, 7),
+        (10, 50.0, .percentChangeInCapacity, 3, 0, 100, 15),     // 5 is already more than the step
+        (10, 200.0, .percentChangeInCapacity, nil, 0, 12, 12),
+    ])
+    func capacityMath(_ row: (Int, Double, AdjustmentType, Int?, Int, Int, Int)) {
+        let (current, adjustment, type, step, minimum, maximum, expected) = row
+        #expect(ScalingMath.newCapacity(
+            current: current, adjustment: adjustment, type: type, minAdjustmentStep: step, minimum: minimum, maximum: maximum)
+            == expected)
+    }
+
+    @Test func adjustmentTypesAcceptCloudFormationNames() {
+        #expect(AdjustmentType(heat: "ChangeInCapacity") == .changeInCapacity)
+        #expect(AdjustmentType(heat: "ExactCapacity") == .exactCapacity)
+        #expect(AdjustmentType(heat: "PercentChangeInCapacity") == .percentChangeInCapacity)
+        #expect(AdjustmentType(heat: "percent") == nil)
+    }
+
+    // MARK: Signals
+
+    @Test func signalsScaleOutStepByStepUpToMaxNeverBeyond() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template()))
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        #expect(try await size(engine, stack) == 1)
+        for expected in [2, 3, 3, 3] {
+            try await engine.signal("s", resource: "up", data: Self.alarm)
+            #expect(try await size(engine, stack) == expected)
+            #expect(try await childMembers(engine, stack).count == expected)
+        }
+        let reasons = try await policyEvents(engine, stack)
+        #expect(reasons.filter { $0.contains("scaling group from") || $0.contains("scaling group") }.count == 2, "\(reasons)")
+        #expect(reasons.contains("alarm state changed from ok to alarm (Transition to alarm due to 3 samples outside threshold): scaling group from 1 to 2"), "\(reasons)")
+        #expect(reasons.filter { $0.contains("could not perform scaling action: no change in capacity") }.count == 2, "\(reasons)")
+        let groupEvents = try await engine.events(of: stack, resource: "group").map { "\($0.statusText) \($0.reason)" }
+        #expect(groupEvents.contains("UPDATE_IN_PROGRESS Start resizing the group group: alarm state alarm, scaling from 1 to 2 (change_in_capacity : 1)"), "\(groupEvents)")
+        #expect(groupEvents.contains("UPDATE_COMPLETE End resizing the group group: scaled from 2 to 3"), "\(groupEvents)")
+    }
+
+    @Test func scaleInRemovesTheOldestDownToMinSize() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(min: 1, max: 4, desired: 3)))
+        let initial = try await members(engine, stack)
+        #expect(initial.count == 3)
+        try await engine.signal("s", resource: "up", data: .null)  // an empty body is an alarm, as in Heat
+        let grown = try await members(engine, stack)
+        #expect(grown.count == 4 && Array(grown.prefix(3)) == initial)
+        try await engine.signal("s", resource: "down", data: Self.alarm)
+        #expect(try await members(engine, stack) == Array(grown.dropFirst()))
+        for _ in 0..<4 { try await engine.signal("s", resource: "down", data: Self.alarm) }
+        #expect(try await members(engine, stack) == [grown[3]])
+        #expect(try await childMembers(engine, stack) == [grown[3]])
+        #expect(try await policyEvents(engine, stack, "down").last?.contains("no change in capacity") == true)
+    }
+
+    @Test func cooldownHoldsAndThePolicysOverridesTheGroups() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        // The group's cooldown of 0 is overridden by the policy's 600 s.
+        let stack = try await engine.create(request("s", Self.template(groupCooldown: 0, policyCooldown: 600)))
+        try await engine.signal("s", resource: "up", data: Self.alarm)
+        try await engine.signal("s", resource: "up", data: Self.alarm)
+        #expect(try await size(engine, stack) == 2)
+        let reasons = try await policyEvents(engine, stack)
+        #expect(reasons.last == "The resource group could not perform scaling action: due to cooldown, cooldown 600", "\(reasons)")
+        let group = try #require(try await engine.store.resource(stackID: stack.id, name: "group"))
+        #expect(group.metadata.mapValue?["scaling_in_progress"] == .bool(false))
+        #expect(group.metadata.mapValue?["cooldown_end"]?.mapValue?.values.first == "change_in_capacity : 1")
+    }
+
+    @Test func okStateSignalsAreIgnored() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template()))
+        try await engine.signal("s", resource: "up", data: ["previous": "alarm", "current": "ok", "reason": "back to normal"])
+        try await engine.signal("s", resource: "up", data: ["state": "insufficient data"])
+        #expect(try await size(engine, stack) == 1)
+        let reasons = try await policyEvents(engine, stack)
+        #expect(reasons.first == "Signal: alarm state ok: no scaling (only the alarm state scales)", "\(reasons)")
+        #expect(reasons.count == 2)
+    }
+
+    @Test func twoSignalsAtOnceFromTwoEnginesLeaveTheRightSize() async throws {
+        let home = TemporaryHome()
+        let first = try home.engine()
+        let second = try home.engine()
+        // Members take a while to create, so the two resizes overlap; the group's cooldown makes
+        // the outcome one step whichever signal wins.
+        let stack = try await first.create(request("s", Self.template(max: 5, groupCooldown: 600, policyCooldown: nil, wait: 0.5)))
+        async let a: Void = first.signal("s", resource: "up", data: Self.alarm)
+        async let b: Void = second.signal("s", resource: "up", data: Self.alarm)
+        _ = try await (a, b)
+        #expect(try await size(first, stack) == 2)
+        #expect(try await childMembers(first, stack).count == 2)
+        let reasons = try await policyEvents(first, stack)
+        #expect(reasons.count == 2, "\(reasons)")
+        #expect(reasons.contains { $0.hasSuffix("due to scaling activity") || $0.contains("due to cooldown") }, "\(reasons)")
+        let group = try #require(try await first.store.resource(stackID: stack.id, name: "group"))
+        #expect(group.statusText == "UPDATE_COMPLETE")
+        #expect(group.metadata.mapValue?["scaling_in_progress"] == .bool(false))
+    }
+
+    @Test func aStackUpdateWaitsForTheResizeThenKeepsTheSizeAndRollsTheMembers() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(wait: 1)))
+        let scaling = Task { try await engine.signal("s", resource: "up", data: Self.alarm) }
+        // Once the resize holds the stack, an update is refused as busy (and changes nothing).
+        var started = false
+        for _ in 0..<400 where !started {
+            let group = try await engine.store.resource(stackID: stack.id, name: "group")
+            started = group?.statusText == "UPDATE_IN_PROGRESS"
+            if !started { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(started)
+        await #expect(throws: EngineError.self) {
+            try await engine.update("s", UpdateRequest(template: Self.template(wait: 0, value: "v2")))
+        }
+        try await scaling.value
+        #expect(try await size(engine, stack) == 2)
+        // The update of the member definition keeps the size the signal set, and moves every member.
+        let updated = try await engine.update("s", UpdateRequest(template: Self.template(wait: 0, value: "v2")))
+        #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
+        #expect(try await size(engine, stack) == 2)
+        #expect(try await outputs(engine, stack)["values"] == ["v2", "v2"])
+    }
+
+    @Test func attributes() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(desired: 2)))
+        let values = try await outputs(engine, stack)
+        let names = try await members(engine, stack)
+        #expect(values["size"] == 2)
+        #expect(values["values"] == ["v1", "v1"])
+        #expect(values["values_map"] == .map(Dictionary(uniqueKeysWithValues: names.map { ($0, Value.string("v1")) })))
+        let refs = try #require(values["refs"]?.listValue)
+        #expect(refs.count == 2)
+        #expect(values["refs_map"] == .map(Dictionary(uniqueKeysWithValues: zip(names, refs).map { ($0, $1) })))
+        let alarmURL = try #require(values["alarm_url"]?.stringValue)
+        #expect(alarmURL.hasPrefix("http://127.0.0.1:8004/v1/signal/\(stack.id)/up?Expires="))
+        #expect(alarmURL.contains("&SignatureMethod=HmacSHA256&Signature="))
+        #expect(values["signal_url"] == .string("http://127.0.0.1:8004/v1/default/stacks/s/\(stack.id)/resources/up/signal"))
+    }
+
+    // MARK: Signed URLs
+
+    func signature(of url: String) throws -> (expires: Int, signature: String) {
+        let components = try #require(URLComponents(string: url))
+        let items = Dictionary(uniqueKeysWithValues: (components.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+        return (try #require(Int(items["Expires"] ?? "")), try #require(items["Signature"]))
+    }
+
+    @Test func alarmURLSignaturesAreCheckedAndRevocable() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(max: 5)))
+        let other = try await engine.create(request("t", Self.template(max: 5)))
+        let url = try #require(try await outputs(engine, stack)["alarm_url"]?.stringValue)
+        let (expires, signature) = try signature(of: url)
+
+        #expect(try await engine.signalWithSignature(stackID: stack.id, resource: "up", expires: expires, signature: signature, data: Self.alarm))
+        #expect(try await size(engine, stack) == 2)
+        // Forged, moved to another policy or stack, or with another expiry: refused, nothing changes.
+        var forged = Array(signature)
+        forged[0] = forged[0] == "A" ? "B" : "A"
+        for (stackID, resource, expiry, text) in [
+            (stack.id, "up", expires, String(forged)), (stack.id, "down", expires, signature), (other.id, "up", expires, signature),
+            (stack.id, "up", expires + 1, signature),
+        ] {
+            #expect(try await !engine.signalWithSignature(stackID: stackID, resource: resource, expires: expiry, signature: text, data: Self.alarm))
+        }
+        // A correctly signed URL whose time has passed.
+        let record = try #require(try await engine.store.resource(stackID: stack.id, name: "up"))
+        let key = try #require(record.data.mapValue?["signing_key"]?.stringValue)
+        let past = Int(Date().timeIntervalSince1970) - 10
+        let stale = try #require(SignalURLs.signature(key: key, method: "POST", path: SignalURLs.signedPath(stackID: stack.id, resource: "up"), expires: past))
+        #expect(try await !engine.signalWithSignature(stackID: stack.id, resource: "up", expires: past, signature: stale, data: Self.alarm))
+        #expect(try await size(engine, stack) == 2)
+        #expect(try await size(engine, other) == 1)
+
+        // Deleting the policy deletes its key: its URL is refused from then on.
+        let withoutPolicy = """
+            heat_template_version: 2018-08-31
+            resources:
+              group:
+                type: OS::Heat::AutoScalingGroup
+                properties:
+                  min_size: 1
+                  max_size: 5
+                  resource: {type: OS::Heat::TestResource, properties: {value: v1, action_wait_secs: {create: 0}}}
+            outputs:
+              size: {value: {get_attr: [group, current_size]}}
+            """
+        let updated = try await engine.update("s", UpdateRequest(template: withoutPolicy))
+        #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
+        #expect(try await !engine.signalWithSignature(stackID: stack.id, resource: "up", expires: expires, signature: signature, data: Self.alarm))
+        #expect(try await size(engine, stack) == 2)
+    }
+}
