@@ -7,7 +7,9 @@ import KilnTemplate
 /// `kiln stack resource ...`: a stack's resources and their states.
 struct ResourceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resource", abstract: "List and show a stack's resources.", subcommands: [List.self, Show.self])
+        commandName: "resource", abstract: "List and show a stack's resources, signal one.",
+        // `signal` as `openstack stack resource signal` names it (also `kiln stack signal`).
+        subcommands: [List.self, Show.self, SignalCommand.self])
 }
 
 extension ResourceCommand {

@@ -59,7 +59,7 @@ public struct LaunchConfigurationResource: ResourcePlugin {
 public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
     public static let typeName = "AWS::AutoScaling::AutoScalingGroup"
 
-    public static let schema = ResourceTypeSchema(
+    public static let schema = ScalingGroup.alwaysUpdating(ResourceTypeSchema(
         type: typeName,
         properties: [
             "AvailabilityZones": PropertySchema(.list, required: true, description: "Not Implemented."),
@@ -76,7 +76,7 @@ public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
             "Tags": PropertySchema(.list, description: "Tags to attach to this group."),
         ],
         attributes: ["InstanceList": AttributeSchema(description: "A comma-delimited list of server ip addresses. (Heat extension).", type: "STRING")],
-        updatePolicyKeys: ["AutoScalingRollingUpdate"])
+        updatePolicyKeys: ["AutoScalingRollingUpdate"]))
 
     public init() {}
 
@@ -87,10 +87,16 @@ public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
             cooldown: NativeProperties.number(resource[property: "Cooldown"]))
     }
 
+    /// The launch configuration by reference id (its physical name), else by resource name.
+    static func launchConfiguration(_ name: String, _ context: ResourceContext) async throws -> LiveResource? {
+        if let found = try await context.resource(referencedBy: name) { return found }
+        return try await context.resource(named: name)
+    }
+
     /// Reads the launch configuration into the member definition kept in the group's data.
     private func readDefinition(_ resource: inout LiveResource, _ context: ResourceContext) async throws -> Value {
         guard let name = NativeProperties.string(resource[property: "LaunchConfigurationName"]),
-              let configuration = try await context.resource(referencedBy: name) ?? context.resource(named: name) else {
+              let configuration = try await Self.launchConfiguration(name, context) else {
             throw ResourceFailure.failed("LaunchConfigurationName is required and must name a LaunchConfiguration of this stack")
         }
         let definition = LaunchConfigurationResource.memberDefinition(configuration)
@@ -149,7 +155,8 @@ public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
     }
 
     public func resize(_ resource: inout LiveResource, to capacity: Int, _ context: ResourceContext) async throws {
-        let definition = resource.data["launch_definition"] ?? (try await readDefinition(&resource, context))
+        var definition = resource.data["launch_definition"] ?? .null
+        if definition.isNull { definition = try await readDefinition(&resource, context) }
         try await ScalingGroup.resize(&resource, to: capacity, definition: definition, context)
     }
 

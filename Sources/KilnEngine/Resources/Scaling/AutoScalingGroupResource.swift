@@ -16,7 +16,7 @@ import KilnTemplate
 public struct AutoScalingGroupResource: ScalingGroupPlugin {
     public static let typeName = "OS::Heat::AutoScalingGroup"
 
-    public static let schema = ResourceTypeSchema(
+    public static let schema = ScalingGroup.alwaysUpdating(ResourceTypeSchema(
         type: typeName,
         properties: [
             "resource": PropertySchema(
@@ -41,7 +41,7 @@ public struct AutoScalingGroupResource: ScalingGroupPlugin {
             "current_size": AttributeSchema(description: "The current size of AutoscalingResourceGroup.", type: "INTEGER"),
             "refs": AttributeSchema(description: "A list of resource IDs for the resources in the group.", type: "LIST"),
             "refs_map": AttributeSchema(description: "A map of resource names to IDs for the resources in the group.", type: "MAP"),
-        ])
+        ]))
 
     public init() {}
 

@@ -26,6 +26,14 @@ public struct ScalingLimits: Sendable, Equatable {
 /// `NestedMembers` template and batched by the same `GroupBatches` arithmetic; unlike a
 /// ResourceGroup's "0", "1", ... they are named with Heat's random short ids.
 enum ScalingGroup {
+    /// A group's schema: every stack update reaches the group, so its child stack replaces
+    /// members marked unhealthy (Heat's auto-healing: mark unhealthy, then update).
+    static func alwaysUpdating(_ schema: ResourceTypeSchema) -> ResourceTypeSchema {
+        var schema = schema
+        schema.alwaysUpdates = true
+        return schema
+    }
+
     /// Member names, oldest first.
     static func members(_ resource: LiveResource) -> [String] {
         (resource.data["members"]?.listValue ?? []).compactMap(\.stringValue)
