@@ -109,9 +109,9 @@ public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
         let desired = NativeProperties.integer(resource[property: "DesiredCapacity"])
         try ScalingGroup.check(limits, desired: desired)
         resource.data["physical_name"] = .string(NativeProperties.physicalName(for: resource))
-        resource.data["members"] = .list([])
         let definition = try await readDefinition(&resource, context)
-        let capacity = ScalingGroup.target(desired: desired ?? limits.minimum, current: 0, limits: limits)
+        try await ScalingGroup.adopt(&resource, definition: definition, context)
+        let capacity = ScalingGroup.initialCapacity(desired: desired, resource, limits: limits)
         try await ScalingGroup.resize(&resource, to: capacity, definition: definition, context)
     }
 

@@ -62,8 +62,8 @@ public struct AutoScalingGroupResource: ScalingGroupPlugin {
     public func create(_ resource: inout LiveResource, _ context: ResourceContext) async throws {
         let limits = try limits(of: resource)
         try ScalingGroup.check(limits, desired: Self.desired(resource))
-        resource.data["members"] = .list([])
-        let capacity = ScalingGroup.target(desired: Self.desired(resource) ?? limits.minimum, current: 0, limits: limits)
+        try await ScalingGroup.adopt(&resource, definition: Self.definition(resource), context)
+        let capacity = ScalingGroup.initialCapacity(desired: Self.desired(resource), resource, limits: limits)
         try await ScalingGroup.resize(&resource, to: capacity, definition: Self.definition(resource), context)
     }
 

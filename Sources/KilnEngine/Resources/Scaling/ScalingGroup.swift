@@ -57,17 +57,39 @@ enum ScalingGroup {
         resource.data["members"] = .list(members.map { .string($0.name) })
     }
 
+    /// Starts a group's member list. A replacement of a group (e.g. of one left FAILED by a
+    /// resize) carries on with the same child stack, so it adopts the members already there
+    /// (their creation order is not known then: by name) instead of starting empty.
+    static func adopt(_ resource: inout LiveResource, definition: Value, _ context: ResourceContext) async throws {
+        resource.data["members"] = .list([])
+        guard let existing = try await context.nested.result(owner: resource.name), !existing.references.isEmpty else { return }
+        let names = NestedMembers.sortedNames(existing.references.keys)
+        NestedMembers.keep(existing, in: &resource)
+        resource.data["members"] = .list(names.map(Value.string))
+        resource.data["member_defs"] = .map(Dictionary(uniqueKeysWithValues: names.map { ($0, definition) }))
+    }
+
+    /// The size a group is created at: `desired`, else `min_size`; a group that adopted members keeps their number.
+    static func initialCapacity(desired: Int?, _ resource: LiveResource, limits: ScalingLimits) -> Int {
+        let adopted = size(resource)
+        return target(desired: desired ?? (adopted > 0 ? nil : limits.minimum), current: adopted, limits: limits)
+    }
+
     /// The existing members, oldest first, with their applied definitions.
     static func existing(_ resource: LiveResource) -> [(name: String, definition: Value)] {
         let definitions = definitions(resource)
         return members(resource).map { ($0, definitions[$0] ?? .null) }
     }
 
-    /// Resizes to `capacity`: keeps the newest members, adds new ones with `definition`.
+    /// Resizes to `capacity`: keeps the newest healthy members, adds new ones with
+    /// `definition`. Members that failed or were marked unhealthy (in the child stack, or
+    /// inside their own) are not kept: new members take their place, as Heat's auto-healing
+    /// (mark unhealthy, then update the stack) has it.
     static func resize(
         _ resource: inout LiveResource, to capacity: Int, definition: Value, _ context: ResourceContext
     ) async throws {
-        let existing = existing(resource)
+        let failed = try await context.nested.failedMembers(owner: resource.name)
+        let existing = existing(resource).filter { !failed.contains($0.name) }
         var fresh = (0..<max(0, capacity - existing.count)).map { _ in NativeProperties.shortID() }
         let members = GroupBatches.members(
             existing: existing, newDefinition: { _ in definition }, capacity: capacity,
