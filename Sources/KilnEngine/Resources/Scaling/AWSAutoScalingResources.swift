@@ -99,7 +99,13 @@ public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
               let configuration = try await Self.launchConfiguration(name, context) else {
             throw ResourceFailure.failed("LaunchConfigurationName is required and must name a LaunchConfiguration of this stack")
         }
-        let definition = LaunchConfigurationResource.memberDefinition(configuration)
+        var definition = LaunchConfigurationResource.memberDefinition(configuration)
+        // As Heat: members go on the first subnet of VPCZoneIdentifier.
+        if let subnet = resource[property: "VPCZoneIdentifier"].listValue?.first, !subnet.isNull,
+           var properties = definition.mapValue?["properties"]?.mapValue {
+            properties["SubnetId"] = subnet
+            definition = ["type": "AWS::EC2::Instance", "properties": .map(properties)]
+        }
         resource.data["launch_definition"] = definition
         return definition
     }
