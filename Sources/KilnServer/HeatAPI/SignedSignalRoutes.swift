@@ -27,8 +27,11 @@ struct SignedSignalRoutes: Sendable {
         }
         do {
             let body = try await request.jsonBody()
-            let delivered = try await engine.signalWithSignature(
-                stackID: segments[2], resource: segments[3], expires: expires, signature: signature, data: body)
+            let engine = self.engine
+            let delivered = try await SignalDelivery.run {
+                try await engine.signalWithSignature(
+                    stackID: segments[2], resource: segments[3], expires: expires, signature: signature, data: body)
+            }
             return delivered ? .empty(.ok) : Self.forbidden
         } catch {
             return HeatError(error).response
@@ -37,5 +40,21 @@ struct SignedSignalRoutes: Sendable {
 
     static var forbidden: Response {
         HeatError(status: .forbidden, type: "SignatureError", message: "The request signature is not valid.").response
+    }
+}
+
+/// A signal's work (a scaling policy's resize may take as long as its servers take to build)
+/// runs on a task of its own: an alarm that stops waiting for the answer, or a client that
+/// hangs up, never cancels a resize half way. The request still answers with its outcome, and
+/// a graceful shutdown waits for it as for any background operation.
+enum SignalDelivery {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let tracker = OperationTracker.current
+        tracker?.started()
+        let task = Task.detached {
+            defer { tracker?.finished(nil) }
+            return try await body()
+        }
+        return try await task.value
     }
 }
