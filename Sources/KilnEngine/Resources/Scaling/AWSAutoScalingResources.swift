@@ -54,7 +54,7 @@ public struct LaunchConfigurationResource: ResourcePlugin {
 /// `AWS::AutoScaling::AutoScalingGroup`: `AWS::EC2::Instance` members made from the launch
 /// configuration `LaunchConfigurationName` names, between `MinSize` and `MaxSize`, resized
 /// by `AWS::AutoScaling::ScalingPolicy` signals. The same machinery as
-/// `OS::Heat::AutoScalingGroup` (`ScalingGroup`). Its reference id is its physical name, as
+/// `OS::Heat::AutoScalingGroup` (`ScalingGroup`). Its reference id is its child stack's id, as
 /// in Heat; `InstanceList` is the members' `PublicIp`s, comma-separated.
 public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
     public static let typeName = "AWS::AutoScaling::AutoScalingGroup"
@@ -114,7 +114,6 @@ public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
         let limits = try limits(of: resource)
         let desired = NativeProperties.integer(resource[property: "DesiredCapacity"])
         try ScalingGroup.check(limits, desired: desired)
-        resource.data["physical_name"] = .string(NativeProperties.physicalName(for: resource))
         let definition = try await readDefinition(&resource, context)
         try await ScalingGroup.adopt(&resource, definition: definition, context)
         let capacity = ScalingGroup.initialCapacity(desired: desired, resource, limits: limits)
@@ -168,10 +167,6 @@ public struct AWSAutoScalingGroupResource: ScalingGroupPlugin {
 
     public func delete(_ resource: LiveResource, _ context: ResourceContext) async throws {
         try await context.nested.delete(owner: resource.name)
-    }
-
-    public func referenceID(_ resource: LiveResource) -> Value {
-        resource.data["physical_name"] ?? .string(resource.name)
     }
 
     public func attribute(_ name: String, of resource: LiveResource) -> Value? {
