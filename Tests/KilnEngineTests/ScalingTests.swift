@@ -238,6 +238,40 @@ struct ScalingTests {
         #expect(values["signal_url"] == .string("http://127.0.0.1:8004/v1/default/stacks/s/\(stack.id)/resources/up/signal"))
     }
 
+    @Test func aMinimumStepNeedsAPercentAdjustment() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let template = Self.template().replacingOccurrences(
+            of: "      scaling_adjustment: 1\n", with: "      scaling_adjustment: 1\n      min_adjustment_step: 2\n")
+        let stack = try await engine.create(request("s", template))
+        #expect(stack.statusText == "CREATE_FAILED")
+        #expect(stack.statusReason.contains(
+            "min_adjustment_step property should only be specified for adjustment_type with value percent_change_in_capacity."),
+            "\(stack.statusReason)")
+    }
+
+    /// A resize interrupted by a dead engine leaves `scaling_in_progress` and its target; the
+    /// next signal, holding the stack's claim, knows the flag is stale and finishes that resize first.
+    @Test func aStaleScalingFlagIsFinishedByTheNextSignal() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(max: 4)))
+        var group = try #require(try await engine.store.resource(stackID: stack.id, name: "group"))
+        var metadata = group.metadata.mapValue ?? [:]
+        metadata["scaling_in_progress"] = true
+        group.metadata = .map(metadata)
+        var data = group.data.mapValue ?? [:]
+        data["scaling"] = ["from": 1, "to": 3, "cooldown": 0, "adjustment": "exact_capacity : 3"]
+        group.data = .map(data)
+        try await engine.store.commit(StoreBatch(resources: [group]))
+
+        try await engine.signal("s", resource: "up", data: Self.alarm)
+        #expect(try await size(engine, stack) == 4)
+        let reasons = try await engine.events(of: stack, resource: "group").map(\.reason)
+        #expect(reasons.contains("Resuming the interrupted resizing of the group group to 3 (the engine stopped during it)"), "\(reasons)")
+        #expect(reasons.contains("End resizing the group group: scaled from 3 to 4"), "\(reasons)")
+    }
+
     // MARK: Signed URLs
 
     func signature(of url: String) throws -> (expires: Int, signature: String) {

@@ -67,7 +67,7 @@ public struct ScalingPolicyResource: ScalingPolicyPlugin {
         }
         let minimumStep = NativeProperties.integer(step)
         if minimumStep != nil, kind != .percentChangeInCapacity {
-            throw ResourceFailure.failed("\(names.0) property should only be specified for \(names.1) value \(names.2).")
+            throw ResourceFailure.failed("\(names.0) property should only be specified for \(names.1) with value \(names.2).")
         }
         return ScalingPolicySettings(
             groupReference: reference, adjustment: NativeProperties.number(adjustment) ?? 0, type: kind,
