@@ -68,3 +68,44 @@ struct ScalingCLITests {
         #expect(now == ["ONLINE", "ONLINE"], "\(healed.stdout)")
     }
 }
+
+/// The same commands in client mode, against a `kiln serve` on loopback.
+@Suite("Auto-scaling in client mode")
+struct ScalingClientModeTests {
+    static let template = """
+        heat_template_version: 2018-08-31
+        resources:
+          group:
+            type: OS::Heat::AutoScalingGroup
+            properties:
+              min_size: 1
+              max_size: 2
+              resource: {type: OS::Heat::TestResource, properties: {value: m}}
+          up:
+            type: OS::Heat::ScalingPolicy
+            properties: {auto_scaling_group_id: {get_resource: group}, adjustment_type: exact_capacity, scaling_adjustment: 2}
+        outputs:
+          size: {value: {get_attr: [group, current_size]}}
+          members: {value: {get_attr: [group, refs_map]}}
+        """
+
+    @Test func resourceSignalAndMarkUnhealthyThroughTheAPI() async throws {
+        let server = try await ServedKiln()
+        let local = try KilnHome()
+        let template = try local.write("group.yaml", Self.template)
+        let created = try await server.client(["stack", "create", "g", "-t", template, "--wait"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let signalled = try await server.client(["stack", "resource", "signal", "g", "up"])
+        #expect(signalled.status == 0, "\(signalled.stderr)")
+        let size = try await server.client(["stack", "output", "show", "g", "size", "--format", "json"])
+        #expect(size.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(size.stdout) \(size.stderr)")
+        let events = try await server.client(["stack", "event", "list", "g", "--resource", "up", "--format", "json"])
+        #expect(events.stdout.contains("scaling group from 1 to 2"), "\(events.stdout)")
+        let group = try await server.client(["stack", "resource", "show", "g", "group", "--format", "json"])
+        #expect(group.stdout.contains("UPDATE_COMPLETE"), "\(group.stdout)")
+        let marked = try await server.client(["stack", "resource", "mark-unhealthy", "g", "group", "checking"])
+        #expect(marked.status == 0, "\(marked.stderr)")
+        let shown = try await server.client(["stack", "resource", "show", "g", "group", "--format", "json"])
+        #expect(shown.stdout.contains("CHECK_FAILED") && shown.stdout.contains("checking"), "\(shown.stdout)")
+    }
+}
