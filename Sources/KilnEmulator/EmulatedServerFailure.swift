@@ -36,3 +36,28 @@ extension EmulatedCloud {
         }
     }
 }
+
+extension Tables {
+    /// Members as a health monitor sees them: in a monitored pool, a member whose address is a
+    /// server's is ONLINE while that server is ACTIVE and OFFLINE while it is in ERROR or
+    /// stopped (a server in transition, or no server at that address, keeps what is stored).
+    func monitored(_ members: [PoolMember], pool: Pool) throws -> [PoolMember] {
+        guard pool.healthMonitorID != nil, !members.isEmpty else { return members }
+        var servers: [String: String] = [:]  // address -> server status
+        for port in try all(.port, project: pool.projectID) as [NetworkPort] where !port.deviceID.isEmpty {
+            guard let stored: Server = try get(.server, port.deviceID) else { continue }
+            let status = settle(stored).status
+            for fixed in port.fixedIPs { servers[fixed.ipAddress] = status }
+        }
+        return members.map { member in
+            guard member.adminStateUp, let status = servers[member.address] else { return member }
+            var member = member
+            switch status {
+            case "ACTIVE": member.status.operating = "ONLINE"
+            case "ERROR", "SHUTOFF", "SUSPENDED", "PAUSED", "SHELVED", "SHELVED_OFFLOADED": member.status.operating = "OFFLINE"
+            default: break
+            }
+            return member
+        }
+    }
+}

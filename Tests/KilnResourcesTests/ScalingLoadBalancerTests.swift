@@ -139,6 +139,23 @@ struct ScalingLoadBalancerTests {
         #expect(try await fixture.resource(stack, "web").statusText == "CREATE_COMPLETE")
     }
 
+    /// A monitored member follows its server: OFFLINE while it is stopped, ONLINE again once started.
+    @Test func monitoredMembersFollowTheirServersStatus() async throws {
+        let fixture = try await CloudFixture()
+        let stack = try await create(fixture)
+        #expect(stack.statusText == "CREATE_COMPLETE")
+        let server = try #require(try await fixture.session.compute.servers().first)
+        let pool = try #require(try await fixture.session.loadBalancer.pools().first)
+        try await fixture.session.compute.performAction(.stop, serverID: server.id)
+        _ = try await fixture.session.compute.waitForServer(id: server.id, statuses: ["SHUTOFF"], untilGone: false, timeout: 10)
+        #expect(try await fixture.session.loadBalancer.members(poolID: pool.id).map(\.status.operating) == ["OFFLINE"])
+        try await fixture.session.compute.performAction(.start, serverID: server.id)
+        _ = try await fixture.session.compute.waitForServer(id: server.id, statuses: ["ACTIVE"], untilGone: false, timeout: 10)
+        let member = try #require(try await fixture.session.loadBalancer.members(poolID: pool.id).first)
+        #expect(member.status.operating == "ONLINE")
+        #expect(try await fixture.session.loadBalancer.member(poolID: pool.id, id: member.id)?.status.operating == "ONLINE")
+    }
+
     @Test func aFailedServerGoesOfflineAndMarkUnhealthyThenUpdateReplacesIt() async throws {
         let fixture = try await CloudFixture()
         let stack = try await create(fixture)
