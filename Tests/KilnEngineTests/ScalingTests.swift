@@ -24,7 +24,7 @@ struct ScalingTests {
                 type: OS::Heat::TestResource
                 properties:
                   value: \(value)
-                  action_wait_secs: {create: \(wait)}
+                  action_wait_secs: {create: \(wait), update: \(wait)}
           up:
             type: OS::Heat::ScalingPolicy
             properties:
@@ -218,6 +218,24 @@ struct ScalingTests {
         #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
         #expect(try await size(engine, stack) == 2)
         #expect(try await outputs(engine, stack)["values"] == ["v2", "v2"])
+    }
+
+    @Test func aSignalDuringAStackUpdateIsIgnored() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template()))
+        let updating = Task { try await engine.update("s", UpdateRequest(template: Self.template(wait: 1, value: "v2"))) }
+        var started = false
+        for _ in 0..<400 where !started {
+            started = try await engine.stack("s").statusText == "UPDATE_IN_PROGRESS"
+            if !started { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(started)
+        try await engine.signal("s", resource: "up", data: Self.alarm)
+        #expect(try await updating.value.statusText == "UPDATE_COMPLETE")
+        #expect(try await size(engine, stack) == 1)
+        let reasons = try await policyEvents(engine, stack)
+        #expect(reasons == ["The resource group could not perform scaling action: the stack is UPDATE_IN_PROGRESS"], "\(reasons)")
     }
 
     @Test func attributes() async throws {

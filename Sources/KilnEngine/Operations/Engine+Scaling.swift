@@ -36,7 +36,9 @@ extension Engine {
         }
         var claimed = try await self.stack(stack.id, projectID: stack.projectID)
         guard try await claimOperation(&claimed) else {
-            try await note(stack, record, .complete, Self.noAction(groupName, "due to scaling activity"))
+            // Another resize holds the stack, or a stack operation does (the group then changes under it).
+            let why = claimed.status == .inProgress ? "the stack is \(claimed.statusText)" : "due to scaling activity"
+            try await note(stack, record, .complete, Self.noAction(groupName, why))
             return
         }
         let run: StackRun
