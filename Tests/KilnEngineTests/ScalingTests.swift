@@ -175,6 +175,23 @@ struct ScalingTests {
         #expect(reasons.count == 2)
     }
 
+    /// Without any cooldown, the stack's claim alone keeps two resizes apart: two engines on one
+    /// database signal the policy at once; one resizes, the other is ignored, never both.
+    @Test func twoSignalsAtOnceWithoutCooldownResizeOnce() async throws {
+        let home = TemporaryHome()
+        let first = try home.engine()
+        let second = try home.engine()
+        let stack = try await first.create(request("s", Self.template(max: 5, groupCooldown: 0, policyCooldown: 0, wait: 0.5)))
+        async let a: Void = first.signal("s", resource: "up", data: Self.alarm)
+        async let b: Void = second.signal("s", resource: "up", data: ["current": "alarm", "reason": "second"])
+        _ = try await (a, b)
+        #expect(try await size(first, stack) == 2)
+        #expect(try await childMembers(first, stack).count == 2)
+        let reasons = try await policyEvents(first, stack, "up")
+        #expect(reasons.filter { $0.hasSuffix("due to scaling activity") }.count == 1, "\(reasons)")
+        #expect(reasons.filter { $0.hasSuffix("scaling group from 1 to 2") }.count == 1, "\(reasons)")
+    }
+
     @Test func twoSignalsAtOnceFromTwoEnginesLeaveTheRightSize() async throws {
         let home = TemporaryHome()
         let first = try home.engine()
