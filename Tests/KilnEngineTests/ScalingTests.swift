@@ -307,6 +307,34 @@ struct ScalingTests {
         #expect(reasons.contains("End resizing the group group: scaled from 3 to 4"), "\(reasons)")
     }
 
+    /// An engine killed just before its resize touched the child stack leaves the group
+    /// UPDATE_IN_PROGRESS with `scaling_in_progress` and its claim on the stack; the next
+    /// engine's start-up recovery finishes that resize.
+    @Test func recoveryFinishesAResizeWhoseEngineDiedBeforeTheChildChanged() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(max: 4)))
+        var group = try #require(try await engine.store.resource(stackID: stack.id, name: "group"))
+        group.metadata = ["scaling_in_progress": true]
+        group.data = .map((group.data.mapValue ?? [:]).merging(
+            ["scaling": ["from": 1, "to": 2, "cooldown": 0, "adjustment": "change_in_capacity : 1"]]) { $1 })
+        group.action = .update
+        group.status = .inProgress
+        try await engine.store.commit(StoreBatch(resources: [group]))
+        // The dead engine's claim: a process that no longer exists, its lease expired.
+        #expect(try await engine.store.claim(
+            stackID: stack.id, owner: "kiln:nowhere:999999:dead/1", until: Date().addingTimeInterval(-1), now: Date()))
+
+        let next = try home.engine()
+        await next.recover()
+        let resized = try #require(try await next.store.resource(stackID: stack.id, name: "group"))
+        #expect(resized.statusText == "UPDATE_COMPLETE", "\(resized.statusReason)")
+        #expect(resized.metadata.mapValue?["scaling_in_progress"] == .bool(false))
+        #expect(try await size(next, stack) == 2)
+        #expect(try await childMembers(next, stack).count == 2)
+        #expect(try await next.stack("s").owner == nil)
+    }
+
     // MARK: Signed URLs
 
     func signature(of url: String) throws -> (expires: Int, signature: String) {

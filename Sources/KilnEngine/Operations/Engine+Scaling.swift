@@ -80,6 +80,19 @@ extension Engine {
         }
     }
 
+    /// Groups whose resize was interrupted while their child stack was not changing (just
+    /// before or after its update): their stack is not IN_PROGRESS, but the claim the resize
+    /// took is still on it, its holder gone.
+    func resumeAbandonedScaling() async {
+        guard let stacks = try? await store.stacks(StackQuery(projectID: nil, showNested: true)) else { return }
+        for stack in stacks where stack.owner != nil && stack.status != .inProgress && (try? leaseLapsed(stack)) == true {
+            for record in (try? await store.resources(stackID: stack.id)) ?? []
+            where record.metadata.mapValue?["scaling_in_progress"] == .bool(true) {
+                await resumeScaling(stackID: stack.id, group: record.name)
+            }
+        }
+    }
+
     /// The name of the stack's group whose reference id is `reference`.
     private func scalingGroup(_ reference: String, in stack: StackRecord, types: TypeResolver) async throws -> String? {
         for record in try await store.resources(stackID: stack.id) {
