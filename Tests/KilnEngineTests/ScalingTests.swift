@@ -255,6 +255,35 @@ struct ScalingTests {
         #expect(reasons == ["The resource group could not perform scaling action: the stack is UPDATE_IN_PROGRESS"], "\(reasons)")
     }
 
+    @Test func aChangedMemberDefinitionRollsThroughInBatches() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        func rolling(_ value: String) -> String {
+            Self.template(max: 4, desired: 3, value: value).replacingOccurrences(
+                of: "      resource:\n", with: "      rolling_updates: {max_batch_size: 2, min_in_service: 1, pause_time: 0}\n      resource:\n")
+        }
+        let stack = try await engine.create(request("s", rolling("v1")))
+        let before = try await members(engine, stack)
+        let updated = try await engine.update("s", UpdateRequest(template: rolling("v2")))
+        #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
+        #expect(try await members(engine, stack) == before)
+        #expect(try await outputs(engine, stack)["values"] == ["v2", "v2", "v2"])
+        // Two batches (2 then 1 member), each one update of the child stack, then the resize.
+        let child = try #require(try await engine.store.childStacks(of: stack.id).first { $0.parentResource == "group" })
+        let updates = try await engine.store.events(stackID: child.id, resourceName: child.name, after: nil, limit: nil)
+            .filter { $0.action == .update && $0.status == .complete }
+        #expect(updates.count == 3, "\(updates.map(\.reason))")
+    }
+
+    @Test func boundsAreChecked() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let inverted = try await engine.create(request("a", Self.template(min: 3, max: 2)))
+        #expect(inverted.statusReason.contains("MinSize can not be greater than MaxSize"), "\(inverted.statusReason)")
+        let outside = try await engine.create(request("b", Self.template(min: 1, max: 2, desired: 5)))
+        #expect(outside.statusReason.contains("DesiredCapacity must be between MinSize and MaxSize"), "\(outside.statusReason)")
+    }
+
     @Test func attributes() async throws {
         let home = TemporaryHome()
         let engine = try home.engine()

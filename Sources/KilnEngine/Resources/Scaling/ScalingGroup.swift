@@ -124,12 +124,12 @@ enum ScalingGroup {
         min(max(desired ?? current, limits.minimum), limits.maximum)
     }
 
-    /// Refuses bounds Heat refuses.
+    /// Refuses bounds Heat refuses, in Heat's words (its OS:: group shares the AWS group's checks).
     static func check(_ limits: ScalingLimits, desired: Int?) throws {
-        if limits.minimum < 0 { throw ResourceFailure.failed("min_size can not be less than 0") }
-        if limits.maximum < limits.minimum { throw ResourceFailure.failed("max_size can not be less than min_size") }
+        if limits.maximum < limits.minimum { throw ResourceFailure.failed("MinSize can not be greater than MaxSize") }
+        if limits.minimum < 0 { throw ResourceFailure.failed("The size of AutoScalingGroup can not be less than zero") }
         if let desired, desired < limits.minimum || desired > limits.maximum {
-            throw ResourceFailure.failed("desired_capacity must be between min_size and max_size")
+            throw ResourceFailure.failed("DesiredCapacity must be between MinSize and MaxSize")
         }
     }
 
