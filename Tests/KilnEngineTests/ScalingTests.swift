@@ -192,6 +192,20 @@ struct ScalingTests {
         #expect(reasons.filter { $0.hasSuffix("scaling group from 1 to 2") }.count == 1, "\(reasons)")
     }
 
+    /// Two alarms on one policy firing together in one engine: one resizes, the other is ignored
+    /// (as Heat's `scaling_in_progress` has it), even without a cooldown.
+    @Test func twoSignalsAtOnceInOneEngineResizeOnce() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(max: 5, groupCooldown: 0, policyCooldown: 0, wait: 0.5)))
+        async let a: Void = engine.signal("s", resource: "up", data: Self.alarm)
+        async let b: Void = engine.signal("s", resource: "up", data: Self.alarm)
+        _ = try await (a, b)
+        #expect(try await size(engine, stack) == 2)
+        let reasons = try await policyEvents(engine, stack, "up")
+        #expect(reasons.filter { $0.hasSuffix("due to scaling activity") }.count == 1, "\(reasons)")
+    }
+
     @Test func twoSignalsAtOnceFromTwoEnginesLeaveTheRightSize() async throws {
         let home = TemporaryHome()
         let first = try home.engine()

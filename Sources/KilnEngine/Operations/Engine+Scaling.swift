@@ -93,6 +93,12 @@ extension Engine {
         }
     }
 
+    /// Whether the stack's resource `name` is a scaling policy (by its registered type).
+    func isScalingPolicy(_ name: String, in stack: StackRecord) async throws -> Bool {
+        guard let record = try await store.resource(stackID: stack.id, name: name) else { return false }
+        return plugins.plugin(for: record.type) is any ScalingPolicyPlugin
+    }
+
     /// The name of the stack's group whose reference id is `reference`.
     private func scalingGroup(_ reference: String, in stack: StackRecord, types: TypeResolver) async throws -> String? {
         for record in try await store.resources(stackID: stack.id) {
