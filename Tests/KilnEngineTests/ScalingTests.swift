@@ -380,6 +380,42 @@ struct ScalingTests {
 
     // MARK: Signed URLs
 
+    @Test func replacingAPolicyRevokesItsURL() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        func template(_ group: String) -> String {
+            """
+            heat_template_version: 2018-08-31
+            resources:
+              a:
+                type: OS::Heat::AutoScalingGroup
+                properties: {min_size: 1, max_size: 3, resource: {type: OS::Heat::None}}
+              b:
+                type: OS::Heat::AutoScalingGroup
+                properties: {min_size: 1, max_size: 3, resource: {type: OS::Heat::None}}
+              up:
+                type: OS::Heat::ScalingPolicy
+                properties: {auto_scaling_group_id: {get_resource: \(group)}, adjustment_type: change_in_capacity, scaling_adjustment: 1}
+            outputs:
+              url: {value: {get_attr: [up, alarm_url]}}
+              a: {value: {get_attr: [a, current_size]}}
+              b: {value: {get_attr: [b, current_size]}}
+            """
+        }
+        let stack = try await engine.create(request("s", template("a")))
+        let old = try signature(of: try #require(try await outputs(engine, stack)["url"]?.stringValue))
+        // A new group id cannot be updated in place: the policy is replaced, with a new key.
+        let updated = try await engine.update("s", UpdateRequest(template: template("b")))
+        #expect(updated.statusText == "UPDATE_COMPLETE", "\(updated.statusReason)")
+        let new = try signature(of: try #require(try await outputs(engine, stack)["url"]?.stringValue))
+        #expect(new.signature != old.signature)
+        #expect(try await !engine.signalWithSignature(stackID: stack.id, resource: "up", expires: old.expires, signature: old.signature, data: .null))
+        #expect(try await outputs(engine, stack)["b"] == 1)
+        #expect(try await engine.signalWithSignature(stackID: stack.id, resource: "up", expires: new.expires, signature: new.signature, data: .null))
+        #expect(try await outputs(engine, stack)["b"] == 2)
+        #expect(try await outputs(engine, stack)["a"] == 1)
+    }
+
     func signature(of url: String) throws -> (expires: Int, signature: String) {
         let components = try #require(URLComponents(string: url))
         let items = Dictionary(uniqueKeysWithValues: (components.queryItems ?? []).map { ($0.name, $0.value ?? "") })
