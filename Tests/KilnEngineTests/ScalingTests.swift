@@ -47,6 +47,8 @@ struct ScalingTests {
           values_map: {value: {get_attr: [group, outputs, output]}}
           alarm_url: {value: {get_attr: [up, alarm_url]}}
           signal_url: {value: {get_attr: [up, signal_url]}}
+          first: {value: {get_attr: [group, resource.0.output]}}
+          first_ref: {value: {get_attr: [group, resource.0]}}
         """
     }
 
@@ -310,6 +312,8 @@ struct ScalingTests {
         let refs = try #require(values["refs"]?.listValue)
         #expect(refs.count == 2)
         #expect(values["refs_map"] == .map(Dictionary(uniqueKeysWithValues: zip(names, refs).map { ($0, $1) })))
+        #expect(values["first"] == "v1")
+        #expect(values["first_ref"] == refs[0])
         let alarmURL = try #require(values["alarm_url"]?.stringValue)
         #expect(alarmURL.hasPrefix("http://127.0.0.1:8004/v1/signal/\(stack.id)/up?Expires="))
         #expect(alarmURL.contains("&SignatureMethod=HmacSHA256&Signature="))
