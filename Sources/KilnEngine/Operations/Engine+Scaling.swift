@@ -251,16 +251,12 @@ extension StackRun {
 
     static func cooldownEnd(_ group: LiveResource) -> Date? {
         guard let text = group.metadata.mapValue?["cooldown_end"]?.mapValue?.keys.first else { return nil }
-        return isoFormatter.date(from: text)
+        return try? isoStyle.parse(text)
     }
 
-    nonisolated(unsafe) static let isoFormatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
+    static let isoStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    static func isoTime(_ date: Date) -> String { isoFormatter.string(from: date) }
+    static func isoTime(_ date: Date) -> String { isoStyle.format(date) }
 
     /// 60 for 60.0, as Heat prints whole numbers.
     static func number(_ value: Double) -> String {
