@@ -291,6 +291,29 @@ struct ScalingTests {
         #expect(updates.count == 3, "\(updates.map(\.reason))")
     }
 
+    /// A group left FAILED (by a resize that failed) is replaced by the next update; the new
+    /// group carries on with the child stack's members, oldest first, and its size.
+    @Test func aReplacedGroupAdoptsItsMembersInOrder() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(max: 5)))
+        try await engine.signal("s", resource: "up", data: .null)
+        try await engine.signal("s", resource: "up", data: .null)
+        let before = try await members(engine, stack)
+        #expect(before.count == 3)
+        var group = try #require(try await engine.store.resource(stackID: stack.id, name: "group"))
+        group.action = .update
+        group.status = .failed
+        group.statusReason = "Error resizing the group group: something went wrong"
+        try await engine.store.commit(StoreBatch(resources: [group]))
+        let repaired = try await engine.update("s", UpdateRequest(existing: true))
+        #expect(repaired.statusText == "UPDATE_COMPLETE", "\(repaired.statusReason)")
+        #expect(try await members(engine, stack) == before)
+        #expect(try await childMembers(engine, stack).count == 3)
+        try await engine.signal("s", resource: "down", data: .null)
+        #expect(try await members(engine, stack) == Array(before.dropFirst()))
+    }
+
     @Test func boundsAreChecked() async throws {
         let home = TemporaryHome()
         let engine = try home.engine()

@@ -191,6 +191,8 @@ public protocol NestedStacks: Sendable {
     func result(owner resource: String) async throws -> NestedStackResult?
     /// The child's members a scaling group replaces (see the default below).
     func failedMembers(owner resource: String) async throws -> Set<String>
+    /// The child's live resources, oldest first (a scaling group adopting a child stack).
+    func membersByAge(owner resource: String) async throws -> [String]
 }
 
 extension NestedStacks {
@@ -198,6 +200,7 @@ extension NestedStacks {
     /// mark-unhealthy included), or whose own child stack holds a FAILED resource: the members
     /// a scaling group replaces.
     public func failedMembers(owner resource: String) async throws -> Set<String> { [] }
+    public func membersByAge(owner resource: String) async throws -> [String] { [] }
 }
 
 /// A child stack's template: a template file's text, or a template built in code (groups).

@@ -95,6 +95,14 @@ struct NestedStackRunner: NestedStacks {
         return failed
     }
 
+    func membersByAge(owner resource: String) async throws -> [String] {
+        guard let child = try await child(of: resource) else { return [] }
+        return try await engine.store.resources(stackID: child.id)
+            .filter { $0.action != .delete && !$0.name.contains("~") }
+            .sorted { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }
+            .map(\.name)
+    }
+
     // MARK: Finding children
 
     /// The live child stack a resource of the parent owns.

@@ -58,12 +58,12 @@ enum ScalingGroup {
     }
 
     /// Starts a group's member list. A replacement of a group (e.g. of one left FAILED by a
-    /// resize) carries on with the same child stack, so it adopts the members already there
-    /// (their creation order is not known then: by name) instead of starting empty.
+    /// resize) carries on with the same child stack, so it adopts the members already there,
+    /// oldest first, instead of starting empty.
     static func adopt(_ resource: inout LiveResource, definition: Value, _ context: ResourceContext) async throws {
         resource.data["members"] = .list([])
         guard let existing = try await context.nested.result(owner: resource.name), !existing.references.isEmpty else { return }
-        let names = NestedMembers.sortedNames(existing.references.keys)
+        let names = try await context.nested.membersByAge(owner: resource.name).filter { existing.references[$0] != nil }
         NestedMembers.keep(existing, in: &resource)
         resource.data["members"] = .list(names.map(Value.string))
         resource.data["member_defs"] = .map(Dictionary(uniqueKeysWithValues: names.map { ($0, definition) }))
