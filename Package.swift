@@ -44,7 +44,11 @@ let package = Package(
         ),
         .target(
             name: "KilnEngine",
-            dependencies: ["KilnModel", "KilnTemplate", "KilnStore", "KilnCloud", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnCloud", .product(name: "Logging", package: "swift-log"),
+                // Scaling policies' pre-signed alarm URLs (HMAC-SHA256).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Cloud resource types (OS::Nova::*, OS::Neutron::*, OS::Cinder::*, OS::Octavia::*, ...) over KilnCloud.
         .target(name: "KilnResources", dependencies: ["KilnModel", "KilnTemplate", "KilnEngine", "KilnCloud"]),

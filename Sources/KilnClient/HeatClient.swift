@@ -202,6 +202,13 @@ public struct HeatClient: Sendable {
         _ = try await call("POST", Self.path(stack) + "/resources/\(Self.segment(resource))/signal", body: data)
     }
 
+    /// `PATCH .../resources/{name}` with `mark_unhealthy`, as `openstack stack resource mark unhealthy` sends it.
+    public func markUnhealthy(_ stack: StackRecord, resource: String, unhealthy: Bool, reason: String?) async throws(KilnClientError) {
+        var body: [String: Value] = ["mark_unhealthy": .bool(unhealthy)]
+        if let reason { body["resource_status_reason"] = .string(reason) }
+        _ = try await call("PATCH", Self.path(stack) + "/resources/\(Self.segment(resource))", body: .map(body))
+    }
+
     static func output(_ body: Value) -> HeatOutput {
         let map = body.mapValue ?? [:]
         return HeatOutput(

@@ -284,7 +284,7 @@ extension EmulatedSession: LoadBalancerService {
         let project = projectID
         return try await read { tables in
             let pool = try tables.requireOwned(.pool, poolID, project: project, label: "Pool") as Pool
-            return try tables.all(.member, parent: pool.id)
+            return try tables.monitored(try tables.all(.member, parent: pool.id), pool: pool)
         }
     }
 
@@ -292,7 +292,8 @@ extension EmulatedSession: LoadBalancerService {
         let project = projectID
         return try await read { tables in
             guard let member: PoolMember = try tables.get(.member, id), member.poolID == poolID, member.projectID == project else { return nil }
-            return member
+            guard let pool: Pool = try tables.get(.pool, poolID) else { return member }
+            return try tables.monitored([member], pool: pool).first
         }
     }
 

@@ -5,6 +5,8 @@ public enum Action: String, Sendable, Codable, CaseIterable {
     case initial = "INIT", create = "CREATE", update = "UPDATE", delete = "DELETE", rollback = "ROLLBACK"
     case suspend = "SUSPEND", resume = "RESUME", adopt = "ADOPT", snapshot = "SNAPSHOT", check = "CHECK"
     case restore = "RESTORE"
+    /// A signal a resource handled (Heat's events for scaling policies).
+    case signal = "SIGNAL"
 }
 
 public enum Status: String, Sendable, Codable, CaseIterable {

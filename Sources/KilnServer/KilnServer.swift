@@ -38,6 +38,8 @@ public struct KilnServer: Sendable {
         // First, so it wraps every route (Hummingbird applies middleware as routes are added).
         router.add(middleware: ObservedMiddleware(metrics: metrics, operations: operations, log: log))
         if let identity { IdentityRoutes(identity: identity, servesCloud: engine.cloud != nil).register(on: router) }
+        // Pre-signed alarm URLs: no token, the signature is the credential.
+        SignedSignalRoutes(engine: engine).register(on: router)
         HeatAPI(engine: engine, tokens: tokens).register(on: router)
         // The cloud's own APIs, so the stock clients see it as a real cloud.
         if let cloud = engine.cloud { CloudAPI(cloud: cloud, tokens: tokens).register(on: router) }

@@ -9,7 +9,7 @@ import KilnStore
 struct CloudCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cloud", abstract: "Inspect the embedded emulated cloud (servers, networks, volumes, load balancers...).",
-        subcommands: [List.self, Show.self, Quota.self, Load.self, Metrics.self])
+        subcommands: [List.self, Show.self, Quota.self, Load.self, Metrics.self, ServerCommands.self])
 }
 
 /// The kinds `kiln cloud list/show` know, with the columns a list shows.

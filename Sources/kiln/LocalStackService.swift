@@ -96,4 +96,8 @@ struct LocalStackService: StackService {
     func signal(_ name: String, resource: String, data: Value) async throws {
         try await engine.signal(name, resource: resource, data: data)
     }
+
+    func markUnhealthy(_ name: String, resource: String, unhealthy: Bool, reason: String?) async throws {
+        try await engine.markUnhealthy(name, resource: resource, unhealthy: unhealthy, reason: reason)
+    }
 }

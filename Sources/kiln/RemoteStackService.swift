@@ -150,6 +150,10 @@ struct RemoteStackService: StackService {
         try await client.signal(try await stack(name), resource: resource, data: data)
     }
 
+    func markUnhealthy(_ name: String, resource: String, unhealthy: Bool, reason: String?) async throws {
+        try await client.markUnhealthy(try await stack(name), resource: resource, unhealthy: unhealthy, reason: reason)
+    }
+
     // MARK: Following an operation
 
     /// Shows the events after `marker` as they come until the stack leaves IN_PROGRESS; the

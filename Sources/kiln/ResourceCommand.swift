@@ -7,7 +7,9 @@ import KilnTemplate
 /// `kiln stack resource ...`: a stack's resources and their states.
 struct ResourceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resource", abstract: "List and show a stack's resources.", subcommands: [List.self, Show.self])
+        commandName: "resource", abstract: "List and show a stack's resources, signal one.",
+        // `signal` as `openstack stack resource signal` names it (also `kiln stack signal`).
+        subcommands: [List.self, Show.self, SignalCommand.self, MarkUnhealthy.self])
 }
 
 extension ResourceCommand {
@@ -40,6 +42,23 @@ extension ResourceCommand {
             let (record, all) = try await engineCall { try await service.resource(stack, resource) }
             let body = StackFormat.resource(record, all: all)
             emit(body, output.format) { StackFormat.fieldTable(body) }
+        }
+    }
+
+    /// `openstack stack resource mark unhealthy [--reset] STACK RESOURCE [REASON]`: the next
+    /// update replaces the resource (a scaling group's member: Heat's auto-healing).
+    struct MarkUnhealthy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mark-unhealthy", abstract: "Mark a resource unhealthy, so the next stack update replaces it.")
+        @Argument(help: "The stack's name or id (a group's child stack for a group member).") var stack: String
+        @Argument(help: "The resource's name or physical id.") var resource: String
+        @Argument(help: "Why.") var reason: String?
+        @Flag(help: "Mark it healthy again.") var reset = false
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() async throws {
+            let service = try await connection.openService()
+            try await engineCall { try await service.markUnhealthy(stack, resource: resource, unhealthy: !reset, reason: reason) }
         }
     }
 }

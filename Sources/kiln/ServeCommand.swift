@@ -42,6 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Signal URLs (scaling policies' alarm_url and signal_url) name this server unless
+        // KILN_HEAT_URL says otherwise. Set before the engine starts any work.
+        if ProcessInfo.processInfo.environment["KILN_HEAT_URL"] == nil, port != 0 {
+            setenv("KILN_HEAT_URL", "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1/kiln", 0)
+        }
         // The engine's operations are logged as the requests are: JSON lines on standard error.
         let engine = try await home.openEngine(
             logger: Logger(label: "kiln.engine", factory: JSONLineLogHandler.standardError(label:)))

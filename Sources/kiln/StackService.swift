@@ -41,6 +41,8 @@ protocol StackService: Sendable {
     func outputs(_ name: String) async throws -> [StackOutput]
     func output(_ name: String, key: String) async throws -> StackOutput
     func signal(_ name: String, resource: String, data: Value) async throws
+    /// Marks a resource unhealthy (or, with `unhealthy` false, healthy again).
+    func markUnhealthy(_ name: String, resource: String, unhealthy: Bool, reason: String?) async throws
 }
 
 /// One line of a `--dry-run` plan, from either service.

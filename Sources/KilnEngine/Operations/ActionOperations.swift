@@ -113,6 +113,8 @@ extension Engine {
     /// Delivers a signal to a resource (wait condition handles, hooks) and keeps what it changed.
     public func signal(_ nameOrID: String, resource name: String, data: Value, projectID: String = "default") async throws {
         let stack = try await self.stack(nameOrID, projectID: projectID)
+        // A scaling policy's signals need no turns: the resize is claimed through the store.
+        if try await isScalingPolicy(name, in: stack) { return try await deliverSignal(to: stack, resource: name, data: data) }
         try await signalTurns.run("\(stack.id)/\(name)") {
             try await self.deliverSignal(to: stack, resource: name, data: data)
         }
@@ -134,6 +136,9 @@ extension Engine {
         let types = TypeResolver(plugins: plugins, loaded: try await load(stack))
         guard let plugin = types.plugin(type: record.type, resource: name) else {
             throw EngineError.refused("resource type \(record.type) is not known to this engine")
+        }
+        if let policy = plugin as? any ScalingPolicyPlugin {
+            return try await scale(stack: stack, policy: record, plugin: policy, data: data, types: types)
         }
         let context = EngineResourceContext(
             store: store, plugins: plugins, stackID: stack.id, stackName: stack.name, deadline: nil,

@@ -20,6 +20,10 @@ extension Engine {
             ])
             if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
         }
+        // A group killed while a signal resized it: its child stack was among the candidates.
+        await resumeInterruptedScaling(children: candidates)
+        // One killed before or after its child stack's update ran: its stack's claim is left behind.
+        await resumeAbandonedScaling()
         return recovered
     }
 

@@ -72,7 +72,7 @@ enum UpdateClassifier {
         if record.status == .inProgress {
             return .replaced(reason: "resource was left \(record.statusText)", diff: diff)
         }
-        if diff.isEmpty { return .unchanged }
+        if diff.isEmpty { return schema.alwaysUpdates ? .updated(diff: []) : .unchanged }
         if schema.acceptsAnyProperty { return .updated(diff: diff) }
         let fixed = diff.filter { schema.properties[$0.name]?.updateAllowed != true }
         if !fixed.isEmpty {

@@ -189,6 +189,18 @@ public protocol NestedStacks: Sendable {
     func delete(owner resource: String) async throws
     /// Outputs and resource references/attributes of the child stack owned by `resource`.
     func result(owner resource: String) async throws -> NestedStackResult?
+    /// The child's members a scaling group replaces (see the default below).
+    func failedMembers(owner resource: String) async throws -> Set<String>
+    /// The child's live resources, oldest first (a scaling group adopting a child stack).
+    func membersByAge(owner resource: String) async throws -> [String]
+}
+
+extension NestedStacks {
+    /// Resources of the child stack owned by `resource` that are FAILED (CHECK_FAILED after a
+    /// mark-unhealthy included), or whose own child stack holds a FAILED resource: the members
+    /// a scaling group replaces.
+    public func failedMembers(owner resource: String) async throws -> Set<String> { [] }
+    public func membersByAge(owner resource: String) async throws -> [String] { [] }
 }
 
 /// A child stack's template: a template file's text, or a template built in code (groups).

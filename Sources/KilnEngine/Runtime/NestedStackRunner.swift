@@ -79,6 +79,30 @@ struct NestedStackRunner: NestedStacks {
         return try await result(of: child)
     }
 
+    /// Members (resources of the child) that are FAILED, themselves or inside their own child stack.
+    func failedMembers(owner resource: String) async throws -> Set<String> {
+        guard let child = try await child(of: resource) else { return [] }
+        var failed: Set<String> = []
+        let grandchildren = try await engine.store.childStacks(of: child.id)
+        for record in try await engine.store.resources(stackID: child.id) {
+            if record.status == .failed {
+                failed.insert(record.name)
+            } else if let inner = grandchildren.first(where: { $0.parentResource == record.name }),
+                      try await engine.store.resources(stackID: inner.id).contains(where: { $0.status == .failed }) {
+                failed.insert(record.name)
+            }
+        }
+        return failed
+    }
+
+    func membersByAge(owner resource: String) async throws -> [String] {
+        guard let child = try await child(of: resource) else { return [] }
+        return try await engine.store.resources(stackID: child.id)
+            .filter { $0.action != .delete && !$0.name.contains("~") }
+            .sorted { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }
+            .map(\.name)
+    }
+
     // MARK: Finding children
 
     /// The live child stack a resource of the parent owns.

@@ -131,6 +131,11 @@ final class StackRun {
             action: action, status: status, reason: reason))
     }
 
+    /// Adds an event that changes no resource's state (a scaling policy's signal) to the pending batch.
+    func record(_ event: EventRecord) {
+        pending.events.append(event)
+    }
+
     /// Commits everything pending in one transaction, then shows its events.
     func flush() async throws {
         guard !pending.isEmpty else { return }

@@ -24,7 +24,8 @@ extension HeatAPI {
             _ = try await resource(stack, name)
             let body = try await call.request.jsonBody()
             do {
-                try await engine.signal(stack.id, resource: name, data: body, projectID: call.projectID)
+                let engine = self.engine, projectID = call.projectID
+                try await SignalDelivery.run { try await engine.signal(stack.id, resource: name, data: body, projectID: projectID) }
             } catch EngineError.unsupported {
                 // Heat's answer for a type without a signal handler.
                 throw HeatError.badRequest("signal is not supported for resource.", type: "ResourceActionNotSupported")

@@ -22,6 +22,9 @@ public struct ResourceTypeSchema: Sendable {
     /// Hidden or deprecated property names Heat still accepts, each mapped to the property it stands for.
     public var propertyAliases: [String: String]
     public var description: String
+    /// An update always reaches the resource, even with its properties unchanged: a scaling
+    /// group's child stack then replaces members marked unhealthy, as Heat's always does.
+    public var alwaysUpdates = false
 
     public init(
         type: String, properties: [String: PropertySchema] = [:], attributes: [String: AttributeSchema] = [:],

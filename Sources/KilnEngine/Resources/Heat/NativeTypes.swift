@@ -14,5 +14,10 @@ extension PluginRegistry {
         ResourceGroupResource.self,
         ResourceChainResource.self,
         StackResource.self,
+        AutoScalingGroupResource.self,
+        ScalingPolicyResource.self,
+        AWSAutoScalingGroupResource.self,
+        LaunchConfigurationResource.self,
+        AWSScalingPolicyResource.self,
     ])
 }
