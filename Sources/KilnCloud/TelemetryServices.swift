@@ -104,4 +104,17 @@ public protocol AlarmService: Sendable {
     func alarm(id: String) async throws -> Value?
     /// "ok", "alarm" or "insufficient data".
     func setAlarmState(id: String, state: String) async throws
+    /// The project's alarms as the service shows them, oldest first.
+    func alarms() async throws -> [Value]
+    /// The alarm's changes (creation, rule changes, state transitions) as Aodh's history
+    /// entries, newest first.
+    func alarmHistory(id: String) async throws -> [Value]
+}
+
+extension AlarmRequest {
+    /// The key of a type's rule in Aodh's JSON (`gnocchi_resources_threshold_rule`,
+    /// `composite_rule`, `event_rule`, `threshold_rule`).
+    public static func ruleKey(of type: String) -> String {
+        type == "composite" ? "composite_rule" : "\(type)_rule"
+    }
 }
