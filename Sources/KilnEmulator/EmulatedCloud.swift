@@ -8,6 +8,8 @@ enum EmulatedKind: String, CaseIterable {
     case server, flavor, image, keypair, servergroup
     case network, subnet, port, router, floatingip, securitygroup, sgrule
     case volume
+    /// An Aodh alarm, and one entry of its history (parent the alarm).
+    case alarm, alarmhistory
     case loadbalancer, listener, pool, member, healthmonitor
     /// A taken address: id `SUBNET/ADDRESS`, parent the subnet, body the port.
     case ip
@@ -20,7 +22,7 @@ enum EmulatedKind: String, CaseIterable {
     /// Kinds a latency or a fault can name.
     static let latencyKinds: Set<String> = [
         "server", "volume", "loadbalancer", "network", "subnet", "port", "router", "floatingip", "securitygroup",
-        "listener", "pool", "member", "healthmonitor", "keypair", "servergroup", "image",
+        "listener", "pool", "member", "healthmonitor", "keypair", "servergroup", "image", "alarm",
     ]
 }
 
@@ -59,7 +61,7 @@ public final class EmulatedCloud: Cloud {
         let session = EmulatedSession(cloud: self, projectID: projectID)
         return CloudSession(
             projectID: projectID, compute: session, images: session, network: session, blockStorage: session, loadBalancer: session,
-            agent: session, metrics: EmulatedTelemetry(cloud: self, projectID: projectID))
+            agent: session, metrics: EmulatedTelemetry(cloud: self, projectID: projectID), alarms: session)
     }
 
     /// Whether an injected fault hits this call of `operation` (`server.create`).
