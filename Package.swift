@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "KilnServer",
             dependencies: [
-                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnCloud",
+                "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnCloud", "KilnEmulator", "KilnClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

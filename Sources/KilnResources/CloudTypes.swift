@@ -12,6 +12,8 @@ public enum CloudTypes {
         EC2InstanceResource.self, EC2VolumeResource.self, EC2VolumeAttachmentResource.self,
         SoftwareDeploymentResource.self,
         SoftwareDeploymentGroupResource.self,
+        GnocchiAggregationByResourcesAlarmResource.self, GnocchiResourcesAlarmResource.self, GnocchiAggregationByMetricsAlarmResource.self,
+        ThresholdAlarmResource.self, CompositeAlarmResource.self, EventAlarmResource.self, CloudWatchAlarmResource.self,
     ]
 }
 

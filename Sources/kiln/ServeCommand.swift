@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Hummingbird
+import KilnEmulator
 import KilnServer
 
 /// `kiln serve`: the Heat v1 API and a Keystone v3 subset over Kiln's home, for the stock
@@ -25,10 +26,15 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "URL"))
     var keystoneURL: String?
 
+    @Option(help: ArgumentHelp(
+        "Seconds between rounds of the emulated cloud's alarm evaluator (Aodh's default is 60).", valueName: "SECONDS"))
+    var evaluationInterval: Double = 60
+
     @OptionGroup var home: HomeOptions
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+        if !(evaluationInterval > 0 && evaluationInterval.isFinite) { throw ValidationError("--evaluation-interval must be a positive number of seconds") }
         if let keystoneURL, Self.keystone(keystoneURL) == nil {
             throw ValidationError("--keystone-url '\(keystoneURL)' is not an http(s) URL")
         }
@@ -51,15 +57,26 @@ struct ServeCommand: AsyncParsableCommand {
         let engine = try await home.openEngine(
             logger: Logger(label: "kiln.engine", factory: JSONLineLogHandler.standardError(label:)))
         let server: KilnServer
+        var identity: IdentityService?
         if let keystoneURL, let url = Self.keystone(keystoneURL) {
             server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url))
             print("kiln: serving http://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
         } else {
-            server = KilnServer(engine: engine, identity: IdentityService(file: try setUpIdentity()))
+            identity = IdentityService(file: try setUpIdentity())
+            server = KilnServer(engine: engine, identity: identity!)
             print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
         }
         // Shown at once even when stdout is a file (the password line especially).
         fflush(nil)
+        // The emulated Aodh's alarms are evaluated here, in the serving process.
+        var alarms: Task<Void, Never>?
+        if let cloud = engine.cloud as? EmulatedCloud {
+            let runner = AlarmRunner(
+                evaluator: AlarmEvaluator(cloud: cloud), interval: evaluationInterval, identity: identity,
+                logger: Logger(label: "kiln.alarms", factory: JSONLineLogHandler.standardError(label:)))
+            alarms = Task { await runner.run() }
+        }
+        defer { alarms?.cancel() }
         // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
         try await server.application(host: host, port: port).runService()
         await finishOperations(server.operations)

@@ -62,6 +62,16 @@ public final class IdentityService: Sendable {
         return tokens.issue(user: user, project: project, methods: methods, expiresAt: expiresAt)
     }
 
+    /// A short-lived token acting for a project, as a Keystone trust lets Aodh act for an
+    /// alarm's owner (`trust+` actions): the owner when it has a role in the project, else the
+    /// project's first member. Nil when the project has no member.
+    public func trustToken(projectID: String, userID: String?, lifetime: TimeInterval = 300) -> String? {
+        let members = file.users.filter { !($0.roles[projectID] ?? []).isEmpty }
+        guard let user = members.first(where: { $0.id == userID }) ?? members.first,
+              let project = file.projects.first(where: { $0.id == projectID }) else { return nil }
+        return tokens.issue(user: user, project: project, methods: ["trust"], expiresAt: Date().addingTimeInterval(lifetime)).id
+    }
+
     /// Only the Default domain exists.
     static func domainMatches(_ domainID: String, id: String?, name: String?) -> Bool {
         if let id { return id == domainID }

@@ -1,0 +1,106 @@
+import Foundation
+import KilnClient
+import KilnEmulator
+import KilnModel
+import Logging
+import Metrics
+import Synchronization
+
+/// Runs the emulated Aodh's evaluator inside `kiln serve`: one round every `interval`
+/// seconds (one loop, so an alarm is never evaluated twice at once), and the actions a round
+/// fires delivered off the loop, so a slow or dead receiver never delays the next round.
+/// `trust+http(s)://` actions are posted to the plain URL with a token acting for the
+/// alarm's project (the built-in identity's `trustToken`), as Aodh's trust notifier does.
+public final class AlarmRunner: Sendable {
+    let evaluator: AlarmEvaluator
+    let interval: Double
+    let identity: IdentityService?
+    let logger: Logger
+    let transport = HTTPTransport(timeout: 10)
+    /// Deliveries under way; beyond `maxInFlight` new actions are dropped with a warning
+    /// (the alarm fires again on its next transition, or next round with repeat_actions).
+    let inFlight = Mutex(0)
+    let maxInFlight = 512
+    let roundTimer = Metrics.Timer(label: "kiln_alarm_evaluation_round_seconds")
+    let actionCounter = Counter(label: "kiln_alarm_actions_total")
+
+    public init(evaluator: AlarmEvaluator, interval: Double, identity: IdentityService?, logger: Logger) {
+        self.evaluator = evaluator
+        self.interval = max(0.05, interval)
+        self.identity = identity
+        self.logger = logger
+    }
+
+    /// Evaluates until cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                let round = try await evaluator.evaluate()
+                roundTimer.record(duration: started.duration(to: .now))
+                if round.transitions > 0 || !round.actions.isEmpty {
+                    logger.debug("alarm round", metadata: [
+                        "evaluated": "\(round.evaluated)", "transitions": "\(round.transitions)", "actions": "\(round.actions.count)",
+                    ])
+                }
+                for action in round.actions { deliver(action) }
+            } catch {
+                logger.warning("alarm evaluation round failed: \(error)")
+            }
+            let elapsed = started.duration(to: .now)
+            let wait = Duration.seconds(interval) - elapsed
+            if wait > .zero { try? await Task.sleep(for: wait) }
+        }
+    }
+
+    /// Posts one action in its own task.
+    func deliver(_ action: AlarmAction) {
+        let admitted = inFlight.withLock { count -> Bool in
+            guard count < maxInFlight else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            logger.warning("alarm action dropped: too many deliveries under way", metadata: ["alarm": "\(action.alarmID)"])
+            return
+        }
+        actionCounter.increment()
+        Task { [self] in
+            defer { inFlight.withLock { $0 -= 1 } }
+            await post(action)
+        }
+    }
+
+    func post(_ action: AlarmAction) async {
+        var url = action.url
+        var headers = ["Content-Type": "application/json"]
+        let lower = url.lowercased()
+        if lower.hasPrefix("log://") {
+            logger.info("alarm action", metadata: ["alarm": "\(action.alarmID)", "body": "\(action.body.jsonText())"])
+            return
+        }
+        if lower.hasPrefix("trust+") {
+            url = String(url.dropFirst("trust+".count))
+            if let token = identity?.trustToken(projectID: action.projectID, userID: action.userID) {
+                headers["X-Auth-Token"] = token
+            } else {
+                logger.warning("trust+ action without a token: no member of the alarm's project", metadata: ["alarm": "\(action.alarmID)"])
+            }
+        }
+        do {
+            let answer = try await transport.send("POST", url, headers: headers, body: action.body)
+            if answer.status >= 400 {
+                logger.warning("alarm action refused", metadata: [
+                    "alarm": "\(action.alarmID)", "status": "\(answer.status)", "url": "\(Self.redacted(url))",
+                ])
+            }
+        } catch {
+            logger.warning("alarm action failed: \(error)", metadata: ["alarm": "\(action.alarmID)", "url": "\(Self.redacted(url))"])
+        }
+    }
+
+    /// A URL for the log without its query (a pre-signed URL's signature stays out of logs).
+    static func redacted(_ url: String) -> String {
+        url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+    }
+}
