@@ -69,9 +69,26 @@ public struct TemplateFiles: Sendable {
         guard let root = try? YAMLReader().read(text, file: shownAs) else { return }  // the server reports it
         try walkFunctions(root, key: key, shownAs: shownAs)
         for entry in (root["resources"] ?? root["Resources"])?.mapping ?? [] {
-            guard let type = (entry.value["type"] ?? entry.value["Type"])?.string,
-                  ResourceRegistry.isTemplatePath(type) else { continue }
-            try includeTemplate(type, from: key, shownAs: shownAs)
+            try walkTypes(entry.value, key: key, shownAs: shownAs)
+        }
+    }
+
+    /// A resource's template type, and any nested `type: FILE.yaml` as groups name their
+    /// members (`resource_def`, `resource`), as the stock client's file walk finds them.
+    private mutating func walkTypes(_ node: Node, key: String, shownAs: String) throws(KilnClientError) {
+        switch node.kind {
+        case .mapping(let entries):
+            for entry in entries {
+                if entry.key == "type" || entry.key == "Type", let type = entry.value.string {
+                    if ResourceRegistry.isTemplatePath(type) { try includeTemplate(type, from: key, shownAs: shownAs) }
+                } else {
+                    try walkTypes(entry.value, key: key, shownAs: shownAs)
+                }
+            }
+        case .sequence(let items):
+            for item in items { try walkTypes(item, key: key, shownAs: shownAs) }
+        case .scalar:
+            break
         }
     }
 

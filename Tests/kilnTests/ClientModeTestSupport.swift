@@ -9,14 +9,15 @@ final class ServedKiln: @unchecked Sendable {
     let process: Process
     let log: URL
 
-    init() async throws {
+    /// `arguments`: more `kiln serve` options (`--evaluation-interval 0.3`, ...).
+    init(_ arguments: [String] = []) async throws {
         home = try KilnHome()
         port = try Self.freePort()
         log = home.directory.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
         process.executableURL = CLITests.kiln
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--home", home.directory.path]
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--home", home.directory.path] + arguments
         process.environment = ServedKiln.embeddedEnvironment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: log)

@@ -1,0 +1,90 @@
+import Foundation
+import KilnModel
+import KilnStore
+import Testing
+
+/// The autoscaling example end to end in a real `kiln serve`: the emulated servers' CPU
+/// load, Gnocchi's aggregates, Aodh's evaluator and its trust+ / pre-signed actions, the
+/// scaling policies and the group's pool members, with no person in the loop but the load.
+@Suite("Auto-scaling on alarms", .serialized)
+struct AutoscalingTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples")
+
+    /// Fast clocks: samples every second, evaluation rounds every 0.3 s.
+    static let serve = ["--evaluation-interval", "0.3", "--telemetry-interval", "1s"]
+
+    func count(_ kind: String, in store: SQLiteStore) async throws -> Int {
+        try await store.cloudRead { tables in try tables.rows(kind: kind, projectID: nil, parentID: nil).count }
+    }
+
+    /// The stack's `size` output.
+    func size(_ served: ServedKiln) async throws -> Int? {
+        let shown = try await served.client(["stack", "output", "show", "web", "size", "--format", "json"])
+        return try? Value.parseJSON(shown.stdout).numberValue.map { Int($0) }
+    }
+
+    /// Polls until `condition` holds (the evaluator and the resizes run on their own time).
+    func waitFor(_ what: String, seconds: Double = 90, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw CancellationError()
+    }
+
+    @Test func cpuLoadScalesTheGroupOutToMaxAndInToMinWithItsPoolMembers() async throws {
+        let served = try await ServedKiln(Self.serve)
+        for name in ["autoscaling-web.yaml", "lb-server.yaml"] {
+            _ = try served.home.write(name, try String(contentsOf: Self.examples.appendingPathComponent(name), encoding: .utf8))
+        }
+        let template = served.home.directory.appendingPathComponent("autoscaling-web.yaml").path
+        // 50% of a vCPU over 2 s is 1e9 ns; 15% is 3e8.
+        let created = try await served.client([
+            "stack", "create", "web", "-t", template, "--wait", "--parameter", "granularity=2", "--parameter", "cooldown=1",
+            "--parameter", "max_size=3", "--parameter", "cpu_high=1000000000", "--parameter", "cpu_low=300000000",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let store = try SQLiteStore(path: served.databasePath)
+        #expect(try await size(served) == 1)
+        let stackID = try #require(try Value.parseJSON(
+            try await served.client(["stack", "show", "web", "--format", "json"]).stdout)["id"].stringValue)
+
+        // High load on the group: the alarm fires through its trust+ signal_url, one step per
+        // cooldown, up to max_size and never beyond.
+        let high = try await served.client(["cloud", "load", "set", stackID, "--cpu", "90"])
+        #expect(high.status == 0, "\(high.stderr)")
+        try await waitFor("three servers") { try await size(served) == 3 }
+        try await waitFor("three members") { try await count("member", in: store) == 3 }
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await size(served) == 3)
+        #expect(try await count("server", in: store) == 3)
+        let events = try await served.client(["stack", "event", "list", "web", "--format", "json"])
+        let reasons = (try Value.parseJSON(events.stdout).listValue ?? []).compactMap { $0["resource_status_reason"].stringValue }
+        #expect(reasons.contains { $0.contains("scaling from 1 to 2") }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("to alarm (Transition to alarm due to 1 samples outside threshold") },
+                "\(reasons)")
+        #expect(reasons.contains { $0.contains("scaling from 2 to 3") }, "\(reasons)")
+        #expect(!reasons.contains { $0.contains("scaling from 3 to 4") }, "\(reasons)")
+
+        // Low load: the scale-down alarm posts to the policy's pre-signed alarm_url (no token),
+        // members leave with their servers, down to min_size.
+        let low = try await served.client(["cloud", "load", "set", stackID, "--cpu", "2"])
+        #expect(low.status == 0, "\(low.stderr)")
+        try await waitFor("one server") { try await size(served) == 1 }
+        try await waitFor("one member") { try await count("member", in: store) == 1 }
+        #expect(try await count("server", in: store) == 1)
+
+        let deleted = try await served.client(["stack", "delete", "web", "--yes", "--wait"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        for kind in ["server", "member", "alarm", "loadbalancer", "port"] {
+            #expect(try await count(kind, in: store) == 0, "\(kind) left after the delete")
+        }
+    }
+}
+
+extension Value {
+    fileprivate subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
+}
