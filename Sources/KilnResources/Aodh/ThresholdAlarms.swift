@@ -40,13 +40,31 @@ public struct ThresholdAlarmResource: AodhAlarmPlugin {
 public struct CloudWatchAlarmResource: AodhAlarmPlugin {
     public static let typeName = "AWS::CloudWatch::Alarm"
     static let alarmType = "threshold"
+    /// Heat registers this type as a provider template over OS::Aodh::Alarm, so its
+    /// properties are written out here (every one updatable, as the template's are).
     public static let schema: ResourceTypeSchema = {
-        var schema = CloudPlugin.schema(typeName)
-        schema.properties["ComparisonOperator"]?.allowedValues = [
-            "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
-        ]
-        schema.properties["Statistic"]?.allowedValues = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"]
-        return schema
+        let text = { (description: String) in PropertySchema(.string, updateAllowed: true, description: description) }
+        let list = { (description: String) in PropertySchema(.list, updateAllowed: true, defaultValue: .list([]), description: description) }
+        return ResourceTypeSchema(
+            type: typeName,
+            properties: [
+                "AlarmActions": list("URLs posted when the alarm fires."), "OKActions": list("URLs posted when it returns to OK."),
+                "InsufficientDataActions": list("URLs posted when data is missing."),
+                "AlarmDescription": text("What the alarm is for."), "MetricName": PropertySchema(.string, required: true, description: "The metric."),
+                "Namespace": text("The metric's namespace (ignored)."), "Units": text("The metric's unit (ignored)."),
+                "ActionsEnabled": text("Whether actions fire (ignored: they always do)."),
+                "Statistic": PropertySchema(.string, updateAllowed: true, defaultValue: "Average",
+                                            allowedValues: ["SampleCount", "Average", "Sum", "Minimum", "Maximum"]),
+                "ComparisonOperator": PropertySchema(.string, required: true, updateAllowed: true, allowedValues: [
+                    "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
+                ]),
+                "Period": text("Seconds per period."), "EvaluationPeriods": text("Periods compared."),
+                "Threshold": PropertySchema(.string, required: true, updateAllowed: true, description: "The threshold."),
+                "Dimensions": PropertySchema(.list, updateAllowed: true, defaultValue: .list([]),
+                                             description: "Name/Value pairs choosing the resources (AutoScalingGroupName: the group)."),
+            ],
+            attributes: ["show": AttributeSchema(description: "The alarm as Aodh shows it.")],
+            description: "An AWS CloudWatch alarm, made as an Aodh threshold alarm.")
     }()
     public init() {}
 
