@@ -38,6 +38,7 @@ struct BenchServer: Sendable {
     let projectID: String
     let token: String
     let home: URL
+    let identity: IdentityService
 
     /// The server, or nil with the reason on standard error.
     static func startOrReport() async -> BenchServer? {
@@ -49,14 +50,18 @@ struct BenchServer: Sendable {
         }
     }
 
-    static func start() async throws -> BenchServer {
+    /// `makeEngine`: the engine over the home's store (default: the native types, no cloud).
+    static func start(makeEngine: (SQLiteStore) async throws -> Engine = { Engine(store: $0) }) async throws -> BenchServer {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
-        let engine = Engine(store: store)
-        let (identity, password) = try IdentityFile.openOrCreate(path: home.appendingPathComponent("identity.json").path)
-        let server = KilnServer(engine: engine, identity: IdentityService(file: identity), log: .silent)
         let port = try freePort()
+        // Signal URLs (scaling policies) name this server.
+        setenv("KILN_HEAT_URL", "http://127.0.0.1:\(port)/v1/kiln", 1)
+        let engine = try await makeEngine(store)
+        let (identity, password) = try IdentityFile.openOrCreate(path: home.appendingPathComponent("identity.json").path)
+        let identityService = IdentityService(file: identity)
+        let server = KilnServer(engine: engine, identity: identityService, log: .silent)
         setenv("LOG_LEVEL", "error", 0)  // Hummingbird's "listening" line would mix with --format json
         let application = server.application(host: "127.0.0.1", port: port)
         Task.detached { try await application.runService() }
@@ -73,7 +78,8 @@ struct BenchServer: Sendable {
         guard let reply = signedIn, reply.status == 201, let token = reply.headers["x-subject-token"],
               let projectID = reply.json.mapValue?["token"]?.mapValue?["project"]?.mapValue?["id"]?.stringValue
         else { throw LoopbackClient.Failure(description: "cannot sign in to the bench server on port \(port)") }
-        return BenchServer(engine: engine, server: server, port: port, projectID: projectID, token: token, home: home)
+        return BenchServer(engine: engine, server: server, port: port, projectID: projectID, token: token, home: home,
+                           identity: identityService)
     }
 
     func client() -> LoopbackClient { LoopbackClient(port: port, token: token) }

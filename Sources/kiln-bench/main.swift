@@ -7,6 +7,7 @@ import Foundation
 //   load:     N concurrent API clients creating, listing and deleting stacks, checked
 //   cloud:    examples/three-tier.yaml scaled to N servers on the emulated cloud, with or without latency
 //   telemetry: one alarm evaluation round's aggregates over N groups of M servers
+//   scale:    N auto-scaling groups of M servers with CPU alarms in a served engine: round time, load -> new member ONLINE
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let benchmark = arguments.first else { fail("name a benchmark") }
@@ -18,5 +19,6 @@ case "api": exit(await apiBenchmark(arguments))
 case "load": exit(await loadBenchmark(arguments))
 case "cloud": exit(await cloudBenchmark(arguments))
 case "telemetry": exit(await telemetryBenchmark(arguments))
+case "scale": exit(await scaleBenchmark(arguments))
 default: fail("unknown benchmark \(benchmark)")
 }

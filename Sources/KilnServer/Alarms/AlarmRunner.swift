@@ -35,21 +35,29 @@ public final class AlarmRunner: Sendable {
     public func run() async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            do {
-                let round = try await evaluator.evaluate()
-                roundTimer.record(duration: started.duration(to: .now))
-                if round.transitions > 0 || !round.actions.isEmpty {
-                    logger.debug("alarm round", metadata: [
-                        "evaluated": "\(round.evaluated)", "transitions": "\(round.transitions)", "actions": "\(round.actions.count)",
-                    ])
-                }
-                for action in round.actions { deliver(action) }
-            } catch {
-                logger.warning("alarm evaluation round failed: \(error)")
-            }
+            _ = await round()
             let elapsed = started.duration(to: .now)
             let wait = Duration.seconds(interval) - elapsed
             if wait > .zero { try? await Task.sleep(for: wait) }
+        }
+    }
+
+    /// One round: evaluates every alarm and starts delivering what fired (without waiting).
+    public func round() async -> AlarmRound? {
+        let started = ContinuousClock.now
+        do {
+            let round = try await evaluator.evaluate()
+            roundTimer.record(duration: started.duration(to: .now))
+            if round.transitions > 0 || !round.actions.isEmpty {
+                logger.debug("alarm round", metadata: [
+                    "evaluated": "\(round.evaluated)", "transitions": "\(round.transitions)", "actions": "\(round.actions.count)",
+                ])
+            }
+            for action in round.actions { deliver(action) }
+            return round
+        } catch {
+            logger.warning("alarm evaluation round failed: \(error)")
+            return nil
         }
     }
 
