@@ -88,3 +88,51 @@ struct AutoscalingTests {
 extension Value {
     fileprivate subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
 }
+
+/// `kill -9` of `kiln serve` while an alarm's scale-out builds its new server: the restarted
+/// server finishes the resize (no second new server, no orphaned server or member), and the
+/// alarm goes on driving the group.
+@Suite("Auto-scaling survives kill -9 of kiln serve", .serialized)
+struct AutoscalingCrashTests {
+    @Test func aScaleOutInterruptedByKillIsFinishedByTheRestartedServer() async throws {
+        let arguments = AutoscalingTests.serve + ["--cloud-latency", "server=4s,others=10ms"]
+        var served: ServedKiln? = try await ServedKiln(arguments)
+        let home = served!.home, port = served!.port
+        for name in ["autoscaling-web.yaml", "lb-server.yaml"] {
+            _ = try home.write(name, try String(contentsOf: AutoscalingTests.examples.appendingPathComponent(name), encoding: .utf8))
+        }
+        let template = home.directory.appendingPathComponent("autoscaling-web.yaml").path
+        let created = try await served!.client([
+            "stack", "create", "web", "-t", template, "--wait", "--parameter", "granularity=2", "--parameter", "cooldown=600",
+            "--parameter", "max_size=3", "--parameter", "cpu_high=1000000000", "--parameter", "cpu_low=1",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let store = try SQLiteStore(path: served!.databasePath)
+        let stackID = try #require(try Value.parseJSON(
+            try await served!.client(["stack", "show", "web", "--format", "json"]).stdout).mapValue?["id"]?.stringValue)
+        _ = try await served!.client(["cloud", "load", "set", stackID, "--cpu", "90"])
+        // The scale-out has begun once a second server exists (it builds for 4 s).
+        try await AutoscalingTests().waitFor("the second server") {
+            try await AutoscalingTests().count("server", in: store) == 2
+        }
+        kill(served!.process.processIdentifier, SIGKILL)
+        served!.process.waitUntilExit()
+        served = nil
+
+        let restarted = try await ServedKiln(arguments, home: home, port: port)
+        try await AutoscalingTests().waitFor("the resize finished") {
+            let shown = try await restarted.client(["stack", "resource", "show", "web", "web", "--format", "json"])
+            let size = try await AutoscalingTests().size(restarted)
+            return shown.stdout.contains("UPDATE_COMPLETE") && size == 2
+        }
+        // The cooldown (600 s) holds: no third server, and the interrupted one was not made twice.
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await AutoscalingTests().count("server", in: store) == 2)
+        #expect(try await AutoscalingTests().count("member", in: store) == 2)
+        let deleted = try await restarted.client(["stack", "delete", "web", "--yes", "--wait"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        for kind in ["server", "member", "alarm", "port"] {
+            #expect(try await AutoscalingTests().count(kind, in: store) == 0, "\(kind) left after the delete")
+        }
+    }
+}

@@ -9,10 +9,11 @@ final class ServedKiln: @unchecked Sendable {
     let process: Process
     let log: URL
 
-    /// `arguments`: more `kiln serve` options (`--evaluation-interval 0.3`, ...).
-    init(_ arguments: [String] = []) async throws {
-        home = try KilnHome()
-        port = try Self.freePort()
+    /// `arguments`: more `kiln serve` options (`--evaluation-interval 0.3`, ...); `home` and
+    /// `port`: a restart's (clouds.yaml and signal URLs name the first port), else new ones.
+    init(_ arguments: [String] = [], home existing: KilnHome? = nil, port fixed: Int? = nil) async throws {
+        home = try existing ?? KilnHome()
+        port = try fixed ?? Self.freePort()
         log = home.directory.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
