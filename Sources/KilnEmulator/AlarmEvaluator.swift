@@ -18,6 +18,8 @@ public struct AlarmRound: Sendable {
     public var evaluated = 0
     public var transitions = 0
     public var actions: [AlarmAction] = []
+    /// Enabled event alarms seen (they are fed events, not evaluated in rounds).
+    public var eventAlarms = 0
 }
 
 /// Aodh's evaluator over the emulated cloud: each round reads every enabled alarm, reads the
@@ -53,6 +55,7 @@ public struct AlarmEvaluator: Sendable {
         var failures: [QueryKey: String] = [:]
         var verdicts: [Verdict] = []
         var round = AlarmRound()
+        round.eventAlarms = alarms.filter { $0.enabled && $0.type == "event" }.count
         for alarm in alarms where alarm.enabled && alarm.type != "event" {
             guard TimeConstraints.allow(Self.constraints(alarm.constraintsValue), at: now) else { continue }
             round.evaluated += 1
@@ -133,6 +136,7 @@ public struct AlarmEvaluator: Sendable {
             verdicts.append(Verdict(alarm: alarm, state: state, reason: reason, data: verdict.data))
         }
         guard !verdicts.isEmpty else { return round }
+        // (round.eventAlarms is kept whatever the verdicts.)
         let committed = verdicts
         let changes = try await write { tables -> [(StoredAlarm, String)] in
             var fired: [(StoredAlarm, String)] = []

@@ -75,6 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
                 evaluator: AlarmEvaluator(cloud: cloud), interval: evaluationInterval, identity: identity,
                 logger: Logger(label: "kiln.alarms", factory: JSONLineLogHandler.standardError(label:)))
             alarms = Task { await runner.run() }
+            let store = engine.store
+            server.operations.onEvent { event in runner.observe(event, store: store) }
         }
         defer { alarms?.cancel() }
         // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.

@@ -136,3 +136,39 @@ struct AutoscalingCrashTests {
         }
     }
 }
+
+/// An OS::Aodh::EventAlarm in `kiln serve` is fed the server's own stack events.
+@Suite("Event alarms on Kiln's events")
+struct EventAlarmServeTests {
+    @Test func anotherStacksCreateEndFiresTheEventAlarm() async throws {
+        let served = try await ServedKiln(["--evaluation-interval", "0.2"])
+        let watcher = """
+            heat_template_version: 2021-04-16
+            resources:
+              watch:
+                type: OS::Aodh::EventAlarm
+                properties:
+                  event_type: orchestration.stack.create.end
+                  query: [{field: traits.stack_name, op: eq, value: other}]
+                  alarm_actions: ["log://"]
+            """
+        let created = try await served.client(["stack", "create", "watcher", "-t", try served.home.write("w.yaml", watcher), "--wait"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let store = try SQLiteStore(path: served.databasePath)
+        func state() async throws -> String? {
+            try await store.cloudRead { tables in try tables.rows(kind: "alarm", projectID: nil, parentID: nil) }
+                .first.flatMap { try? Value.parseJSON($0.body).mapValue?["state"]?.stringValue }
+        }
+        #expect(try await state() == "insufficient data")
+        // A round sees the event alarm before events are fed to it.
+        try await Task.sleep(for: .seconds(1))
+        let none = "heat_template_version: 2021-04-16\nresources:\n  r: {type: OS::Heat::None}\n"
+        let unrelated = try await served.client(["stack", "create", "unrelated", "-t", try served.home.write("n.yaml", none), "--wait"])
+        #expect(unrelated.status == 0, "\(unrelated.stderr)")
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await state() == "insufficient data")
+        let other = try await served.client(["stack", "create", "other", "-t", try served.home.write("o.yaml", none), "--wait"])
+        #expect(other.status == 0, "\(other.stderr)")
+        try await AutoscalingTests().waitFor("the event alarm", seconds: 30) { try await state() == "alarm" }
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import KilnClient
 import KilnEmulator
 import KilnModel
+import KilnStore
 import Logging
 import Metrics
 import Synchronization
@@ -23,6 +24,8 @@ public final class AlarmRunner: Sendable {
     let maxInFlight = 512
     let roundTimer = Metrics.Timer(label: "kiln_alarm_evaluation_round_seconds")
     let actionCounter = Counter(label: "kiln_alarm_actions_total")
+    /// Whether the last round saw enabled event alarms: events are fed to them only then.
+    let hasEventAlarms = Mutex(false)
 
     public init(evaluator: AlarmEvaluator, interval: Double, identity: IdentityService?, logger: Logger) {
         self.evaluator = evaluator
@@ -47,6 +50,7 @@ public final class AlarmRunner: Sendable {
         let started = ContinuousClock.now
         do {
             let round = try await evaluator.evaluate()
+            hasEventAlarms.withLock { $0 = round.eventAlarms > 0 }
             roundTimer.record(duration: started.duration(to: .now))
             if round.transitions > 0 || !round.actions.isEmpty {
                 logger.debug("alarm round", metadata: [
@@ -58,6 +62,30 @@ public final class AlarmRunner: Sendable {
         } catch {
             logger.warning("alarm evaluation round failed: \(error)")
             return nil
+        }
+    }
+
+    /// Feeds one of the server's stack or resource events to the event alarms of its stack's
+    /// project, as Ceilometer would publish Heat's notifications to Aodh:
+    /// `orchestration.stack.ACTION.start|end|error` for the stack,
+    /// `orchestration.resource.ACTION.start|end|error` for a resource, with the traits
+    /// `stack_id`, `stack_name`, `resource_name`, `resource_type`, `state`. Off the operation's path.
+    public func observe(_ event: EventRecord, store: any Store) {
+        guard hasEventAlarms.withLock({ $0 }) else { return }
+        Task { [self] in
+            guard let stack = try? await store.stack(id: event.stackID) else { return }
+            let phase = event.status == .inProgress ? "start" : event.status == .failed ? "error" : "end"
+            let kind = event.resourceType == "OS::Heat::Stack" && event.resourceName == stack.name ? "stack" : "resource"
+            let type = "orchestration.\(kind).\(event.action.rawValue.lowercased()).\(phase)"
+            let traits = [
+                "stack_id": stack.id, "stack_name": stack.name, "resource_name": event.resourceName,
+                "resource_type": event.resourceType, "state": "\(event.action.rawValue)_\(event.status.rawValue)",
+            ]
+            do {
+                for action in try await evaluator.observe(eventType: type, traits: traits, projectID: stack.projectID) { deliver(action) }
+            } catch {
+                logger.warning("event alarm evaluation failed: \(error)")
+            }
         }
     }
 

@@ -18,7 +18,10 @@ enum BackgroundOperation {
         tracker?.started()
         Task.detached {
             do {
-                let stack = try await operation { event in firstOutcome.open(.success(event.stackID)) }
+                let stack = try await operation { event in
+                    firstOutcome.open(.success(event.stackID))
+                    tracker?.observed(event)
+                }
                 tracker?.finished(stack)
                 firstOutcome.open(.success(stack.id))
             } catch {

@@ -16,6 +16,14 @@ public final class OperationTracker: Sendable {
 
     public init(metrics: ServerMetrics? = nil) { self.metrics = metrics }
 
+    /// Where every event of the operations this server runs is also handed (the alarm
+    /// evaluator's event alarms); nil: nowhere.
+    private let eventSink = Mutex<(@Sendable (EventRecord) -> Void)?>(nil)
+
+    public func onEvent(_ sink: @escaping @Sendable (EventRecord) -> Void) { eventSink.withLock { $0 = sink } }
+
+    func observed(_ event: EventRecord) { eventSink.withLock { $0 }?(event) }
+
     public var running: Int { state.withLock { $0 } }
 
     func started() { state.withLock { $0 += 1 } }
