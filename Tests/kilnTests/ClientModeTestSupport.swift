@@ -11,7 +11,8 @@ final class ServedKiln: @unchecked Sendable {
 
     /// `arguments`: more `kiln serve` options (`--evaluation-interval 0.3`, ...); `home` and
     /// `port`: a restart's (clouds.yaml and signal URLs name the first port), else new ones.
-    init(_ arguments: [String] = [], home existing: KilnHome? = nil, port fixed: Int? = nil) async throws {
+    init(_ arguments: [String] = [], home existing: KilnHome? = nil, port fixed: Int? = nil,
+         environment extra: [String: String] = [:]) async throws {
         home = try existing ?? KilnHome()
         port = try fixed ?? Self.freePort()
         log = home.directory.appendingPathComponent("serve.log")
@@ -19,7 +20,7 @@ final class ServedKiln: @unchecked Sendable {
         process = Process()
         process.executableURL = CLITests.kiln
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--home", home.directory.path] + arguments
-        process.environment = ServedKiln.embeddedEnvironment
+        process.environment = ServedKiln.embeddedEnvironment.merging(extra) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = try FileHandle(forWritingTo: log)
