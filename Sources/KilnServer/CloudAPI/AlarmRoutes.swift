@@ -43,9 +43,9 @@ struct AlarmRoutes {
             let request = try alarmRequest(try await call.body())
             var definition = request.alarm
             // The creator stays the owner: trusts were made for that user.
-            definition.userID = current["user_id"].stringValue ?? call.token.userID
+            definition.userID = current.mapValue?["user_id"]?.stringValue ?? call.token.userID
             try await alarms.updateAlarm(id: path[1], definition)
-            if let state = request.state, state != current["state"].stringValue {
+            if let state = request.state, state != current.mapValue?["state"]?.stringValue {
                 try await alarms.setAlarmState(id: path[1], state: state)
             }
             return .json(try await alarm(alarms, path[1]))
@@ -54,7 +54,7 @@ struct AlarmRoutes {
             try await alarms.deleteAlarm(id: path[1])
             return Response(status: .noContent)
         case (.get, "alarms", 3) where path[2] == "state":
-            return .json(try await alarm(alarms, path[1])["state"])
+            return .json(try await alarm(alarms, path[1]).mapValue?["state"] ?? .null)
         case (.put, "alarms", 3) where path[2] == "state":
             _ = try await alarm(alarms, path[1])
             let body = try await call.request.jsonBody()
@@ -63,7 +63,7 @@ struct AlarmRoutes {
                     + "Value should be one of: alarm, insufficient data, ok")
             }
             try await alarms.setAlarmState(id: path[1], state: state)
-            return .json(try await alarm(alarms, path[1])["state"])
+            return .json(try await alarm(alarms, path[1]).mapValue?["state"] ?? .null)
         case (.get, "alarms", 3) where path[2] == "history":
             _ = try await alarm(alarms, path[1])
             var history = try await alarms.alarmHistory(id: path[1])
@@ -98,7 +98,7 @@ struct AlarmRoutes {
         for (index, field) in fields.enumerated() where field != "all_projects" {
             let wanted = index < values.count ? values[index] : ""
             kept = kept.filter { alarm in
-                switch alarm[field] {
+                switch alarm.mapValue?[field] ?? .null {
                 case .bool(let flag): return ["true", "1", "yes", "on"].contains(wanted.lowercased()) == flag
                 case .string(let text): return text == wanted
                 case .null: return wanted.isEmpty || wanted == "None"
