@@ -62,6 +62,17 @@ struct AlarmAPITests {
             let badOp = try await client.call(.get, "/alarming/v2/alarms?q.field=name&q.op=ne&q.value=x", token: token)
             #expect(badOp.status == .badRequest)
 
+            // The complex query, as `alarm show --name` and `alarm list --query` send it.
+            let queried = try await client.call(.post, "/alarming/v2/query/alarms", token: token, body: [
+                "filter": "{\"or\": [{\"=\": {\"name\": \"mem-low\"}}, {\"=\": {\"severity\": \"critical\"}}]}",
+                "orderby": "[{\"name\": \"desc\"}]", "limit": 5])
+            #expect(queried.json.listValue?.compactMap { $0["name"].stringValue } == ["mem-low", "cpu-high"])
+            let notQuery = try await client.call(.post, "/alarming/v2/query/alarms", token: token, body: [
+                "filter": "{\"and\": [{\"not\": {\"=\": {\"enabled\": false}}}, {\"=~\": {\"name\": \"^cpu\"}}]}"])
+            #expect(notQuery.json.listValue?.compactMap { $0["name"].stringValue } == ["cpu-high"])
+            let badQuery = try await client.call(.post, "/alarming/v2/query/alarms", token: token, body: ["filter": "{\"~\": {\"name\": \"x\"}}"])
+            #expect(badQuery.status == .badRequest && badQuery.json["error_message"]["faultcode"] == "Client")
+
             let shown = try await client.call(.get, "/alarming/v2/alarms/\(id)", token: token)
             #expect(shown.json["name"] == "cpu-high" && shown.json["type"] == "gnocchi_aggregation_by_resources_threshold")
 

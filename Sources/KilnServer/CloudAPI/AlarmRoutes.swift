@@ -25,12 +25,14 @@ struct AlarmRoutes {
             return .json(AlarmVersions.descriptor(base: call.base))
         case (.get, "capabilities", 1):
             return .json([
-                "api": ["alarms:query:simple": true, "alarms:query:complex": false, "alarms:history:query:simple": false,
+                "api": ["alarms:query:simple": true, "alarms:query:complex": true, "alarms:history:query:simple": false,
                         "alarms:history:query:complex": false],
                 "alarm_storage": ["storage:production_ready": true],
             ])
         case (.get, "alarms", 1):
             return .json(.list(try filtered(try await alarms.alarms())))
+        case (.post, "query", 2) where path[1] == "alarms":
+            return .json(.list(try AlarmQuery(try await call.body()).apply(to: try await alarms.alarms())))
         case (.post, "alarms", 1):
             let request = try alarmRequest(try await call.body())
             let id = try await alarms.createAlarm(request.alarm)
@@ -193,6 +195,110 @@ struct AlarmRoutes {
             insufficientDataActions: try actions("insufficient_data_actions"), repeatActions: try flag("repeat_actions", default: false),
             timeConstraints: body["time_constraints"].flatMap { $0 == .null ? nil : $0 } ?? .list([]), userID: call.token.userID)
         return (request, state)
+    }
+}
+
+/// Aodh's complex query (`POST /v2/query/alarms`): `filter` a JSON text of `=`, `!=`, `<`,
+/// `<=`, `>`, `>=`, `=~` (a regular expression) leaves over the alarm's fields, combined with
+/// `and`, `or`, `not`; `orderby` a JSON list of `{"field": "asc"|"desc"}`; `limit`.
+struct AlarmQuery {
+    var filter: Value?
+    var orderby: [(String, Bool)] = []
+    var limit: Int?
+
+    init(_ body: [String: Value]) throws {
+        func parsed(_ key: String) throws -> Value? {
+            guard let value = body[key], value != .null else { return nil }
+            guard let text = value.stringValue else { return value }
+            do { return try Value.parseJSON(text) } catch {
+                throw CloudError(.badRequest, "\(key) could not be parsed: \(text)")
+            }
+        }
+        filter = try parsed("filter")
+        if let filter { try Self.check(filter) }
+        for item in try parsed("orderby")?.listValue ?? [] {
+            guard let (field, direction) = item.mapValue?.first, let text = direction.stringValue,
+                  ["asc", "desc"].contains(text.lowercased()) else {
+                throw CloudError(.badRequest, "Order-by expression not valid: \(item.jsonText())")
+            }
+            orderby.append((field, text.lowercased() == "asc"))
+        }
+        if let value = body["limit"], value != .null {
+            guard let number = value.numberValue, number > 0 else { throw CloudError(.badRequest, "Limit must be positive") }
+            limit = Int(number)
+        }
+    }
+
+    static let leafOperators: Set<String> = ["=", "!=", "<", ">", "<=", "=<", ">=", "=>", "=~"]
+
+    static func check(_ expression: Value) throws {
+        guard let map = expression.mapValue, map.count == 1, let (op, operand) = map.first else {
+            throw CloudError(.badRequest, "Filter expression not valid: \(expression.jsonText())")
+        }
+        switch op.lowercased() {
+        case "and", "or":
+            guard let list = operand.listValue, !list.isEmpty else {
+                throw CloudError(.badRequest, "Filter expression not valid: \(op) needs a list")
+            }
+            for item in list { try check(item) }
+        case "not": try check(operand)
+        case let leaf where leafOperators.contains(leaf):
+            guard operand.mapValue?.count == 1 else { throw CloudError(.badRequest, "Filter expression not valid: \(expression.jsonText())") }
+        default:
+            throw CloudError(.badRequest, "Filter expression not valid: unknown operator \(op)")
+        }
+    }
+
+    func apply(to alarms: [Value]) -> [Value] {
+        var kept = alarms.filter { alarm in filter.map { Self.matches($0, alarm.mapValue ?? [:]) } ?? true }
+        for (field, ascending) in orderby.reversed() {
+            kept = kept.enumerated().sorted { left, right in
+                let a = Self.text(left.element.mapValue?[field]), b = Self.text(right.element.mapValue?[field])
+                if a == b { return left.offset < right.offset }
+                return ascending ? a < b : a > b
+            }.map(\.element)
+        }
+        if let limit { kept = Array(kept.prefix(limit)) }
+        return kept
+    }
+
+    static func text(_ value: Value?) -> String {
+        switch value ?? .null {
+        case .string(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        case .null: ""
+        case let other: other.jsonText()
+        }
+    }
+
+    static func matches(_ expression: Value, _ alarm: [String: Value]) -> Bool {
+        guard let (op, operand) = expression.mapValue?.first else { return false }
+        switch op.lowercased() {
+        case "and": return (operand.listValue ?? []).allSatisfy { matches($0, alarm) }
+        case "or": return (operand.listValue ?? []).contains { matches($0, alarm) }
+        case "not": return !matches(operand, alarm)
+        default:
+            guard let (field, wanted) = operand.mapValue?.first else { return false }
+            let actual = alarm[field.lowercased()] ?? .null
+            if let a = actual.numberValue, let b = wanted.numberValue, actual.stringValue == nil {
+                return compare(op, a, b)
+            }
+            let a = text(actual), b = text(wanted)
+            if op == "=~" { return a.range(of: b, options: .regularExpression) != nil }
+            if case .bool = actual { return compare(op, a, b.lowercased()) }
+            return compare(op, a, b)
+        }
+    }
+
+    static func compare<T: Comparable>(_ op: String, _ a: T, _ b: T) -> Bool {
+        switch op {
+        case "=": a == b
+        case "!=": a != b
+        case "<": a < b
+        case ">": a > b
+        case "<=", "=<": a <= b
+        default: a >= b
+        }
     }
 }
 
