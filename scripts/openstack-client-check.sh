@@ -224,6 +224,7 @@ expect_line "alarm create shows the rule's query" '"query": "\{\\"=\\": \{\\"ser
 expect_line "alarm create shows the threshold" '"threshold": 1000\.0'
 check "alarm list" "$ALARM \| gnocchi_aggregation_by_resources_threshold \| kiln-check +\| insufficient data \| critical +\| True " -- os alarm list
 check "alarm list --filter name=kiln-check" "$ALARM \| gnocchi_aggregation_by_resources_threshold \| kiln-check " -- os alarm list --filter name=kiln-check
+check "alarm list --query (Aodh's complex query)" "$ALARM \| gnocchi_aggregation_by_resources_threshold \| kiln-check " -- os alarm list --query "severity=critical and state=\"insufficient data\""
 check "alarm list --filter state=alarm is empty" "^$" -- os alarm list --filter state=alarm -f value
 check "alarm show" "comparison_operator +\| gt " -- os alarm show "$ALARM"
 expect_line "alarm show has the state" "state +\| insufficient data "
