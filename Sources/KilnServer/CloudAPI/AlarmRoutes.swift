@@ -108,6 +108,23 @@ struct AlarmRoutes {
                 }
             }
         }
+        // `sort=key:asc|desc` (repeatable), `marker` (an alarm id), `limit`, as Aodh pages.
+        var order: [(String, Bool)] = []
+        for sort in call.query["sort"] ?? [] {
+            let parts = sort.split(separator: ":", maxSplits: 1).map(String.init)
+            let direction = parts.count > 1 ? parts[1].lowercased() : "asc"
+            guard let field = parts.first, !field.isEmpty, ["asc", "desc"].contains(direction) else {
+                throw CloudError(.badRequest, "Invalid sort direction: \(sort)")
+            }
+            order.append((field, direction == "asc"))
+        }
+        kept = AlarmQuery.sorted(kept, by: order)
+        if let marker = call.first("marker") {
+            guard let index = kept.firstIndex(where: { $0.mapValue?["alarm_id"]?.stringValue == marker }) else {
+                throw CloudError(.badRequest, "Invalid marker: \(marker)")
+            }
+            kept = Array(kept[(index + 1)...])
+        }
         if let limit = call.first("limit").flatMap(Int.init), limit > 0 { kept = Array(kept.prefix(limit)) }
         return kept
     }
@@ -251,14 +268,21 @@ struct AlarmQuery {
 
     func apply(to alarms: [Value]) -> [Value] {
         var kept = alarms.filter { alarm in filter.map { Self.matches($0, alarm.mapValue ?? [:]) } ?? true }
-        for (field, ascending) in orderby.reversed() {
+        kept = Self.sorted(kept, by: orderby)
+        if let limit { kept = Array(kept.prefix(limit)) }
+        return kept
+    }
+
+    /// Sorted by the first key, then the next, ...; ties keep their order.
+    static func sorted(_ alarms: [Value], by order: [(String, Bool)]) -> [Value] {
+        var kept = alarms
+        for (field, ascending) in order.reversed() {
             kept = kept.enumerated().sorted { left, right in
-                let a = Self.text(left.element.mapValue?[field]), b = Self.text(right.element.mapValue?[field])
+                let a = text(left.element.mapValue?[field]), b = text(right.element.mapValue?[field])
                 if a == b { return left.offset < right.offset }
                 return ascending ? a < b : a > b
             }.map(\.element)
         }
-        if let limit { kept = Array(kept.prefix(limit)) }
         return kept
     }
 
