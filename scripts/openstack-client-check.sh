@@ -234,6 +234,7 @@ check "alarm state set --state alarm" "state +\| alarm " -- os alarm state set -
 check "alarm state get after set" "state +\| alarm " -- os alarm state get "$ALARM"
 check "alarm-history show" "state transition +\| " -- os alarm-history show "$ALARM"
 expect_line "alarm-history show has the creation" "creation +\| "
+check "alarm-history search (Aodh's complex query)" "$ALARM +\| .*state transition " -- os alarm-history search --query "type=\"state transition\""
 check "alarm delete" "" -- os alarm delete "$ALARM"
 check "alarm show after delete: Aodh's not found" "Alarm $ALARM not found" -- bash -c "! '$OPENSTACK' --os-cloud kiln alarm show '$ALARM' 2>&1"
 

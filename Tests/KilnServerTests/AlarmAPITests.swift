@@ -107,6 +107,10 @@ struct AlarmAPITests {
             let limited = try await client.call(.get, "/alarming/v2/alarms/\(id)/history?limit=1", token: token)
             #expect(limited.json.listValue?.count == 1)
 
+            let searched = try await client.call(.post, "/alarming/v2/query/alarms/history", token: token, body: [
+                "filter": "{\"=\": {\"type\": \"creation\"}}"])
+            #expect(searched.json.listValue?.compactMap { $0["alarm_id"].stringValue }.sorted() == [id, try #require(second.json["alarm_id"].stringValue)].sorted())
+
             let capabilities = try await client.call(.get, "/alarming/v2/capabilities", token: token)
             #expect(capabilities.json["api"]["alarms:query:simple"] == true)
 

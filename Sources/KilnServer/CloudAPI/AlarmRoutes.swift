@@ -25,14 +25,24 @@ struct AlarmRoutes {
             return .json(AlarmVersions.descriptor(base: call.base))
         case (.get, "capabilities", 1):
             return .json([
-                "api": ["alarms:query:simple": true, "alarms:query:complex": true, "alarms:history:query:simple": false,
-                        "alarms:history:query:complex": false],
+                "api": ["alarms:query:simple": true, "alarms:query:complex": true, "alarms:history:query:simple": true,
+                        "alarms:history:query:complex": true],
                 "alarm_storage": ["storage:production_ready": true],
             ])
         case (.get, "alarms", 1):
             return .json(.list(try filtered(try await alarms.alarms())))
         case (.post, "query", 2) where path[1] == "alarms":
             return .json(.list(try AlarmQuery(try await call.body()).apply(to: try await alarms.alarms())))
+        case (.post, "query", 3) where path[1] == "alarms" && path[2] == "history":
+            // The project's alarms' histories (a deleted alarm's history goes with it here).
+            let query = try AlarmQuery(try await call.body())
+            var entries: [Value] = []
+            for alarm in try await alarms.alarms() {
+                guard let id = alarm.mapValue?["alarm_id"]?.stringValue else { continue }
+                entries += try await alarms.alarmHistory(id: id)
+            }
+            if query.orderby.isEmpty { entries = AlarmQuery.sorted(entries, by: [("timestamp", false)]) }
+            return .json(.list(query.apply(to: entries)))
         case (.post, "alarms", 1):
             let request = try alarmRequest(try await call.body())
             let id = try await alarms.createAlarm(request.alarm)
