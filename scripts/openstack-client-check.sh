@@ -229,6 +229,9 @@ check "alarm list --filter state=alarm is empty" "^$" -- os alarm list --filter 
 check "alarm show" "comparison_operator +\| gt " -- os alarm show "$ALARM"
 expect_line "alarm show has the state" "state +\| insufficient data "
 check "alarm show --name" "alarm_id +\| $ALARM " -- os alarm show --name kiln-check
+check "alarm update --severity moderate --threshold 2000" "severity +\| moderate " -- os alarm update --severity moderate --threshold 2000 "$ALARM"
+expect_line "alarm update keeps the rule's other fields" "metric +\| cpu "
+expect_line "alarm update changes the threshold" "threshold +\| 2000\.0 "
 check "alarm state get" "state +\| insufficient data " -- os alarm state get "$ALARM"
 check "alarm state set --state alarm" "state +\| alarm " -- os alarm state set --state alarm "$ALARM"
 check "alarm state get after set" "state +\| alarm " -- os alarm state get "$ALARM"
