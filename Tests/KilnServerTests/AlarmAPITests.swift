@@ -37,6 +37,7 @@ struct AlarmAPITests {
             #expect(rule["threshold"] == 1000.0 && rule["evaluation_periods"] == 1 && rule["comparison_operator"] == "gt")
             #expect(rule["query"] == "{\"=\": {\"server_group\": \"x\"}}")
             #expect(created.json["alarm_actions"] == ["trust+http://localhost/signal"] && created.json["repeat_actions"] == true)
+            #expect(created.json["description"] == "gnocchi_aggregation_by_resources_threshold alarm rule")
 
             let second = try await client.call(.post, "/alarming/v2/alarms", token: token, body: [
                 "name": "mem-low", "type": "gnocchi_resources_threshold", "state": "ok", "enabled": false,

@@ -215,8 +215,10 @@ struct AlarmRoutes {
             }
             state = text
         }
+        // Aodh's default description names the type.
+        let description = try text("description", default: "")
         let request = AlarmRequest(
-            name: name, type: type, description: try text("description", default: "Alarm when \(type) is triggered"),
+            name: name, type: type, description: description.isEmpty ? "\(type) alarm rule" : description,
             enabled: try flag("enabled", default: true), severity: try text("severity", default: "low"), rule: .map(rule),
             alarmActions: try actions("alarm_actions"), okActions: try actions("ok_actions"),
             insufficientDataActions: try actions("insufficient_data_actions"), repeatActions: try flag("repeat_actions", default: false),
