@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drives `kiln serve` with the stock OpenStack clients (python-openstackclient, python-heatclient,
-# python-octaviaclient, gnocchiclient)
+# python-octaviaclient, gnocchiclient, aodhclient)
 # and checks what they print. Last line: "N passed, M failed"; exit status non-zero on any failure.
 #
 #   scripts/openstack-client-check.sh [path/to/kiln]
@@ -29,12 +29,12 @@ if [ ! -x "$KILN" ]; then
 fi
 
 if [ ! -x "$VENV/bin/openstack" ] || [ ! -d "$VENV/lib" ] || ! ls "$VENV"/lib/python3*/site-packages | grep -q octaviaclient \
-    || ! ls "$VENV"/lib/python3*/site-packages | grep -q gnocchiclient; then
+    || ! ls "$VENV"/lib/python3*/site-packages | grep -q gnocchiclient || ! ls "$VENV"/lib/python3*/site-packages | grep -q aodhclient; then
     started=$(date +%s)
     python3 -m venv "$VENV" || { fail "python3 -m venv"; finish; }
-    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 python-octaviaclient==3.15.0 gnocchiclient==7.2.0 >"$WORK/pip.log" 2>&1; then
+    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 python-octaviaclient==3.15.0 gnocchiclient==7.2.0 aodhclient==3.12.0 >"$WORK/pip.log" 2>&1; then
         echo "pinned versions not installable; trying the latest"
-        "$VENV/bin/pip" install -q python-openstackclient python-heatclient python-octaviaclient gnocchiclient >>"$WORK/pip.log" 2>&1 \
+        "$VENV/bin/pip" install -q python-openstackclient python-heatclient python-octaviaclient gnocchiclient aodhclient >>"$WORK/pip.log" 2>&1 \
             || { fail "pip install" "$(tail -20 "$WORK/pip.log")"; finish; }
     fi
     echo "pip install took $(( $(date +%s) - started )) s"
@@ -213,6 +213,33 @@ check "metric measures show cpu rate:mean (ns per second at 50 % of one vcpu)" "
 check "metric aggregates over the server group" "aggregated \| .*\| +1\.0 \| +500000000\.0 \|" -- os metric aggregates "(aggregate rate:mean (metric cpu mean))" "server_group=tele" --resource-type instance --granularity 1 --needed-overlap 0
 check "server delete --wait (telemetry)" "" -- os server delete tele-vm --wait
 check "metric resource show: ended_at once deleted" "ended_at +\| 20[0-9-]+T" -- os metric resource show "$TELE"
+
+# --- alarms: Aodh's API (aodhclient) over the emulated Aodh ---
+check "alarm create (gnocchi_aggregation_by_resources_threshold)" '"state": "insufficient data"' -- os alarm create --name kiln-check \
+    --type gnocchi_aggregation_by_resources_threshold --metric cpu --aggregation-method rate:mean --granularity 60 --threshold 1000 \
+    --comparison-operator gt --resource-type instance --query '{"=": {"server_group": "x"}}' --severity critical \
+    --alarm-action 'log://' -f json
+ALARM=$(json_field alarm_id)
+expect_line "alarm create shows the rule's query" '"query": "\{\\"=\\": \{\\"server_group\\": \\"x\\"\}\}"'
+expect_line "alarm create shows the threshold" '"threshold": 1000\.0'
+check "alarm list" "$ALARM \| gnocchi_aggregation_by_resources_threshold \| kiln-check +\| insufficient data \| critical +\| True " -- os alarm list
+check "alarm list --filter name=kiln-check" "$ALARM \| gnocchi_aggregation_by_resources_threshold \| kiln-check " -- os alarm list --filter name=kiln-check
+check "alarm list --query (Aodh's complex query)" "$ALARM \| gnocchi_aggregation_by_resources_threshold \| kiln-check " -- os alarm list --query "severity=critical and state=\"insufficient data\""
+check "alarm list --filter state=alarm is empty" "^$" -- os alarm list --filter state=alarm -f value
+check "alarm show" "comparison_operator +\| gt " -- os alarm show "$ALARM"
+expect_line "alarm show has the state" "state +\| insufficient data "
+check "alarm show --name" "alarm_id +\| $ALARM " -- os alarm show --name kiln-check
+check "alarm update --severity moderate --threshold 2000" "severity +\| moderate " -- os alarm update --severity moderate --threshold 2000 "$ALARM"
+expect_line "alarm update keeps the rule's other fields" "metric +\| cpu "
+expect_line "alarm update changes the threshold" "threshold +\| 2000\.0 "
+check "alarm state get" "state +\| insufficient data " -- os alarm state get "$ALARM"
+check "alarm state set --state alarm" "state +\| alarm " -- os alarm state set --state alarm "$ALARM"
+check "alarm state get after set" "state +\| alarm " -- os alarm state get "$ALARM"
+check "alarm-history show" "state transition +\| " -- os alarm-history show "$ALARM"
+expect_line "alarm-history show has the creation" "creation +\| "
+check "alarm-history search (Aodh's complex query)" "$ALARM +\| .*state transition " -- os alarm-history search --query "type=\"state transition\""
+check "alarm delete" "" -- os alarm delete "$ALARM"
+check "alarm show after delete: Aodh's not found" "Alarm $ALARM not found" -- bash -c "! '$OPENSTACK' --os-cloud kiln alarm show '$ALARM' 2>&1"
 
 check "three-tier stack delete --wait" "" -- os stack delete --yes --wait app
 check "nothing left in the cloud" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c ID; '$OPENSTACK' --os-cloud kiln volume list -f value -c ID; '$OPENSTACK' --os-cloud kiln loadbalancer list -f value -c id"

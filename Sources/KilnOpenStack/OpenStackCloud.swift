@@ -36,7 +36,7 @@ public final class OpenStackCloud: Cloud {
         let services = OpenStackServices(api: OpenStackAPI(cloud: self))
         return CloudSession(
             projectID: projectID, compute: services, images: services, network: services, blockStorage: services,
-            loadBalancer: services)
+            loadBalancer: services, alarms: services)
     }
 
     /// The project the token is scoped to (signing in if needed).

@@ -5,7 +5,7 @@ import KilnModel
 
 /// One service of the catalog and how its API paths start.
 enum OpenStackService: Sendable {
-    case compute, network, volume, loadBalancer, image
+    case compute, network, volume, loadBalancer, image, alarming
 
     /// Catalog types, in the order they are looked for.
     var types: [String] {
@@ -15,6 +15,7 @@ enum OpenStackService: Sendable {
         case .volume: ["volumev3", "block-storage", "volumev2", "volume"]
         case .loadBalancer: ["load-balancer"]
         case .image: ["image"]
+        case .alarming: ["alarming"]
         }
     }
 
@@ -23,7 +24,7 @@ enum OpenStackService: Sendable {
         switch self {
         case .compute, .volume: nil
         case .network: "/v2.0"
-        case .loadBalancer, .image: "/v2"
+        case .loadBalancer, .image, .alarming: "/v2"
         }
     }
 
@@ -147,7 +148,8 @@ struct OpenStackAPI: Sendable {
 
     /// A refusal as a `CloudError`, with the message taken from the service's error body:
     /// Nova and Cinder `{"itemNotFound": {"message", "code"}}`, Neutron
-    /// `{"NeutronError": {"type", "message"}}`, Octavia `{"faultstring"}`, Keystone
+    /// `{"NeutronError": {"type", "message"}}`, Octavia `{"faultstring"}`, Aodh
+    /// `{"error_message": {"faultstring"}}`, Keystone
     /// `{"error": {"message"}}`, Glance's plain text. 404 is notFound, 409 conflict, 400
     /// badRequest; a refusal that names a quota (Nova's 403, Cinder's 413, Neutron's 409
     /// OverQuota, Octavia's 403) is quotaExceeded; 401 and other 403s unauthorized; the rest serverError.
@@ -161,6 +163,9 @@ struct OpenStackAPI: Sendable {
             quotaType = neutron["type"]?.stringValue == "OverQuota"
         } else if let fault = json["faultstring"].stringValue {
             message = fault
+        } else if let wrapped = json["error_message"].mapValue {
+            // Aodh: WSME's fault inside {"error_message": ...}.
+            message = wrapped["faultstring"]?.stringValue
         } else if let map = json.mapValue {
             // Nova/Cinder/Keystone: one key naming the fault, holding the message.
             for key in map.keys.sorted() where map[key]?["message"].stringValue != nil {

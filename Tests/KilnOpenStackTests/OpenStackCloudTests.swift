@@ -200,4 +200,62 @@ struct OpenStackCloudTests {
             #expect(missing?.kind == .notFound && missing?.httpStatus == 404)
         }
     }
+
+    @Test func alarmsThroughTheDriverAgainstAodhsAPI() async throws {
+        try await withServer { cloud, emulator in
+            let alarms = try #require(cloud.session(projectID: "ignored").alarms)
+            let rule: Value = ["metric": "cpu", "aggregation_method": "rate:mean", "granularity": 60, "threshold": 80,
+                               "comparison_operator": "gt", "resource_type": "instance", "query": "{\"=\": {\"server_group\": \"g\"}}"]
+            let request = AlarmRequest(
+                name: "cpu-high", type: "gnocchi_aggregation_by_resources_threshold", severity: "critical", rule: rule,
+                alarmActions: ["trust+http://localhost/signal"], repeatActions: true, clientToken: "t1")
+            let id = try await alarms.createAlarm(request)
+            // A retried create (same client token, same name) finds the first alarm.
+            #expect(try await alarms.createAlarm(request) == id)
+            let shown = try #require(try await alarms.alarm(id: id))
+            #expect(shown["name"] == "cpu-high" && shown["state"] == "insufficient data" && shown["severity"] == "critical")
+            #expect(shown["gnocchi_aggregation_by_resources_threshold_rule"]["threshold"] == 80.0)
+            #expect(shown["alarm_actions"] == ["trust+http://localhost/signal"] && shown["user_id"].stringValue?.isEmpty == false)
+            // The emulator behind the API holds the same alarm.
+            let projectID = try await cloud.projectID()
+            #expect(try await emulator.session(projectID: projectID).alarms?.alarm(id: id)?["name"] == "cpu-high")
+
+            try await alarms.setAlarmState(id: id, state: "alarm")
+            var updated = request
+            updated.name = "cpu-higher"
+            updated.rule = ["metric": "cpu", "aggregation_method": "rate:mean", "threshold": 90, "resource_type": "instance", "query": "{}"]
+            try await alarms.updateAlarm(id: id, updated)
+            let after = try #require(try await alarms.alarm(id: id))
+            #expect(after["name"] == "cpu-higher" && after["state"] == "alarm")  // the update keeps the state
+            #expect(after["gnocchi_aggregation_by_resources_threshold_rule"]["threshold"] == 90.0)
+
+            let history = try await alarms.alarmHistory(id: id)
+            #expect(history.compactMap { $0["type"].stringValue }.first == "rule change")
+            #expect(history.contains { $0["type"] == "state transition" } && history.last?["type"] == "creation")
+            #expect(try await alarms.alarms().compactMap { $0["alarm_id"].stringValue } == [id])
+
+            var refusal: CloudError?
+            do { try await alarms.setAlarmState(id: id, state: "on fire") } catch let error as CloudError { refusal = error }
+            #expect(refusal?.kind == .badRequest && refusal?.message.contains("state") == true)
+            var conflict: CloudError?
+            var other = request
+            other.clientToken = nil
+            other.name = "cpu-higher"
+            do { _ = try await alarms.createAlarm(other) } catch let error as CloudError { conflict = error }
+            #expect(conflict?.kind == .conflict && conflict?.message == "Alarm with name='cpu-higher' exists")
+
+            try await alarms.deleteAlarm(id: id)
+            #expect(try await alarms.alarm(id: id) == nil)
+            try await alarms.deleteAlarm(id: id)  // gone already is not an error
+            var missing: CloudError?
+            do { try await alarms.setAlarmState(id: id, state: "ok") } catch let error as CloudError { missing = error }
+            #expect(missing?.kind == .notFound && missing?.httpStatus == 404 && missing?.message == "Alarm \(id) not found")
+            var noHistory: CloudError?
+            do { _ = try await alarms.alarmHistory(id: id) } catch let error as CloudError { noHistory = error }
+            #expect(noHistory?.kind == .notFound)
+            var noUpdate: CloudError?
+            do { try await alarms.updateAlarm(id: id, updated) } catch let error as CloudError { noUpdate = error }
+            #expect(noUpdate?.kind == .notFound)
+        }
+    }
 }

@@ -77,6 +77,15 @@ struct OpenStackDecodingTests {
         OpenStackAPI.error(status, body: Data(body.utf8))
     }
 
+    @Test func aodhErrorsTakeTheFaultstring() {
+        let missing = Self.refusal(404, #"{"error_message": {"faultcode": "Client", "faultstring": "Alarm a1 not found", "debuginfo": null}}"#)
+        #expect(missing == CloudError(.notFound, "Alarm a1 not found", httpStatus: 404))
+        let taken = Self.refusal(409, #"{"error_message": {"faultcode": "Client", "faultstring": "Alarm with name='x' exists", "debuginfo": null}}"#)
+        #expect(taken == CloudError(.conflict, "Alarm with name='x' exists", httpStatus: 409))
+        let quota = Self.refusal(403, #"{"error_message": {"faultcode": "Client", "faultstring": "Alarm quota exceeded for user u on project p", "debuginfo": null}}"#)
+        #expect(quota.kind == .quotaExceeded)
+    }
+
     @Test func errorsTakeTheServicesMessageAndKind() {
         let nova = Self.refusal(404, #"{"itemNotFound": {"code": 404, "message": "Instance 8a1c could not be found."}}"#)
         #expect(nova == CloudError(.notFound, "Instance 8a1c could not be found.", httpStatus: 404))

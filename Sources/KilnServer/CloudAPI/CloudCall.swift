@@ -12,7 +12,7 @@ struct CloudAPI: Sendable {
     let tokens: any TokenValidator
 
     /// Where each service lives below the server's root (the catalog lists the same).
-    static let prefixes = ["compute", "network", "volume", "load-balancer", "image", "metric"]
+    static let prefixes = ["compute", "network", "volume", "load-balancer", "image", "metric", "alarming"]
 
     func register(on router: Router<KilnRequestContext>) {
         let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head]
@@ -50,6 +50,7 @@ struct CloudAPI: Sendable {
             case "volume": return try await VolumeRoutes(call: call).route()
             case "load-balancer": return try await LoadBalancerRoutes(call: call).route()
             case "metric": return try await MetricRoutes(call: call).route()
+            case "alarming": return try await AlarmRoutes(call: call).route()
             default: return try await ImageRoutes(call: call).route()
             }
         } catch let error as CloudError {
@@ -104,7 +105,7 @@ struct CloudCall: Sendable {
 
 /// How each service words an error.
 enum CloudErrorStyle {
-    case nova, neutron, cinder, octavia, glance, gnocchi
+    case nova, neutron, cinder, octavia, glance, gnocchi, aodh
 
     init(service: String) {
         switch service {
@@ -113,6 +114,7 @@ enum CloudErrorStyle {
         case "load-balancer": self = .octavia
         case "image": self = .glance
         case "metric": self = .gnocchi
+        case "alarming": self = .aodh
         default: self = .nova
         }
     }
@@ -152,6 +154,10 @@ enum CloudErrorStyle {
             // Gnocchi (pecan/webob): {"code": 404, "description": "...", "title": "Not Found"}.
             return .json(["code": .int(error.httpStatus), "description": .string(error.message), "title": .string(status.reasonPhrase)],
                          status: status)
+        case .aodh:
+            // Aodh (WSME's fault inside its ParsableErrorMiddleware's wrapper).
+            return .json(["error_message": ["faultcode": error.httpStatus < 500 ? "Client" : "Server", "faultstring": .string(error.message),
+                                            "debuginfo": .null]], status: status)
         }
     }
 }
@@ -191,6 +197,8 @@ enum CloudVersions {
         case "metric":
             let version: Value = ["id": "v1.0", "status": "CURRENT", "updated": "2015-03-19T00:00:00Z", "links": link(base + "/v1/")]
             if path.isEmpty { return ["build": "4.6.0", "versions": [version]] }
+        case "alarming":
+            if path.isEmpty { return AlarmVersions.document(base: base) }
         case "load-balancer":
             let version: Value = ["id": "v2.0", "status": "CURRENT", "updated": .string(updated), "links": link(base + "/v2")]
             if path.isEmpty { return ["versions": [version]] }

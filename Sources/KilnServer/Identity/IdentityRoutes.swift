@@ -168,6 +168,7 @@ struct IdentityRoutes {
             ["id": "load-balancer", "type": "load-balancer", "name": "octavia", "endpoints": endpoints("\(base)/load-balancer")],
             ["id": "image", "type": "image", "name": "glance", "endpoints": endpoints("\(base)/image")],
             ["id": "metric", "type": "metric", "name": "gnocchi", "endpoints": endpoints("\(base)/metric")],
+            ["id": "alarming", "type": "alarming", "name": "aodh", "endpoints": endpoints("\(base)/alarming")],
         ]
     }
 
