@@ -53,6 +53,7 @@ struct RealCloudAutoscalingTests {
             properties: {network: {get_resource: net}, cidr: 10.30.0.0/24}
           group:
             type: OS::Heat::AutoScalingGroup
+            depends_on: [subnet]
             properties:
               min_size: 1
               max_size: 2
