@@ -122,6 +122,7 @@ struct HeatAPI: Sendable {
         case (_, nil): return try await stackItself(call, stack)
         case (_, "resources"?): return try await resources(call, stack: stack, rest: rest.dropFirst())
         case (.get, "events"?) where rest.count == 1: return try await events(call, stack: stack)
+        case (.get, "events"?) where rest.count == 2 && rest.last == "stream": return try await eventStream(call, stack: stack)
         case (.get, "outputs"?): return try await outputs(call, stack: stack, rest: rest.dropFirst())
         case (.get, "template"?) where rest.count == 1: return try await storedTemplate(call, stack)
         case (.get, "environment"?) where rest.count == 1: return try await storedEnvironment(call, stack)

@@ -18,7 +18,7 @@ enum HeatRoutes {
             "/v1/:project/template_versions/:version/functions": [.get], "/v1/:project/build_info": [.get],
             stack: [.get, .put, .patch, .delete], stack + "/preview": [.put, .patch], stack + "/abandon": [.delete],
             stack + "/export": [.get], stack + "/template": [.get], stack + "/environment": [.get], stack + "/files": [.get],
-            stack + "/actions": [.post], stack + "/events": [.get], stack + "/outputs": [.get],
+            stack + "/actions": [.post], stack + "/events": [.get], stack + "/events/stream": [.get], stack + "/outputs": [.get],
             stack + "/outputs/:output": [.get], stack + "/snapshots": [.get, .post],
             stack + "/snapshots/:snapshot": [.get, .delete], stack + "/snapshots/:snapshot/restore": [.post],
             stack + "/resources": [.get], resource: [.get, .patch], resource + "/metadata": [.get],
