@@ -119,8 +119,3 @@ struct ThresholdRule: Sendable {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) + ".0" : String(value)
     }
 }
-
-extension Value {
-    /// A map's member, or null: alarm rules are read field by field.
-    subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
-}

@@ -29,6 +29,15 @@ public enum Value: Hashable, Sendable {
 
     public var isNull: Bool { self == .null }
 
+    /// A map's member, or null: JSON from services and rule objects is read field by field.
+    public subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
+
+    /// A list's item, or null when out of range.
+    public subscript(_ index: Int) -> Value {
+        guard let list = listValue, list.indices.contains(index) else { return .null }
+        return list[index]
+    }
+
     /// The number, for numeric values and numeric strings.
     public var numberValue: Double? {
         switch self {

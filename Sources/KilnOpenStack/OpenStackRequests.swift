@@ -206,11 +206,6 @@ struct OpenStackAPI: Sendable {
 }
 
 extension Value {
-    subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
-    subscript(_ index: Int) -> Value {
-        guard let list = listValue, index < list.count else { return .null }
-        return list[index]
-    }
     var int: Int? { numberValue.map { Int($0) } ?? stringValue.flatMap { Int($0) } }
     var bool: Bool? {
         switch self {

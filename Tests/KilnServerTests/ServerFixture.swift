@@ -97,13 +97,6 @@ struct ServerFixture {
     }
 }
 
-extension Value {
-    subscript(key: String) -> Value { mapValue?[key] ?? .null }
-    subscript(index: Int) -> Value {
-        guard let list = listValue, list.indices.contains(index) else { return .null }
-        return list[index]
-    }
-}
 
 /// The path part of an absolute URL (`http://host/v1/...` → `/v1/...`).
 func pathOf(_ url: String) -> String {

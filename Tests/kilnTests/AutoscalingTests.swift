@@ -85,10 +85,6 @@ struct AutoscalingTests {
     }
 }
 
-extension Value {
-    fileprivate subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
-}
-
 /// `kill -9` of `kiln serve` while an alarm's scale-out builds its new server: the restarted
 /// server finishes the resize (no second new server, no orphaned server or member), and the
 /// alarm goes on driving the group.

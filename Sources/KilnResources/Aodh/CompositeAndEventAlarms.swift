@@ -43,8 +43,3 @@ public struct EventAlarmResource: AodhAlarmPlugin {
         ["event_type": resource[property: "event_type"], "query": .list(resource[property: "query"].listValue ?? [])]
     }
 }
-
-extension Value {
-    /// A map's member, or null.
-    subscript(_ key: String) -> Value { mapValue?[key] ?? .null }
-}
