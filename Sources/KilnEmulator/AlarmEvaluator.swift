@@ -161,14 +161,7 @@ public struct AlarmEvaluator: Sendable {
         for (alarm, previous) in changes {
             if previous != alarm.state { round.transitions += 1 }
             let verdict = verdicts.first { $0.alarm.id == alarm.id }!
-            let body: Value = [
-                "alarm_name": .string(alarm.name), "alarm_id": .string(alarm.id), "severity": .string(alarm.severity),
-                "previous": .string(previous), "current": .string(alarm.state), "reason": .string(verdict.reason),
-                "reason_data": verdict.data,
-            ]
-            for url in alarm.actions(for: alarm.state) {
-                round.actions.append(AlarmAction(url: url, body: body, alarmID: alarm.id, projectID: alarm.projectID, userID: alarm.userID))
-            }
+            round.actions += Self.actions(of: alarm, previous: previous, reason: verdict.reason, data: verdict.data)
         }
         return round
     }
@@ -204,16 +197,22 @@ public struct AlarmEvaluator: Sendable {
                 try tables.put(.alarm, alarm.id, alarm, project: alarm.projectID, name: alarm.name, createdAt: alarm.createdAt)
                 try EmulatedSession.record(alarm, type: "state transition",
                                            detail: ["state": .string(alarm.state), "transition_reason": .string(reason)], in: tables)
-                let body: Value = [
-                    "alarm_name": .string(alarm.name), "alarm_id": .string(alarm.id), "severity": .string(alarm.severity),
-                    "previous": .string(previous), "current": .string(alarm.state), "reason": .string(reason),
-                    "reason_data": ["type": "event", "event": ["event_type": .string(eventType), "traits": .map(traits.mapValues(Value.string))]],
-                ]
-                for url in alarm.alarmActions {
-                    actions.append(AlarmAction(url: url, body: body, alarmID: alarm.id, projectID: alarm.projectID, userID: alarm.userID))
-                }
+                actions += Self.actions(
+                    of: alarm, previous: previous, reason: reason,
+                    data: ["type": "event", "event": ["event_type": .string(eventType), "traits": .map(traits.mapValues(Value.string))]])
             }
             return actions
+        }
+    }
+
+    /// The actions of the alarm's (new) state, each with Aodh's notification body.
+    static func actions(of alarm: StoredAlarm, previous: String, reason: String, data: Value) -> [AlarmAction] {
+        let body: Value = [
+            "alarm_name": .string(alarm.name), "alarm_id": .string(alarm.id), "severity": .string(alarm.severity),
+            "previous": .string(previous), "current": .string(alarm.state), "reason": .string(reason), "reason_data": data,
+        ]
+        return alarm.actions(for: alarm.state).map {
+            AlarmAction(url: $0, body: body, alarmID: alarm.id, projectID: alarm.projectID, userID: alarm.userID)
         }
     }
 
