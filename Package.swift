@@ -61,6 +61,16 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The notification outbox's dispatcher: webhooks (signed, over AsyncHTTPClient) and Zaqar queues.
+        .target(
+            name: "KilnNotify",
+            dependencies: [
+                "KilnModel", "KilnStore", "KilnCloud", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         // The cloud protocols over a real OpenStack's REST APIs.
         .target(name: "KilnOpenStack", dependencies: ["KilnModel", "KilnCloud", "KilnClient"]),
         .target(

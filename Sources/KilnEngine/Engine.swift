@@ -32,19 +32,28 @@ public final class Engine: Sendable {
     /// Where operations are logged (start, end, recovery, a lost lease), each line naming the
     /// engine, stack and operation. Silent unless given one: the CLI's output is the user's.
     public let logger: Logger
+    /// Sinks every stack's notifications go to, besides its environment's `event_sinks`
+    /// (the server's, from KILN_HOME's configuration).
+    public let serverSinks: [EventSink]
+    /// Heat's `publisher_id` of this engine's notifications: `orchestration.HOST`.
+    public let publisherID: String
+    /// Rung after each commit that adds notifications, for this process's dispatcher.
+    public let outboxBell = OutboxBell()
 
     public convenience init(
         store: any Store, plugins: PluginRegistry = .native, cloud: (any Cloud)? = nil, maxParallel: Int = 64,
-        leaseSeconds: Double = 30, limits: ReaderLimits = .default, logger: Logger? = nil
+        leaseSeconds: Double = 30, limits: ReaderLimits = .default, logger: Logger? = nil, serverSinks: [EventSink] = []
     ) {
         self.init(store: store, plugins: plugins, cloud: cloud, maxParallel: maxParallel, leaseSeconds: leaseSeconds, limits: limits,
-                  secondsPerTimeoutMinute: 60, logger: logger)
+                  secondsPerTimeoutMinute: 60, logger: logger, serverSinks: serverSinks)
     }
 
     init(
         store: any Store, plugins: PluginRegistry, cloud: (any Cloud)? = nil, maxParallel: Int, leaseSeconds: Double,
-        limits: ReaderLimits, secondsPerTimeoutMinute: Double, logger: Logger? = nil
+        limits: ReaderLimits, secondsPerTimeoutMinute: Double, logger: Logger? = nil, serverSinks: [EventSink] = []
     ) {
+        self.serverSinks = serverSinks
+        self.publisherID = "orchestration.\(ProcessInfo.processInfo.hostName)"
         self.cloud = cloud
         self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
         self.store = store

@@ -7,7 +7,8 @@ import KilnModel
 public protocol Store: Sendable {
     // Stacks
     /// Inserts a stack with its template (assigning the template's id) and first events.
-    func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) async throws -> StackRecord
+    func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord], notifications: NotificationBatch)
+        async throws -> StackRecord
     func stack(id: String) async throws -> StackRecord?
     /// A live (not deleted) stack by name in a project.
     func stack(named name: String, projectID: String) async throws -> StackRecord?
@@ -32,6 +33,25 @@ public protocol Store: Sendable {
     /// Applies a group of changes in one transaction: transitions that happen together
     /// are committed together (one commit, never one per resource).
     func commit(_ batch: StoreBatch) async throws
+
+    // The notification outbox
+    /// The head of every (sink, stack) queue with pending notifications: the oldest pending
+    /// row of each, which is the only one of its queue that may be delivered now.
+    func notificationHeads() async throws -> [NotificationHead]
+    /// A queue's pending notifications in order, at most `limit`.
+    func pendingNotifications(sinkID: String, stackID: String, limit: Int) async throws -> [OutboxNotification]
+    func notificationSinks() async throws -> [String: EventSink]
+    /// Delivered: the rows leave the outbox.
+    func deliveredNotifications(sequences: [Int64]) async throws
+    /// A failed attempt: the row waits until `next`, or joins the dead-letter list when `deadLetter`.
+    func failedNotificationAttempt(sequence: Int64, attempts: Int, next: Date, error: String, deadLetter: Bool) async throws
+    /// Pending and dead-lettered notifications (only the latter with `failedOnly`), oldest first.
+    func notifications(failedOnly: Bool, projectID: String?, limit: Int?) async throws -> [OutboxNotification]
+    /// Puts a dead-lettered notification (every sink's row with this id, or the row with this
+    /// sequence number) back in its queue, due now; the number of rows requeued.
+    func retryNotification(_ id: String, projectID: String?) async throws -> Int
+    /// Pending rows in the outbox.
+    func pendingNotificationCount() async throws -> Int
 
     // Snapshots
     func saveSnapshot(_ snapshot: SnapshotRecord) async throws
@@ -86,6 +106,10 @@ public struct StoreBatch: Sendable {
     /// With `lease`: the batch also gives the claim up, in the same transaction (an
     /// operation's final state and its release are seen together).
     public var releasesLease = false
+    /// Notifications of these changes for the outbox, committed with them (see `NotificationStore`).
+    public var notifications: [OutboxNotification] = []
+    /// The sinks `notifications` name, stored once by their id.
+    public var sinks: [EventSink] = []
     /// Asks the stack's running operation to stop (a kind such as `rollback` or `stop`), if the
     /// stack is still IN_PROGRESS; cleared by the next claim.
     public var cancelRequest: (stackID: String, request: String)?
@@ -98,6 +122,31 @@ public struct StoreBatch: Sendable {
 
     public var isEmpty: Bool {
         stacks.isEmpty && resources.isEmpty && deletedResources.isEmpty && events.isEmpty && cancelRequest == nil
+            && notifications.isEmpty
+    }
+}
+
+/// Notifications to store with a new stack's first state, and their sinks.
+public struct NotificationBatch: Sendable {
+    public var notifications: [OutboxNotification]
+    public var sinks: [EventSink]
+    public init(notifications: [OutboxNotification] = [], sinks: [EventSink] = []) {
+        self.notifications = notifications
+        self.sinks = sinks
+    }
+}
+
+/// The first pending notification of one (sink, stack) queue.
+public struct NotificationHead: Sendable, Equatable {
+    public var sinkID: String
+    public var stackID: String
+    public var sequence: Int64
+    public var nextAttempt: Date
+    public init(sinkID: String, stackID: String, sequence: Int64, nextAttempt: Date) {
+        self.sinkID = sinkID
+        self.stackID = stackID
+        self.sequence = sequence
+        self.nextAttempt = nextAttempt
     }
 }
 
@@ -146,4 +195,11 @@ public struct StackQuery: Sendable {
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension Store {
+    /// A new stack with no notifications to send.
+    public func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) async throws -> StackRecord {
+        try await createStack(stack, template: template, events: events, notifications: NotificationBatch())
+    }
 }

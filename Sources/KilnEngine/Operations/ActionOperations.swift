@@ -152,8 +152,8 @@ extension Engine {
             throw EngineError.refused("signal to '\(name)' refused: \(failure)")
         }
         try await context.save(live)
-        try await store.commit(StoreBatch(events: [EventRecord(
+        try await commit(StoreBatch(events: [EventRecord(
             stackID: stack.id, resourceName: name, physicalResourceID: record.physicalID ?? "", resourceType: record.type,
-            action: record.action, status: record.status, reason: "Signal: \(data.jsonText())")]))
+            action: record.action, status: record.status, reason: "Signal: \(data.jsonText())")]), stack: stack)
     }
 }

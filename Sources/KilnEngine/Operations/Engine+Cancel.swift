@@ -29,7 +29,7 @@ extension Engine {
             action: stack.action, status: .inProgress,
             reason: rollback ? Engine.cancelRequest : Engine.cancelWithoutRollbackRequest)])
         batch.cancelRequest = (stack.id, request.rawValue)
-        try await store.commit(batch)
+        try await commit(batch, stack: stack)
         if let operation = stack.owner { operations.stop(operation)?.request(request) }
     }
 

@@ -111,9 +111,9 @@ extension Engine {
 
     /// An event on the policy, outside any operation (an ignored signal).
     private func note(_ stack: StackRecord, _ record: ResourceRecord, _ status: Status, _ reason: String) async throws {
-        try await store.commit(StoreBatch(events: [EventRecord(
+        try await commit(StoreBatch(events: [EventRecord(
             stackID: stack.id, resourceName: record.name, physicalResourceID: record.physicalID ?? "", resourceType: record.type,
-            action: .signal, status: status, reason: reason)]))
+            action: .signal, status: status, reason: reason)]), stack: stack)
     }
 
     /// The alarm state a signal reports: `current` (Aodh) or `state`, else `alarm` (as Heat assumes).
@@ -178,6 +178,11 @@ extension StackRun {
         transition(name, type: current.type, .update, .inProgress,
                    reason: "Start resizing the group \(name): alarm state alarm, scaling from \(size) to \(target) (\(adjustment))",
                    live: group)
+        let heatType = settings.type.rawValue
+        let adjustmentValue: Value = settings.adjustment.rounded() == settings.adjustment && abs(settings.adjustment) < 1e15
+            ? .int(Int(settings.adjustment)) : .double(settings.adjustment)
+        notifyScaling("start", group: name, adjustment: adjustmentValue, type: heatType, capacity: size,
+                      message: "Start resizing the group \(name)")
         try await flush()
         do {
             try await plugin.resize(&group, to: target, resourceContext())
@@ -186,6 +191,8 @@ extension StackRun {
             finish(&group, cooldown: nil)
             transition(name, type: current.type, .update, .failed, reason: "Error resizing the group \(name): \(reason)", live: group)
             note(policy, .failed, "\(details): scaling \(name) from \(size) to \(target) failed: \(reason)")
+            notifyScaling("error", group: name, adjustment: adjustmentValue, type: heatType,
+                          capacity: ScalingGroup.size(group), message: reason)
             try await flush()
             throw EngineError.refused("signal to '\(policy.name)' failed: \(reason)")
         }
@@ -193,6 +200,8 @@ extension StackRun {
         transition(name, type: current.type, .update, .complete,
                    reason: "End resizing the group \(name): scaled from \(size) to \(target)", live: group)
         note(policy, .complete, "\(details): scaling \(name) from \(size) to \(target)")
+        notifyScaling("end", group: name, adjustment: adjustmentValue, type: heatType, capacity: target,
+                      message: "End resizing the group \(name)")
         try await flush()
     }
 

@@ -47,7 +47,7 @@ extension Engine {
         var batch = StoreBatch(resources: [record], events: [event])
         batch.lease = (stack.id, operation)
         batch.releasesLease = true
-        try await store.commit(batch)
+        try await commit(batch, stack: stack)
         return record
     }
 

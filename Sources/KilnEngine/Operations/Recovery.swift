@@ -79,7 +79,7 @@ extension Engine {
         batch.events.append(EventRecord(
             stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
             action: stack.action, status: .failed, reason: reason))
-        try await store.commit(batch)
+        try await commit(batch, stack: updated)
         // The commit leaves the lease alone; give up the claim taken to recover.
         await endOperation(stack)
         if let observer { for event in batch.events { observer(event) } }

@@ -23,6 +23,8 @@ final class StackRun {
     /// Resources that exist and can be read by others.
     var live: [String: ResolvedResource] = [:]
     private var pending = StoreBatch()
+    /// Notifications that are not of an event (autoscaling), committed with the next flush.
+    private var pendingNotifications: [OutboxNotification] = []
     /// The engine holding the stack's lease while this run commits (set by `withLease`);
     /// every commit then checks it still holds it.
     var leaseOwner: String?
@@ -136,15 +138,24 @@ final class StackRun {
         pending.events.append(event)
     }
 
-    /// Commits everything pending in one transaction, then shows its events.
+    /// Adds Heat's autoscaling notification of a resize of `group` to the next flush.
+    func notifyScaling(_ suffix: String, group: String, adjustment: Value, type: String, capacity: Int, message: String) {
+        pendingNotifications += engine.scalingNotification(
+            suffix, run: self, group: group, adjustment: adjustment, adjustmentType: type, capacity: capacity, message: message)
+    }
+
+    /// Commits everything pending in one transaction (with the notifications of its events),
+    /// then shows its events.
     func flush() async throws {
-        guard !pending.isEmpty else { return }
+        guard !pending.isEmpty || !pendingNotifications.isEmpty else { return }
         var batch = pending
+        let extra = pendingNotifications
         pending = StoreBatch()
+        pendingNotifications = []
         batch.lease = leaseOwner.map { (stack.id, $0) }
         // The operation's final state: its claim goes with it.
         batch.releasesLease = batch.stacks.last { $0.id == stack.id }.map { $0.status != .inProgress } ?? false
-        try await engine.store.commit(batch)
+        try await engine.commit(batch, stack: stack, loaded: loaded, extra: extra)
         if let observer { for event in batch.events { observer(event) } }
     }
 

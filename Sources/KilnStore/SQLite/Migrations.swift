@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v2-software-config") { db in try db.execute(sql: v2SoftwareConfig) }
         migrator.registerMigration("v3-cancel-request") { db in try db.execute(sql: v3CancelRequest) }
         migrator.registerMigration("v4-cloud-objects") { db in try db.execute(sql: v4CloudObjects) }
+        migrator.registerMigration("v5-notification-outbox") { db in try db.execute(sql: v5NotificationOutbox) }
         return migrator
     }()
 
@@ -152,5 +153,33 @@ enum Migrations {
         CREATE INDEX cloud_objects_project ON cloud_objects(kind, project_id, created_at);
         CREATE INDEX cloud_objects_parent ON cloud_objects(kind, parent_id) WHERE parent_id IS NOT NULL;
         CREATE INDEX cloud_objects_name ON cloud_objects(kind, name);
+        """
+
+    // The notification outbox: one row per notification and sink, written in the transaction
+    // of the state change it tells of, deleted once delivered; a row over the retry limit
+    // stays as 'failed' (the dead-letter list). Sinks are stored once by their definition's
+    // key. No foreign key to stacks: a stack's last notifications outlive its purge.
+    private static let v5NotificationOutbox = """
+        CREATE TABLE notification_sinks (
+            id TEXT PRIMARY KEY NOT NULL,
+            definition TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE notifications (
+            sequence INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            sink_id TEXT NOT NULL REFERENCES notification_sinks(id),
+            stack_id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt REAL NOT NULL,
+            last_error TEXT
+        );
+        CREATE INDEX notifications_queue ON notifications(sink_id, stack_id, sequence) WHERE state = 'pending';
+        CREATE INDEX notifications_id ON notifications(id);
+        CREATE INDEX notifications_failed ON notifications(sequence) WHERE state = 'failed';
         """
 }

@@ -9,7 +9,9 @@ extension SQLiteStore {
         timeout_minutes, disable_rollback, parent_id, parent_resource, created_at, updated_at, owner, lease_expiry
         """
 
-    public func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) async throws -> StackRecord {
+    public func createStack(
+        _ stack: StackRecord, template: TemplateRecord, events: [EventRecord], notifications: NotificationBatch
+    ) async throws -> StackRecord {
         try await write { db in
             if stack.parentID == nil, try Self.topLevelStackExists(db, name: stack.name, projectID: stack.projectID) {
                 throw StoreError("stack '\(stack.name)' already exists")
@@ -18,6 +20,7 @@ extension SQLiteStore {
             stored.templateID = try Self.saveTemplate(db, template)
             try Self.insertStack(db, stored)
             try Self.insertEvents(db, events)
+            try Self.insertNotifications(db, notifications.notifications, sinks: notifications.sinks)
             return stored
         }
     }

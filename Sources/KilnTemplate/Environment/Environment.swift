@@ -83,32 +83,14 @@ public struct Environment: Sendable {
         }
     }
 
-    static let eventSinkTypes = ["zaqar-queue"]
+    static let eventSinkTypes = EventSink.Kind.allCases.map(\.rawValue)
 
     private static func readEventSinks(_ node: Node, into diagnostics: inout Diagnostics) -> [Value] {
         guard let items = node.sequence else {
             diagnostics.error(node.location, "event_sinks must be a list", expected: "a list", found: node.shapeName)
             return []
         }
-        return items.compactMap { item in
-            guard item.mapping != nil else {
-                diagnostics.error(
-                    item.location, "an event sink must be a mapping", expected: "a mapping with 'type' and 'target'",
-                    found: item.shapeName)
-                return nil
-            }
-            guard let typeNode = item["type"] else {
-                diagnostics.error(item.location, "an event sink needs a 'type'", expected: "type: zaqar-queue")
-                return nil
-            }
-            guard let type = typeNode.string, eventSinkTypes.contains(type) else {
-                diagnostics.error(
-                    typeNode.location, "Unknown event sink type", expected: eventSinkTypes.joined(separator: ", "),
-                    found: ParameterSyntax.found(typeNode))
-                return nil
-            }
-            return item.value
-        }
+        return items.compactMap { EventSinkReader.read($0, into: &diagnostics) }
     }
 
     private static func readNames(_ node: Node, into diagnostics: inout Diagnostics) -> [String] {
