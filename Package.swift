@@ -88,8 +88,9 @@ let package = Package(
             name: "kiln",
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnClient", "KilnCloud",
-                "KilnEmulator", "KilnResources", "KilnOpenStack",
+                "KilnEmulator", "KilnResources", "KilnOpenStack", "KilnNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

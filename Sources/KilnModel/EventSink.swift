@@ -151,3 +151,17 @@ public struct OutboxNotification: Sendable, Equatable {
         self.lastError = lastError
     }
 }
+
+extension OutboxNotification {
+    /// The row as the admin API and `kiln notification list --format json` show it: the sink by
+    /// its type and target only (never its secret or headers).
+    public func view(sink: EventSink?) -> Value {
+        [
+            "id": .string(id), "sequence": sequence.map { .int(Int($0)) } ?? .null,
+            "event_type": .string(eventType), "stack_id": .string(stackID), "project_id": .string(projectID),
+            "sink": .string(sink?.displayName ?? sinkID), "state": .string(state.rawValue),
+            "attempts": .int(attempts), "next_attempt": .string(HeatTime.iso(nextAttempt)),
+            "last_error": lastError.map(Value.string) ?? .null, "created_at": .string(HeatTime.iso(createdAt)),
+        ]
+    }
+}

@@ -43,46 +43,49 @@ public final class NotificationDispatcher: Sendable {
     public func run() async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                let wait = await startDueQueues(in: &group)
-                await bell.wait(seconds: wait)
+                let look = await startDueQueues(in: &group)
+                await bell.wait(seconds: look.wait)
             }
             group.cancelAll()
         }
     }
 
-    /// Delivers what is due now and what becomes due before `deadline`, then returns (the CLI
-    /// drains the outbox this way before it exits); true when the outbox has no pending row left.
+    /// Delivers what is due now and what becomes due before `deadline`, then returns (the
+    /// embedded CLI drains the outbox this way before it exits); the rows still pending.
     @discardableResult
-    public func deliverPending(until deadline: Date) async -> Bool {
+    public func deliverPending(until deadline: Date) async -> Int {
         await withDiscardingTaskGroup { group in
             while Date() < deadline {
-                let wait = await startDueQueues(in: &group)
-                if busyCount == 0, ((try? await store.pendingNotificationCount()) ?? 0) == 0 { break }
-                await bell.wait(seconds: min(wait, max(0, deadline.timeIntervalSinceNow)))
+                let look = await startDueQueues(in: &group)
+                if busyCount == 0, look.heads == 0 || look.soonest.map({ $0 > deadline }) == true { break }
+                await bell.wait(seconds: min(look.wait, max(0, deadline.timeIntervalSinceNow)))
             }
             group.cancelAll()
         }
-        return ((try? await store.pendingNotificationCount()) ?? 1) == 0
+        return (try? await store.pendingNotificationCount()) ?? 0
     }
 
     private var busyCount: Int { busy.withLock { $0.queues.count } }
 
     /// Starts a task for each due queue not already being drained (within the per-sink bound);
-    /// returns how long to wait before looking again.
-    private func startDueQueues(in group: inout DiscardingTaskGroup) async -> Double {
+    /// returns how long to wait before looking again, how many queues have pending rows, and
+    /// when the soonest one not yet due becomes due.
+    private func startDueQueues(in group: inout DiscardingTaskGroup) async -> (wait: Double, heads: Int, soonest: Date?) {
         let heads: [NotificationHead]
         do {
             heads = try await store.notificationHeads()
         } catch {
             logger.warning("cannot read the notification outbox", metadata: ["error": "\(error)"])
-            return policy.pollInterval
+            return (policy.pollInterval, 1, nil)
         }
         var wait = policy.pollInterval
+        var soonest: Date?
         let now = Date()
         for head in heads {
             let due = head.nextAttempt.timeIntervalSince(now)
             if due > 0 {
                 wait = min(wait, due)
+                soonest = min(soonest ?? head.nextAttempt, head.nextAttempt)
                 continue
             }
             let key = head.sinkID + "\u{0}" + head.stackID
@@ -104,7 +107,7 @@ public final class NotificationDispatcher: Sendable {
                 self.bell.ring()
             }
         }
-        return max(0.005, wait)
+        return (max(0.005, wait), heads.count, soonest)
     }
 
     private func sink(_ id: String) async -> EventSink? {
@@ -164,6 +167,9 @@ public final class NotificationDispatcher: Sendable {
                     if delivered.count >= 64 { await flush() }
                 } catch {
                     await flush()
+                    // Stopped mid-delivery (the process is shutting down): the outcome is
+                    // unknown, so the row stays as it was and is delivered again later.
+                    if Task.isCancelled { return }
                     let attempts = row.attempts + 1
                     let deadLetter = attempts >= policy.maxAttempts
                     let next = Date().addingTimeInterval(deadLetter ? 0 : policy.backoff(afterAttempts: attempts))

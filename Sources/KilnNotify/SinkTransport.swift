@@ -25,6 +25,11 @@ public struct SinkTransport: NotificationTransport {
     let clientID: String
     let timeout: Double
 
+    /// Over AsyncHTTPClient's shared client.
+    public init(cloud: (any Cloud)?, timeout: Double) {
+        self.init(http: HTTPClient.shared, cloud: cloud, timeout: timeout)
+    }
+
     public init(http: HTTPClient, cloud: (any Cloud)?, timeout: Double, clientID: String = UUID().uuidString.lowercased()) {
         self.http = http
         self.cloud = cloud

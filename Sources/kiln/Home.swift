@@ -8,6 +8,8 @@ import KilnEngine
 import KilnOpenStack
 import KilnResources
 import KilnStore
+import KilnModel
+import KilnTemplate
 
 /// Where Kiln keeps its state: `--home`, else `$KILN_HOME`, else `~/.kiln`. The database is `HOME/kiln.db`.
 struct HomeOptions: ParsableArguments {
@@ -84,7 +86,9 @@ struct HomeOptions: ParsableArguments {
 
     /// Opens the store and finishes any stack a killed process left in progress, so every
     /// command starts from final states.
-    func openEngine(maxParallel: Int = 64, logger: Logger? = nil) async throws -> Engine {
+    /// The engine on HOME. `deliversNotifications`: the embedded CLI's outbox dispatcher runs
+    /// beside the command (`kiln serve` runs its own).
+    func openEngine(maxParallel: Int = 64, logger: Logger? = nil, deliversNotifications: Bool = true) async throws -> Engine {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -99,11 +103,35 @@ struct HomeOptions: ParsableArguments {
             throw ExitCode(1)
         }
         let cloud = try await engineCloud(store: store)
-        let engine = Engine(store: store, plugins: .standard, cloud: cloud, maxParallel: maxParallel, logger: logger)
+        let engine = Engine(
+            store: store, plugins: .standard, cloud: cloud, maxParallel: maxParallel, logger: logger, serverSinks: try serverSinks())
+        if deliversNotifications { EmbeddedNotifications.start(engine) }
         for stack in await engine.recover() {
             standardError("kiln: resumed interrupted stack \(stack.name): \(stack.statusText)")
         }
         return engine
+    }
+}
+
+extension HomeOptions {
+    /// `HOME/notifications.yaml`: where every stack's notifications also go (none when absent).
+    var notificationsPath: String { URL(fileURLWithPath: directory).appendingPathComponent("notifications.yaml").path }
+
+    func serverSinks() throws -> [EventSink] {
+        guard FileManager.default.fileExists(atPath: notificationsPath) else { return [] }
+        let text: String
+        switch BoundedFile.read(notificationsPath, limit: 1 << 20) {
+        case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+        case .failure(let failure):
+            standardError("kiln: \(failure)")
+            throw ExitCode(2)
+        }
+        do {
+            return try ServerSinks.read(text, file: notificationsPath)
+        } catch {
+            for diagnostic in error.diagnostics { standardError(diagnostic.description) }
+            throw ExitCode(2)
+        }
     }
 }
 

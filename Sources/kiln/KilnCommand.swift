@@ -7,7 +7,10 @@ struct KilnCommand: ParsableCommand {
         commandName: "kiln",
         abstract: "An orchestration engine compatible with OpenStack Heat.",
         version: "kiln 0.1.0",
-        subcommands: [StackCommand.self, TemplateCommand.self, CloudCommand.self, ServeCommand.self, IdentityCommand.self]
+        subcommands: [
+            StackCommand.self, TemplateCommand.self, CloudCommand.self, ServeCommand.self, IdentityCommand.self,
+            NotificationCommand.self,
+        ]
     )
 }
 

@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     var evaluationInterval: Double = 60
 
     @OptionGroup var home: HomeOptions
+    @OptionGroup var notifications: NotificationOptions
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
@@ -55,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // The engine's operations are logged as the requests are: JSON lines on standard error.
         let engine = try await home.openEngine(
-            logger: Logger(label: "kiln.engine", factory: JSONLineLogHandler.standardError(label:)))
+            logger: Logger(label: "kiln.engine", factory: JSONLineLogHandler.standardError(label:)), deliversNotifications: false)
         let server: KilnServer
         var identity: IdentityService?
         if let keystoneURL, let url = Self.keystone(keystoneURL) {
@@ -79,6 +80,13 @@ struct ServeCommand: AsyncParsableCommand {
             server.operations.onEvent { event in runner.observe(event, store: store) }
         }
         defer { alarms?.cancel() }
+        // The notification outbox is delivered from here too, counted in /metrics.
+        let dispatcher = engine.notificationDispatcher(
+            policy: notifications.policy,
+            logger: Logger(label: "kiln.notifications", factory: JSONLineLogHandler.standardError(label:)),
+            metrics: server.metrics.metricsFactory)
+        let delivery = Task { await dispatcher.run() }
+        defer { delivery.cancel() }
         // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
         try await server.application(host: host, port: port).runService()
         await finishOperations(server.operations)

@@ -14,7 +14,9 @@ func runKiln() async {
         } else {
             try command.run()
         }
+        await EmbeddedNotifications.finish()
     } catch {
+        await EmbeddedNotifications.finish()
         if KilnCommand.exitCode(for: error) == .validationFailure {
             standardError(KilnCommand.fullMessage(for: error))
             exit(2)

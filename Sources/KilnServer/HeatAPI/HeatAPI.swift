@@ -69,6 +69,7 @@ struct HeatAPI: Sendable {
         case (_, "software_configs"?): return try await softwareConfigs(call, Array(path.dropFirst()))
         case (_, "software_deployments"?): return try await softwareDeployments(call, Array(path.dropFirst()))
         case (.get, "services"?) where path.count == 1: return services(call)
+        case (_, "notifications"?): return try await notifications(call, Array(path.dropFirst()))
         case (.get, "build_info"?) where path.count == 1:
             return .json(["api": ["revision": "kiln-0.1.0"], "engine": ["revision": "kiln-0.1.0"]])
         default: throw HeatError.notFound("The resource could not be found.", type: "HTTPNotFound")

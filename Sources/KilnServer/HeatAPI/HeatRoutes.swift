@@ -27,6 +27,7 @@ enum HeatRoutes {
             "/v1/:project/software_deployments": [.get, .post],
             "/v1/:project/software_deployments/:deployment": [.get, .put, .delete],
             "/v1/:project/software_deployments/metadata/:server": [.get], "/v1/:project/services": [.get],
+            "/v1/:project/notifications": [.get], "/v1/:project/notifications/:notification/retry": [.post],
         ]
     }()
 }

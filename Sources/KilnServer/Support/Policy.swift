@@ -34,6 +34,8 @@ enum HeatPolicy {
         let reading = method == .get || method == .head
         switch (method, route) {
         case (_, "/v1/:project/services"): return ("service:index", .admin)
+        case (_, "/v1/:project/notifications"): return ("notifications:index", .admin)
+        case (_, "/v1/:project/notifications/:notification/retry"): return ("notifications:retry", .admin)
         case (_, configs) where reading: return ("software_configs:index", .reader)
         case (_, configs + "/:config") where reading: return ("software_configs:show", .reader)
         case (.post, configs): return ("software_configs:create", .member)

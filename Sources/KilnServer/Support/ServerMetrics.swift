@@ -10,6 +10,8 @@ import Prometheus
 public final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
+    /// For other subsystems of the server (the notification dispatcher) to count into `/metrics`.
+    public var metricsFactory: any MetricsFactory { factory }
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)

@@ -135,3 +135,32 @@ enum EventSinkReader {
         return ok
     }
 }
+
+/// The server-wide sinks an administrator configures (`KILN_HOME/notifications.yaml`):
+/// `event_sinks:` with the same entries an environment takes, checked the same way.
+public enum ServerSinks {
+    public static func read(_ text: String, file: String) throws(ValidationFailure) -> [EventSink] {
+        let node = try YAMLReader(limits: .default).read(text, file: file)
+        var diagnostics = Diagnostics()
+        guard let entries = node.mapping else {
+            diagnostics.error(node.location, "the notification configuration must be a mapping with 'event_sinks'",
+                              expected: "event_sinks: [...]", found: node.shapeName)
+            throw ValidationFailure(diagnostics)
+        }
+        var sinks: [Value] = []
+        for entry in entries {
+            guard entry.key == "event_sinks" else {
+                diagnostics.error(entry.keyLocation, "unknown section '\(entry.key)'", expected: "event_sinks", found: entry.key)
+                continue
+            }
+            guard let items = entry.value.sequence else {
+                diagnostics.error(entry.value.location, "event_sinks must be a list", expected: "a list",
+                                  found: entry.value.shapeName)
+                continue
+            }
+            sinks += items.compactMap { EventSinkReader.read($0, into: &diagnostics) }
+        }
+        if diagnostics.hasErrors { throw ValidationFailure(diagnostics) }
+        return sinks.compactMap(EventSink.init)
+    }
+}
