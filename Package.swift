@@ -143,6 +143,13 @@ let package = Package(
             exclude: ["Samples", "TLS"]
         ),
         .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
-        .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnModel", "KilnStore"]),
+        .testTarget(
+            name: "kilnTests",
+            dependencies: [
+                "kiln", "KilnModel", "KilnStore", "KilnNotify",
+                // A webhook receiver on loopback for the notification tests.
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
     ]
 )

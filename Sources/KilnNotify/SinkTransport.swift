@@ -25,10 +25,22 @@ public struct SinkTransport: NotificationTransport {
     let clientID: String
     let timeout: Double
 
-    /// Over AsyncHTTPClient's shared client.
+    /// Over the process's webhook client.
     public init(cloud: (any Cloud)?, timeout: Double) {
-        self.init(http: HTTPClient.shared, cloud: cloud, timeout: timeout)
+        self.init(http: Self.webhooks, cloud: cloud, timeout: timeout)
     }
+
+    /// One client for every webhook: pooled connections, but a receiver that refuses the
+    /// connection fails the attempt at once (AsyncHTTPClient would otherwise keep trying to
+    /// connect until the request's deadline), and redirects are not followed (a receiver
+    /// answers where it was configured, or the delivery failed).
+    static let webhooks: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     public init(http: HTTPClient, cloud: (any Cloud)?, timeout: Double, clientID: String = UUID().uuidString.lowercased()) {
         self.http = http
