@@ -99,7 +99,7 @@ let package = Package(
             name: "kiln-bench",
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnCloud", "KilnEmulator",
-                "KilnResources",
+                "KilnResources", "KilnNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -53,7 +53,7 @@ public final class Engine: Sendable {
         limits: ReaderLimits, secondsPerTimeoutMinute: Double, logger: Logger? = nil, serverSinks: [EventSink] = []
     ) {
         self.serverSinks = serverSinks
-        self.publisherID = "orchestration.\(ProcessInfo.processInfo.hostName)"
+        self.publisherID = HeatNotification.publisher
         self.cloud = cloud
         self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
         self.store = store

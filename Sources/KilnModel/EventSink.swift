@@ -112,8 +112,9 @@ public struct EventSink: Sendable, Equatable, Hashable {
     }
 }
 
-/// A notification waiting in the outbox for one sink (delivered ones leave it), or given up
-/// on after the retry limit (the dead-letter list).
+/// A notification for one sink that is not an event (autoscaling) waiting in the outbox
+/// (delivered ones leave it), or any notification given up on after the retry limit (the
+/// dead-letter list); also an event's notification on its way to a sink.
 public struct OutboxNotification: Sendable, Equatable {
     public enum State: String, Sendable { case pending, failed }
 
@@ -133,10 +134,13 @@ public struct OutboxNotification: Sendable, Equatable {
     public var attempts: Int
     public var nextAttempt: Date
     public var lastError: String?
+    /// The sequence of the stack's event this notification follows (its place in the queue).
+    public var afterEvent: Int64
 
     public init(sequence: Int64? = nil, id: String, sinkID: String, stackID: String, projectID: String, eventType: String,
                 body: Value, createdAt: Date = Date(), state: State = .pending, attempts: Int = 0, nextAttempt: Date? = nil,
-                lastError: String? = nil) {
+                lastError: String? = nil, afterEvent: Int64 = 0) {
+        self.afterEvent = afterEvent
         self.sequence = sequence
         self.id = id
         self.sinkID = sinkID

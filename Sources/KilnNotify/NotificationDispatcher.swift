@@ -117,86 +117,190 @@ public final class NotificationDispatcher: Sendable {
         return all[id]
     }
 
-    /// Delivers one queue head first until it is empty, its head must wait for a retry, or
-    /// the task is cancelled.
+    /// One item of a (sink, stack) queue: the stack's event, or an outbox row placed after the
+    /// event it follows.
+    private enum Item {
+        case event(EventRecord)
+        case row(OutboxNotification)
+
+        var key: Double {
+            switch self {
+            case .event(let event): Double(event.sequence ?? 0)
+            case .row(let row): Double(row.afterEvent) + 0.5
+            }
+        }
+    }
+
+    /// Delivers one queue head first until it is empty, its head must wait for a retry, or the
+    /// task is cancelled. Progress is saved every 64 deliveries and whenever the drain stops.
     private func drain(sinkID: String, stackID: String) async {
         guard let sink = await sink(sinkID) else {
             logger.error("a notification names an unknown sink", metadata: ["sink": "\(sinkID)"])
             return
         }
         let name = sink.displayName
+        var cursor = try? await store.notificationCursor(sinkID: sinkID, stackID: stackID)
+        var saved = cursor
+        var stack = try? await store.stack(id: stackID)
+        var stackState: (String, String)?
         var delivered: [Int64] = []
-        func flush() async {
-            guard !delivered.isEmpty else { return }
+        func save() async {
             do {
-                try await store.deliveredNotifications(sequences: delivered)
-                delivered = []
+                if let current = cursor, current != saved {
+                    try await store.saveNotificationCursor(current)
+                    saved = current
+                }
+                if !delivered.isEmpty {
+                    try await store.deliveredNotifications(sequences: delivered)
+                    delivered = []
+                }
             } catch {
-                // Left in the outbox: delivered again later, which at-least-once allows.
-                logger.warning("cannot mark notifications delivered", metadata: ["error": "\(error)"])
+                // Not recorded: delivered again later, which at-least-once allows.
+                logger.warning("cannot record notification progress", metadata: ["error": "\(error)"])
                 delivered = []
             }
         }
         while !Task.isCancelled {
-            let rows: [OutboxNotification]
-            do {
-                rows = try await store.pendingNotifications(sinkID: sinkID, stackID: stackID, limit: 100)
-            } catch {
-                logger.warning("cannot read the notification outbox", metadata: ["error": "\(error)"])
-                break
+            var events: [EventRecord] = []
+            let batch = 100
+            if let current = cursor {
+                do {
+                    events = try await store.events(stackID: stackID, resourceName: nil, after: current.afterSequence, limit: batch)
+                } catch {
+                    logger.warning("cannot read a stack's events", metadata: ["error": "\(error)"])
+                    break
+                }
+                if stack == nil, !events.isEmpty { stack = try? await store.stack(id: stackID) }
             }
-            // Rows just delivered but not yet deleted come back first: skip them.
-            let fresh = rows.filter { row in !delivered.contains(row.sequence ?? -1) }
-            if fresh.isEmpty {
-                if rows.isEmpty { break }
-                await flush()
-                continue
+            let rows = ((try? await store.pendingNotifications(sinkID: sinkID, stackID: stackID, limit: batch)) ?? [])
+                .filter { !delivered.contains($0.sequence ?? -1) }
+            // Rows placed after events not read yet wait for them.
+            let horizon = events.count == batch ? Double(events.last?.sequence ?? 0) : .infinity
+            var items = events.map(Item.event) + rows.filter { Double($0.afterEvent) < horizon }.map(Item.row)
+            items.sort { $0.key < $1.key }
+            if items.isEmpty {
+                await save()
+                if rows.isEmpty, let stack, stack.action == .delete, stack.status == .complete {
+                    try? await store.finishNotifications(stackID: stackID)
+                }
+                return
             }
-            for row in fresh {
-                guard !Task.isCancelled, let sequence = row.sequence else { break }
-                if row.nextAttempt > Date() {
-                    await flush()
-                    return
+            for item in items {
+                guard !Task.isCancelled else { break }
+                let now = Date()
+                let notification: OutboxNotification
+                switch item {
+                case .event(let event):
+                    guard let current = cursor, let sequence = event.sequence else { continue }
+                    if current.nextAttempt > now {
+                        await save()
+                        return
+                    }
+                    let type = HeatNotification.eventType(of: event)
+                    if HeatNotification.isStackEvent(event) { stackState = (event.statusText, event.reason) }
+                    guard sink.accepts(type), let stack else {
+                        cursor?.afterSequence = sequence
+                        continue
+                    }
+                    if stackState == nil, !HeatNotification.isStackEvent(event) {
+                        let last = try? await store.lastStackEvent(stackID: stackID, atOrBefore: sequence)
+                        stackState = last.map { ($0.statusText, $0.reason) } ?? (stack.statusText, stack.statusReason)
+                    }
+                    notification = OutboxNotification(
+                        id: event.id, sinkID: sinkID, stackID: stackID, projectID: stack.projectID, eventType: type,
+                        body: HeatNotification.of(event, stack: stack, stackState: stackState, publisher: HeatNotification.publisher),
+                        createdAt: event.timestamp, attempts: current.attempts)
+                case .row(let row):
+                    if row.nextAttempt > now {
+                        await save()
+                        return
+                    }
+                    notification = row
                 }
                 let started = ContinuousClock.now
                 do {
-                    try await transport.deliver(row, to: sink)
-                    delivered.append(sequence)
-                    metrics.delivered(sink: name, seconds: Date().timeIntervalSince(row.createdAt),
+                    try await transport.deliver(notification, to: sink)
+                    metrics.delivered(sink: name, seconds: Date().timeIntervalSince(notification.createdAt),
                                       attemptSeconds: started.duration(to: .now))
-                    if delivered.count >= 64 { await flush() }
+                    switch item {
+                    case .event(let event):
+                        cursor?.afterSequence = event.sequence ?? 0
+                        cursor?.attempts = 0
+                        cursor?.nextAttempt = .distantPast
+                        cursor?.lastError = nil
+                    case .row(let row):
+                        delivered.append(row.sequence ?? -1)
+                        // Events held behind this row while it was failing may go now.
+                        if cursor?.nextAttempt ?? .distantPast > Date() { cursor?.nextAttempt = .distantPast }
+                    }
+                    if case .event = item, let current = cursor, let last = saved,
+                       current.afterSequence - last.afterSequence >= 64 { await save() }
+                    if delivered.count >= 64 { await save() }
                 } catch {
-                    await flush()
                     // Stopped mid-delivery (the process is shutting down): the outcome is
-                    // unknown, so the row stays as it was and is delivered again later.
-                    if Task.isCancelled { return }
-                    let attempts = row.attempts + 1
-                    let deadLetter = attempts >= policy.maxAttempts
-                    let next = Date().addingTimeInterval(deadLetter ? 0 : policy.backoff(afterAttempts: attempts))
-                    do {
-                        try await store.failedNotificationAttempt(
-                            sequence: sequence, attempts: attempts, next: next, error: "\(error)", deadLetter: deadLetter)
-                    } catch {
-                        logger.warning("cannot record a failed delivery", metadata: ["error": "\(error)"])
+                    // unknown, so nothing is recorded and it is delivered again later.
+                    if Task.isCancelled {
+                        await save()
                         return
                     }
-                    if deadLetter {
+                    await save()
+                    let attempts = notification.attempts + 1
+                    let message = "\(error)"
+                    if attempts >= policy.maxAttempts {
+                        var failed = notification
+                        failed.attempts = attempts
+                        failed.lastError = message
+                        if case .event(let event) = item {
+                            cursor?.afterSequence = event.sequence ?? 0
+                            cursor?.attempts = 0
+                            cursor?.nextAttempt = .distantPast
+                            cursor?.lastError = nil
+                            failed.sequence = nil
+                        }
+                        do {
+                            try await store.deadLetter(failed, cursor: { if case .event = item { cursor } else { nil } }())
+                            if case .event = item { saved = cursor }
+                        } catch {
+                            logger.warning("cannot record a dead letter", metadata: ["error": "\(error)"])
+                            return
+                        }
                         metrics.deadLettered(sink: name)
                         logger.error("notification dead-lettered", metadata: [
-                            "notification": "\(row.id)", "event_type": "\(row.eventType)", "sink": "\(name)",
-                            "attempts": "\(attempts)", "error": "\(error)",
+                            "notification": "\(notification.id)", "event_type": "\(notification.eventType)", "sink": "\(name)",
+                            "attempts": "\(attempts)", "error": "\(message)",
                         ])
                         continue
                     }
+                    let next = Date().addingTimeInterval(policy.backoff(afterAttempts: attempts))
+                    do {
+                        switch item {
+                        case .event:
+                            cursor?.attempts = attempts
+                            cursor?.nextAttempt = next
+                            cursor?.lastError = message
+                            await save()
+                        case .row(let row):
+                            try await store.failedNotificationAttempt(
+                                sequence: row.sequence ?? -1, attempts: attempts, next: next, error: message)
+                            // What follows the row waits with it.
+                            if var current = cursor {
+                                current.nextAttempt = max(current.nextAttempt, next)
+                                cursor = current
+                                await save()
+                            }
+                        }
+                    } catch {
+                        logger.warning("cannot record a failed delivery", metadata: ["error": "\(error)"])
+                    }
                     metrics.retried(sink: name)
                     logger.info("notification delivery failed, will retry", metadata: [
-                        "notification": "\(row.id)", "sink": "\(name)", "attempt": "\(attempts)", "error": "\(error)",
+                        "notification": "\(notification.id)", "sink": "\(name)", "attempt": "\(attempts)", "error": "\(message)",
                     ])
                     return
                 }
             }
         }
-        await flush()
+        await save()
     }
 }
 

@@ -7,8 +7,8 @@ import KilnModel
 public protocol Store: Sendable {
     // Stacks
     /// Inserts a stack with its template (assigning the template's id) and first events.
-    func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord], notifications: NotificationBatch)
-        async throws -> StackRecord
+    func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord],
+                     subscription: NotificationSubscription?) async throws -> StackRecord
     func stack(id: String) async throws -> StackRecord?
     /// A live (not deleted) stack by name in a project.
     func stack(named name: String, projectID: String) async throws -> StackRecord?
@@ -34,24 +34,38 @@ public protocol Store: Sendable {
     /// are committed together (one commit, never one per resource).
     func commit(_ batch: StoreBatch) async throws
 
-    // The notification outbox
-    /// The head of every (sink, stack) queue with pending notifications: the oldest pending
-    /// row of each, which is the only one of its queue that may be delivered now.
+    // Notifications: each (sink, stack) queue is the stack's events after its cursor, in
+    // order, merged with outbox rows that are not events (autoscaling notifications, placed
+    // after the event committed with them); dead letters are rows too.
+    /// Every queue with something to deliver: its sink, stack, and when its head is due.
     func notificationHeads() async throws -> [NotificationHead]
-    /// A queue's pending notifications in order, at most `limit`.
+    func notificationCursor(sinkID: String, stackID: String) async throws -> NotificationCursor?
+    /// Records a cursor's progress or its failed attempt.
+    func saveNotificationCursor(_ cursor: NotificationCursor) async throws
+    /// Gives up on a notification: it joins the dead-letter list (an event's, rendered as sent,
+    /// with its cursor moved past it in the same transaction; an outbox row's, marked failed).
+    func deadLetter(_ notification: OutboxNotification, cursor: NotificationCursor?) async throws
+    /// A queue's pending outbox rows in order, at most `limit`.
     func pendingNotifications(sinkID: String, stackID: String, limit: Int) async throws -> [OutboxNotification]
     func notificationSinks() async throws -> [String: EventSink]
-    /// Delivered: the rows leave the outbox.
+    /// Delivered outbox rows leave the outbox.
     func deliveredNotifications(sequences: [Int64]) async throws
-    /// A failed attempt: the row waits until `next`, or joins the dead-letter list when `deadLetter`.
-    func failedNotificationAttempt(sequence: Int64, attempts: Int, next: Date, error: String, deadLetter: Bool) async throws
-    /// Pending and dead-lettered notifications (only the latter with `failedOnly`), oldest first.
+    /// A failed attempt of an outbox row: it waits until `next`.
+    func failedNotificationAttempt(sequence: Int64, attempts: Int, next: Date, error: String) async throws
+    /// Outbox rows: pending ones and dead letters (only those with `failedOnly`), oldest first.
     func notifications(failedOnly: Bool, projectID: String?, limit: Int?) async throws -> [OutboxNotification]
-    /// Puts a dead-lettered notification (every sink's row with this id, or the row with this
-    /// sequence number) back in its queue, due now; the number of rows requeued.
+    /// The stack's last own event (not a resource's) at or before `sequence`: its state then.
+    func lastStackEvent(stackID: String, atOrBefore sequence: Int64) async throws -> EventRecord?
+    /// Events not yet delivered to a sink, with the cursor they wait behind, oldest first.
+    func pendingEventNotifications(projectID: String?, limit: Int?) async throws -> [(EventRecord, NotificationCursor)]
+    /// Puts a dead letter (every sink's with this id, or the row with this sequence number) back
+    /// in its queue, due now; the number requeued.
     func retryNotification(_ id: String, projectID: String?) async throws -> Int
-    /// Pending rows in the outbox.
+    /// Notifications still to deliver: events behind cursors and pending outbox rows.
     func pendingNotificationCount() async throws -> Int
+    /// A deleted stack whose notifications (its own and its nested stacks') are all delivered
+    /// is purged now; `purgeStack` leaves one with undelivered notifications for this.
+    func finishNotifications(stackID: String) async throws
 
     // Snapshots
     func saveSnapshot(_ snapshot: SnapshotRecord) async throws
@@ -106,10 +120,12 @@ public struct StoreBatch: Sendable {
     /// With `lease`: the batch also gives the claim up, in the same transaction (an
     /// operation's final state and its release are seen together).
     public var releasesLease = false
-    /// Notifications of these changes for the outbox, committed with them (see `NotificationStore`).
+    /// The stack's sinks: each gets a cursor on the stack's events (if it has none), so the
+    /// batch's events are notified, committed with them.
+    public var subscription: NotificationSubscription?
+    /// Notifications that are not events (autoscaling), for the outbox, placed after the
+    /// batch's last event of their stack.
     public var notifications: [OutboxNotification] = []
-    /// The sinks `notifications` name, stored once by their id.
-    public var sinks: [EventSink] = []
     /// Asks the stack's running operation to stop (a kind such as `rollback` or `stop`), if the
     /// stack is still IN_PROGRESS; cleared by the next claim.
     public var cancelRequest: (stackID: String, request: String)?
@@ -126,26 +142,49 @@ public struct StoreBatch: Sendable {
     }
 }
 
-/// Notifications to store with a new stack's first state, and their sinks.
-public struct NotificationBatch: Sendable {
-    public var notifications: [OutboxNotification]
+/// The sinks a stack's notifications go to: committed with a batch, each gets a cursor on
+/// the stack (if it has none) just before the batch's events.
+public struct NotificationSubscription: Sendable {
+    public var stackID: String
+    public var projectID: String
     public var sinks: [EventSink]
-    public init(notifications: [OutboxNotification] = [], sinks: [EventSink] = []) {
-        self.notifications = notifications
+    public init(stackID: String, projectID: String, sinks: [EventSink]) {
+        self.stackID = stackID
+        self.projectID = projectID
         self.sinks = sinks
     }
 }
 
-/// The first pending notification of one (sink, stack) queue.
+/// Where one sink is in one stack's events: everything up to `afterSequence` is delivered (or
+/// dead-lettered); the next attempt waits until `nextAttempt`.
+public struct NotificationCursor: Sendable, Equatable {
+    public var sinkID: String
+    public var stackID: String
+    public var projectID: String
+    public var afterSequence: Int64
+    public var attempts: Int
+    public var nextAttempt: Date
+    public var lastError: String?
+    public init(sinkID: String, stackID: String, projectID: String, afterSequence: Int64, attempts: Int = 0,
+                nextAttempt: Date = .distantPast, lastError: String? = nil) {
+        self.sinkID = sinkID
+        self.stackID = stackID
+        self.projectID = projectID
+        self.afterSequence = afterSequence
+        self.attempts = attempts
+        self.nextAttempt = nextAttempt
+        self.lastError = lastError
+    }
+}
+
+/// A (sink, stack) queue with something to deliver, and when its head is due.
 public struct NotificationHead: Sendable, Equatable {
     public var sinkID: String
     public var stackID: String
-    public var sequence: Int64
     public var nextAttempt: Date
-    public init(sinkID: String, stackID: String, sequence: Int64, nextAttempt: Date) {
+    public init(sinkID: String, stackID: String, nextAttempt: Date) {
         self.sinkID = sinkID
         self.stackID = stackID
-        self.sequence = sequence
         self.nextAttempt = nextAttempt
     }
 }
@@ -200,6 +239,31 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 extension Store {
     /// A new stack with no notifications to send.
     public func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord]) async throws -> StackRecord {
-        try await createStack(stack, template: template, events: events, notifications: NotificationBatch())
+        try await createStack(stack, template: template, events: events, subscription: nil)
+    }
+}
+
+extension Store {
+    /// What the outbox holds, as `kiln notification list` and the admin API show it: events not
+    /// yet delivered to a sink (pending), outbox rows, and dead letters (only those with
+    /// `failedOnly`), oldest first. Sinks are named by type and target, never their secret.
+    public func notificationListing(failedOnly: Bool, projectID: String?, limit: Int?) async throws -> [Value] {
+        let sinks = try await notificationSinks()
+        var listed: [(Date, Value)] = try await notifications(failedOnly: failedOnly, projectID: projectID, limit: limit)
+            .map { ($0.createdAt, $0.view(sink: sinks[$0.sinkID])) }
+        if !failedOnly {
+            for (event, cursor) in try await pendingEventNotifications(projectID: projectID, limit: limit) {
+                let first = try await self.events(stackID: event.stackID, resourceName: nil, after: cursor.afterSequence, limit: 1)
+                    .first?.id == event.id
+                let row = OutboxNotification(
+                    id: event.id, sinkID: cursor.sinkID, stackID: event.stackID, projectID: cursor.projectID,
+                    eventType: HeatNotification.eventType(of: event), body: .null, createdAt: event.timestamp,
+                    attempts: first ? cursor.attempts : 0, nextAttempt: first ? cursor.nextAttempt : event.timestamp,
+                    lastError: first ? cursor.lastError : nil)
+                listed.append((event.timestamp, row.view(sink: sinks[cursor.sinkID])))
+            }
+        }
+        let sorted = listed.sorted { $0.0 < $1.0 }.map(\.1)
+        return limit.map { Array(sorted.prefix(max(0, $0))) } ?? sorted
     }
 }

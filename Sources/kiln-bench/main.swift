@@ -6,6 +6,7 @@ import Foundation
 //   api:      Heat API requests per second and p50/p99 latency over loopback
 //   load:     N concurrent API clients creating, listing and deleting stacks, checked
 //   cloud:    examples/three-tier.yaml scaled to N servers on the emulated cloud, with or without latency
+//   notify:   notifications per second to a webhook during an N-resource create, cost, latency
 //   telemetry: one alarm evaluation round's aggregates over N groups of M servers
 //   scale:    N auto-scaling groups of M servers with CPU alarms in a served engine: round time, load -> new member ONLINE
 
@@ -20,5 +21,6 @@ case "load": exit(await loadBenchmark(arguments))
 case "cloud": exit(await cloudBenchmark(arguments))
 case "telemetry": exit(await telemetryBenchmark(arguments))
 case "scale": exit(await scaleBenchmark(arguments))
+case "notify": exit(await notifyBenchmark(arguments))
 default: fail("unknown benchmark \(benchmark)")
 }

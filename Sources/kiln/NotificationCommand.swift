@@ -84,9 +84,6 @@ struct NotificationCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let store = try await store(connection)
-        let sinks = try await store.notificationSinks()
-        return try await store.notifications(failedOnly: failedOnly, projectID: nil, limit: nil)
-            .map { $0.view(sink: sinks[$0.sinkID]) }
+        return try await store(connection).notificationListing(failedOnly: failedOnly, projectID: nil, limit: nil)
     }
 }

@@ -2,9 +2,11 @@ import Foundation
 import KilnModel
 import KilnStore
 
-/// Every commit that records events goes through here: the notifications those events cause
-/// (for the stack's environment `event_sinks` and the server's sinks) join the same batch, so
-/// a state change and its notifications are committed together or not at all.
+/// Every commit that records events goes through here. An event is its own notification: the
+/// batch only carries the stack's sinks, so each gets a cursor on the stack's events if it has
+/// none (in the same transaction), and the dispatcher delivers from the events. Notifications
+/// that are no event (autoscaling) join the batch as outbox rows. Nothing per event is written
+/// beyond the event itself, so sinks cost a commit almost nothing.
 extension Engine {
     /// The sinks a stack's notifications go to: its environment's, then the server's.
     func sinks(of loaded: LoadedTemplate?) -> [EventSink] {
@@ -12,8 +14,8 @@ extension Engine {
         return own + serverSinks
     }
 
-    /// Commits the batch with the notifications of its events (and `extra` ones). `loaded`, the
-    /// stack's template (for its sinks and description), is loaded (cached) when not given.
+    /// Commits the batch with the stack's sinks (and `extra` notifications). `loaded`, the
+    /// stack's template (for its sinks), is loaded (cached) when not given.
     func commit(_ batch: StoreBatch, stack: StackRecord, loaded: LoadedTemplate? = nil, extra: [OutboxNotification] = [])
         async throws
     {
@@ -23,37 +25,34 @@ extension Engine {
             if template == nil { template = try? await load(stack) }
             let sinks = sinks(of: template)
             if !sinks.isEmpty {
-                var stacks: [String: StackRecord] = [stack.id: stack]
-                for record in batch.stacks { stacks[record.id] = record }
-                let builder = NotificationBuilder(sinks: sinks, publisher: publisherID)
-                batch.notifications += builder.notifications(
-                    for: batch.events, stacks: stacks, description: template?.template.description)
+                batch.subscription = NotificationSubscription(stackID: stack.id, projectID: stack.projectID, sinks: sinks)
                 batch.notifications += extra
-                batch.sinks = sinks
             }
         }
         try await store.commit(batch)
-        if !batch.notifications.isEmpty { outboxBell.ring() }
+        if batch.subscription != nil { outboxBell.ring() }
     }
 
-    /// The notifications of a new stack's first event, for `createStack`.
-    func notifications(of event: EventRecord, stack: StackRecord, loaded: LoadedTemplate) -> NotificationBatch {
+    /// A new stack's sinks, for `createStack`.
+    func subscription(of stack: StackRecord, loaded: LoadedTemplate) -> NotificationSubscription? {
         let sinks = sinks(of: loaded)
-        guard !sinks.isEmpty else { return NotificationBatch() }
-        let builder = NotificationBuilder(sinks: sinks, publisher: publisherID)
-        return NotificationBatch(
-            notifications: builder.notifications(
-                for: [event], stacks: [stack.id: stack], description: loaded.template.description),
-            sinks: sinks)
+        return sinks.isEmpty ? nil : NotificationSubscription(stackID: stack.id, projectID: stack.projectID, sinks: sinks)
     }
 
-    /// Heat's autoscaling notification for a resize of `group` in the run's stack.
+    /// Heat's autoscaling notification for a resize of `group` in the run's stack, one outbox
+    /// row per sink that wants it.
     func scalingNotification(_ suffix: String, run: StackRun, group: String, adjustment: Value, adjustmentType: String,
                              capacity: Int, message: String) -> [OutboxNotification] {
         let sinks = sinks(of: run.loaded)
-        guard !sinks.isEmpty else { return [] }
-        return NotificationBuilder(sinks: sinks, publisher: publisherID).scaling(
-            suffix, stack: run.stack, description: run.loaded.template.description, group: group, adjustment: adjustment,
-            adjustmentType: adjustmentType, capacity: capacity, message: message)
+        let type = "orchestration.autoscaling.\(suffix)"
+        let wanting = sinks.filter { $0.accepts(type) }
+        guard !wanting.isEmpty else { return [] }
+        let body = HeatNotification.scaling(
+            suffix, stack: run.stack, group: group, adjustment: adjustment, adjustmentType: adjustmentType, capacity: capacity,
+            message: message, publisher: publisherID)
+        let id = body["message_id"].stringValue ?? UUID().uuidString.lowercased()
+        return wanting.map {
+            OutboxNotification(id: id, sinkID: $0.id, stackID: run.stack.id, projectID: run.stack.projectID, eventType: type, body: body)
+        }
     }
 }

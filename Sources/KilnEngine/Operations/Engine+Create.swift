@@ -53,9 +53,9 @@ extension Engine {
             action: action, status: .inProgress, reason: started)
         stack.owner = newOperationClaim()
         do {
-            let notifications = notifications(of: event, stack: stack, loaded: loaded)
-            stack = try await store.createStack(stack, template: template, events: [event], notifications: notifications)
-            if !notifications.notifications.isEmpty { outboxBell.ring() }
+            let subscription = subscription(of: stack, loaded: loaded)
+            stack = try await store.createStack(stack, template: template, events: [event], subscription: subscription)
+            if subscription != nil { outboxBell.ring() }
             if let id = stack.templateID { loadedTemplates.put(loaded, stack: stack, templateID: id) }
         } catch {
             await endOperation(stack)

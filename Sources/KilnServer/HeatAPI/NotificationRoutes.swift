@@ -25,17 +25,12 @@ extension HeatAPI {
 
     private func listNotifications(_ call: HeatRequest) async throws -> Response {
         let state = call.first("state")
-        guard state == nil || state == "failed" || state == "pending" else {
-            throw HeatError.badRequest("state must be 'pending' or 'failed', not '\(state ?? "")'")
+        guard state == nil || state == "failed" else {
+            throw HeatError.badRequest("state must be 'failed' (or not given), not '\(state ?? "")'")
         }
         let projectID: String? = call.flag("global_tenant") ? nil : call.projectID
-        let sinks = try await engine.store.notificationSinks()
-        var rows = try await engine.store.notifications(
-            failedOnly: state == "failed", projectID: projectID, limit: state == "pending" ? nil : try call.integer("limit"))
-        if state == "pending" {
-            rows = rows.filter { $0.state == .pending }
-            if let limit = try call.integer("limit") { rows = Array(rows.prefix(max(0, limit))) }
-        }
-        return .json(["notifications": .list(rows.map { $0.view(sink: sinks[$0.sinkID]) })])
+        let listed = try await engine.store.notificationListing(
+            failedOnly: state == "failed", projectID: projectID, limit: try call.integer("limit"))
+        return .json(["notifications": .list(listed)])
     }
 }

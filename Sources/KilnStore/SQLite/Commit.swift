@@ -21,8 +21,9 @@ extension SQLiteStore {
             }
             try Self.deleteResources(db, batch.deletedResources)
             try Self.upsertResources(db, batch.resources)
+            try Self.subscribe(db, batch.subscription)
             try Self.insertEvents(db, batch.events)
-            try Self.insertNotifications(db, batch.notifications, sinks: batch.sinks)
+            try Self.insertNotifications(db, batch.notifications)
             if let (stackID, request) = batch.cancelRequest {
                 try db.execute(
                     sql: "UPDATE stacks SET cancel_request = ? WHERE id = ? AND status = 'IN_PROGRESS'",

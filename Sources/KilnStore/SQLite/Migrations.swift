@@ -155,15 +155,28 @@ enum Migrations {
         CREATE INDEX cloud_objects_name ON cloud_objects(kind, name);
         """
 
-    // The notification outbox: one row per notification and sink, written in the transaction
-    // of the state change it tells of, deleted once delivered; a row over the retry limit
-    // stays as 'failed' (the dead-letter list). Sinks are stored once by their definition's
-    // key. No foreign key to stacks: a stack's last notifications outlive its purge.
+    // Notifications. Each sink's progress through each stack's events is a cursor: an event is
+    // notified by being committed (no copy is written), and delivered events move the cursor.
+    // Notifications that are not events (autoscaling) are outbox rows, written in the
+    // transaction of their state change after the event they follow (`after_event`); a
+    // notification given up on is a 'failed' row (the dead-letter list). Sinks are stored
+    // once by their definition's key.
     private static let v5NotificationOutbox = """
         CREATE TABLE notification_sinks (
             id TEXT PRIMARY KEY NOT NULL,
             definition TEXT NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE notification_cursors (
+            sink_id TEXT NOT NULL REFERENCES notification_sinks(id),
+            stack_id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            after_sequence INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt REAL NOT NULL DEFAULT 0,
+            last_error TEXT,
+            PRIMARY KEY (sink_id, stack_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX notification_cursors_stack ON notification_cursors(stack_id);
         CREATE TABLE notifications (
             sequence INTEGER PRIMARY KEY,
             id TEXT NOT NULL,
@@ -176,7 +189,8 @@ enum Migrations {
             state TEXT NOT NULL DEFAULT 'pending',
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt REAL NOT NULL,
-            last_error TEXT
+            last_error TEXT,
+            after_event INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX notifications_queue ON notifications(sink_id, stack_id, sequence) WHERE state = 'pending';
         CREATE INDEX notifications_id ON notifications(id);

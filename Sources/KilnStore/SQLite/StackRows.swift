@@ -10,7 +10,7 @@ extension SQLiteStore {
         """
 
     public func createStack(
-        _ stack: StackRecord, template: TemplateRecord, events: [EventRecord], notifications: NotificationBatch
+        _ stack: StackRecord, template: TemplateRecord, events: [EventRecord], subscription: NotificationSubscription?
     ) async throws -> StackRecord {
         try await write { db in
             if stack.parentID == nil, try Self.topLevelStackExists(db, name: stack.name, projectID: stack.projectID) {
@@ -19,8 +19,8 @@ extension SQLiteStore {
             var stored = stack
             stored.templateID = try Self.saveTemplate(db, template)
             try Self.insertStack(db, stored)
+            try Self.subscribe(db, subscription)
             try Self.insertEvents(db, events)
-            try Self.insertNotifications(db, notifications.notifications, sinks: notifications.sinks)
             return stored
         }
     }
@@ -76,33 +76,40 @@ extension SQLiteStore {
     /// Deletes the stack and its nested stacks; resources, events and snapshots go with them
     /// (foreign keys cascade), then the templates only they used.
     public func purgeStack(id: String) async throws {
-        try await write { db in
-            let family = """
-                WITH RECURSIVE family(id) AS (
-                    SELECT id FROM stacks WHERE id = ?
-                    UNION SELECT stacks.id FROM stacks JOIN family ON stacks.parent_id = family.id
-                )
-                """
-            let templateIDs = try Int64.fetchSet(
-                db,
-                sql: """
-                    \(family)
-                    SELECT template_id FROM stacks WHERE id IN family AND template_id IS NOT NULL
-                    UNION SELECT previous_template_id FROM stacks WHERE id IN family AND previous_template_id IS NOT NULL
-                    UNION SELECT template_id FROM snapshots WHERE stack_id IN family AND template_id IS NOT NULL
-                    """,
-                arguments: [id])
-            try db.execute(sql: "\(family) DELETE FROM stacks WHERE id IN family", arguments: [id])
-            // Only templates these stacks used: one saved for an update in flight is not ours to remove.
-            let unused = try db.cachedStatement(
-                sql: """
-                    DELETE FROM templates WHERE id = ?1
-                    AND NOT EXISTS (SELECT 1 FROM stacks WHERE template_id = ?1 OR previous_template_id = ?1)
-                    AND NOT EXISTS (SELECT 1 FROM snapshots WHERE template_id = ?1)
-                    """)
-            for templateID in templateIDs {
-                try unused.execute(arguments: [templateID])
-            }
+        try await write { db in try Self.purge(db, id: id) }
+    }
+
+    /// Removes the stack and its nested stacks, unless some of their events are not yet
+    /// delivered to a sink: then it stays (deleted) until `finishNotifications` purges it.
+    static func purge(_ db: Database, id: String) throws {
+        let family = """
+            WITH RECURSIVE family(id) AS (
+                SELECT id FROM stacks WHERE id = ?
+                UNION SELECT stacks.id FROM stacks JOIN family ON stacks.parent_id = family.id
+            )
+            """
+        guard try !undelivered(db, family: family, id: id) else { return }
+        let templateIDs = try Int64.fetchSet(
+            db,
+            sql: """
+                \(family)
+                SELECT template_id FROM stacks WHERE id IN family AND template_id IS NOT NULL
+                UNION SELECT previous_template_id FROM stacks WHERE id IN family AND previous_template_id IS NOT NULL
+                UNION SELECT template_id FROM snapshots WHERE stack_id IN family AND template_id IS NOT NULL
+                """,
+            arguments: [id])
+        // Only templates these stacks used: one saved for an update in flight is not ours to remove.
+        let unused = try db.cachedStatement(
+            sql: """
+                DELETE FROM templates WHERE id = ?1
+                AND NOT EXISTS (SELECT 1 FROM stacks WHERE template_id = ?1 OR previous_template_id = ?1)
+                AND NOT EXISTS (SELECT 1 FROM snapshots WHERE template_id = ?1)
+                """)
+        try db.execute(
+            sql: "\(family) DELETE FROM notification_cursors WHERE stack_id IN family", arguments: [id])
+        try db.execute(sql: "\(family) DELETE FROM stacks WHERE id IN family", arguments: [id])
+        for templateID in templateIDs {
+            try unused.execute(arguments: [templateID])
         }
     }
 
