@@ -43,8 +43,14 @@ public final class NotificationDispatcher: Sendable {
     public func run() async {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
+                let looked = ContinuousClock.now
                 let look = await startDueQueues(in: &group)
                 await bell.wait(seconds: look.wait)
+                // Rings come with every commit of a busy engine: look at most every
+                // `minimumLookInterval`, so the outbox's reads never crowd the operations.
+                let since = looked.duration(to: .now)
+                let minimum = Duration.seconds(Self.minimumLookInterval)
+                if since < minimum { try? await Task.sleep(for: minimum - since) }
             }
             group.cancelAll()
         }
@@ -64,6 +70,10 @@ public final class NotificationDispatcher: Sendable {
         }
         return (try? await store.pendingNotificationCount()) ?? 0
     }
+
+    /// Seconds between two looks at the outbox at least (a queue being drained is not held up
+    /// by it: only new queues wait).
+    static let minimumLookInterval = 0.05
 
     private var busyCount: Int { busy.withLock { $0.queues.count } }
 

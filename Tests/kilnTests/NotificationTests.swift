@@ -78,6 +78,7 @@ struct NotificationTests {
         let groupEvents = try await eventIDs(store, stack: "g")
         // A deleted stack is purged with its events: n's are read before its delete.
         let nEvents = try await eventIDs(store, stack: "n")
+        let nID = try #require(try await store.stack(named: "n", projectID: "default")?.id)
         try await expectOrdered(try await receiver.wait(for: nEvents.count + groupEvents.count + 2), store: store)
         let deleted = try await home.kiln(["stack", "delete", "n", "--yes"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
@@ -107,8 +108,9 @@ struct NotificationTests {
         let scaled = try #require(deliveries.first { $0.eventType == "orchestration.autoscaling.end" }?.body["payload"])
         #expect(scaled["capacity"] == 2 && scaled["adjustment"] == 1 && scaled["groupname"] == "group")
         #expect(scaled["adjustment_type"] == "change_in_capacity")
-        // Delivered rows leave the outbox.
+        // Everything delivered; the deleted stack, kept until then, is purged.
         #expect(try await store.pendingNotificationCount() == 0)
+        #expect(try await store.stack(id: nID) == nil)
     }
 
     @Test func cloudEventsFormatAndEventFilter() async throws {
