@@ -25,11 +25,14 @@ public struct CloudSession: Sendable {
     /// Gnocchi and Aodh, when the cloud has them.
     public let metrics: (any MetricService)?
     public let alarms: (any AlarmService)?
+    /// Zaqar, when the cloud has it: where `zaqar-queue` notification sinks post.
+    public let messaging: (any MessagingService)?
 
     public init(projectID: String, compute: any ComputeService, images: any ImageService, network: any NetworkService,
                 blockStorage: any BlockStorageService, loadBalancer: any LoadBalancerService, agent: (any ServerAgent)? = nil,
-                metrics: (any MetricService)? = nil, alarms: (any AlarmService)? = nil) {
+                metrics: (any MetricService)? = nil, alarms: (any AlarmService)? = nil, messaging: (any MessagingService)? = nil) {
         self.agent = agent
+        self.messaging = messaging
         self.metrics = metrics
         self.alarms = alarms
         self.projectID = projectID
