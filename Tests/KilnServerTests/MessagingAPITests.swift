@@ -28,8 +28,8 @@ struct MessagingAPITests {
                                                                             "domain": ["name": "Default"]]]],
                 "scope": ["project": ["name": "admin", "domain": ["name": "Default"]]]]])
             let catalog = signedIn.json["token"]["catalog"].listValue ?? []
-            let zaqar = try #require(catalog.first { $0["type"] == "messaging" })
-            #expect(zaqar["name"] == "zaqar" && zaqar["endpoints"][0]["url"].stringValue?.hasSuffix("/messaging") == true)
+            let entry = try #require(catalog.first { $0["type"] == "messaging" })
+            #expect(entry["name"] == "zaqar" && entry["endpoints"][0]["url"].stringValue?.hasSuffix("/messaging") == true)
             let versions = try await client.call(.get, "/messaging")
             #expect(versions.status == .multipleChoices && versions.json["versions"][0]["id"] == "2")
 
