@@ -60,6 +60,8 @@ struct OpenStackMessagingTests {
             #expect(try await zaqar.queues(marker: nil, limit: 50).map(\.name) == ["events"])
             try await zaqar.deleteQueue("events")
             #expect(try await zaqar.queues(marker: nil, limit: 50).isEmpty)
+            // Signed in, the session still offers Zaqar: the catalog lists it.
+            #expect(cloud.session(projectID: "ignored").messaging != nil && cloud.mayHaveMessaging())
 
             // Zaqar's refusals come back with its description.
             var bad: CloudError?
@@ -69,5 +71,22 @@ struct OpenStackMessagingTests {
             do { _ = try await zaqar.postMessages(queue: "q", [QueueMessage(body: 1, ttl: 5)], clientID: "not-a-uuid") } catch let error as CloudError { short = error }
             #expect(short?.message == "The TTL for a message may not exceed 1209600 seconds, and must be at least 60 seconds long.")
         }
+    }
+
+    /// Zaqar's catalog URL is its unversioned root (`http://host:8888`): the driver adds `/v2`;
+    /// a catalog without a `messaging` service has none.
+    @Test func theMessagingEndpointComesFromTheCatalog() throws {
+        func catalog(_ services: [Value]) -> Value { ["token": ["catalog": .list(services)]] }
+        func zaqar(_ url: String) -> Value {
+            ["type": "messaging", "name": "zaqar", "endpoints": [["interface": "public", "region_id": "RegionOne", "url": .string(url)]]]
+        }
+        #expect(try OpenStackAPI.endpoint(.messaging, catalog: catalog([zaqar("http://zaqar:8888")]), region: nil, interface: "public")
+            == "http://zaqar:8888/v2")
+        #expect(try OpenStackAPI.endpoint(.messaging, catalog: catalog([zaqar("https://cloud/messaging/v2/")]), region: "RegionOne",
+                                          interface: "public") == "https://cloud/messaging/v2")
+        #expect(throws: (any Error).self) {
+            try OpenStackAPI.endpoint(.messaging, catalog: catalog([]), region: nil, interface: "public")
+        }
+        #expect(OpenStackService.messaging.headers["Client-ID"].flatMap(UUID.init(uuidString:)) != nil)
     }
 }
