@@ -147,7 +147,8 @@ public enum MessagingLimits {
     public static let defaultPerPage = 10
 
     /// Zaqar's queue names: 1 to 64 of ASCII letters, digits, `_`, `-` (and `.`, which its
-    /// validator's pattern has accepted since Zaqar 2.0 although its message does not say so).
+    /// validator has accepted since 2017, "Support dot character in queue's name", although its
+    /// error message still names only the others).
     public static func isValidQueueName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

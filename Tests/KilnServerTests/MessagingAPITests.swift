@@ -146,6 +146,10 @@ struct MessagingAPITests {
             }
             #expect(try await zaqar(.put, "/queues/\(String(repeating: "q", count: 64))").status == .created)
             #expect(try await zaqar(.put, "/queues/bad-ttl", body: ["_default_message_ttl": 30]).status == .badRequest)
+            let huge = try await zaqar(.put, "/queues/huge", body: ["blob": .string(String(repeating: "x", count: 70_000))])
+            #expect(huge.status == .badRequest && huge.json["description"] == "Queue metadata is too large. Max size: 65536")
+            #expect(try await zaqar(.patch, "/queues/huge", body: [["op": "add", "path": "/metadata/a", "value": 1]]).status
+                == .unsupportedMediaType)
 
             let noMessages = try await zaqar(.post, "/queues/q/messages", body: ["nothing": []])
             #expect(noMessages.json == ["title": "Invalid API request", "description": "No messages were found in the request body."])

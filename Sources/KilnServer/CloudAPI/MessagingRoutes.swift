@@ -119,7 +119,7 @@ struct MessagingRoutes {
     }
 
     func createQueue(_ messaging: any MessagingService, _ queue: String) async throws -> Response {
-        let document = try await call.request.jsonBody()
+        let document = try await metadataBody()
         guard let metadata = document.mapValue else { throw ZaqarFault(400, "Invalid request body", "Document type not supported.") }
         try Self.checkReserved(metadata)
         let created = try await messaging.createQueue(queue, metadata: metadata)
@@ -133,7 +133,7 @@ struct MessagingRoutes {
         guard call.request.headers[.contentType]?.split(separator: ";").first.map(String.init) == patchType else {
             throw ZaqarFault(415, "Unsupported media type", "Accepted media type for PATCH: {'Accept-Patch': '\(patchType)'}.")
         }
-        guard let changes = try await call.request.jsonBody().listValue, !changes.isEmpty else {
+        guard let changes = try await metadataBody().listValue, !changes.isEmpty else {
             throw ZaqarFault(400, "Invalid request body", "Request body must be a JSON array of operation objects.")
         }
         guard var metadata = try await messaging.queue(queue)?.metadata else {
@@ -167,6 +167,15 @@ struct MessagingRoutes {
         try Self.checkReserved(metadata)
         try await messaging.setQueueMetadata(queue, metadata)
         return .json(.map(Self.withReserved(metadata)))
+    }
+
+    /// A queue's metadata document, at most Zaqar's 64 KiB.
+    func metadataBody() async throws -> Value {
+        let limit = 65_536
+        if let length = call.request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw ZaqarFault(400, "Invalid API request", "Queue metadata is too large. Max size: \(limit)")
+        }
+        return try await call.request.jsonBody(limit: limit)
     }
 
     func stats(_ messaging: any MessagingService, _ queue: String) async throws -> Value {
