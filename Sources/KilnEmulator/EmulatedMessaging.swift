@@ -168,6 +168,8 @@ struct EmulatedMessaging: MessagingService {
 
     func messages(queue: String, _ query: MessageQuery) async throws -> MessagePage {
         let rowID = queueRowID(queue)
+        // Zaqar's markers are message counters: one that is not lists nothing, as Zaqar's does.
+        if let marker = query.marker, Int(marker) == nil { return MessagePage(messages: [], marker: nil) }
         return try await cloud.read { tables in
             let after = query.marker.flatMap(Int.init) ?? 0
             let page = try Self.live(rowID, tables).filter { message in

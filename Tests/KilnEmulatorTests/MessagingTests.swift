@@ -45,6 +45,7 @@ struct MessagingTests {
         #expect(page.messages.map(\.clientID) == ["poster", "poster"])
         let next = try await fixture.zaqar.messages(queue: "events", MessageQuery(marker: page.marker, limit: 2, clientID: "reader"))
         #expect(next.messages.map(\.body) == ["three"])
+        #expect(try await fixture.zaqar.messages(queue: "events", MessageQuery(marker: "junk", clientID: "reader")).messages.isEmpty)
         #expect(try await fixture.zaqar.message(queue: "events", id: ids[1])?.body == ["n": 2])
         #expect(try await fixture.zaqar.messages(queue: "events", ids: [ids[2], "nope", ids[0]]).map(\.id) == [ids[0], ids[2]])
         // Another project sees none of it.
