@@ -5,9 +5,15 @@ import KilnModel
 public struct QueueMessage: Sendable, Equatable {
     public var body: Value
     public var ttl: Int
+    /// Seconds before it can be listed or claimed (Zaqar's delayed queues; 0..900).
+    public var delay: Int
     public init(body: Value, ttl: Int) {
+        self.init(body: body, ttl: ttl, delay: 0)
+    }
+    public init(body: Value, ttl: Int, delay: Int) {
         self.body = body
         self.ttl = ttl
+        self.delay = delay
     }
 }
 
@@ -77,18 +83,21 @@ public struct MessageQueueInfo: Sendable, Equatable {
 
 /// Which messages a listing returns, as Zaqar's `GET .../messages` asks: after `marker` (the
 /// previous page's), at most `limit`, the caller's own ones only with `echo`, claimed ones only
-/// with `includeClaimed`.
+/// with `includeClaimed`, ones still delayed only with `includeDelayed`.
 public struct MessageQuery: Sendable, Equatable {
     public var marker: String?
     public var limit: Int
     public var echo: Bool
     public var includeClaimed: Bool
+    public var includeDelayed: Bool
     public var clientID: String
-    public init(marker: String? = nil, limit: Int = 10, echo: Bool = false, includeClaimed: Bool = false, clientID: String) {
+    public init(marker: String? = nil, limit: Int = 10, echo: Bool = false, includeClaimed: Bool = false, includeDelayed: Bool = false,
+                clientID: String) {
         self.marker = marker
         self.limit = limit
         self.echo = echo
         self.includeClaimed = includeClaimed
+        self.includeDelayed = includeDelayed
         self.clientID = clientID
     }
 }
@@ -138,6 +147,7 @@ public struct QueueStats: Sendable, Equatable {
 public enum MessagingLimits {
     public static let messageTTL = 60...1_209_600
     public static let defaultMessageTTL = 3600
+    public static let messageDelay = 0...900
     public static let claimTTL = 60...43_200
     public static let claimGrace = 60...43_200
     public static let defaultClaimTTL = 300
@@ -185,7 +195,7 @@ extension MessagingService {
     public func deleteMessages(queue: String, ids: [String]) async throws { throw Self.unsupported("deleting messages") }
     /// Deletes and returns up to `limit` free messages, oldest first.
     public func popMessages(queue: String, limit: Int) async throws -> [QueuedMessage] { throw Self.unsupported("popping messages") }
-    /// Claims up to `limit` free messages, oldest first, for `ttl` seconds; a message that would
+    /// Claims up to `limit` free messages (not delayed), oldest first, for `ttl` seconds; a message that would
     /// expire before the claim does lives `grace` seconds past it. Nil when none is free.
     public func claimMessages(queue: String, ttl: Int, grace: Int, limit: Int) async throws -> MessageClaim? {
         throw Self.unsupported("claiming messages")

@@ -27,8 +27,11 @@ struct StoredMessage: Codable, Sendable {
     var claimID: String?
     var claimExpires: Date?
     var claimCount: Int
+    /// Until when it is delayed (nil: never was).
+    var visible: Date?
 
     func live(_ now: Date) -> Bool { expires > now }
+    func delayed(_ now: Date) -> Bool { (visible ?? .distantPast) > now }
     func claimed(_ now: Date) -> Bool { claimID != nil && (claimExpires ?? .distantPast) > now }
 
     func shown(_ now: Date) -> QueuedMessage {
@@ -84,6 +87,10 @@ struct EmulatedMessaging: MessagingService {
             throw CloudError(.badRequest, "The TTL for a message may not exceed \(MessagingLimits.messageTTL.upperBound) seconds, "
                 + "and must be at least \(MessagingLimits.messageTTL.lowerBound) seconds long.")
         }
+        for message in messages where !MessagingLimits.messageDelay.contains(message.delay) {
+            throw CloudError(.badRequest, "The Delay TTL for a message may not exceed \(MessagingLimits.messageDelay.upperBound) seconds, "
+                + "and must be at least \(MessagingLimits.messageDelay.lowerBound) seconds long.")
+        }
         try await cloud.callLatency("message")
         let project = projectID, rowID = queueRowID(queue)
         return try await cloud.write(projectID: project) { tables in
@@ -95,7 +102,8 @@ struct EmulatedMessaging: MessagingService {
                 let id = newID()
                 let row = StoredMessage(
                     id: id, seq: stored.counter, body: message.body.jsonText(), ttl: message.ttl, created: tables.now,
-                    expires: tables.now.addingTimeInterval(Double(message.ttl)), clientID: clientID, claimCount: 0)
+                    expires: tables.now.addingTimeInterval(Double(message.ttl)), clientID: clientID, claimCount: 0,
+                    visible: message.delay > 0 ? tables.now.addingTimeInterval(Double(message.delay)) : nil)
                 try tables.put(.message, id, row, project: project, parent: rowID)
                 ids.append(id)
             }
@@ -174,7 +182,7 @@ struct EmulatedMessaging: MessagingService {
             let after = query.marker.flatMap(Int.init) ?? 0
             let page = try Self.live(rowID, tables).filter { message in
                 message.seq > after && (query.echo || message.clientID != query.clientID)
-                    && (query.includeClaimed || !message.claimed(tables.now))
+                    && (query.includeClaimed || !message.claimed(tables.now)) && (query.includeDelayed || !message.delayed(tables.now))
             }.prefix(max(0, query.limit))
             return MessagePage(messages: page.map { $0.shown(tables.now) }, marker: page.last.map { String($0.seq) })
         }
@@ -256,7 +264,7 @@ struct EmulatedMessaging: MessagingService {
         let project = projectID, rowID = queueRowID(queue)
         return try await cloud.write(projectID: project) { tables in
             try Self.sweep(rowID, tables)
-            let free = try Self.live(rowID, tables).filter { !$0.claimed(tables.now) }.prefix(max(0, limit))
+            let free = try Self.live(rowID, tables).filter { !$0.claimed(tables.now) && !$0.delayed(tables.now) }.prefix(max(0, limit))
             guard !free.isEmpty else { return nil }
             let claim = StoredClaim(id: newID(), ttl: ttl, grace: grace, updated: tables.now,
                                     expires: tables.now.addingTimeInterval(Double(ttl)))

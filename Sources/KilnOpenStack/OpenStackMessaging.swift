@@ -17,7 +17,10 @@ extension OpenStackServices: MessagingService {
     func queuePath(_ name: String) -> String { "/queues/\(segment(name))" }
 
     func postMessages(queue: String, _ messages: [QueueMessage], clientID: String) async throws -> [String] {
-        let body: Value = ["messages": .list(messages.map { ["ttl": .int($0.ttl), "body": $0.body] })]
+        let body: Value = ["messages": .list(messages.map { message in
+            message.delay > 0 ? ["ttl": .int(message.ttl), "body": message.body, "delay": .int(message.delay)]
+                : ["ttl": .int(message.ttl), "body": message.body]
+        })]
         let made = try await api.call(.messaging, "POST", queuePath(queue) + "/messages", body: body, headers: Self.clientHeader(clientID))
         return made["resources"].strings.map { href in String(href.split(separator: "?").first?.split(separator: "/").last ?? "") }
     }
@@ -92,6 +95,7 @@ extension OpenStackServices: MessagingService {
             let size = min(Self.zaqarPage, query.limit - found.count)
             let page = try await api.call(.messaging, "GET", queuePath(queue) + "/messages" + KilnOpenStack.query([
                 ("limit", String(size)), ("marker", marker), ("echo", String(query.echo)), ("include_claimed", String(query.includeClaimed)),
+                ("include_delayed", String(query.includeDelayed)),
             ]), headers: Self.clientHeader(query.clientID))
             let items = page["messages"].listValue ?? []
             found += items.map(Self.message)

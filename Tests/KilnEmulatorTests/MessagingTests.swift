@@ -6,7 +6,7 @@ import KilnStore
 import Testing
 
 /// The emulated Zaqar on a clock the test moves: queues made on first post, ttl expiry,
-/// `echo`, claims (limit, hiding, expiry, renewal, release, grace), deletes with and without
+/// delays, `echo`, claims (limit, hiding, expiry, renewal, release, grace), deletes with and without
 /// the claim, pop, stats and projects kept apart.
 @Suite("Emulated Zaqar: queues, messages, claims")
 struct MessagingTests {
@@ -75,6 +75,21 @@ struct MessagingTests {
         #expect(await cloudError { _ = try await fixture.post(String(repeating: "q", count: 65), ["x"]) }?.kind == .badRequest)
         #expect(await cloudError { _ = try await fixture.zaqar.postMessages(queue: "q", [], clientID: "c") }?.kind == .badRequest)
         #expect(try await fixture.zaqar.queues(marker: nil, limit: 10).isEmpty)
+    }
+
+    @Test func delayedMessagesAreNeitherListedNorClaimedUntilTheirDelayPasses() async throws {
+        let fixture = try await Fixture()
+        _ = try await fixture.zaqar.postMessages(
+            queue: "q", [QueueMessage(body: "later", ttl: 600, delay: 30), QueueMessage(body: "now", ttl: 600)], clientID: "poster")
+        #expect(try await fixture.bodies("q") == ["now"])
+        let all = try await fixture.zaqar.messages(queue: "q", MessageQuery(limit: 20, includeDelayed: true, clientID: "reader"))
+        #expect(all.messages.map(\.body) == ["later", "now"])
+        #expect(try await fixture.zaqar.claimMessages(queue: "q", ttl: 60, grace: 60, limit: 5)?.messages.map(\.body) == ["now"])
+        fixture.clock.advance(30)
+        #expect(try await fixture.zaqar.claimMessages(queue: "q", ttl: 60, grace: 60, limit: 5)?.messages.map(\.body) == ["later"])
+        #expect(await cloudError {
+            _ = try await fixture.zaqar.postMessages(queue: "q", [QueueMessage(body: 1, ttl: 60, delay: 901)], clientID: "c")
+        }?.kind == .badRequest)
     }
 
     @Test func echoShowsAClientItsOwnMessagesOnlyWhenAsked() async throws {

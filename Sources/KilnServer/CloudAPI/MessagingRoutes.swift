@@ -5,7 +5,7 @@ import KilnModel
 
 /// Zaqar's v2 API subset (`/messaging/v2/...`) over the cloud's messaging service: queues
 /// (list, create with metadata, metadata, JSON-patch of it, delete, stats), messages (post,
-/// list with `echo`/`include_claimed`/`marker`/`limit`, get by id or `ids=`, delete by id with
+/// list with `echo`/`include_claimed`/`include_delayed`/`marker`/`limit`, get by id or `ids=`, delete by id with
 /// `claim_id`, bulk delete by `ids=` or `pop=`) and claims (create, get, renew, release).
 /// Every call needs a Client-ID header (a UUID), as Zaqar's strict default does; hrefs are
 /// relative to the service's root (`/v2/...`) as Zaqar writes them, which python-zaqarclient
@@ -247,7 +247,7 @@ struct MessagingRoutes {
             "rel/queues": resource("/v2/queues{?marker,limit,detailed}", [], ["GET"]),
             "rel/queue": resource("/v2/queues/{queue_name}", ["queue_name"], ["GET", "PUT", "DELETE", "PATCH"]),
             "rel/queue_stats": resource("/v2/queues/{queue_name}/stats", ["queue_name"], ["GET"]),
-            "rel/messages": resource("/v2/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}", ["queue_name"], ["GET"]),
+            "rel/messages": resource("/v2/queues/{queue_name}/messages{?marker,limit,echo,include_claimed,include_delayed}", ["queue_name"], ["GET"]),
             "rel/post_messages": resource("/v2/queues/{queue_name}/messages", ["queue_name"], ["POST"]),
             "rel/messages_delete": resource("/v2/queues/{queue_name}/messages{?ids,pop}", ["queue_name"], ["DELETE"]),
             "rel/message_delete": resource("/v2/queues/{queue_name}/messages/{message_id}{?claim}", ["queue_name", "message_id"], ["DELETE"]),
@@ -343,7 +343,9 @@ struct MessageRoutes {
     }
 
     /// `{"messages": [{"ttl", "body"}, ...]}`: each `body` required, `ttl` an integer (the
-    /// queue's `_default_message_ttl`, else 3600, when left out).
+    /// queue's `_default_message_ttl`, else 3600, when left out). A queue with
+    /// `_default_message_delay` takes each message's `delay` too (that default when left out);
+    /// Zaqar ignores `delay` on other queues.
     func post() async throws -> Response {
         if let length = call.request.headers[.contentLength].flatMap(Int.init), length > 262_144 {
             throw ZaqarFault(400, "Invalid API request", "Message collection size is too large. Max size 262144")
@@ -355,6 +357,7 @@ struct MessageRoutes {
         guard let list = items.listValue else { throw ZaqarFault(400, "Invalid request body", "Document type not supported.") }
         let metadata = try await messaging.queue(queue)?.metadata ?? [:]
         let defaultTTL: Int = if case .int(let ttl)? = metadata["_default_message_ttl"], ttl > 0 { ttl } else { MessagingLimits.defaultMessageTTL }
+        let defaultDelay: Int? = if case .int(let delay)? = metadata["_default_message_delay"], delay > 0 { delay } else { nil }
         var messages: [QueueMessage] = []
         for item in list {
             guard let fields = item.mapValue else { throw ZaqarFault(400, "Invalid request body", "Document type not supported.") }
@@ -366,7 +369,14 @@ struct MessageRoutes {
                 }
                 ttl = number
             }
-            messages.append(QueueMessage(body: body, ttl: ttl))
+            var delay = defaultDelay ?? 0
+            if defaultDelay != nil, let given = fields["delay"] {
+                guard case .int(let number) = given else {
+                    throw ZaqarFault(400, "Invalid request body", "The value of the \"delay\" field must be a int.")
+                }
+                delay = number
+            }
+            messages.append(QueueMessage(body: body, ttl: ttl, delay: delay))
         }
         guard !messages.isEmpty else { throw ZaqarFault(400, "Invalid API request", "No messages to enqueue.") }
         let ids = try await messaging.postMessages(queue: queue, messages, clientID: clientID)
@@ -387,14 +397,22 @@ struct MessageRoutes {
         let limit = try params.int("limit")
         if let limit { try checkLimit(limit) }
         let echo = try params.bool("echo"), includeClaimed = try params.bool("include_claimed")
+        let includeDelayed = try params.bool("include_delayed")
+        // Zaqar filters delayed messages only on queues with a default delay.
+        let delaying: Bool = if case .int(let delay)? = try await messaging.queue(queue)?.metadata["_default_message_delay"], delay > 0 {
+            true
+        } else {
+            false
+        }
         let page = try await messaging.messages(queue: queue, MessageQuery(
             marker: call.first("marker"), limit: limit ?? MessagingLimits.defaultPerPage, echo: echo ?? false,
-            includeClaimed: includeClaimed ?? false, clientID: clientID))
+            includeClaimed: includeClaimed ?? false, includeDelayed: !delaying || (includeDelayed ?? false), clientID: clientID))
         var links: [Value] = []
         if !page.messages.isEmpty, let marker = page.marker {
             let pairs: [(String, String?)] = [
                 ("marker", marker), ("limit", limit.map(String.init)), ("echo", echo.map { $0 ? "true" : "false" }),
                 ("include_claimed", includeClaimed.map { $0 ? "true" : "false" }),
+                ("include_delayed", includeDelayed.map { $0 ? "true" : "false" }),
             ]
             links = [["rel": "next", "href": .string(messagesPath + MessagingRoutes.query(pairs))]]
         }
