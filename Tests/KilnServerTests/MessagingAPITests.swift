@@ -65,7 +65,7 @@ struct MessagingAPITests {
             #expect(try await zaqar(.get, "/queues/jobs/messages").json["messages"] == [])
             let echoed = try await zaqar(.get, "/queues/jobs/messages?echo=true")
             #expect(echoed.json["messages"][0]["body"] == ["event": "one"] && echoed.json["messages"][0]["ttl"] == 120)
-            #expect(echoed.json["messages"][1]["href"] == .string(hrefs[1]) && echoed.json["messages"][1]["age"] == 0)
+            #expect(echoed.json["messages"][1]["href"] == .string(hrefs[1]) && (echoed.json["messages"][1]["age"].numberValue ?? -1) >= 0)
             let listed = try await zaqar(.get, "/queues/jobs/messages?limit=1", client: Self.other)
             #expect(listed.json["messages"].listValue?.count == 1)
             let next = try #require(listed.json["links"][0]["href"].stringValue)
