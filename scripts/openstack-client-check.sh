@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drives `kiln serve` with the stock OpenStack clients (python-openstackclient, python-heatclient,
-# python-octaviaclient, gnocchiclient, aodhclient)
+# python-octaviaclient, gnocchiclient, aodhclient, python-zaqarclient)
 # and checks what they print. Last line: "N passed, M failed"; exit status non-zero on any failure.
 #
 #   scripts/openstack-client-check.sh [path/to/kiln]
@@ -29,12 +29,13 @@ if [ ! -x "$KILN" ]; then
 fi
 
 if [ ! -x "$VENV/bin/openstack" ] || [ ! -d "$VENV/lib" ] || ! ls "$VENV"/lib/python3*/site-packages | grep -q octaviaclient \
-    || ! ls "$VENV"/lib/python3*/site-packages | grep -q gnocchiclient || ! ls "$VENV"/lib/python3*/site-packages | grep -q aodhclient; then
+    || ! ls "$VENV"/lib/python3*/site-packages | grep -q gnocchiclient || ! ls "$VENV"/lib/python3*/site-packages | grep -q aodhclient \
+    || ! ls "$VENV"/lib/python3*/site-packages | grep -q zaqarclient; then
     started=$(date +%s)
     python3 -m venv "$VENV" || { fail "python3 -m venv"; finish; }
-    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 python-octaviaclient==3.15.0 gnocchiclient==7.2.0 aodhclient==3.12.0 >"$WORK/pip.log" 2>&1; then
+    if ! "$VENV/bin/pip" install -q python-openstackclient==10.5.0 python-heatclient==5.3.0 python-octaviaclient==3.15.0 gnocchiclient==7.2.0 aodhclient==3.12.0 python-zaqarclient==4.7.0 >"$WORK/pip.log" 2>&1; then
         echo "pinned versions not installable; trying the latest"
-        "$VENV/bin/pip" install -q python-openstackclient python-heatclient python-octaviaclient gnocchiclient aodhclient >>"$WORK/pip.log" 2>&1 \
+        "$VENV/bin/pip" install -q python-openstackclient python-heatclient python-octaviaclient gnocchiclient aodhclient python-zaqarclient >>"$WORK/pip.log" 2>&1 \
             || { fail "pip install" "$(tail -20 "$WORK/pip.log")"; finish; }
     fi
     echo "pip install took $(( $(date +%s) - started )) s"
@@ -240,6 +241,39 @@ expect_line "alarm-history show has the creation" "creation +\| "
 check "alarm-history search (Aodh's complex query)" "$ALARM +\| .*state transition " -- os alarm-history search --query "type=\"state transition\""
 check "alarm delete" "" -- os alarm delete "$ALARM"
 check "alarm show after delete: Aodh's not found" "Alarm $ALARM not found" -- bash -c "! '$OPENSTACK' --os-cloud kiln alarm show '$ALARM' 2>&1"
+
+# --- messaging: Zaqar's v2 API (python-zaqarclient's `openstack messaging ...`) over the emulated Zaqar ---
+# The client sends a Client-ID (a UUID) with every call; a second one reads what the first posted.
+POSTER=3f2a4f3e-0a0b-4c4d-8e8f-101112131415 READER=aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee
+export OS_MESSAGE_CLIENT_ID=$POSTER
+check "messaging queue create" "Name +\| q1 " -- os messaging queue create q1
+check "messaging queue list" "^\| q1 +\|$" -- os messaging queue list
+check "messaging message post" "" -- os messaging message post q1 '[{"body": {"event": "hello"}, "ttl": 300}, {"body": "second"}]'
+check "messaging message list (another client reads both, in order)" "hello.*300.*" -- os messaging message list q1 --client-id "$READER" -f value
+expect_line "messaging message list has the second with Zaqar's default ttl" "second 3600 "
+check "messaging message list: the poster's own only with --echo" "^$" -- os messaging message list q1 -f value
+check "messaging message list --echo" "second 3600" -- os messaging message list q1 --echo -f value
+FIRST=$(head -1 <<<"$LAST_OUTPUT" | cut -d' ' -f1)
+check "messaging message list --message-ids" "^$FIRST .*hello" -- os messaging message list q1 --message-ids "$FIRST" -f value
+check "messaging queue stats" "'free': 2.*'total': 2" -- os messaging queue stats q1
+check "messaging claim create --limit 1" "\"Message_ID\": \"$FIRST\"" -- os messaging claim create q1 --ttl 120 --grace 60 --limit 1 -f json
+CLAIM=$(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Claim_ID"])' <<<"$LAST_OUTPUT" 2>/dev/null)
+check "messaging message list hides the claimed message" "^[^ ]+ second " -- os messaging message list q1 --client-id "$READER" -f value
+check "messaging message list --include-claimed shows it" "$FIRST .*hello" -- os messaging message list q1 --client-id "$READER" --include-claimed -f value
+check "messaging queue stats counts it claimed" "'claimed': 1.*'free': 1" -- os messaging queue stats q1
+check "messaging claim query" "hello" -- os messaging claim query q1 "$CLAIM" -f value
+check "messaging claim renew --ttl 300" "" -- os messaging claim renew q1 "$CLAIM" --ttl 300
+check "messaging claim release" "" -- os messaging claim release q1 "$CLAIM"
+check "messaging queue stats after release" "'claimed': 0.*'free': 2" -- os messaging queue stats q1
+check "messaging queue set metadata" "" -- os messaging queue set metadata q1 '{"color": "blue", "_default_message_ttl": 120}'
+check "messaging queue get metadata" '"color": "blue"' -- os messaging queue get metadata q1 -f json
+expect_line "messaging queue get metadata shows Zaqar's reserved keys" '"_max_messages_post_size": 262144'
+check "messaging queue list --detailed" '"_default_message_ttl": 120' -- os messaging queue list --detailed -f json
+check "messaging ping" "Pingable +\| True " -- os messaging ping
+check "messaging claim query after release: Zaqar's not found" "Claim $CLAIM does not exist" -- bash -c "! '$OPENSTACK' --os-cloud kiln messaging claim query q1 '$CLAIM' 2>&1"
+check "messaging queue delete" "" -- os messaging queue delete q1
+check "messaging queue list is empty after delete" "^$" -- os messaging queue list -f value
+unset OS_MESSAGE_CLIENT_ID
 
 check "three-tier stack delete --wait" "" -- os stack delete --yes --wait app
 check "nothing left in the cloud" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c ID; '$OPENSTACK' --os-cloud kiln volume list -f value -c ID; '$OPENSTACK' --os-cloud kiln loadbalancer list -f value -c id"

@@ -115,7 +115,10 @@ public struct HTTPTransport: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         if let body {
-            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            // A caller's own media type (Zaqar's JSON patch) is kept.
+            if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
+                request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            }
             request.body = .bytes(ByteBuffer(string: body.jsonText()))
         }
         let client = try client()

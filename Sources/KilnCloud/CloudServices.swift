@@ -25,7 +25,7 @@ public struct CloudSession: Sendable {
     /// Gnocchi and Aodh, when the cloud has them.
     public let metrics: (any MetricService)?
     public let alarms: (any AlarmService)?
-    /// Zaqar, when the cloud has it.
+    /// Zaqar, when the cloud has it: where `zaqar-queue` notification sinks post.
     public let messaging: (any MessagingService)?
 
     public init(projectID: String, compute: any ComputeService, images: any ImageService, network: any NetworkService,

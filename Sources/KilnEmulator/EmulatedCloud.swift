@@ -10,6 +10,8 @@ enum EmulatedKind: String, CaseIterable {
     case volume
     /// An Aodh alarm, and one entry of its history (parent the alarm).
     case alarm, alarmhistory
+    /// A Zaqar queue (id `PROJECT/NAME`), and its messages and claims (parent the queue).
+    case queue, message, claim
     case loadbalancer, listener, pool, member, healthmonitor
     /// A taken address: id `SUBNET/ADDRESS`, parent the subnet, body the port.
     case ip
@@ -22,11 +24,11 @@ enum EmulatedKind: String, CaseIterable {
     /// Kinds a latency or a fault can name.
     static let latencyKinds: Set<String> = [
         "server", "volume", "loadbalancer", "network", "subnet", "port", "router", "floatingip", "securitygroup",
-        "listener", "pool", "member", "healthmonitor", "keypair", "servergroup", "image", "alarm",
+        "listener", "pool", "member", "healthmonitor", "keypair", "servergroup", "image", "alarm", "message",
     ]
 }
 
-/// The embedded default cloud: Nova, Neutron, Cinder, Octavia and Glance emulated on the
+/// The embedded default cloud: Nova, Neutron, Cinder, Octavia, Glance, Gnocchi, Aodh and Zaqar emulated on the
 /// store's database, so the cloud survives restarts and several processes on one home see
 /// one cloud. Each call is one transaction: an address, a name or a quota checked is still
 /// free when it is taken. Objects that take time (servers, volumes, load balancers) carry
@@ -61,7 +63,8 @@ public final class EmulatedCloud: Cloud {
         let session = EmulatedSession(cloud: self, projectID: projectID)
         return CloudSession(
             projectID: projectID, compute: session, images: session, network: session, blockStorage: session, loadBalancer: session,
-            agent: session, metrics: EmulatedTelemetry(cloud: self, projectID: projectID), alarms: session)
+            agent: session, metrics: EmulatedTelemetry(cloud: self, projectID: projectID), alarms: session,
+            messaging: EmulatedMessaging(cloud: self, projectID: projectID))
     }
 
     /// Whether an injected fault hits this call of `operation` (`server.create`).

@@ -36,7 +36,15 @@ public final class OpenStackCloud: Cloud {
         let services = OpenStackServices(api: OpenStackAPI(cloud: self))
         return CloudSession(
             projectID: projectID, compute: services, images: services, network: services, blockStorage: services,
-            loadBalancer: services, alarms: services)
+            loadBalancer: services, alarms: services, messaging: mayHaveMessaging() ? services : nil)
+    }
+
+    /// Whether the catalog lists Zaqar (type `messaging`). A session is made before anyone
+    /// signs in, so until a token's catalog is known the service is offered, and a call to a
+    /// cloud without it fails with the catalog's "no endpoint" error.
+    func mayHaveMessaging() -> Bool {
+        guard let signedIn = signing.withLock({ $0.current }) else { return true }
+        return (try? OpenStackAPI.endpoint(.messaging, catalog: signedIn.body, region: config.regionName, interface: config.interface)) != nil
     }
 
     /// The project the token is scoped to (signing in if needed).

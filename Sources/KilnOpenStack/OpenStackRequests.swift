@@ -5,7 +5,7 @@ import KilnModel
 
 /// One service of the catalog and how its API paths start.
 enum OpenStackService: Sendable {
-    case compute, network, volume, loadBalancer, image, alarming
+    case compute, network, volume, loadBalancer, image, alarming, messaging
 
     /// Catalog types, in the order they are looked for.
     var types: [String] {
@@ -16,6 +16,7 @@ enum OpenStackService: Sendable {
         case .loadBalancer: ["load-balancer"]
         case .image: ["image"]
         case .alarming: ["alarming"]
+        case .messaging: ["messaging"]
         }
     }
 
@@ -24,7 +25,7 @@ enum OpenStackService: Sendable {
         switch self {
         case .compute, .volume: nil
         case .network: "/v2.0"
-        case .loadBalancer, .image, .alarming: "/v2"
+        case .loadBalancer, .image, .alarming, .messaging: "/v2"
         }
     }
 
@@ -32,8 +33,12 @@ enum OpenStackService: Sendable {
     /// delete_on_termination, no proxy APIs).
     static let computeMicroversion = "2.79"
 
-    /// Headers every call to the service carries besides the token.
+    static let messagingClientID = UUID().uuidString.lowercased()
+
+    /// Headers every call to the service carries besides the token: Nova's microversion,
+    /// Zaqar's Client-ID (one UUID for the process, as Zaqar asks of each client).
     var headers: [String: String] {
+        if self == .messaging { return ["Client-ID": Self.messagingClientID] }
         guard self == .compute else { return [:] }
         return ["OpenStack-API-Version": "compute \(Self.computeMicroversion)", "X-OpenStack-Nova-API-Version": Self.computeMicroversion]
     }
@@ -78,13 +83,20 @@ struct OpenStackAPI: Sendable {
     /// renewed once; a read the cloud could not serve (429, 502-504, no connection) is tried
     /// again a few times; an error status becomes a `CloudError` with the service's message.
     @discardableResult
-    func call(_ service: OpenStackService, _ method: String, _ path: String, body: Value? = nil) async throws -> Value {
+    func call(_ service: OpenStackService, _ method: String, _ path: String, body: Value? = nil,
+              headers extra: [String: String] = [:]) async throws -> Value {
+        try await exchange(service, method, path, body: body, headers: extra).body
+    }
+
+    /// `call`, with the status the service answered (Zaqar's queue PUT says 201 made, 204 existed).
+    func exchange(_ service: OpenStackService, _ method: String, _ path: String, body: Value? = nil,
+                  headers extra: [String: String] = [:]) async throws -> (status: Int, body: Value) {
         var refused: String?
         var retries = 0
         let canRetry = method == "GET" || method == "HEAD"
         while true {
             let signedIn = try await cloud.token(refused: refused)
-            var headers = service.headers
+            var headers = service.headers.merging(extra) { _, given in given }
             headers["X-Auth-Token"] = signedIn.token
             let url = try endpoint(service, signedIn) + path
             let answer: HTTPAnswer
@@ -108,7 +120,7 @@ struct OpenStackAPI: Sendable {
                 continue
             }
             guard (200..<300).contains(answer.status) else { throw Self.error(answer.status, body: answer.body) }
-            return (try? answer.json()) ?? .map([:])
+            return (answer.status, (try? answer.json()) ?? .map([:]))
         }
     }
 
@@ -173,7 +185,8 @@ struct OpenStackAPI: Sendable {
                 quotaType = key == "overLimit"
                 break
             }
-            if message == nil { message = json["message"].stringValue ?? json["title"].stringValue }
+            // Gnocchi and Zaqar (falcon, webob): {"title", "description"}.
+            if message == nil { message = json["message"].stringValue ?? json["description"].stringValue ?? json["title"].stringValue }
         } else if json == .null {
             // Glance, and proxies in front of any service, answer in text or HTML.
             let plain = text.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)

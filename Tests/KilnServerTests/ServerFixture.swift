@@ -60,9 +60,11 @@ struct ServerFixture {
             var json: Value
         }
 
-        func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: Value? = nil, raw: String? = nil) async throws -> Reply {
+        func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, body: Value? = nil, raw: String? = nil,
+                  headers extra: [String: String] = [:]) async throws -> Reply {
             var headers: HTTPFields = [.contentType: "application/json", .accept: "application/json"]
             if let token { headers[HTTPFields.Element.Name("X-Auth-Token")!] = token }
+            for (name, value) in extra { headers[HTTPFields.Element.Name(name)!] = value }
             let text = raw ?? body?.jsonText()
             return try await client.execute(uri: uri, method: method, headers: headers, body: text.map { ByteBuffer(string: $0) }) { response in
                 let bodyText = String(buffer: response.body)

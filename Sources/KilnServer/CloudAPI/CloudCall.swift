@@ -4,7 +4,7 @@ import KilnCloud
 import KilnModel
 
 /// The OpenStack APIs of the engine's cloud (compute, network, block storage, load balancer,
-/// image), served so the stock clients see the emulated cloud as a real one. Each service is
+/// image, metric, alarming, messaging), served so the stock clients see the emulated cloud as a real one. Each service is
 /// one route file over the cloud protocols; this file holds what they share: the token gate,
 /// the parsed call, and each service's error body.
 struct CloudAPI: Sendable {
@@ -12,7 +12,7 @@ struct CloudAPI: Sendable {
     let tokens: any TokenValidator
 
     /// Where each service lives below the server's root (the catalog lists the same).
-    static let prefixes = ["compute", "network", "volume", "load-balancer", "image", "metric", "alarming"]
+    static let prefixes = ["compute", "network", "volume", "load-balancer", "image", "metric", "alarming", "messaging"]
 
     func register(on router: Router<KilnRequestContext>) {
         let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head]
@@ -35,7 +35,8 @@ struct CloudAPI: Sendable {
         let path = Array(segments)
         // Version discovery: the service root and its version roots.
         if request.method == .get, let document = CloudVersions.document(service: service, path: path, base: base) {
-            return .json(document)
+            // Zaqar's root answers 300 Multiple Choices, as falcon's version resource does.
+            return .json(document, status: service == "messaging" ? .multipleChoices : .ok)
         }
         guard let tokenID = request.headers[.authToken], let token = await tokens.validate(tokenID) else {
             return style.response(CloudError(.unauthorized, "The request you have made requires authentication."))
@@ -51,10 +52,13 @@ struct CloudAPI: Sendable {
             case "load-balancer": return try await LoadBalancerRoutes(call: call).route()
             case "metric": return try await MetricRoutes(call: call).route()
             case "alarming": return try await AlarmRoutes(call: call).route()
+            case "messaging": return try await MessagingRoutes(call: call).route()
             default: return try await ImageRoutes(call: call).route()
             }
         } catch let error as CloudError {
             return style.response(error)
+        } catch let fault as ZaqarFault {
+            return fault.response
         } catch let error as HeatError {
             return style.response(CloudError(.badRequest, error.message, httpStatus: Int(error.status.code)))
         } catch {
@@ -105,7 +109,7 @@ struct CloudCall: Sendable {
 
 /// How each service words an error.
 enum CloudErrorStyle {
-    case nova, neutron, cinder, octavia, glance, gnocchi, aodh
+    case nova, neutron, cinder, octavia, glance, gnocchi, aodh, zaqar
 
     init(service: String) {
         switch service {
@@ -115,6 +119,7 @@ enum CloudErrorStyle {
         case "image": self = .glance
         case "metric": self = .gnocchi
         case "alarming": self = .aodh
+        case "messaging": self = .zaqar
         default: self = .nova
         }
     }
@@ -158,6 +163,9 @@ enum CloudErrorStyle {
             // Aodh (WSME's fault inside its ParsableErrorMiddleware's wrapper).
             return .json(["error_message": ["faultcode": error.httpStatus < 500 ? "Client" : "Server", "faultstring": .string(error.message),
                                             "debuginfo": .null]], status: status)
+        case .zaqar:
+            // Zaqar (falcon): {"title": "Not found", "description": "..."}.
+            return ZaqarFault(error).response
         }
     }
 }
@@ -199,6 +207,13 @@ enum CloudVersions {
             if path.isEmpty { return ["build": "4.6.0", "versions": [version]] }
         case "alarming":
             if path.isEmpty { return AlarmVersions.document(base: base) }
+        case "messaging":
+            let version: Value = [
+                "id": "2", "status": "CURRENT", "updated": "2014-9-24T04:06:47Z",
+                "media-types": [["base": "application/json", "type": "application/vnd.openstack.messaging-v2+json"]],
+                "links": [["href": "/v2/", "rel": "self"]],
+            ]
+            if path.isEmpty { return ["versions": [version]] }
         case "load-balancer":
             let version: Value = ["id": "v2.0", "status": "CURRENT", "updated": .string(updated), "links": link(base + "/v2")]
             if path.isEmpty { return ["versions": [version]] }

@@ -169,6 +169,7 @@ struct IdentityRoutes {
             ["id": "image", "type": "image", "name": "glance", "endpoints": endpoints("\(base)/image")],
             ["id": "metric", "type": "metric", "name": "gnocchi", "endpoints": endpoints("\(base)/metric")],
             ["id": "alarming", "type": "alarming", "name": "aodh", "endpoints": endpoints("\(base)/alarming")],
+            ["id": "messaging", "type": "messaging", "name": "zaqar", "endpoints": endpoints("\(base)/messaging")],
         ]
     }
 
