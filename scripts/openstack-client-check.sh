@@ -275,6 +275,21 @@ check "messaging queue delete" "" -- os messaging queue delete q1
 check "messaging queue list is empty after delete" "^$" -- os messaging queue list -f value
 unset OS_MESSAGE_CLIENT_ID
 
+# --- event sinks: a stack's events posted by kiln serve to a Zaqar queue, read back with the stock client ---
+printf 'event_sinks:\n  - {type: zaqar-queue, target: kiln-events, ttl: 600}\n' > "$WORK/zaqar-sink.yaml"
+check "stack create with a zaqar-queue event sink" "CREATE_COMPLETE" -- os stack create --wait -t examples/hello.yaml -e "$WORK/zaqar-sink.yaml" sinked -f value -c stack_status
+sink_messages() {
+    local out=""
+    for _ in $(seq 1 100); do
+        out=$("$OPENSTACK" --os-cloud kiln messaging message list kiln-events --client-id "$READER" --limit 20 -f json 2>&1)
+        case "$out" in *"Stack CREATE completed"*) break ;; esac
+        sleep 0.2
+    done
+    printf '%s\n' "$out" | tr -d '\n'
+}
+check "the stack's events arrive in the queue as Heat's event documents" "os.heat.event.*Stack CREATE completed" -- sink_messages
+check "stack delete of the sinked stack" "" -- os stack delete --yes --wait sinked
+
 check "three-tier stack delete --wait" "" -- os stack delete --yes --wait app
 check "nothing left in the cloud" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c ID; '$OPENSTACK' --os-cloud kiln volume list -f value -c ID; '$OPENSTACK' --os-cloud kiln loadbalancer list -f value -c id"
 
