@@ -15,15 +15,23 @@ extension Engine {
     }
 
     /// Commits the batch with the stack's sinks (and `extra` notifications). `loaded`, the
-    /// stack's template (for its sinks), is loaded (cached) when not given.
-    func commit(_ batch: StoreBatch, stack: StackRecord, loaded: LoadedTemplate? = nil, extra: [OutboxNotification] = [])
-        async throws
+    /// stack's template (for its sinks), is loaded (cached) when not given; `sinks`, when given,
+    /// are the stack's already worked out. `subscribe: false` when the stack's cursors are known
+    /// to exist (a run's later commits), so the commit adds nothing for notifications at all.
+    func commit(_ batch: StoreBatch, stack: StackRecord, loaded: LoadedTemplate? = nil, extra: [OutboxNotification] = [],
+                sinks known: [EventSink]? = nil, subscribe: Bool = true) async throws
     {
         var batch = batch
         if !batch.events.isEmpty || !extra.isEmpty {
             var template = loaded
-            if template == nil { template = try? await load(stack) }
-            let sinks = sinks(of: template)
+            if template == nil, known == nil { template = try? await load(stack) }
+            let sinks = known ?? sinks(of: template)
+            if !sinks.isEmpty, !subscribe {
+                batch.notifications += extra
+                try await store.commit(batch)
+                outboxBell.ring()
+                return
+            }
             if !sinks.isEmpty {
                 batch.subscription = NotificationSubscription(stackID: stack.id, projectID: stack.projectID, sinks: sinks)
                 batch.notifications += extra

@@ -25,6 +25,10 @@ final class StackRun {
     private var pending = StoreBatch()
     /// Notifications that are not of an event (autoscaling), committed with the next flush.
     private var pendingNotifications: [OutboxNotification] = []
+    /// The stack's notification sinks, worked out once per run.
+    private lazy var sinks: [EventSink] = engine.sinks(of: loaded)
+    /// Set once a flush has committed the stack's cursors (later flushes need not).
+    private var subscribed = false
     /// The engine holding the stack's lease while this run commits (set by `withLease`);
     /// every commit then checks it still holds it.
     var leaseOwner: String?
@@ -155,7 +159,8 @@ final class StackRun {
         batch.lease = leaseOwner.map { (stack.id, $0) }
         // The operation's final state: its claim goes with it.
         batch.releasesLease = batch.stacks.last { $0.id == stack.id }.map { $0.status != .inProgress } ?? false
-        try await engine.commit(batch, stack: stack, loaded: loaded, extra: extra)
+        try await engine.commit(batch, stack: stack, loaded: loaded, extra: extra, sinks: sinks, subscribe: !subscribed)
+        subscribed = true
         if let observer { for event in batch.events { observer(event) } }
     }
 
