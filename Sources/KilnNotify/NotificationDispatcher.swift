@@ -73,7 +73,7 @@ public final class NotificationDispatcher: Sendable {
 
     /// Seconds between two looks at the outbox at least (a queue being drained is not held up
     /// by it: only new queues wait).
-    static let minimumLookInterval = 0.05
+    static let minimumLookInterval = 0.02
 
     private var busyCount: Int { busy.withLock { $0.queues.count } }
 
