@@ -113,6 +113,25 @@ struct NotificationTests {
         #expect(try await store.stack(id: nID) == nil)
     }
 
+    @Test func abandonAndAdoptAreNotified() async throws {
+        let receiver = try await NotificationReceiver()
+        let home = try KilnHome()
+        let env = try home.write("sinks.yaml", receiver.environment(events: ["orchestration.stack.*"]))
+        let template = try home.write("t.yaml", Self.template)
+        #expect(try await home.kiln(["stack", "create", "ab", "-t", template, "-e", env]).status == 0)
+        let abandoned = try await home.kiln(["stack", "abandon", "ab", "--output-file", home.directory.appendingPathComponent("ab.json").path])
+        #expect(abandoned.status == 0, "\(abandoned.stderr)")
+        let adopted = try await home.kiln([
+            "stack", "adopt", "ab2", "--adopt-file", home.directory.appendingPathComponent("ab.json").path, "-t", template, "-e", env,
+        ])
+        #expect(adopted.status == 0, "\(adopted.stderr)")
+        let types = try await receiver.wait(for: 6, seconds: 20).map(\.eventType)
+        #expect(types == [
+            "orchestration.stack.create.start", "orchestration.stack.create.end", "orchestration.stack.delete.start",
+            "orchestration.stack.delete.end", "orchestration.stack.adopt.start", "orchestration.stack.adopt.end",
+        ], "\(types)")
+    }
+
     @Test func cloudEventsFormatAndEventFilter() async throws {
         let receiver = try await NotificationReceiver()
         let home = try KilnHome()

@@ -10,6 +10,21 @@ extension Engine {
         let stack = try await self.stack(nameOrID, projectID: projectID)
         try ensureIdle(stack, for: "abandon")
         let data = try await abandonData(stack)
+        // As Heat's abandon (a delete that keeps the resources): the stack's DELETE events,
+        // so sinks hear of it, committed with its final state; then it is purged (once its
+        // notifications are delivered).
+        var gone = stack
+        gone.action = .delete
+        gone.status = .complete
+        gone.statusReason = "Stack DELETE completed successfully (abandoned: its resources are kept)"
+        gone.updatedAt = Date()
+        let events = [
+            EventRecord(stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+                        action: .delete, status: .inProgress, reason: "Stack DELETE started (abandon)"),
+            EventRecord(stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+                        action: .delete, status: .complete, reason: gone.statusReason),
+        ]
+        try await commit(StoreBatch(stacks: [gone], events: events), stack: gone)
         try await store.purgeStack(id: stack.id)
         return data
     }
