@@ -169,3 +169,17 @@ extension OutboxNotification {
         ]
     }
 }
+
+extension EventSink {
+    /// An `event_sinks` list as shown back to users (validate's Environment, a stack's
+    /// environment): each webhook's secret and header values masked, as hidden parameters are.
+    public static func masked(_ sinks: Value) -> Value {
+        guard case .list(let items) = sinks else { return sinks }
+        return .list(items.map { item in
+            guard var fields = item.mapValue else { return item }
+            if fields["secret"] != nil { fields["secret"] = "******" }
+            if let headers = fields["headers"]?.mapValue { fields["headers"] = .map(headers.mapValues { _ in "******" }) }
+            return .map(fields)
+        })
+    }
+}

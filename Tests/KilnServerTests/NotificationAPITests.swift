@@ -29,6 +29,16 @@ import Testing
             #expect(rows.first?["event_type"] == "orchestration.stack.create.start")
             #expect(rows.first?["sink"] == "webhook http://127.0.0.1:9/hook")
             #expect(!listed.json.jsonText().contains("top-secret-key"))
+            // Nor in the stack's environment, nor in validate's echo of it.
+            let shown = try await client.call(.get, "\(url)/environment", token: admin.token)
+            #expect(shown.status == .ok)
+            #expect(shown.json["event_sinks"][0]["secret"] == "******", "\(shown.json)")
+            #expect(!shown.json.jsonText().contains("top-secret-key"))
+            let validated = try await client.call(.post, "\(base)/validate", token: admin.token, body: [
+                "template": helloTemplate, "environment": .string(environment),
+            ])
+            #expect(validated.status == .ok)
+            #expect(!validated.json.jsonText().contains("top-secret-key"), "\(validated.json)")
             let failed = try await client.call(.get, "\(base)/notifications?state=failed", token: admin.token)
             #expect(failed.status == .ok)
             let bad = try await client.call(.get, "\(base)/notifications?state=weird", token: admin.token)

@@ -136,6 +136,7 @@ extension HeatAPI {
                 }
             }
         }
+        if let sinks = merged["event_sinks"] { merged["event_sinks"] = EventSink.masked(sinks) }
         return .json(.map(merged))
     }
 }

@@ -29,7 +29,7 @@ enum HeatValidateBody {
             "parameters": masked(environment.parameters),
             "parameter_defaults": masked(environment.parameterDefaults),
             "resource_registry": environment.registry.asValue,
-            "event_sinks": .list(environment.eventSinks),
+            "event_sinks": EventSink.masked(.list(environment.eventSinks)),
         ])
         return .map(body)
     }
