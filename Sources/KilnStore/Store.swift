@@ -17,8 +17,13 @@ public protocol Store: Sendable {
     func stackCounts() async throws -> [String: Int]
     /// The stacks a stack's resources own (nested stacks), oldest first.
     func childStacks(of parentID: String) async throws -> [StackRecord]
-    /// Removes a stack and everything it owns (resources, events, templates no longer used, snapshots).
+    /// Removes a stack and everything it owns (resources, events, templates no longer used,
+    /// snapshots), unless some of its notifications are not delivered yet (then
+    /// `finishNotifications` or a later purge removes it).
     func purgeStack(id: String) async throws
+    /// Purges deleted stacks (DELETE_COMPLETE) last changed before `cutoff`, as
+    /// `heat-manage purge_deleted` does; the number purged.
+    func purgeDeletedStacks(before cutoff: Date) async throws -> Int
 
     // Templates
     func saveTemplate(_ template: TemplateRecord) async throws -> Int64
@@ -63,8 +68,7 @@ public protocol Store: Sendable {
     func retryNotification(_ id: String, projectID: String?) async throws -> Int
     /// Notifications still to deliver: events behind cursors and pending outbox rows.
     func pendingNotificationCount() async throws -> Int
-    /// A deleted stack whose notifications (its own and its nested stacks') are all delivered
-    /// is purged now; `purgeStack` leaves one with undelivered notifications for this.
+    /// A deleted stack whose notifications are all delivered gives up its cursors.
     func finishNotifications(stackID: String) async throws
 
     // Snapshots
@@ -203,6 +207,8 @@ public struct StackQuery: Sendable {
     public var notTagsAny: [String]?
     /// Include nested stacks (they are hidden by default, as in Heat).
     public var showNested: Bool
+    /// Include deleted stacks (DELETE_COMPLETE, kept until purged; hidden by default, as in Heat).
+    public var showDeleted: Bool
     /// Sort key (`name`, `created_at`, `updated_at`, `status`) and direction.
     public var sortKey: String
     public var ascending: Bool
@@ -213,8 +219,10 @@ public struct StackQuery: Sendable {
     public init(
         projectID: String? = "default", names: [String]? = nil, statuses: [String]? = nil, tags: [String]? = nil,
         tagsAny: [String]? = nil, notTags: [String]? = nil, notTagsAny: [String]? = nil, showNested: Bool = false,
-        sortKey: String = "created_at", ascending: Bool = false, limit: Int? = nil, marker: String? = nil
+        showDeleted: Bool = false, sortKey: String = "created_at", ascending: Bool = false, limit: Int? = nil,
+        marker: String? = nil
     ) {
+        self.showDeleted = showDeleted
         self.projectID = projectID
         self.names = names
         self.statuses = statuses

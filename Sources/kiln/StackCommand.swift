@@ -15,6 +15,7 @@ struct StackCommand: ParsableCommand {
             StackActions.Suspend.self, StackActions.Resume.self, StackActions.Check.self, StackActions.Cancel.self,
             StackActions.Abandon.self, StackActions.Adopt.self,
             SnapshotCommand.self, ResourceCommand.self, EventCommand.self, OutputCommand.self, SignalCommand.self,
+            Purge.self,
         ]
     )
 }
@@ -182,6 +183,7 @@ extension StackCommand {
 
         @Option(help: "Only stacks having all of these tags (comma-separated).") var tags: String?
         @Option(help: "Only stacks in this state: CREATE_COMPLETE, FAILED, UPDATE... (repeatable).") var status: [String] = []
+        @Flag(help: "Include deleted stacks (kept, readable by id, until purged).") var showDeleted = false
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
 
@@ -189,7 +191,7 @@ extension StackCommand {
             let service = try await connection.openService()
             let query = StackQuery(
                 statuses: status.isEmpty ? nil : status.map { $0.uppercased() },
-                tags: tags.map { splitTags([$0]) })
+                tags: tags.map { splitTags([$0]) }, showDeleted: showDeleted)
             let stacks = try await engineCall { try await service.stacks(query) }
             let rows = stacks.map(StackFormat.listRow)
             emit(.list(rows), output.format) { StackFormat.rowsTable(StackFormat.listColumns, rows) }
@@ -208,6 +210,26 @@ extension StackCommand {
             let stack = try await engineCall { try await service.stack(name) }
             let body = await service.show(stack)
             emit(body, output.format) { StackFormat.fieldTable(body) }
+        }
+    }
+}
+
+extension StackCommand {
+    /// `kiln stack purge --age DAYS`: deleted stacks go for good, as `heat-manage purge_deleted`.
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove deleted stacks (with their events) deleted more than --age days ago (embedded engine).")
+        @Option(help: "Days since the delete (0: every deleted stack).") var age: Double = 90
+        @OptionGroup var home: HomeOptions
+
+        func validate() throws {
+            if !(age >= 0 && age.isFinite) { throw ValidationError("--age must be a non-negative number of days") }
+        }
+
+        func run() async throws {
+            let engine = try await home.openEngine()
+            let purged = try await engine.store.purgeDeletedStacks(before: Date().addingTimeInterval(-age * 86_400))
+            print("purged \(purged) deleted stack\(purged == 1 ? "" : "s")")
         }
     }
 }

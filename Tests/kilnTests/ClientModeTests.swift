@@ -172,7 +172,8 @@ struct ClientModeTests {
         #expect(remoteDelete.status == 0, "\(remoteDelete.stderr)")
         #expect(Self.eventLines(remoteDelete.stdout).first == "[web]: DELETE_IN_PROGRESS  Stack DELETE started")
         #expect(Self.eventLines(remoteDelete.stdout).last == "[web]: DELETE_COMPLETE  Stack DELETE completed successfully")
-        await #expect(try store.stack(id: stored.id) == nil)
+        // Kept deleted (Heat's soft delete): readable by id, hidden by name.
+        await #expect(try store.stack(id: stored.id)?.statusText == "DELETE_COMPLETE")
         let missing = try await server.client(["stack", "show", "web"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "kiln: The Stack (web) could not be found.\n")

@@ -139,7 +139,7 @@ struct CrashRecoveryTests {
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stderr.contains("resumed interrupted stack doomed: DELETE_COMPLETE"))
         #expect(!listed.stdout.contains("doomed"))
-        await #expect(try crash.store.stack(id: stack.id) == nil)
+        await #expect(try crash.store.stack(id: stack.id)?.statusText == "DELETE_COMPLETE")
         await #expect(try crash.store.resources(stackID: stack.id).isEmpty)
         let shown = try await home.kiln(["stack", "show", "doomed"])
         #expect(shown.status == 1 && shown.stderr.contains("not found"))
@@ -178,7 +178,7 @@ struct CrashRecoveryTests {
 
         let deleted = try await home.kiln(["stack", "delete", "moving", "--yes"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
-        await #expect(try crash.store.stack(id: stack.id) == nil)
+        await #expect(try crash.store.stack(id: stack.id)?.statusText == "DELETE_COMPLETE")
     }
 
     @Test func rollbackKilledCompletesOnTheNextCommand() async throws {

@@ -76,7 +76,7 @@ struct NotificationTests {
         #expect(signalled.status == 0, "\(signalled.stderr)")
         let store = try await home.store()
         let groupEvents = try await eventIDs(store, stack: "g")
-        // A deleted stack is purged with its events: n's are read before its delete.
+        // n's events before its delete (the delete's own are checked by type below).
         let nEvents = try await eventIDs(store, stack: "n")
         let nID = try #require(try await store.stack(named: "n", projectID: "default")?.id)
         try await expectOrdered(try await receiver.wait(for: nEvents.count + groupEvents.count + 2), store: store)
@@ -108,9 +108,14 @@ struct NotificationTests {
         let scaled = try #require(deliveries.first { $0.eventType == "orchestration.autoscaling.end" }?.body["payload"])
         #expect(scaled["capacity"] == 2 && scaled["adjustment"] == 1 && scaled["groupname"] == "group")
         #expect(scaled["adjustment_type"] == "change_in_capacity")
-        // Everything delivered; the deleted stack, kept until then, is purged.
+        // Everything delivered; the deleted stack is kept (soft delete) until purged by age.
         #expect(try await store.pendingNotificationCount() == 0)
+        #expect(try await store.stack(id: nID)?.statusText == "DELETE_COMPLETE")
+        let purged = try await home.kiln(["stack", "purge", "--age", "0"])
+        #expect(purged.status == 0, "\(purged.stderr)")
+        #expect(purged.stdout.contains("purged 1 deleted stack"), "\(purged.stdout)")
         #expect(try await store.stack(id: nID) == nil)
+        #expect(try await store.events(stackID: nID, resourceName: nil, after: nil, limit: nil).isEmpty)
     }
 
     @Test func abandonAndAdoptAreNotified() async throws {

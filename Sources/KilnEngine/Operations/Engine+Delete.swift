@@ -32,7 +32,8 @@ extension Engine {
             }
             run.setStack(.delete, .complete, reason: "Stack DELETE completed successfully")
             try await run.flush()
-            try await store.purgeStack(id: run.stack.id)
+            // Kept as Heat keeps it: readable by id with its events, hidden from lists, purged
+            // by age (`kiln stack purge --age DAYS`).
             loadedTemplates.forget(stackID: run.stack.id)
             return run.stack
         }

@@ -21,6 +21,7 @@ extension HeatAPI {
             projectID: global ? nil : call.projectID, names: call.query["name"] ?? call.query["stack_name"],
             statuses: call.query["status"] ?? call.query["stack_status"], tags: list("tags"), tagsAny: list("tags_any"),
             notTags: list("not_tags"), notTagsAny: list("not_tags_any"), showNested: call.flag("show_nested"),
+            showDeleted: call.flag("show_deleted"),
             sortKey: key, ascending: call.first("sort_dir")?.lowercased() == "asc", limit: try call.integer("limit"),
             marker: call.first("marker"))
         let views = StackViews(engine: engine, call: call)

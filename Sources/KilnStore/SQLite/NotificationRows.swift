@@ -253,16 +253,12 @@ extension SQLiteStore {
 
     public func finishNotifications(stackID: String) async throws {
         try await write { db in
-            // The highest deleted stack above (or at) this one: purged with everything under it.
-            var target: String?
-            var next: String? = stackID
-            while let id = next,
-                  let row = try Row.fetchOne(db, sql: "SELECT action, status, parent_id FROM stacks WHERE id = ?", arguments: [id]) {
-                guard (row[0] as String) == "DELETE", (row[1] as String) == "COMPLETE" else { break }
-                target = id
-                next = row[2]
-            }
-            if let target { try Self.purge(db, id: target) }
+            // A deleted stack (kept, readable by id, until purged by age) needs its cursors no more.
+            try db.execute(sql: """
+                DELETE FROM notification_cursors WHERE stack_id = ?1
+                AND EXISTS (SELECT 1 FROM stacks WHERE id = ?1 AND action = 'DELETE' AND status = 'COMPLETE')
+                AND NOT EXISTS (SELECT 1 FROM events e WHERE e.stack_id = ?1 AND e.sequence > notification_cursors.after_sequence)
+                """, arguments: [stackID])
         }
     }
 

@@ -22,7 +22,7 @@ extension SQLiteStore {
             if !query.showNested { conditions.append("parent_id IS NULL") }
             // A deleted stack is purged right after its DELETE_COMPLETE is committed; in between
             // it is already gone for a list, as Heat's soft-deleted stacks are.
-            conditions.append("NOT (action = 'DELETE' AND status = 'COMPLETE')")
+            if !query.showDeleted { conditions.append("NOT (action = 'DELETE' AND status = 'COMPLETE')") }
             if let names = query.names, !names.isEmpty { conditions.append("name IN (\(placeholders(names)))") }
             if let statuses = query.statuses, !statuses.isEmpty {
                 conditions.append("(" + statuses.map { Self.statusCondition($0, &arguments) }.joined(separator: " OR ") + ")")

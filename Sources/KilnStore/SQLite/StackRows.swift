@@ -79,6 +79,25 @@ extension SQLiteStore {
         try await write { db in try Self.purge(db, id: id) }
     }
 
+    public func purgeDeletedStacks(before cutoff: Date) async throws -> Int {
+        try await write { db in
+            // Deleted stacks whose parent is not also deleted (a family is purged from its top).
+            let ids = try String.fetchAll(db, sql: """
+                SELECT s.id FROM stacks s LEFT JOIN stacks p ON p.id = s.parent_id
+                WHERE s.action = 'DELETE' AND s.status = 'COMPLETE' AND COALESCE(s.updated_at, s.created_at) < ?
+                AND (p.id IS NULL OR NOT (p.action = 'DELETE' AND p.status = 'COMPLETE'))
+                """, arguments: [Codec.seconds(cutoff)])
+            var purged = 0
+            for id in ids {
+                try Self.purge(db, id: id)
+                if try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM stacks WHERE id = ?)", arguments: [id]) == true {
+                    purged += 1
+                }
+            }
+            return purged
+        }
+    }
+
     /// Removes the stack and its nested stacks, unless some of their events are not yet
     /// delivered to a sink: then it stays (deleted) until `finishNotifications` purges it.
     static func purge(_ db: Database, id: String) throws {
