@@ -56,14 +56,15 @@ public final class NotificationDispatcher: Sendable {
         }
     }
 
-    /// Delivers what is due now and what becomes due before `deadline`, then returns (the
-    /// embedded CLI drains the outbox this way before it exits); the rows still pending.
+    /// Delivers what is due, until nothing is due (queues waiting for a retry are left for
+    /// later) or `deadline` passes, then returns (the embedded CLI drains the outbox this way
+    /// before it exits); the notifications still pending.
     @discardableResult
     public func deliverPending(until deadline: Date) async -> Int {
         await withDiscardingTaskGroup { group in
             while Date() < deadline {
                 let look = await startDueQueues(in: &group)
-                if busyCount == 0, look.heads == 0 || look.soonest.map({ $0 > deadline }) == true { break }
+                if busyCount == 0, look.due == 0 { break }
                 await bell.wait(seconds: min(look.wait, max(0, deadline.timeIntervalSinceNow)))
             }
             group.cancelAll()
@@ -80,24 +81,24 @@ public final class NotificationDispatcher: Sendable {
     /// Starts a task for each due queue not already being drained (within the per-sink bound);
     /// returns how long to wait before looking again, how many queues have pending rows, and
     /// when the soonest one not yet due becomes due.
-    private func startDueQueues(in group: inout DiscardingTaskGroup) async -> (wait: Double, heads: Int, soonest: Date?) {
+    private func startDueQueues(in group: inout DiscardingTaskGroup) async -> (wait: Double, due: Int) {
         let heads: [NotificationHead]
         do {
             heads = try await store.notificationHeads()
         } catch {
             logger.warning("cannot read the notification outbox", metadata: ["error": "\(error)"])
-            return (policy.pollInterval, 1, nil)
+            return (policy.pollInterval, 1)
         }
         var wait = policy.pollInterval
-        var soonest: Date?
+        var dueCount = 0
         let now = Date()
         for head in heads {
             let due = head.nextAttempt.timeIntervalSince(now)
             if due > 0 {
                 wait = min(wait, due)
-                soonest = min(soonest ?? head.nextAttempt, head.nextAttempt)
                 continue
             }
+            dueCount += 1
             let key = head.sinkID + "\u{0}" + head.stackID
             let started = busy.withLock { state -> Bool in
                 guard !state.queues.contains(key), state.perSink[head.sinkID, default: 0] < policy.concurrencyPerSink else {
@@ -117,7 +118,7 @@ public final class NotificationDispatcher: Sendable {
                 self.bell.ring()
             }
         }
-        return (max(0.005, wait), heads.count, soonest)
+        return (max(0.005, wait), dueCount)
     }
 
     private func sink(_ id: String) async -> EventSink? {

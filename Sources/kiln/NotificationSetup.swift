@@ -52,9 +52,9 @@ extension Engine {
 }
 
 /// The embedded CLI's delivery: a dispatcher runs beside the command's operation, and before
-/// the process exits the outbox is drained for up to `KILN_NOTIFICATION_WAIT` seconds (default
-/// 10; only rows due by then are waited for, so a dead receiver costs no wait). What is left is
-/// delivered by the next kiln command or `kiln serve`.
+/// the process exits it delivers what is due, for up to `KILN_NOTIFICATION_WAIT` seconds
+/// (default 10); queues waiting for a retry (a receiver down) are not waited for. What is left
+/// is delivered by the next kiln command or `kiln serve`.
 enum EmbeddedNotifications {
     private static let running = Mutex<(NotificationDispatcher, Task<Void, Never>)?>(nil)
 
