@@ -131,7 +131,19 @@ let package = Package(
             // The services' API reference samples and a loopback certificate, read from the source tree.
             exclude: ["Samples", "TLS"]
         ),
-        .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
-        .testTarget(name: "kilnTests", dependencies: ["kiln", "KilnModel", "KilnStore"]),
+        .testTarget(
+            name: "KilnClientTests",
+            dependencies: [
+                "KilnModel", "KilnClient", "KilnTemplate", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "kilnTests",
+            dependencies: [
+                "kiln", "KilnModel", "KilnStore", "KilnClient", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )
