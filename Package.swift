@@ -142,13 +142,20 @@ let package = Package(
             // The services' API reference samples and a loopback certificate, read from the source tree.
             exclude: ["Samples", "TLS"]
         ),
-        .testTarget(name: "KilnClientTests", dependencies: ["KilnModel", "KilnClient", "KilnTemplate"]),
+        .testTarget(
+            name: "KilnClientTests",
+            dependencies: [
+                "KilnModel", "KilnClient", "KilnTemplate", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "kilnTests",
             dependencies: [
-                "kiln", "KilnModel", "KilnStore", "KilnNotify",
-                // A webhook receiver on loopback for the notification tests.
+                "kiln", "KilnModel", "KilnStore", "KilnClient", "KilnNotify",
+                // Webhook receivers and event-stream proxies on loopback.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ]

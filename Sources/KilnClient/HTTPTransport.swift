@@ -56,11 +56,12 @@ public struct HTTPTransport: Sendable {
     /// connection is retried for 10 s, not until the request's deadline (a certificate the
     /// cloud's CA does not sign fails at once with the TLS error), and up to 32 connections per
     /// host (the engine runs many cloud calls at a time).
-    static func configuration(tls: TLSConfiguration? = nil) -> HTTPClient.Configuration {
+    static func configuration(tls: TLSConfiguration? = nil, idleTimeout: TimeAmount? = nil) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.timeout.connect = .seconds(10)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 32
         if let tls { configuration.tlsConfiguration = tls }
+        if let idleTimeout { configuration.timeout.read = idleTimeout }
         return configuration
     }
 
@@ -69,9 +70,11 @@ public struct HTTPTransport: Sendable {
     private static let shared = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration())
     private static let clients = Mutex<[String: HTTPClient]>([:])
 
-    func client() throws(KilnClientError) -> HTTPClient {
-        if verifyCertificates, caCertFile == nil { return Self.shared }
-        let key = "\(verifyCertificates)|\(caCertFile ?? "")"
+    /// `idleTimeout`: the most a response may stay silent (a stream's client: a connection
+    /// that died without closing is then noticed), in its own client.
+    func client(idleTimeout: TimeAmount? = nil) throws(KilnClientError) -> HTTPClient {
+        if verifyCertificates, caCertFile == nil, idleTimeout == nil { return Self.shared }
+        let key = "\(verifyCertificates)|\(caCertFile ?? "")|\(idleTimeout?.nanoseconds ?? 0)"
         if let made = Self.clients.withLock({ $0[key] }) { return made }
         var tls = TLSConfiguration.makeClientConfiguration()
         if !verifyCertificates { tls.certificateVerification = .none }
@@ -81,7 +84,7 @@ public struct HTTPTransport: Sendable {
             }
             tls.trustRoots = .file(caCertFile)
         }
-        let configuration = Self.configuration(tls: tls)
+        let configuration = Self.configuration(tls: verifyCertificates && caCertFile == nil ? nil : tls, idleTimeout: idleTimeout)
         return Self.clients.withLock { clients in
             if let made = clients[key] { return made }
             let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

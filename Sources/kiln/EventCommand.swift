@@ -40,26 +40,13 @@ extension EventCommand {
             }
             for event in events { print(EventText.logLine(event)) }
             flushOutput()
-            try await followEvents(service, stack: found, after: events.last)
-        }
-
-        /// Polls for events after the last one shown while another process runs the stack.
-        private func followEvents(_ service: any StackService, stack: StackRecord, after event: EventRecord?) async throws {
-            var last = event
-            var current = stack
-            while true {
-                let marker = last
-                let fresh = try await engineCall {
-                    try await service.events(current, nestedDepth: 0, resource: resource, after: marker)
+            // From the stack's own last event: nested stacks' events are not followed.
+            let marker = events.last { $0.stackID == found.id }
+            try await engineCall {
+                try await service.followEvents(found, resource: resource, after: marker) { event in
+                    print(EventText.logLine(event))
+                    flushOutput()
                 }
-                for event in fresh { print(EventText.logLine(event)) }
-                flushOutput()
-                last = fresh.last ?? last
-                guard current.status == .inProgress else { return }
-                try await Task.sleep(nanoseconds: 500_000_000)
-                // A deleted stack is gone: its final events were shown above.
-                guard let again = try? await service.refreshed(current) else { return }
-                current = again
             }
         }
     }

@@ -7,10 +7,11 @@ import KilnTemplate
 
 /// A Heat-compatible server (`kiln serve` or OpenStack Heat) through its v1 API. Operations
 /// are asynchronous there: each is started, then followed through its events (as the openstack
-/// client's `--wait` does) until the stack leaves IN_PROGRESS.
+/// client's `--wait` does) until the stack leaves IN_PROGRESS: pushed by the server's event
+/// stream, or polled from a server without one (RemoteStackService+Follow.swift).
 struct RemoteStackService: StackService {
     let client: HeatClient
-    /// Between polls of a running operation.
+    /// Between polls of a running operation, on a server without an event stream.
     var pollInterval: UInt64 = 500_000_000
 
     func stack(_ name: String) async throws -> StackRecord { try await client.stack(name, resolveOutputs: false).record }
@@ -152,67 +153,6 @@ struct RemoteStackService: StackService {
 
     func markUnhealthy(_ name: String, resource: String, unhealthy: Bool, reason: String?) async throws {
         try await client.markUnhealthy(try await stack(name), resource: resource, unhealthy: unhealthy, reason: reason)
-    }
-
-    // MARK: Following an operation
-
-    /// Shows the events after `marker` as they come until the stack leaves IN_PROGRESS; the
-    /// stack then. A stack that disappears was deleted: its events went with it, so the final
-    /// one is shown from what is known (the server removes a stack only when its delete completed).
-    private func follow(_ stack: StackRecord, after marker: String?, observer: EngineObserver?) async throws -> StackRecord {
-        var marker = marker
-        var newest: EventRecord?
-        var last = stack
-        while true {
-            guard let fresh = try await newEvents(stack, after: marker) else { break }
-            for event in fresh { observer?(event) }
-            if let event = fresh.last {
-                marker = event.id
-                newest = event
-            }
-            guard let now = try await refreshed(stack) else { break }
-            last = now
-            if now.status != .inProgress {
-                let final = try await newEvents(stack, after: marker) ?? []
-                for event in final { observer?(event) }
-                // A delete can complete and purge the stack, events and all, between the two reads:
-                // its final line is then shown from the state just read.
-                if let event = final.last ?? newest, event.resourceName == stack.name, event.statusText == now.statusText {
-                    return now
-                }
-                observer?(EventRecord(
-                    stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-                    action: now.action, status: now.status, reason: now.statusReason))
-                return now
-            }
-            try await Task.sleep(nanoseconds: pollInterval)
-        }
-        var gone = last
-        gone.action = .delete
-        gone.status = .complete
-        gone.statusReason = "Stack DELETE completed successfully"
-        if newest.map({ $0.resourceName == stack.name && $0.statusText == "DELETE_COMPLETE" }) != true {
-            // Purged, events and all, before the first read: the delete that was asked for
-            // started and ended; show both, as the server recorded them.
-            if newest == nil {
-                observer?(EventRecord(
-                    stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-                    action: .delete, status: .inProgress, reason: "Stack DELETE started"))
-            }
-            observer?(EventRecord(
-                stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-                action: .delete, status: .complete, reason: gone.statusReason))
-        }
-        return gone
-    }
-
-    /// The events after `marker`, or nil when the stack is gone.
-    private func newEvents(_ stack: StackRecord, after marker: String?) async throws -> [EventRecord]? {
-        do {
-            return try await client.events(stack, marker: marker)
-        } catch where error.isNotFound {
-            return nil
-        }
     }
 
     // MARK: Requests

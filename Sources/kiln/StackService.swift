@@ -38,6 +38,9 @@ protocol StackService: Sendable {
     func events(_ stack: StackRecord, nestedDepth: Int, resource: String?, after: EventRecord?) async throws -> [EventRecord]
     /// The stack now, or nil once it is gone.
     func refreshed(_ stack: StackRecord) async throws -> StackRecord?
+    /// Reports the events after `after` (of `resource` only, when given) as they come, until
+    /// the stack is in a final state or gone (`stack event list --follow`).
+    func followEvents(_ stack: StackRecord, resource: String?, after: EventRecord?, observer: EngineObserver) async throws
     func outputs(_ name: String) async throws -> [StackOutput]
     func output(_ name: String, key: String) async throws -> StackOutput
     func signal(_ name: String, resource: String, data: Value) async throws
@@ -69,6 +72,29 @@ struct PlanLine: Sendable, Equatable {
         case .replaced(let reason, let diff):
             self.init(name: planned.name, type: planned.type, kind: "replaced", reason: reason, diff: diff)
         default: self.init(name: planned.name, type: planned.type, kind: planned.change.kind)
+        }
+    }
+}
+
+extension StackService {
+    func followEvents(_ stack: StackRecord, resource: String?, after: EventRecord?, observer: EngineObserver) async throws {
+        try await pollEvents(stack, resource: resource, after: after, observer: observer)
+    }
+
+    /// Polls for events after the last one shown while another process runs the stack: the
+    /// embedded engine's way, and a server's without an event stream.
+    func pollEvents(_ stack: StackRecord, resource: String?, after event: EventRecord?, observer: EngineObserver) async throws {
+        var last = event
+        var current = stack
+        while true {
+            let fresh = try await events(current, nestedDepth: 0, resource: resource, after: last)
+            for event in fresh { observer(event) }
+            last = fresh.last ?? last
+            guard current.status == .inProgress else { return }
+            try await Task.sleep(nanoseconds: 500_000_000)
+            // A deleted stack is gone: its final events were shown above.
+            guard let again = try? await refreshed(current) else { return }
+            current = again
         }
     }
 }
