@@ -89,8 +89,11 @@ public struct HeatClient: Sendable {
         return HeatStack(record: HeatRecords.stack(.map(map)), body: map)
     }
 
-    public func stacks(tags: [String]?, statuses: [String]?) async throws(KilnClientError) -> [StackRecord] {
+    public func stacks(tags: [String]?, statuses: [String]?, showDeleted: Bool = false) async throws(KilnClientError)
+        -> [StackRecord]
+    {
         var query: [String] = []
+        if showDeleted { query.append("show_deleted=true") }
         if let tags, !tags.isEmpty { query.append("tags=" + Self.queryValue(tags.joined(separator: ","))) }
         for status in statuses ?? [] { query.append("stack_status=" + Self.queryValue(status)) }
         let body = try await call("GET", "stacks" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))

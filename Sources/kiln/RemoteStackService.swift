@@ -17,7 +17,7 @@ struct RemoteStackService: StackService {
     func stack(_ name: String) async throws -> StackRecord { try await client.stack(name, resolveOutputs: false).record }
 
     func stacks(_ query: StackQuery) async throws -> [StackRecord] {
-        try await client.stacks(tags: query.tags, statuses: query.statuses)
+        try await client.stacks(tags: query.tags, statuses: query.statuses, showDeleted: query.showDeleted)
     }
 
     func show(_ stack: StackRecord) async -> Value {

@@ -176,6 +176,9 @@ struct ClientModeTests {
         await #expect(try store.stack(id: stored.id)?.statusText == "DELETE_COMPLETE")
         let missing = try await server.client(["stack", "show", "web"])
         #expect(missing.status == 1)
+        let deletedList = try await server.client(["stack", "list", "--show-deleted", "--format", "json"])
+        #expect(deletedList.stdout.contains("DELETE_COMPLETE"), "\(deletedList.stdout)")
+        #expect(!(try await server.client(["stack", "list", "--format", "json"])).stdout.contains("DELETE_COMPLETE"))
         #expect(missing.stderr == "kiln: The Stack (web) could not be found.\n")
     }
 

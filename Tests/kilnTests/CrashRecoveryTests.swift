@@ -9,8 +9,9 @@ import Testing
 @Suite("Crash recovery", .serialized)
 struct CrashRecoveryTests {
     static let count = 200
-    /// 200 resources, 8 at a time, 0.1 s each: about 2.5 s of create to kill into.
-    static let wide = CrashTemplates.wide(count, createWait: 0.1)
+    /// 200 resources, 8 at a time, 0.2 s each: about 5 s of create to kill into (2.5 s was
+    /// not always enough on a loaded CI machine, where the test's own polling is starved).
+    static let wide = CrashTemplates.wide(count, createWait: 0.2)
 
     enum KillPoint: CustomStringConvertible, CaseIterable {
         case rightAfterStart, midway, nearTheEnd
