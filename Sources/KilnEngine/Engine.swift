@@ -35,8 +35,6 @@ public final class Engine: Sendable {
     /// Sinks every stack's notifications go to, besides its environment's `event_sinks`
     /// (the server's, from KILN_HOME's configuration).
     public let serverSinks: [EventSink]
-    /// Heat's `publisher_id` of this engine's notifications: `orchestration.HOST`.
-    public let publisherID: String
     /// Rung after each commit that adds notifications, for this process's dispatcher.
     public let outboxBell = OutboxBell()
 
@@ -53,7 +51,6 @@ public final class Engine: Sendable {
         limits: ReaderLimits, secondsPerTimeoutMinute: Double, logger: Logger? = nil, serverSinks: [EventSink] = []
     ) {
         self.serverSinks = serverSinks
-        self.publisherID = HeatNotification.publisher
         self.cloud = cloud
         self.secondsPerTimeoutMinute = secondsPerTimeoutMinute
         self.store = store

@@ -208,3 +208,12 @@ public struct SnapshotRecord: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+extension EventRecord {
+    /// The stack's own event (Heat's: the stack's name as resource name, its id as physical id,
+    /// type OS::Heat::Stack), as every stack transition records it.
+    public static func ofStack(_ stack: StackRecord, _ action: Action, _ status: Status, reason: String) -> EventRecord {
+        EventRecord(stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
+                    action: action, status: status, reason: reason)
+    }
+}

@@ -228,11 +228,9 @@ public final class NotificationDispatcher: Sendable {
                     }
                     notification = row
                 }
-                let started = ContinuousClock.now
                 do {
                     try await transport.deliver(notification, to: sink)
-                    metrics.delivered(sink: name, seconds: Date().timeIntervalSince(notification.createdAt),
-                                      attemptSeconds: started.duration(to: .now))
+                    metrics.delivered(sink: name, seconds: Date().timeIntervalSince(notification.createdAt))
                     switch item {
                     case .event(let event):
                         cursor?.afterSequence = event.sequence ?? 0
@@ -326,7 +324,7 @@ struct NotificationMetrics: Sendable {
         return Counter(label: label, dimensions: [("sink", sink)])
     }
 
-    func delivered(sink: String, seconds: Double, attemptSeconds: Duration) {
+    func delivered(sink: String, seconds: Double) {
         counter("kiln_notifications_delivered_total", sink).increment()
         let nanoseconds = Int64((max(0, seconds) * 1e9).rounded())
         if let factory {

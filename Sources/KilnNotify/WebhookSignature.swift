@@ -9,19 +9,32 @@ public enum WebhookSignature {
     public static let timestampHeader = "X-Kiln-Timestamp"
 
     public static func sign(body: [UInt8], timestamp: Int, secret: String) -> String {
-        var message = Array("\(timestamp).".utf8)
-        message += body
-        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
+        let code = HMAC<SHA256>.authenticationCode(
+            for: signed(body, timestamp), using: SymmetricKey(data: Array(secret.utf8)))
         return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Whether `signature` is the body's (compared in constant time).
+    /// Whether `signature` is the body's (swift-crypto's constant-time check of the code).
     public static func verify(body: [UInt8], timestamp: Int, secret: String, signature: String) -> Bool {
-        let expected = Array(sign(body: body, timestamp: timestamp, secret: secret).utf8)
-        let given = Array(signature.utf8)
-        guard expected.count == given.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(expected, given) { difference |= a ^ b }
-        return difference == 0
+        guard signature.hasPrefix("sha256="), let code = bytes(hex: signature.dropFirst(7)) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(
+            code, authenticating: signed(body, timestamp), using: SymmetricKey(data: Array(secret.utf8)))
+    }
+
+    /// What is signed: `TIMESTAMP.BODY`.
+    private static func signed(_ body: [UInt8], _ timestamp: Int) -> [UInt8] {
+        Array("\(timestamp).".utf8) + body
+    }
+
+    private static func bytes(hex: Substring) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
     }
 }

@@ -260,9 +260,10 @@ extension Store {
         var listed: [(Date, Value)] = try await notifications(failedOnly: failedOnly, projectID: projectID, limit: limit)
             .map { ($0.createdAt, $0.view(sink: sinks[$0.sinkID])) }
         if !failedOnly {
+            // In sequence order, the first event met for a cursor is the one its attempts are of.
+            var seen: Set<String> = []
             for (event, cursor) in try await pendingEventNotifications(projectID: projectID, limit: limit) {
-                let first = try await self.events(stackID: event.stackID, resourceName: nil, after: cursor.afterSequence, limit: 1)
-                    .first?.id == event.id
+                let first = seen.insert(cursor.sinkID + "\u{0}" + cursor.stackID).inserted
                 let row = OutboxNotification(
                     id: event.id, sinkID: cursor.sinkID, stackID: event.stackID, projectID: cursor.projectID,
                     eventType: HeatNotification.eventType(of: event), body: .null, createdAt: event.timestamp,

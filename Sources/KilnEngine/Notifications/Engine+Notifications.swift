@@ -22,23 +22,19 @@ extension Engine {
                 sinks known: [EventSink]? = nil, subscribe: Bool = true) async throws
     {
         var batch = batch
+        var notifying = false
         if !batch.events.isEmpty || !extra.isEmpty {
             var template = loaded
             if template == nil, known == nil { template = try? await load(stack) }
             let sinks = known ?? sinks(of: template)
-            if !sinks.isEmpty, !subscribe {
-                batch.notifications += extra
-                try await store.commit(batch)
-                outboxBell.ring()
-                return
-            }
-            if !sinks.isEmpty {
+            notifying = !sinks.isEmpty
+            if notifying, subscribe {
                 batch.subscription = NotificationSubscription(stackID: stack.id, projectID: stack.projectID, sinks: sinks)
-                batch.notifications += extra
             }
+            if notifying { batch.notifications += extra }
         }
         try await store.commit(batch)
-        if batch.subscription != nil { outboxBell.ring() }
+        if notifying { outboxBell.ring() }
     }
 
     /// A new stack's sinks, for `createStack`.
@@ -57,7 +53,7 @@ extension Engine {
         guard !wanting.isEmpty else { return [] }
         let body = HeatNotification.scaling(
             suffix, stack: run.stack, group: group, adjustment: adjustment, adjustmentType: adjustmentType, capacity: capacity,
-            message: message, publisher: publisherID)
+            message: message, publisher: HeatNotification.publisher)
         let id = body["message_id"].stringValue ?? UUID().uuidString.lowercased()
         return wanting.map {
             OutboxNotification(id: id, sinkID: $0.id, stackID: run.stack.id, projectID: run.stack.projectID, eventType: type, body: body)

@@ -19,10 +19,8 @@ extension Engine {
         gone.statusReason = "Stack DELETE completed successfully (abandoned: its resources are kept)"
         gone.updatedAt = Date()
         let events = [
-            EventRecord(stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-                        action: .delete, status: .inProgress, reason: "Stack DELETE started (abandon)"),
-            EventRecord(stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-                        action: .delete, status: .complete, reason: gone.statusReason),
+            EventRecord.ofStack(stack, .delete, .inProgress, reason: "Stack DELETE started (abandon)"),
+            EventRecord.ofStack(stack, .delete, .complete, reason: gone.statusReason),
         ]
         try await commit(StoreBatch(stacks: [gone], events: events), stack: gone)
         try await store.purgeStack(id: stack.id)

@@ -24,10 +24,8 @@ extension Engine {
         // The request is kept as the stack's state (and shown as an event); the process running
         // the operation sees it: at once if it is this one, else at its watcher's next look.
         let request: CancelRequest = rollback ? .rollBack : .stopHere
-        var batch = StoreBatch(events: [EventRecord(
-            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-            action: stack.action, status: .inProgress,
-            reason: rollback ? Engine.cancelRequest : Engine.cancelWithoutRollbackRequest)])
+        var batch = StoreBatch(events: [EventRecord.ofStack(
+            stack, stack.action, .inProgress, reason: rollback ? Engine.cancelRequest : Engine.cancelWithoutRollbackRequest)])
         batch.cancelRequest = (stack.id, request.rawValue)
         try await commit(batch, stack: stack)
         if let operation = stack.owner { operations.stop(operation)?.request(request) }

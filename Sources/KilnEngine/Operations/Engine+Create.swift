@@ -48,9 +48,7 @@ extension Engine {
             facade: facade, document: request.document, constraints: constraints)
         var template = submitted
         template.files = loaded.files
-        let event = EventRecord(
-            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-            action: action, status: .inProgress, reason: started)
+        let event = EventRecord.ofStack(stack, action, .inProgress, reason: started)
         stack.owner = newOperationClaim()
         do {
             let subscription = subscription(of: stack, loaded: loaded)

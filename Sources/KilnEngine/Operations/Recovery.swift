@@ -76,9 +76,7 @@ extension Engine {
                 stackID: stack.id, resourceName: record.name, physicalResourceID: record.physicalID ?? "",
                 resourceType: record.type, action: record.action, status: .failed, reason: reason))
         }
-        batch.events.append(EventRecord(
-            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-            action: stack.action, status: .failed, reason: reason))
+        batch.events.append(EventRecord.ofStack(stack, stack.action, .failed, reason: reason))
         try await commit(batch, stack: updated)
         // The commit leaves the lease alone; give up the claim taken to recover.
         await endOperation(stack)

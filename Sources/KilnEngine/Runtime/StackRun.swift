@@ -132,9 +132,7 @@ final class StackRun {
             stack.leaseExpiry = nil
         }
         pending.stacks.append(stack)
-        pending.events.append(EventRecord(
-            stackID: stack.id, resourceName: stack.name, physicalResourceID: stack.id, resourceType: "OS::Heat::Stack",
-            action: action, status: status, reason: reason))
+        pending.events.append(EventRecord.ofStack(stack, action, status, reason: reason))
     }
 
     /// Adds an event that changes no resource's state (a scaling policy's signal) to the pending batch.
