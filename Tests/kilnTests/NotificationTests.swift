@@ -287,6 +287,13 @@ struct NotificationTests {
         #expect(run.stderr.contains("bad.yaml:6:13: error: a Zaqar queue name"), "\(run.stderr)")
         #expect(run.stderr.contains("bad.yaml:7:11: error: Unknown event sink type"), "\(run.stderr)")
         #expect(try await home.kiln(["stack", "list", "--format", "json"]).stdout.contains("\"x\"") == false)
+        // Thousands of sinks would make every stack thousands of queues: at most 32.
+        var many = "event_sinks:\n"
+        for i in 0..<33 { many += "  - {type: webhook, url: 'http://127.0.0.1:9/\(i)'}\n" }
+        let tooMany = try await home.kiln(["stack", "create", "y", "-t", try home.write("t2.yaml", Self.template), "-e",
+                                           try home.write("many.yaml", many)])
+        #expect(tooMany.status == 1)
+        #expect(tooMany.stderr.contains("many.yaml:2:3: error: at most 32 event sinks are allowed, found 33"), "\(tooMany.stderr)")
     }
 }
 

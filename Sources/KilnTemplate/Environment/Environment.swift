@@ -90,7 +90,7 @@ public struct Environment: Sendable {
             diagnostics.error(node.location, "event_sinks must be a list", expected: "a list", found: node.shapeName)
             return []
         }
-        return items.compactMap { EventSinkReader.read($0, into: &diagnostics) }
+        return EventSinkReader.read(items, at: node, into: &diagnostics)
     }
 
     private static func readNames(_ node: Node, into diagnostics: inout Diagnostics) -> [String] {

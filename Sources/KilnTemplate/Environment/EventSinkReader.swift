@@ -10,6 +10,21 @@ enum EventSinkReader {
         .webhook: ["type", "url", "secret", "headers", "events", "format"],
     ]
 
+    /// Most sinks one list may name: each is a queue of its own per stack, so thousands would
+    /// turn every stack into thousands of deliveries.
+    static let maximum = 32
+
+    /// A list of sinks, each checked, at most `maximum` of them.
+    static func read(_ items: [Node], at list: Node, into diagnostics: inout Diagnostics) -> [Value] {
+        guard items.count <= maximum else {
+            diagnostics.error(
+                list.location, "at most \(maximum) event sinks are allowed, found \(items.count)",
+                expected: "\(maximum) sinks or fewer", found: "\(items.count) sinks")
+            return []
+        }
+        return items.compactMap { read($0, into: &diagnostics) }
+    }
+
     static func read(_ item: Node, into diagnostics: inout Diagnostics) -> Value? {
         guard let entries = item.mapping else {
             diagnostics.error(
@@ -158,7 +173,7 @@ public enum ServerSinks {
                                   found: entry.value.shapeName)
                 continue
             }
-            sinks += items.compactMap { EventSinkReader.read($0, into: &diagnostics) }
+            sinks += EventSinkReader.read(items, at: entry.value, into: &diagnostics)
         }
         if diagnostics.hasErrors { throw ValidationFailure(diagnostics) }
         return sinks.compactMap(EventSink.init)
