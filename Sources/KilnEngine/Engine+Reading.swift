@@ -64,8 +64,13 @@ extension Engine {
     }
 
     static func outputs(of loaded: LoadedTemplate, resources: [String: ResolvedResource]) -> [StackOutput] {
-        let scope = loaded.scope(resources: resources)
-        return loaded.template.outputs.map { output in
+        outputs(of: loaded, scope: loaded.scope(resources: resources))
+    }
+
+    /// Each output evaluated in `scope`: one that cannot be computed carries its error and
+    /// a null value, and fails nothing else.
+    static func outputs(of loaded: LoadedTemplate, scope: EvaluationScope) -> [StackOutput] {
+        loaded.template.outputs.map { output in
             let description = output.description ?? "No description given"
             if let condition = output.condition, (try? scope.condition(condition)) != true {
                 return StackOutput(key: output.name, value: .null, description: description)

@@ -36,7 +36,21 @@ struct RemoteStackService: StackService {
     func previewCreate(_ request: StackRequest) async throws -> [PlanLine] {
         let submission = try Self.submission(request)
         let resources = try await Self.naming(request.templateName) { try await client.previewCreate(submission) }
-        return Self.inTemplateOrder(resources.map { Self.planLine($0, kind: "added") }, template: request.template)
+        return Self.inTemplateOrder(Self.previewLines(resources, template: request.template), template: request.template)
+    }
+
+    /// A create preview's resources as plan lines. Heat's preview puts a nested stack's
+    /// resources (a list) where its owner would be: the owner is named by their
+    /// `parent_resource`, its type read from the template (an empty nested stack names none).
+    static func previewLines(_ resources: [Value], template: String) -> [PlanLine] {
+        let declared = (try? YAMLReader().read(template, file: "template"))
+            .flatMap { ($0["resources"] ?? $0["Resources"])?.mapping } ?? []
+        return resources.compactMap { entry in
+            guard let members = entry.listValue else { return planLine(entry, kind: "added") }
+            guard let owner = members.first?.mapValue?["parent_resource"]?.stringValue else { return nil }
+            let type = declared.first { $0.key == owner }?.value["type"]?.string ?? ""
+            return PlanLine(name: owner, type: type, kind: "added")
+        }
     }
 
     func update(_ name: String, _ request: UpdateRequest, observer: EngineObserver?) async throws -> StackRecord {

@@ -104,7 +104,7 @@ extension StackCommand {
         @Option(help: "With --existing: a parameter to return to its default (repeatable).") var clearParameter: [String] = []
         @Option(help: "Roll back a failed update: enabled or disabled.") var rollback: RollbackSetting?
         @Option(help: "Minutes before the update fails.") var timeout: Int?
-        @Option(help: "Replace the stack's tags (repeatable; commas separate several).") var tag: [String] = []
+        @Option(help: "Replace the stack's tags (repeatable; commas separate several; without it a full update clears them, --existing keeps them).") var tag: [String] = []
         @Flag(help: "Show each event as it happens.") var wait = false
         @Flag(help: "Print what the update would do to each resource; change nothing.") var dryRun = false
         @OptionGroup var connection: ConnectionOptions

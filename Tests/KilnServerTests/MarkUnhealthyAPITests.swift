@@ -44,7 +44,7 @@ import KilnTemplate
             let shown = try await client.call(.get, resource, token: token)
             #expect(shown.json["resource"]["resource_status"] == "CHECK_FAILED")
             #expect(shown.json["resource"]["resource_status_reason"] == "resource deleted")
-            let events = try await client.call(.get, "\(resource)/events", token: token)
+            let events = try await client.call(.get, "\(resource)/events?sort_dir=asc", token: token)
             #expect(events.json["events"].listValue?.last?["resource_status"] == "CHECK_FAILED")
 
             // By physical id, with the flag as text.

@@ -25,7 +25,7 @@ import Testing
             }
             #expect(shown.status == .ok)
             #expect(shown.json["stack"]["stack_status"] == "DELETE_COMPLETE")
-            let events = try await client.call(.get, "\(url)/events", token: token)
+            let events = try await client.call(.get, "\(url)/events?sort_dir=asc", token: token)
             #expect(events.json["events"].listValue?.last?["resource_status_reason"] == "Stack DELETE completed successfully")
             let listed = try await client.call(.get, "/v1/\(project)/stacks", token: token)
             #expect(listed.json["stacks"].listValue?.isEmpty == true)

@@ -108,7 +108,10 @@ extension Engine {
         stack.parameters = parameters
         if let timeout = request.timeoutMinutes { stack.timeoutMinutes = timeout }
         if let disable = request.disableRollback { stack.disableRollback = disable }
-        if let tags = request.tags { stack.tags = tags }
+        // As Heat: a full update's tags are the request's (none given clears them), an
+        // `existing` (PATCH) update keeps them unless given; timeout and rollback are kept
+        // by both when not given (measured with heat-oracle).
+        if let tags = request.tags { stack.tags = tags } else if !request.existing { stack.tags = [] }
 
         let run = StackRun(engine: self, stack: stack, loaded: loaded, records: try await store.resources(stackID: stack.id), observer: observer)
         return try await withLease(run) {

@@ -17,6 +17,7 @@ public struct UpdateRequest: Sendable {
     public var timeoutMinutes: Int?
     /// nil keeps the stack's setting.
     public var disableRollback: Bool?
+    /// The new tags; nil clears them on a full update and keeps them with `existing` (Heat's PUT and PATCH).
     public var tags: [String]?
     /// `template` as a value, when it was built in code (a nested stack's): validated from it.
     public var document: Value?

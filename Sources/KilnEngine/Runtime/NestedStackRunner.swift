@@ -145,7 +145,10 @@ struct NestedStackRunner: NestedStacks {
 
     /// The parent's environment files without their `parameters` (those are the parent's
     /// own): children keep `resource_registry`, `parameter_defaults` and the rest, as Heat's.
-    func inheritedEnvironments() -> [NamedText] {
+    func inheritedEnvironments() -> [NamedText] { Self.inherited(environments) }
+
+    /// What a child keeps of its parent's environment files: all but `parameters`.
+    static func inherited(_ environments: [NamedText]) -> [NamedText] {
         environments.compactMap { environment in
             guard var sections = (try? YAMLReader().read(environment.text, file: environment.name))?.value.mapValue,
                   sections.keys.contains(where: Environment.sections.contains) else { return nil }

@@ -7,14 +7,18 @@ import KilnTemplate
 
 /// `S/events` and `S/resources/{name}/events[/{id}]`.
 extension HeatAPI {
-    /// Events after `marker` in `sort_dir` order, filtered, at most `limit`.
+    /// Events after `marker` in `sort_dir` order (newest first unless `sort_dir=asc`, as
+    /// Heat's default), filtered, at most `limit`. The marker is placed among all of the
+    /// stack's events, so a marker taken from the whole list pages one resource's events too
+    /// (measured with heat-oracle). `resource` set: the `S/resources/{name}/events` list, where
+    /// nothing found is Heat's 404 whether or not such a resource exists (the stack's own
+    /// events are listed under the stack's name).
     func events(_ call: HeatRequest, stack: StackRecord, resource: String? = nil) async throws -> Response {
         let depth = try call.integer("nested_depth") ?? 0
         var all = depth > 0
-            ? try await engine.events(of: stack, nestedDepth: depth, resource: resource)
-            : try await engine.events(of: stack, resource: resource)
-        all = all.filter { matches($0, call) }
-        let descending = call.first("sort_dir")?.lowercased() == "desc"
+            ? try await engine.events(of: stack, nestedDepth: depth)
+            : try await engine.events(of: stack)
+        let descending = call.first("sort_dir")?.lowercased() != "asc"
         if descending { all.reverse() }
         if let marker = call.first("marker") {
             guard let index = all.firstIndex(where: { $0.id == marker }) else {
@@ -22,14 +26,20 @@ extension HeatAPI {
             }
             all = Array(all[(index + 1)...])
         }
+        all = all.filter { matches($0, call) && (resource == nil || $0.resourceName == resource) }
         if let limit = try call.integer("limit") { all = Array(all.prefix(limit)) }
+        if let resource, all.isEmpty {
+            throw HeatError.notFound("No events found for resource \(resource)", type: "HTTPNotFound")
+        }
         let stacks = try await stacksByID(root: stack, depth: depth)
         return .json(["events": .list(all.map { eventView(call, $0, stack: stacks[$0.stackID] ?? stack, root: depth > 0 ? stack : nil) })])
     }
 
+    /// `S/resources/{name}/events/{id}`: the event when it belongs to that resource (or, under
+    /// the stack's name, to the stack itself), with its type and the resource's properties.
     func event(_ call: HeatRequest, stack: StackRecord, resource: String, id: String) async throws -> Response {
         guard let found = try await engine.events(of: stack, resource: resource).first(where: { $0.id == id }) else {
-            throw HeatError.notFound("The Event (\(id)) could not be found.")
+            throw HeatError.notFound("No event \(id) found", type: "HTTPNotFound")
         }
         var view = eventView(call, found, stack: stack, root: nil).mapValue ?? [:]
         view["resource_type"] = .string(found.resourceType)

@@ -32,7 +32,6 @@ extension HeatAPI {
             }
             return .empty(.ok)
         case (.get, 2, "events"?):
-            _ = try await resource(stack, name)
             return try await events(call, stack: stack, resource: name)
         case (.get, 3, "events"?):
             return try await event(call, stack: stack, resource: name, id: parts[2])

@@ -47,27 +47,13 @@ extension HeatAPI {
                      status: .created, headers: [.location: url])
     }
 
+    /// `POST /stacks/preview`: the stack as Heat previews it, each resource in Heat's full
+    /// shape and a nested stack as a list of its resources in place of its owner (measured
+    /// with heat-oracle; see `PreviewViews`).
     func previewCreate(_ call: HeatRequest) async throws -> Response {
         let request = try StackBody(try await templateBody(call)).createRequest(projectID: call.projectID)
-        let (plan, view) = try engine.previewCreateView(request)
-        let parameters = view.parameters.mapValues(Value.string)
-        let resources: [Value] = plan.map { change in
-            [
-                "resource_name": .string(change.name), "logical_resource_id": .string(change.name),
-                "resource_type": .string(change.type), "resource_action": "INIT", "resource_status": "COMPLETE",
-                "resource_status_reason": "", "physical_resource_id": "", "stack_name": .string(request.name),
-                "properties": .map([:]), "metadata": .map([:]), "required_by": [], "description": "",
-                "resource_identity": ["stack_name": .string(request.name), "stack_id": "None", "tenant": .string(call.projectID),
-                                      "path": .string("/resources/\(change.name)")],
-            ]
-        }
-        return .json(["stack": [
-            "id": "None", "stack_name": .string(request.name), "description": .string(view.description),
-            "template_description": .string(view.description), "parameters": .map(parameters),
-            "disable_rollback": .bool(request.disableRollback), "timeout_mins": request.timeoutMinutes.map(Value.int) ?? .null,
-            "creation_time": .null, "updated_time": .null, "stack_owner": .string(call.token.userName),
-            "capabilities": [], "notification_topics": [], "links": [], "resources": .list(resources),
-        ]])
+        let preview = try engine.previewCreateStack(request)
+        return .json(["stack": PreviewViews(call: call).stack(preview, request: request)])
     }
 
     func stackItself(_ call: HeatRequest, _ stack: StackRecord) async throws -> Response {

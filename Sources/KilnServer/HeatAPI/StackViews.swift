@@ -39,15 +39,23 @@ struct StackViews {
         out["notification_topics"] = []
         out["disable_rollback"] = .bool(stack.disableRollback)
         out["timeout_mins"] = stack.timeoutMinutes.map(Value.int) ?? .null
+        // The list says null for no tags, the stack itself [] (measured with heat-oracle).
+        out["tags"] = .list(stack.tags.map(Value.string))
         if let outputs = view.outputs {
             out["outputs"] = .list(outputs.map { output(view: $0, withValue: true) })
         }
         return .map(out)
     }
 
-    func output(view output: StackOutput, withValue: Bool) -> Value {
+    /// An output as Heat shows it: key and description in a list, with `output_value` (null
+    /// when it cannot be computed) and then `output_error` once resolved; an output that fails
+    /// fails nothing else (measured with heat-oracle).
+    func output(view output: StackOutput, withValue: Bool) -> Value { Self.outputView(output, withValue) }
+
+    static func outputView(_ output: StackOutput, _ withValue: Bool) -> Value {
         var out: [String: Value] = ["output_key": .string(output.key), "description": .string(output.description)]
-        if withValue { out["output_value"] = output.value }
+        guard withValue else { return .map(out) }
+        out["output_value"] = output.value
         if let error = output.error { out["output_error"] = .string(error) }
         return .map(out)
     }

@@ -7,10 +7,11 @@ enum HeatValidateBody {
     static func make(template: Template, environment: Environment, userValues: [String: Value]) -> Value {
         var parameters: [String: Value] = [:]
         for parameter in template.parameters {
-            parameters[parameter.name] = describe(parameter, userValue: userValues[parameter.name])
+            parameters[parameter.name] = describe(
+                parameter, userValue: userValues[parameter.name], environmentDefault: environment.parameterDefaults[parameter.name])
         }
         var body: [String: Value] = [
-            "Description": .string(template.description ?? ""),
+            "Description": .string(template.description ?? "No description"),
             "Parameters": .map(parameters),
         ]
         if !template.parameterGroups.isEmpty {
@@ -28,20 +29,32 @@ enum HeatValidateBody {
         body["Environment"] = .map([
             "parameters": masked(environment.parameters),
             "parameter_defaults": masked(environment.parameterDefaults),
-            "resource_registry": environment.registry.asValue,
+            "resource_registry": registryShown(environment.registry, template: template),
             "event_sinks": EventSink.masked(.list(environment.eventSinks)),
         ])
         return .map(body)
     }
 
-    static func describe(_ parameter: ParameterDefinition, userValue: Value?) -> Value {
+    /// The registry as Heat echoes it: as given, plus an entry naming itself for each
+    /// provider template the template uses directly as a type (measured with heat-oracle).
+    static func registryShown(_ registry: ResourceRegistry, template: Template) -> Value {
+        var shown = registry.asValue.mapValue ?? [:]
+        for resource in template.resources where ResourceRegistry.isTemplatePath(resource.type) && shown[resource.type] == nil {
+            shown[resource.type] = .string(resource.type)
+        }
+        return .map(shown)
+    }
+
+    /// A parameter in Heat's CFN-style keys; a `parameter_defaults` value stands as its
+    /// `Default`, a user's value is its `Value` (measured with heat-oracle).
+    static func describe(_ parameter: ParameterDefinition, userValue: Value?, environmentDefault: Value? = nil) -> Value {
         var out: [String: Value] = [
             "Type": .string(parameter.type.validateName),
             "Description": .string(parameter.description ?? ""),
             "NoEcho": .string(parameter.hidden ? "true" : "false"),
             "Label": .string(parameter.label ?? parameter.name),
         ]
-        if let value = parameter.defaultValue { out["Default"] = parameter.hidden ? mask : value }
+        if let value = environmentDefault ?? parameter.defaultValue { out["Default"] = parameter.hidden ? mask : value }
         if let value = userValue { out["Value"] = parameter.hidden ? mask : value }
         if !parameter.tags.isEmpty { out["Tags"] = .list(parameter.tags.map(Value.string)) }
         var descriptions: [String] = []
