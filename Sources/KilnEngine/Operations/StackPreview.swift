@@ -79,8 +79,10 @@ extension Engine {
             }
             var attributes: [String: Value] = [:]
             if let plugin, let schema {
-                let live = LiveResource(name: definition.name, type: definition.type, stackID: "None", stackName: stackName,
+                var live = LiveResource(name: definition.name, type: definition.type, stackID: "None", stackName: stackName,
                                         properties: properties)
+                // A value's attribute is its property, known before it is made (Heat shows it so).
+                if plugin is ValueResource { live.attributes["value"] = try? ValueResource.typedValue(of: live) }
                 for name in schema.attributes.keys where name != "show" {
                     attributes[name] = plugin.attribute(name, of: live) ?? .null
                 }

@@ -11,10 +11,11 @@ struct PreviewViews {
 
     func stack(_ preview: StackPreview, request: StackRequest) -> Value {
         let views = StackViews.outputView
+        let description = preview.view.description.isEmpty ? "No description" : preview.view.description
         return [
             "id": "None", "stack_name": .string(request.name),
             "links": [["href": .string("\(call.base)/stacks/\(request.name)/None"), "rel": "self"]],
-            "description": .string(preview.view.description), "template_description": .string(preview.view.description),
+            "description": .string(description), "template_description": .string(description),
             "parameters": .map(preview.view.parameters.mapValues(Value.string)),
             "disable_rollback": .bool(request.disableRollback), "timeout_mins": request.timeoutMinutes.map(Value.int) ?? .null,
             "creation_time": .string(HeatTime.iso(Date())), "updated_time": .null, "deletion_time": .null,

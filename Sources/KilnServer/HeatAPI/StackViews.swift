@@ -32,8 +32,10 @@ struct StackViews {
     /// outputs unless `resolve_outputs=False`.
     func detail(_ stack: StackRecord, resolveOutputs: Bool) async throws -> Value {
         let view = await engine.view(of: stack, resolveOutputs: resolveOutputs)
-        var out = summary(stack, description: view.description).mapValue ?? [:]
-        out["template_description"] = .string(view.description)
+        // A template without one says so in the stack (the list says ""; measured with heat-oracle).
+        let description = view.description.isEmpty ? "No description" : view.description
+        var out = summary(stack, description: description).mapValue ?? [:]
+        out["template_description"] = .string(description)
         out["parameters"] = .map(view.parameters.mapValues(Value.string))
         out["capabilities"] = []
         out["notification_topics"] = []
