@@ -293,6 +293,33 @@ check "stack delete of the sinked stack" "" -- os stack delete --yes --wait sink
 check "three-tier stack delete --wait" "" -- os stack delete --yes --wait app
 check "nothing left in the cloud" "^$" -- bash -c "'$OPENSTACK' --os-cloud kiln server list -f value -c ID; '$OPENSTACK' --os-cloud kiln volume list -f value -c ID; '$OPENSTACK' --os-cloud kiln loadbalancer list -f value -c id"
 
+# --- an output that cannot be computed: the stack is fine, the output carries output_error ---
+cat >"$WORK/output-error.yaml" <<'YAML'
+heat_template_version: 2018-08-31
+resources:
+  v:
+    type: OS::Heat::Value
+    properties: {value: hello}
+outputs:
+  bad:
+    value: {map_merge: [{get_attr: [v, value]}, {a: 1}]}
+  good:
+    value: {get_attr: [v, value]}
+YAML
+check "stack create with an output that cannot be computed" "CREATE_COMPLETE" -- os stack create --wait -t "$WORK/output-error.yaml" outerr
+check "stack output show of it: the client reports the output_error" "Output error: .*must be maps" -- \
+    bash -c "! '$OPENSTACK' --os-cloud kiln stack output show outerr bad -f json 2>&1"
+check "stack output show --all: output_error beside a null value" '"output_error": ".*must be maps' -- os stack output show outerr --all -f json
+expect_line "stack output show --all: the other output has its value" '"output_value": "hello"'
+check "stack delete --wait of it" "" -- os stack delete --yes --wait outerr
+
+# --- delete --wait of a one-resource stack ends cleanly; the stack stays readable by id ---
+printf 'heat_template_version: 2018-08-31\nresources:\n  v: {type: OS::Heat::Value, properties: {value: x}}\n' >"$WORK/one.yaml"
+check "stack create of a one-resource stack" "CREATE_COMPLETE" -- os stack create --wait -t "$WORK/one.yaml" one
+ONE_ID=$(os stack show one -f value -c id)
+check "stack delete --wait of a one-resource stack" "" -- os stack delete --yes --wait one
+check "the deleted stack reads by id as DELETE_COMPLETE" "^DELETE_COMPLETE$" -- os stack show "$ONE_ID" -f value -c stack_status
+
 # --- delete ---
 check "stack delete --yes --wait" "" -- os stack delete --yes --wait s2 bad
 check "stack list is empty after delete" "^$" -- os stack list
