@@ -85,6 +85,42 @@ import Testing
         }
     }
 
+    /// Heat: an output of a provider template that fails makes the parent's output reading
+    /// it fail too, "Error in nested output NAME: ..."; both stacks are CREATE_COMPLETE.
+    @Test func aNestedOutputThatFailsFailsTheOutputReadingIt() async throws {
+        try await withScene { scene in
+            let child = """
+            heat_template_version: 2018-08-31
+            resources:
+              v: {type: OS::Heat::Value, properties: {value: inner}}
+            outputs:
+              broken:
+                value: {map_merge: [{get_attr: [v, value]}]}
+              fine:
+                value: {get_attr: [v, value]}
+            """
+            let parent = """
+            heat_template_version: 2018-08-31
+            resources:
+              nested: {type: child5.yaml}
+            outputs:
+              through:
+                value: {get_attr: [nested, broken]}
+              fine:
+                value: {get_attr: [nested, fine]}
+            """
+            let path = try await scene.create("oe5", parent, files: ["child5.yaml": child])
+            let stack = try await scene.get(path).json["stack"]
+            #expect(stack["stack_status"] == "CREATE_COMPLETE")
+            let through = try await scene.get(path + "/outputs/through").json["output"]
+            #expect(through["output_value"] == .null)
+            // Heat: "Error in nested output broken: Incorrect arguments: Items to merge must be maps. ..."
+            let error = through["output_error"].stringValue ?? ""
+            #expect(error.hasPrefix("Error in nested output broken: ") && error.contains("must be maps"), "\(through)")
+            #expect(try await scene.get(path + "/outputs/fine").json["output"]["output_value"] == "inner")
+        }
+    }
+
     // MARK: A stack's own events (item 7)
 
     /// Heat: the stack's events are named after the stack; `resources/{stack name}/events`

@@ -41,6 +41,10 @@ public protocol ResourcePlugin: Sendable {
 
     /// `get_attr` value (nil: no such attribute).
     func attribute(_ name: String, of resource: LiveResource) -> Value?
+
+    /// Why `get_attr` of this attribute cannot be computed (nil: it can): a nested stack's
+    /// output that failed makes the attribute reading it fail too, as in Heat.
+    func attributeError(_ name: String, of resource: LiveResource) -> String?
 }
 
 extension ResourcePlugin {
@@ -64,6 +68,7 @@ extension ResourcePlugin {
         if name == "show" { return .map(resource.attributes) }
         return resource.attributes[name]
     }
+    public func attributeError(_ name: String, of resource: LiveResource) -> String? { nil }
 }
 
 /// One resource as its plugin sees it.
@@ -226,6 +231,8 @@ public struct NestedTemplate: Sendable {
 public struct NestedStackResult: Sendable {
     public var stackID: String
     public var outputs: [String: Value]
+    /// The outputs that could not be computed, with why (their value in `outputs` is null).
+    public var outputErrors: [String: String] = [:]
     /// Each child resource's reference id and attributes, by name.
     public var references: [String: Value]
     public var attributes: [String: [String: Value]]

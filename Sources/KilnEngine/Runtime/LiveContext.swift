@@ -37,6 +37,9 @@ struct LiveContext: EvaluationContext {
         guard let resource = resources[name] else {
             throw UnavailableError("resource '\(name)' is not available")
         }
+        if let message = resource.plugin.attributeError(attribute, of: resource.live) {
+            throw EvaluationError(message, at: .synthetic(name))
+        }
         return resource.plugin.attribute(attribute, of: resource.live) ?? .null
     }
 

@@ -136,9 +136,15 @@ struct NestedStackRunner: NestedStacks {
             attributes[name] = values
         }
         var outputs: [String: Value] = [:]
-        for output in Engine.outputs(of: opened.loaded, resources: resolved) { outputs[output.key] = output.value }
-        return NestedStackResult(stackID: child.id, outputs: outputs, references: references, attributes: attributes,
-                                 stackName: child.name)
+        var errors: [String: String] = [:]
+        for output in Engine.outputs(of: opened.loaded, resources: resolved) {
+            outputs[output.key] = output.value
+            if let error = output.error { errors[output.key] = error }
+        }
+        var result = NestedStackResult(stackID: child.id, outputs: outputs, references: references, attributes: attributes,
+                                       stackName: child.name)
+        result.outputErrors = errors
+        return result
     }
 
     // MARK: What a child inherits

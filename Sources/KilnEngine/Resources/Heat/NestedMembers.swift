@@ -14,6 +14,15 @@ enum NestedMembers {
         resource.attributes = result.outputs
         resource.data["references"] = .map(result.references)
         resource.data["member_attributes"] = .map(result.attributes.mapValues(Value.map))
+        resource.data[outputErrorsKey] = result.outputErrors.isEmpty ? nil : .map(result.outputErrors.mapValues(Value.string))
+    }
+
+    static let outputErrorsKey = "output_errors"
+
+    /// Why the child's output `name` could not be computed, as Heat reports reading it
+    /// through the owner ("Error in nested output NAME: ..."; measured with heat-oracle).
+    static func outputError(_ name: String, of resource: LiveResource) -> String? {
+        resource.data[outputErrorsKey]?.mapValue?[name]?.stringValue.map { "Error in nested output \(name): \($0)" }
     }
 
     static func references(_ resource: LiveResource) -> [String: Value] {

@@ -38,4 +38,8 @@ public struct TemplateResource: ChildStackResource {
         if let output = resource.attributes[name] { return output }
         return NestedMembers.memberAttribute(name, of: resource)
     }
+
+    public func attributeError(_ name: String, of resource: LiveResource) -> String? {
+        NestedMembers.outputError(name, of: resource)
+    }
 }
