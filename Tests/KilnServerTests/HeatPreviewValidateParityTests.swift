@@ -225,6 +225,30 @@ import Testing
         }
     }
 
+    /// A provider template whose parameter is given a value known only once the parent exists
+    /// still previews as its resources, reading that string parameter as "" (Heat's answer).
+    @Test func aNestedStackPreviewsEvenWithValuesNotKnownYet() async throws {
+        try await withScene { scene in
+            let template = """
+            heat_template_version: 2018-08-31
+            resources:
+              r0: {type: OS::Heat::Value, properties: {value: x}}
+              p:
+                type: prov.yaml
+                properties:
+                  inner_name: {get_attr: [r0, value]}
+            """
+            let reply = try await scene.client.call(.post, scene.stacks + "/preview", token: scene.token, body: [
+                "stack_name": "ap-pv5", "template": .string(template), "files": ["prov.yaml": .string(Self.provider)],
+            ])
+            let resources = reply.json["stack"]["resources"].listValue ?? []
+            let nested = try #require(resources.first { $0.listValue != nil })
+            #expect(nested[0]["stack_name"] == "ap-pv5-p" && nested[0]["parent_resource"] == "p")
+            #expect(nested[0]["properties"] == ["value": "", "type": .null] && nested[0]["attributes"] == ["value": ""])
+            #expect(resources.first { $0["resource_name"] == "r0" }?["required_by"] == ["p"])
+        }
+    }
+
     func validate(_ scene: HeatParityTests.Scene, _ body: Value, nested: Bool = false) async throws -> Value {
         let reply = try await scene.client.call(.post, "/v1/\(scene.project)/validate" + (nested ? "?show_nested=true" : ""),
                                                 token: scene.token, body: body)

@@ -118,6 +118,12 @@ extension Engine {
         if let provider = plugin as? TemplateResource, let nested = provider.template {
             template = nested
             parameters = given
+            // A value not known yet reads as an empty string where text is expected (Heat's
+            // preview shows "" there; measured with heat-oracle); others stay without one.
+            let declared = (try? YAMLReader().read(nested.content, file: nested.name))?.value.mapValue?["parameters"]?.mapValue ?? [:]
+            for (name, value) in given where value.isNull && declared[name]?.mapValue?["type"]?.stringValue == "string" {
+                parameters[name] = ""
+            }
         } else if plugin is ResourceGroupResource {
             var properties = given
             for (name, property) in ResourceGroupResource.schema.properties where (properties[name] ?? .null).isNull {
@@ -139,7 +145,7 @@ extension Engine {
                            environments: NestedStackRunner.inherited(parent.environments), files: files),
             parameters: NestedStackRunner.parameterTexts(parameters, template: template), stackID: "None",
             stackName: "\(stackName)-\(definition.name)", projectID: projectID, plugins: plugins, limits: limits,
-            readFromDisk: false, document: template.document)
+            readFromDisk: false, document: template.document, allowingMissingParameters: true)
     }
 }
 

@@ -26,10 +26,13 @@ struct LoadedTemplate: Sendable {
     var facade: [String: Value]? = nil
 
     /// Validates and resolves; every problem is returned at once as `EngineError.invalid`.
+    /// `allowingMissingParameters` (a preview's nested stack, whose values may only be known
+    /// once its parent exists) leaves parameters without a value out instead of refusing.
     static func load(
         _ record: TemplateRecord, parameters: [String: String], stackID: String, stackName: String,
         projectID: String, plugins: PluginRegistry, limits: ReaderLimits, readFromDisk: Bool,
-        facade: [String: Value]? = nil, document: Value? = nil, constraints: any ConstraintCatalog = BuiltinConstraints()
+        facade: [String: Value]? = nil, document: Value? = nil, constraints: any ConstraintCatalog = BuiltinConstraints(),
+        allowingMissingParameters: Bool = false
     ) throws(EngineError) -> LoadedTemplate {
         let reads = FileReads(allowed: readFromDisk)
         var request = ValidationRequest(
@@ -41,7 +44,7 @@ struct LoadedTemplate: Sendable {
         let report = TemplateValidator(catalog: plugins, constraints: constraints).validate(request)
         var diagnostics = report.errors
         guard let template = report.template else { throw .invalid(diagnostics) }
-        for parameter in template.parameters where report.parameterValues[parameter.name] == nil {
+        for parameter in template.parameters where report.parameterValues[parameter.name] == nil && !allowingMissingParameters {
             diagnostics.append(.error(
                 at: parameter.location, "parameter '\(parameter.name)' has no value",
                 expected: "--parameter \(parameter.name)=VALUE, or a default"))
