@@ -151,6 +151,11 @@ import Testing
             let wrongPath = try await scene.get(path + "/resources/v/events/\(id)")
             #expect(wrongPath.status == .notFound && wrongPath.json["error"]["message"] == .string("No event \(id) found"))
             #expect(wrongPath.json["error"]["type"] == "HTTPNotFound")
+            // The stack's name is no resource: resource show is Heat's 404 (so `openstack stack
+            // event show STACK STACK ID`, which reads the resource first, fails as against Heat).
+            let notAResource = try await scene.get(path + "/resources/ev1")
+            #expect(notAResource.status == .notFound && notAResource.json["error"]["type"] == "ResourceNotFound")
+            #expect(notAResource.json["error"]["message"] == "The Resource (ev1) could not be found in Stack ev1.")
             let nothing = try await scene.get(path + "/resources/nope/events")
             #expect(nothing.status == .notFound && nothing.json["error"]["message"] == "No events found for resource nope")
             let filtered = try await scene.get(path + "/resources/v/events?resource_status=FAILED")

@@ -76,7 +76,8 @@ extension HeatAPI {
     func resource(_ stack: StackRecord, _ name: String) async throws -> (ResourceRecord, [ResourceRecord]) {
         let all = try await engine.resources(of: stack)
         guard let record = all.first(where: { $0.name == name }) else {
-            throw HeatError.notFound("The Resource (\(name)) could not be found.")
+            // Heat's words and type (measured with heat-oracle); a stack's own name is no resource.
+            throw HeatError.notFound("The Resource (\(name)) could not be found in Stack \(stack.name).", type: "ResourceNotFound")
         }
         return (record, all)
     }
