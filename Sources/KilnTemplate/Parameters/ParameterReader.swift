@@ -157,12 +157,12 @@ struct ParameterReader {
         let shown = raw.plainText
         switch definition.coerce(raw) {
         case .failure(let error):
-            diagnostics.error(at, "Invalid default \(shown) (\(error.message))")
+            diagnostics.error(at, "Parameter '\(name)' is invalid: Invalid default \(shown) (\(error.message))")
         case .success(let value):
             for constraint in definition.constraints {
                 if case .customConstraint = constraint { continue }
                 if let message = constraint.failure(for: value, type: definition.type, catalog: catalog) {
-                    diagnostics.error(at, "Invalid default \(shown) (\(message))")
+                    diagnostics.error(at, "Parameter '\(name)' is invalid: Invalid default \(shown) (\(message))")
                 }
             }
         }
