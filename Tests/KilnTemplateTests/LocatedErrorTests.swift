@@ -82,6 +82,6 @@ import KilnModel
         let report = validate(
             "heat_template_version: 2018-08-31\nresources:\n  r: {type: ./x/./../inner.yaml}\n",
             files: ["inner.yaml": "heat_template_version: 2018-08-31\nresources:\n  i: {type: OS::Heat::Nothing}\n"])
-        #expect(report.errors.map(\.description) == ["inner.yaml:3:13: error: unknown resource type 'OS::Heat::Nothing'"])
+        #expect(report.errors.map(\.description) == ["inner.yaml:3:13: error: The Resource Type (OS::Heat::Nothing) could not be found."])
     }
 }

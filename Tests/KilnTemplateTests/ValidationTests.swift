@@ -82,7 +82,7 @@ struct ValidationTests {
             """)
         #expect(report.errorLines == [
             "6:13 condition 'c9' is not defined (expected one of c1, c2)",
-            "10:18 resource 'a' depends on 'ghost', which is not a resource (expected one of a, b)",
+            "10:18 The specified reference \"ghost\" (in a) is incorrect. (expected one of a, b)",
             "11:16 condition 'c3' is not defined (expected one of c1, c2)",
             "14:23 parameter 'q' is not defined (expected one of p)",
             "15:26 resource 'nobody' is not defined (expected one of a, b)",
@@ -103,8 +103,8 @@ struct ValidationTests {
               e: {type: OS::Heat::None, depends_on: e}
             """)
         #expect(report.errorLines == [
-            "3:3 circular dependency between resources: a, b, c (expected no cycle among depends_on, get_resource and get_attr)",
-            "7:3 resource 'e' depends on itself (expected no cycle among depends_on, get_resource and get_attr)",
+            "3:3 Circular Dependency Found: a, b, c (expected no cycle among depends_on, get_resource and get_attr)",
+            "7:3 Circular Dependency Found: resource 'e' depends on itself (expected no cycle among depends_on, get_resource and get_attr)",
         ])
     }
 
@@ -140,8 +140,8 @@ struct ValidationTests {
                 update_policy: {rolling_updates: {}}
             """)
         #expect(report.errorLines == [
-            "4:11 unknown resource type 'OS::Heat::RandomStrin' (did you mean 'OS::Heat::RandomString'?)",
-            "8:7 resource 'b' (OS::Heat::RandomString) has no property 'lenght' (did you mean 'length'?) (expected one of character_classes, character_sequences, length, salt, sequence)",
+            "4:11 The Resource Type (OS::Heat::RandomStrin) could not be found. (did you mean 'OS::Heat::RandomString'?)",
+            "8:7 Property error: resources.b.properties: Unknown Property lenght (OS::Heat::RandomString has no such property) (did you mean 'length'?) (expected one of character_classes, character_sequences, length, salt, sequence)",
             "9:15 property 'length' of 'b' has the wrong type (expected integer, found a string)",
             "10:26 property 'character_classes' of 'b' has the wrong type (expected list, found a string)",
             "11:3 resource 'c' (OS::Heat::Value) is missing required property 'value'",
@@ -188,7 +188,7 @@ struct ValidationTests {
         // the provider template's parameters, but neither requires the nested parameters nor
         // checks the nested template's own resources: those are warnings here.
         #expect(report.warnings.map(\.description) == [
-            "broken.yaml:3:17: warning: unknown resource type 'OS::Heat::Nothing'",
+            "broken.yaml:3:17: warning: The Resource Type (OS::Heat::Nothing) could not be found.",
             "t.yaml:6:3: warning: resource 'b' is missing property 'size' required by provider template 'server.yaml' (expected a value for the nested parameter 'size', which has no default)",
         ])
         #expect(report.errors.map(\.description) == [

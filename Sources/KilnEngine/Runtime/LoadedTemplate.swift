@@ -46,7 +46,7 @@ struct LoadedTemplate: Sendable {
         guard let template = report.template else { throw .invalid(diagnostics) }
         for parameter in template.parameters where report.parameterValues[parameter.name] == nil {
             diagnostics.append(.error(
-                at: parameter.location, "parameter '\(parameter.name)' has no value",
+                at: parameter.location, "The Parameter (\(parameter.name)) was not provided.",
                 expected: "--parameter \(parameter.name)=VALUE, or a default"))
         }
         if !diagnostics.isEmpty {

@@ -287,7 +287,11 @@ extension TemplateChecker {
         }
         let root: Node
         do {
-            root = try reader.read(found.content, file: found.name)
+            // Heat reads a provider template with Python's loader, where a duplicate key is
+            // no error: only a warning here, the template's own file keeps the error.
+            let read = try reader.readLeniently(found.content, file: found.name)
+            root = read.node
+            diagnostics.append(contentsOf: read.warnings)
         } catch {
             diagnostics.append(contentsOf: error.diagnostics)
             return .unknown

@@ -124,11 +124,11 @@ struct TemplateChecker: Sendable {
         for group in template.parameterGroups {
             for name in group.parameters {
                 if !declared.contains(name) {
-                    diagnostics.error(group.location, "parameter group names parameter '\(name)', which is not defined",
+                    diagnostics.error(group.location, "Parameter Groups error: parameter_groups.\(group.label ?? ""): The grouped parameter \(name) does not reference a valid parameter.",
                                       expected: "one of \(declared.sorted().joined(separator: ", "))")
                 }
                 if grouped[name] != nil {
-                    diagnostics.error(group.location, "parameter '\(name)' is in more than one parameter group")
+                    diagnostics.error(group.location, "Parameter Groups error: parameter_groups.\(group.label ?? ""): The \(name) parameter must be assigned to one parameter group only.")
                 }
                 grouped[name] = group.location
             }
@@ -204,7 +204,7 @@ struct TemplateChecker: Sendable {
                     if names.contains(name) {
                         edges[condition.name, default: []].append(name)
                     } else {
-                        diagnostics.error(at, "condition '\(name)' is not defined", expected: expectedList(names))
+                        diagnostics.error(at, "Invalid condition \"\(name)\" (in condition '\(condition.name)')", expected: expectedList(names))
                     }
                 case .parameter(let name, let at) where isUsed:
                     // A provider template's values come from its parent, known only at create.
@@ -231,7 +231,7 @@ struct TemplateChecker: Sendable {
         let graph = DependencyGraph(nodes: template.conditions.map(\.name), edges: edges)
         for cycle in graph.cycles() {
             let at = template.condition(named: cycle[0])?.location ?? template.location
-            diagnostics.error(at, "circular reference between conditions: \(cycle.joined(separator: " -> "))")
+            diagnostics.error(at, "Condition validation error: Circular definition for condition \"\(cycle[0])\" (\(cycle.joined(separator: " -> ")))")
         }
     }
 
@@ -285,7 +285,7 @@ struct TemplateChecker: Sendable {
                                   expected: expectedList(Set(resourcesByName.keys)))
             }
         }
-        for ref in resourceReferences[resource.name] ?? [] { checkReference(ref, into: &diagnostics) }
+        for ref in resourceReferences[resource.name] ?? [] { checkReference(ref, site: .resource(resource), into: &diagnostics) }
         checkStaticValues(resource.properties, resource.metadata, context: context, into: &diagnostics)
         guard !resource.type.isEmpty else { return }
         checkType(of: resource, into: &diagnostics)
@@ -298,7 +298,7 @@ struct TemplateChecker: Sendable {
         }
         for ref in refs {
             guard ref.isParameter else {
-                checkReference(ref, into: &diagnostics)
+                checkReference(ref, site: .output(output), into: &diagnostics)
                 continue
             }
             // An output that reads a parameter the template lacks fails only when shown: the
@@ -317,7 +317,46 @@ struct TemplateChecker: Sendable {
         return "one of \(shown)\(sorted.count > 12 ? ", ..." : "")"
     }
 
-    private func checkReference(_ reference: Reference, into diagnostics: inout Diagnostics) {
+    /// Where a reference is made, so its error can name Heat's path.
+    enum ReferenceSite {
+        case resource(ResourceDefinition)
+        case output(OutputDefinition)
+        case elsewhere
+    }
+
+    /// Heat's prefix for a function's error at `reference` (`resources.a.properties.x.if: `).
+    private func functionPrefix(_ reference: Reference, _ site: ReferenceSite) -> String {
+        let path: String?
+        switch site {
+        case .resource(let resource):
+            if let condition = resource.condition, condition.conditionReference == reference
+                || condition.references.contains(reference) {
+                path = "resources.\(resource.name).condition"
+            } else {
+                path = HeatPath.functionPath(to: reference, in: resource)
+            }
+        case .output(let output):
+            if let condition = output.condition, condition.conditionReference == reference
+                || condition.references.contains(reference) {
+                path = "outputs.\(output.name).condition"
+            } else {
+                path = HeatPath.functionPath(to: reference, in: output)
+            }
+        case .elsewhere:
+            path = nil
+        }
+        return path.map { "\($0): " } ?? ""
+    }
+
+    /// Heat's "(in a.Properties.x)" for a reference to a resource that is not there.
+    private func referencePlace(_ reference: Reference, _ site: ReferenceSite) -> String {
+        switch site {
+        case .resource(let resource): return HeatPath.referencePath(to: reference, in: resource)
+        default: return "unknown"
+        }
+    }
+
+    private func checkReference(_ reference: Reference, site: ReferenceSite = .elsewhere, into diagnostics: inout Diagnostics) {
         switch reference {
         case .parameter(let name, let at):
             if !parameterNames.contains(name) && !pseudoParameters.contains(name) {
@@ -329,25 +368,46 @@ struct TemplateChecker: Sendable {
                 // CFN's Ref names parameters and resources alike.
                 let isParameter = parameterNames.contains(name) || pseudoParameters.contains(name)
                 if !isParameter {
-                    diagnostics.error(at, withSuggestion("resource '\(name)' is not defined", for: name, among: resourcesByName.keys),
+                    let message = "The specified reference \"\(name)\" (in \(referencePlace(reference, site))) is incorrect."
+                    diagnostics.error(at, withSuggestion(message, for: name, among: resourcesByName.keys),
                                       expected: expectedList(Set(resourcesByName.keys)))
                 }
             }
         case .attribute(let name, let attribute, let at):
             guard let target = resourcesByName[name] else {
-                diagnostics.error(at, "resource '\(name)' is not defined",
+                let prefix = site.isResource ? "" : functionPrefix(reference, site)
+                let message = "\(prefix)The specified reference \"\(name)\" (in \(referencePlace(reference, site))) is incorrect."
+                diagnostics.error(at, withSuggestion(message, for: name, among: resourcesByName.keys),
                                   expected: expectedList(Set(resourcesByName.keys)))
                 return
             }
-            if let attribute { checkAttribute(attribute, of: target, at: at, into: &diagnostics) }
+            if let attribute {
+                var found = Diagnostics()
+                checkAttribute(attribute, of: target, at: at, into: &found)
+                let prefix = functionPrefix(reference, site)
+                diagnostics.append(contentsOf: found.all.map {
+                    var diagnostic = $0
+                    diagnostic.message = "\(prefix)The Referenced Attribute (\(name) \(attribute)) is incorrect. (\($0.message))"
+                    return diagnostic
+                })
+            }
         case .condition(let name, let at):
             if !conditionNames.contains(name) {
-                diagnostics.error(at, "condition '\(name)' is not defined",
-                                  expected: expectedList(conditionNames))
+                // Heat checks only the branch of an `if` its condition picks (measured with
+                // heat-oracle): inside a branch, a missing condition fails only for some inputs.
+                let inBranch: Bool
+                switch site {
+                case .resource(let resource): inBranch = HeatPath.isInsideBranch(reference, in: resource.properties, resource.metadata)
+                case .output(let output): inBranch = HeatPath.isInsideBranch(reference, in: output.value)
+                case .elsewhere: inBranch = false
+                }
+                diagnostics.report(inBranch ? .warning : .error, at,
+                                   "\(functionPrefix(reference, site))Invalid condition \"\(name)\"",
+                                   expected: expectedList(conditionNames))
             }
         case .file(let key, let at):
             if files.resolve(key, from: template.file) == nil {
-                diagnostics.error(at, "get_file: cannot find file '\(key)'",
+                diagnostics.error(at, "Could not fetch contents for \(key)",
                                   expected: "a key of the files map or a readable path")
             }
         case .mapping(let name, let at):
@@ -485,6 +545,13 @@ struct TemplateChecker: Sendable {
     }
 }
 
+
+extension TemplateChecker.ReferenceSite {
+    var isResource: Bool {
+        if case .resource = self { return true }
+        return false
+    }
+}
 
 extension Reference {
     var isParameter: Bool {
