@@ -48,7 +48,7 @@ struct HeatVerdictTests {
             """, files: ["child.yaml": Self.nested], purpose: .create)
         #expect(!report.isValid)
         #expect(report.errors.map(\.description) == [
-            "child.yaml:6:6: error: The Resource Type (OS::Heat::Nothing) could not be found.",
+            "child.yaml:6:13: error: The Resource Type (OS::Heat::Nothing) could not be found.",
             "t.yaml:3:3: error: resource 'n' is missing property 'a' required by provider template 'child.yaml' (expected a value for the nested parameter 'a', which has no default)",
         ])
     }

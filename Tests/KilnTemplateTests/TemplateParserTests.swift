@@ -26,7 +26,7 @@ struct TemplateParserTests {
         #expect(aws?.version == .cfn2010)
         let (heat, e2) = try parse("HeatTemplateFormatVersion: '2012-12-12'\nResources: {}\nConditions: {}\n")
         #expect(heat?.version == .heat2012)
-        #expect(e2.map(\.message) == ["section 'Conditions' is not supported in HeatTemplateFormatVersion: 2012-12-12"])
+        #expect(e2.map(\.message) == ["The template section is invalid: Conditions (not supported in HeatTemplateFormatVersion: 2012-12-12)"])
     }
 
     @Test func versionErrors() throws {
@@ -49,7 +49,7 @@ struct TemplateParserTests {
 
     @Test func sectionsPerVersion() throws {
         let (_, old) = try parse("heat_template_version: 2016-04-08\nconditions: {}\n")
-        #expect(old.map(\.message) == ["section 'conditions' is not supported in heat_template_version: 2016-04-08"])
+        #expect(old.map(\.message) == ["The template section is invalid: conditions (not supported in heat_template_version: 2016-04-08)"])
         #expect(old.first?.location.description == "t.yaml:2:1")
         let (_, typo) = try parse("heat_template_version: 2018-08-31\nresource: {}\noutput: {}\n")
         #expect(typo.map(\.message) == [
@@ -126,7 +126,7 @@ struct TemplateParserTests {
         let (template, errors) = try parse(text)
         #expect(errors.map { "\($0.location.line):\($0.location.column) \($0.message)" } == [
             "4:3 Output validation error: outputs.bad: Each output definition must contain a value key.",
-            "5:19 unknown key 'condition' in output 'odd'",
+            "5:19 unknown key 'condition' in output 'odd' is ignored",
         ])
         #expect(template?.outputs.first?.description == "one")
     }

@@ -324,8 +324,11 @@ extension TemplateChecker {
 
     /// A provider template's own findings: warnings when validating, as they are when
     /// creating (the nested stack fails then, as Heat's does).
+    /// A loop of provider templates stays an error: no input can end it.
     private func nestedFindings(_ found: Diagnostics) -> [Diagnostic] {
-        purpose == .create ? found.all : found.all.map { $0.with(.warning) }
+        purpose == .create ? found.all : found.all.map {
+            $0.message.contains(" uses itself (") || $0.message.hasPrefix("provider templates are nested too deeply") ? $0 : $0.with(.warning)
+        }
     }
 
     private func checkProviderProperties(

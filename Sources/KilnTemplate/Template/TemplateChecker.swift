@@ -447,7 +447,8 @@ struct TemplateChecker: Sendable {
                 do {
                     _ = try scope.evaluate(.call(call))
                 } catch let error as EvaluationError {
-                    diagnostics.append(error.diagnostic.with(severity))
+                    // Kiln's own limits (no input may exhaust memory) hold whatever the values.
+                    diagnostics.append(error.isLimit ? error.diagnostic : error.diagnostic.with(severity))
                 } catch {
                     diagnostics.report(severity, call.location, "\(call.name): \(error)")
                 }
@@ -551,6 +552,11 @@ extension TemplateChecker.ReferenceSite {
         if case .resource = self { return true }
         return false
     }
+}
+
+extension EvaluationError {
+    /// A result over one of Kiln's size limits (`... (the limit)`, `... pass the limit of ...`).
+    var isLimit: Bool { message.contains("the limit") || message.contains("(limit ") }
 }
 
 extension Reference {
