@@ -91,7 +91,7 @@ struct CreateDeleteTests {
             #expect(diagnostics.map { "\($0.location.line):\($0.location.column)" } == ["3:3", "5:60", "6:13"])
             #expect(diagnostics.map(\.message) == [
                 "The Parameter (size) was not provided.",
-                "resource 'missing' is not defined",
+                "The specified reference \"missing\" (in a.Properties.x) is incorrect.",
                 "The Resource Type (OS::Nova::Nothing) could not be found.",
             ])
         }
