@@ -43,7 +43,7 @@ import Testing
         #expect(none == nil)
         #expect(paramsHasError(missing, 1, 1, "Missing parameter type for parameter: p"))
         let (_, unknown) = try parseParameter("p:\n  type: integer\n")
-        #expect(paramsHasError(unknown, 2, 9, "Invalid type for parameter (p)"))
+        #expect(paramsHasError(unknown, 2, 9, "Invalid type (integer) for parameter (p)"))
         #expect(unknown[0].found == "'integer'")
         #expect(unknown[0].expected == "one of string, number, json, comma_delimited_list, boolean")
     }
@@ -102,7 +102,7 @@ import Testing
         #expect(paramsHasError(errors, 3, 3, "MinValue constraint invalid for string parameter (Name)"))
         #expect(paramsHasError(errors, 4, 19, "Invalid allowed_pattern '[a-'"))
         let (_, lower) = try parseParameter("Name:\n  Type: string\n", version: .cfn2010)
-        #expect(paramsHasError(lower, 2, 9, "Invalid type for parameter (Name)"))
+        #expect(paramsHasError(lower, 2, 9, "Invalid type (string) for parameter (Name)"))
     }
 
     @Test func defaultMustPassItsConstraintsButNotCustomOnes() throws {

@@ -287,7 +287,7 @@ struct ValidationMessageTests {
                   value: [{get_attr: [rand, valeu]}, {get_resource: rnad}]
             """)
         #expect(report.errorLines == [
-            "3:18 Invalid type for parameter (flavor) (expected one of string, number, json, comma_delimited_list, boolean, found 'strin')",
+            "3:18 Invalid type (strin) for parameter (flavor) (expected one of string, number, json, comma_delimited_list, boolean, found 'strin')",
             "12:27 resources.v.properties.value[0].get_attr: The Referenced Attribute (rand valeu) is incorrect. (resource 'rand' (OS::Heat::RandomString) has no attribute 'valeu' (did you mean 'value'?)) (expected one of value, show)",
             "12:57 The specified reference \"rnad\" (in v.Properties.value[1]) is incorrect. (did you mean 'rand'?) (expected one of rand, v)",
         ])

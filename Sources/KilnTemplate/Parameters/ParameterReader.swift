@@ -51,8 +51,10 @@ struct ParameterReader {
         if let text = typeNode.string, let type = ParameterType(name: text, format: version.format) {
             return type
         }
+        // Heat: `Invalid type (strung)` (measured with heat-oracle).
+        let shown = typeNode.string ?? ParameterSyntax.found(typeNode)
         diagnostics.error(
-            typeNode.location, "Invalid type for parameter (\(name))",
+            typeNode.location, "Invalid type (\(shown)) for parameter (\(name))",
             expected: "one of \(ParameterType.names(for: version.format).joined(separator: ", "))",
             found: ParameterSyntax.found(typeNode))
         return nil
