@@ -200,7 +200,7 @@ struct ValidationTests {
         #expect(report.errors.map(\.description) == [
             "t.yaml:5:27: error: Property error: resources.a.properties: Unknown Property colour (provider template 'server.yaml' has no such parameter) (expected one of size, name)",
             "t.yaml:13:48: error: resources.d.properties.value[1].get_attr: The Referenced Attribute (a nope) is incorrect. (resource 'a' (server.yaml) has no attribute 'nope') (expected an output of server.yaml: ip)",
-            "t.yaml:15:11: error: cannot find provider template 'gone.yaml' (expected a key of the files map or a readable path)",
+            "t.yaml:15:11: error: Could not fetch contents for gone.yaml (the provider template of 'e') (expected a key of the files map or a readable path)",
         ])
     }
 

@@ -263,7 +263,7 @@ extension TemplateChecker {
     private mutating func provider(named name: String, for resource: ResourceDefinition, report: Bool) -> ResolvedType {
         guard let found = files.resolve(name, from: template.file, alsoFrom: environmentFiles) else {
             if report {
-                diagnostics.error(resource.typeLocation, "cannot find provider template '\(name)'",
+                diagnostics.error(resource.typeLocation, "Could not fetch contents for \(name) (the provider template of '\(resource.name)')",
                                   expected: "a key of the files map or a readable path")
             }
             return .unknown
