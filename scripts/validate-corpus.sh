@@ -13,7 +13,7 @@ while IFS= read -r -d '' file; do
     pass=$((pass + 1))
   else
     fail=$((fail + 1))
-    if ! grep -v "unknown resource type" <<<"$out" | grep -q "error:"; then unknown_only=$((unknown_only + 1)); fi
+    if ! grep -v "could not be found" <<<"$out" | grep -q "error:"; then unknown_only=$((unknown_only + 1)); fi
     printf '== %s\n%s\n' "$file" "$out" >>"$report"
   fi
 done < <(find "$dir" -name '*.yaml' -print0 | sort -z)

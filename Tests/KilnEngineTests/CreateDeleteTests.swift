@@ -90,9 +90,9 @@ struct CreateDeleteTests {
         } catch let EngineError.invalid(diagnostics) {
             #expect(diagnostics.map { "\($0.location.line):\($0.location.column)" } == ["3:3", "5:60", "6:13"])
             #expect(diagnostics.map(\.message) == [
-                "parameter 'size' has no value",
-                "resource 'missing' is not defined",
-                "unknown resource type 'OS::Nova::Nothing'",
+                "The Parameter (size) was not provided.",
+                "The specified reference \"missing\" (in a.Properties.x) is incorrect.",
+                "The Resource Type (OS::Nova::Nothing) could not be found.",
             ])
         }
         #expect(try await engine.stacks().isEmpty)

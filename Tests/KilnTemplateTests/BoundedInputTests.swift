@@ -57,7 +57,7 @@ import KilnModel
             """.utf8))
         let report = TemplateValidator(catalog: testCatalog).validate(request)
         #expect(report.errorLines == [
-            "3:61 get_file: cannot find file '/dev/zero' (expected a key of the files map or a readable path)",
+            "3:61 Could not fetch contents for /dev/zero (expected a key of the files map or a readable path)",
         ])
     }
 

@@ -26,18 +26,18 @@ struct TemplateParserTests {
         #expect(aws?.version == .cfn2010)
         let (heat, e2) = try parse("HeatTemplateFormatVersion: '2012-12-12'\nResources: {}\nConditions: {}\n")
         #expect(heat?.version == .heat2012)
-        #expect(e2.map(\.message) == ["section 'Conditions' is not supported in HeatTemplateFormatVersion: 2012-12-12"])
+        #expect(e2.map(\.message) == ["The template section is invalid: Conditions (not supported in HeatTemplateFormatVersion: 2012-12-12)"])
     }
 
     @Test func versionErrors() throws {
         let (_, missing) = try parse("resources: {}\n")
         #expect(missing.map(\.description) == [
-            "t.yaml:1:1: error: template version was not provided (expected heat_template_version: 2021-04-16 (or another version))"
+            "t.yaml:1:1: error: Template format version not found. (expected heat_template_version: 2021-04-16 (or another version))"
         ])
         let (_, unknown) = try parse("heat_template_version: 2019-01-01\n")
         #expect(unknown.count == 1)
         #expect(unknown[0].location.description == "t.yaml:1:24")
-        #expect(unknown[0].message == "unknown heat_template_version '2019-01-01'")
+        #expect(unknown[0].message == "The template version is invalid: \"heat_template_version: 2019-01-01\"")
         #expect(unknown[0].expected?.contains("wallaby") == true)
         let (_, ambiguous) = try parse("heat_template_version: 2018-08-31\nAWSTemplateFormatVersion: '2010-09-09'\n")
         #expect(ambiguous.first?.message == "ambiguous template version")
@@ -49,12 +49,12 @@ struct TemplateParserTests {
 
     @Test func sectionsPerVersion() throws {
         let (_, old) = try parse("heat_template_version: 2016-04-08\nconditions: {}\n")
-        #expect(old.map(\.message) == ["section 'conditions' is not supported in heat_template_version: 2016-04-08"])
+        #expect(old.map(\.message) == ["The template section is invalid: conditions (not supported in heat_template_version: 2016-04-08)"])
         #expect(old.first?.location.description == "t.yaml:2:1")
         let (_, typo) = try parse("heat_template_version: 2018-08-31\nresource: {}\noutput: {}\n")
         #expect(typo.map(\.message) == [
-            "unknown section 'resource' (did you mean 'resources'?)",
-            "unknown section 'output' (did you mean 'outputs'?)",
+            "The template section is invalid: resource (did you mean 'resources'?)",
+            "The template section is invalid: output (did you mean 'outputs'?)",
         ])
     }
 
@@ -73,9 +73,9 @@ struct TemplateParserTests {
             """
         let (template, errors) = try parse(text)
         #expect(errors.map { "\($0.location.line):\($0.location.column) \($0.message)" } == [
-            "5:5 unknown key 'condition' in resource 'a'",
-            "6:5 unknown key 'external_id' in resource 'a'",
-            "7:5 unknown key 'propertys' in resource 'a' (did you mean 'properties'?)",
+            "5:5 \"condition\" is not a valid keyword inside a resource definition (resource 'a')",
+            "6:5 \"external_id\" is not a valid keyword inside a resource definition (resource 'a')",
+            "7:5 \"propertys\" is not a valid keyword inside a resource definition (resource 'a') (did you mean 'properties'?)",
             "8:3 resource 'b' has no type",
             "10:6 resource 'c' must be a mapping",
         ])
@@ -125,8 +125,8 @@ struct TemplateParserTests {
             """
         let (template, errors) = try parse(text)
         #expect(errors.map { "\($0.location.line):\($0.location.column) \($0.message)" } == [
-            "4:3 output 'bad' has no value",
-            "5:19 unknown key 'condition' in output 'odd'",
+            "4:3 Output validation error: outputs.bad: Each output definition must contain a value key.",
+            "5:19 unknown key 'condition' in output 'odd' is ignored",
         ])
         #expect(template?.outputs.first?.description == "one")
     }

@@ -39,12 +39,13 @@ let testCatalog = SchemaCatalog([
 /// Validates template text (and environments) against the test catalog.
 func validate(
     _ text: String, environments: [(String, String)] = [], parameters: [String: String] = [:],
-    files: [String: String] = [:]
+    files: [String: String] = [:], purpose: ValidationRequest.Purpose = .validate
 ) -> ValidationReport {
-    let request = ValidationRequest(
+    var request = ValidationRequest(
         templateName: "t.yaml", template: Array(text.utf8),
         environments: environments.map { (name: $0.0, content: Array($0.1.utf8)) },
         parameters: parameters, files: files, readFile: { _ in nil })
+    request.purpose = purpose
     return TemplateValidator(catalog: testCatalog).validate(request)
 }
 
@@ -52,5 +53,10 @@ extension ValidationReport {
     /// `LINE:COLUMN message` of each error, for compact assertions.
     var errorLines: [String] {
         errors.map { "\($0.location.line):\($0.location.column) \($0.text)" }
+    }
+
+    /// `LINE:COLUMN message` of each warning.
+    var warningLines: [String] {
+        warnings.map { "\($0.location.line):\($0.location.column) \($0.text)" }
     }
 }

@@ -80,15 +80,18 @@ struct ValidationTests {
                 value: {get_attr: [b, value]}
                 condition: c1
             """)
+        // Heat's words, measured with heat-oracle; c1 is used by output o, so its parameter
+        // must have a value.
         #expect(report.errorLines == [
-            "6:13 condition 'c9' is not defined (expected one of c1, c2)",
-            "10:18 resource 'a' depends on 'ghost', which is not a resource (expected one of a, b)",
-            "11:16 condition 'c3' is not defined (expected one of c1, c2)",
+            "5:29 The Parameter (p) was not provided. (expected a value for 'p' (read by condition 'c1'): --parameter p=VALUE, an environment or a default)",
+            "6:13 Invalid condition \"c9\" (in condition 'c2') (expected one of c1, c2)",
+            "10:18 The specified reference \"ghost\" (in a) is incorrect. (expected one of a, b)",
+            "11:16 resources.a.condition: Invalid condition \"c3\" (expected one of c1, c2)",
             "14:23 parameter 'q' is not defined (expected one of p)",
-            "15:26 resource 'nobody' is not defined (expected one of a, b)",
-            "16:23 resource 'nothing' is not defined (expected one of a, b)",
-            "17:23 resource 'b' (OS::Heat::RandomString) has no attribute 'no_such_attr' (expected one of value, show)",
-            "18:22 get_file: cannot find file 'missing.txt' (expected a key of the files map or a readable path)",
+            "15:26 The specified reference \"nobody\" (in a.Properties.value[1]) is incorrect. (expected one of a, b)",
+            "16:23 The specified reference \"nothing\" (in a.Properties.value[2]) is incorrect. (expected one of a, b)",
+            "17:23 resources.a.properties.value[3].get_attr: The Referenced Attribute (b no_such_attr) is incorrect. (resource 'b' (OS::Heat::RandomString) has no attribute 'no_such_attr') (expected one of value, show)",
+            "18:22 Could not fetch contents for missing.txt (expected a key of the files map or a readable path)",
         ])
     }
 
@@ -103,8 +106,8 @@ struct ValidationTests {
               e: {type: OS::Heat::None, depends_on: e}
             """)
         #expect(report.errorLines == [
-            "3:3 circular dependency between resources: a, b, c (expected no cycle among depends_on, get_resource and get_attr)",
-            "7:3 resource 'e' depends on itself (expected no cycle among depends_on, get_resource and get_attr)",
+            "3:3 Circular Dependency Found: a, b, c (expected no cycle among depends_on, get_resource and get_attr)",
+            "7:3 Circular Dependency Found: resource 'e' depends on itself (expected no cycle among depends_on, get_resource and get_attr)",
         ])
     }
 
@@ -115,7 +118,7 @@ struct ValidationTests {
               x: {not: y}
               y: {and: [x, true]}
             """)
-        #expect(report.errorLines == ["3:3 circular reference between conditions: x -> y"])
+        #expect(report.errorLines == ["3:3 Condition validation error: Circular definition for condition \"x\" (x -> y)"])
     }
 
     @Test func typesAndProperties() {
@@ -140,13 +143,16 @@ struct ValidationTests {
                 update_policy: {rolling_updates: {}}
             """)
         #expect(report.errorLines == [
-            "4:11 unknown resource type 'OS::Heat::RandomStrin' (did you mean 'OS::Heat::RandomString'?)",
-            "8:7 resource 'b' (OS::Heat::RandomString) has no property 'lenght' (did you mean 'length'?) (expected one of character_classes, character_sequences, length, salt, sequence)",
-            "9:15 property 'length' of 'b' has the wrong type (expected integer, found a string)",
-            "10:26 property 'character_classes' of 'b' has the wrong type (expected list, found a string)",
+            "4:11 The Resource Type (OS::Heat::RandomStrin) could not be found. (did you mean 'OS::Heat::RandomString'?)",
+            "8:7 Property error: resources.b.properties: Unknown Property lenght (OS::Heat::RandomString has no such property) (did you mean 'length'?) (expected one of character_classes, character_sequences, length, salt, sequence)",
             "11:3 resource 'c' (OS::Heat::Value) is missing required property 'value'",
-            "14:13 property 'type' of 'c' has a value that is not allowed (expected one of string, number, comma_delimited_list, json, boolean, found text)",
             "18:21 unknown update_policy 'rolling_updates' for OS::Heat::ResourceGroup (expected one of rolling_update, batch_create)",
+        ])
+        // Heat's validate does not check property values (measured with heat-oracle): warnings.
+        #expect(report.warningLines == [
+            "9:15 Property error: resources.b.properties.length: wrong type (expected integer, found a string)",
+            "10:26 Property error: resources.b.properties.character_classes: wrong type (expected list, found a string)",
+            "14:13 Property error: resources.c.properties.type: value is not allowed (expected one of string, number, comma_delimited_list, json, boolean, found text)",
         ])
     }
 
@@ -184,12 +190,17 @@ struct ValidationTests {
                 type: gone.yaml
             """, environments: [("env.yaml", "resource_registry:\n  My::Server: server.yaml\n")],
             files: ["server.yaml": nested, "broken.yaml": broken])
+        // Measured with heat-oracle: Heat's validate checks the parent's property names against
+        // the provider template's parameters, but neither requires the nested parameters nor
+        // checks the nested template's own resources: those are warnings here.
+        #expect(report.warnings.map(\.description) == [
+            "broken.yaml:3:17: warning: The Resource Type (OS::Heat::Nothing) could not be found.",
+            "t.yaml:6:3: warning: resource 'b' is missing property 'size' required by provider template 'server.yaml' (expected a value for the nested parameter 'size', which has no default)",
+        ])
         #expect(report.errors.map(\.description) == [
-            "broken.yaml:3:17: error: unknown resource type 'OS::Heat::Nothing'",
-            "t.yaml:5:27: error: resource 'a' has property 'colour', which provider template 'server.yaml' does not take (expected one of size, name)",
-            "t.yaml:6:3: error: resource 'b' is missing property 'size' required by provider template 'server.yaml'",
-            "t.yaml:13:48: error: resource 'a' (server.yaml) has no attribute 'nope' (expected an output of server.yaml: ip)",
-            "t.yaml:15:11: error: cannot find provider template 'gone.yaml' (expected a key of the files map or a readable path)",
+            "t.yaml:5:27: error: Property error: resources.a.properties: Unknown Property colour (provider template 'server.yaml' has no such parameter) (expected one of size, name)",
+            "t.yaml:13:48: error: resources.d.properties.value[1].get_attr: The Referenced Attribute (a nope) is incorrect. (resource 'a' (server.yaml) has no attribute 'nope') (expected an output of server.yaml: ip)",
+            "t.yaml:15:11: error: Could not fetch contents for gone.yaml (the provider template of 'e') (expected a key of the files map or a readable path)",
         ])
     }
 
@@ -212,7 +223,7 @@ struct ValidationTests {
     }
 
     @Test func staticEvaluationFindsRuntimeErrorsEarly() {
-        let report = validate("""
+        let text = """
             heat_template_version: 2018-08-31
             parameters:
               csv: {type: string, default: "a,b"}
@@ -221,9 +232,16 @@ struct ValidationTests {
                 type: OS::Heat::Value
                 properties:
                   value: {str_split: [',', {get_param: csv}, 5]}
-            """)
-        #expect(report.errors.count == 1)
-        #expect(report.errors.first?.location.line == 8)
+            """
+        // Computed from a parameter: Heat's validate does not evaluate it (a warning), its
+        // create fails the resource (an error there).
+        let report = validate(text)
+        #expect(report.errors.isEmpty)
+        #expect(report.warnings.count == 1)
+        #expect(report.warnings.first?.location.line == 8)
+        let created = validate(text, purpose: .create)
+        #expect(created.errors.count == 1)
+        #expect(created.errors.first?.location.line == 8)
     }
 
     @Test func badYAMLStopsWithLocatedError() {
@@ -246,7 +264,7 @@ struct LargeTemplateValidationTests {
         let report = validate(text)
         #expect(report.errors.count == 3)
         #expect(report.errors.map(\.location.line) == [4_002, 8_002, 12_002])
-        #expect(report.errors.first?.text == "resource 'missing999' is not defined (expected one of r0, r1, r10, r100, r1000, r1001, r1002, r1003, r1004, r1005, r1006, r1007, ...)")
+        #expect(report.errors.first?.text == "The specified reference \"missing999\" (in r999.Properties.value) is incorrect. (expected one of r0, r1, r10, r100, r1000, r1001, r1002, r1003, r1004, r1005, r1006, r1007, ...)")
         #expect(report.graph?.edges["r5"] == ["r4"])
     }
 }
@@ -269,9 +287,9 @@ struct ValidationMessageTests {
                   value: [{get_attr: [rand, valeu]}, {get_resource: rnad}]
             """)
         #expect(report.errorLines == [
-            "3:18 Invalid type for parameter (flavor) (expected one of string, number, json, comma_delimited_list, boolean, found 'strin')",
-            "12:27 resource 'rand' (OS::Heat::RandomString) has no attribute 'valeu' (did you mean 'value'?) (expected one of value, show)",
-            "12:57 resource 'rnad' is not defined (did you mean 'rand'?) (expected one of rand, v)",
+            "3:18 Invalid type (strin) for parameter (flavor) (expected one of string, number, json, comma_delimited_list, boolean, found 'strin')",
+            "12:27 resources.v.properties.value[0].get_attr: The Referenced Attribute (rand valeu) is incorrect. (resource 'rand' (OS::Heat::RandomString) has no attribute 'valeu' (did you mean 'value'?)) (expected one of value, show)",
+            "12:57 The specified reference \"rnad\" (in v.Properties.value[1]) is incorrect. (did you mean 'rand'?) (expected one of rand, v)",
         ])
     }
 }

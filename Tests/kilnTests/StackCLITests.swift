@@ -90,7 +90,7 @@ struct StackCLITests {
         let run = try await home.kiln(["stack", "create", "p", "-t", template])
         #expect(run.status == 1)
         #expect(run.stderr.contains("p.yaml:3:"))
-        #expect(run.stderr.contains("'size'"))
+        #expect(run.stderr.contains("The Parameter (size) was not provided."))
     }
 
     @Test func updateDryRunPrintsThePlanAndChangesNothing() async throws {

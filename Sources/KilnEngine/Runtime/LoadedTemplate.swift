@@ -41,12 +41,15 @@ struct LoadedTemplate: Sendable {
             parameters: parameters, files: record.files, limits: limits,
             readFile: { reads.read($0) })
         request.document = document.map { Node(value: $0, at: .synthetic(record.name)) }
+        // What Heat's validate lets through but its create meets (a provider template's own
+        // problems, its missing parameters, values computed from parameters) fails here.
+        request.purpose = .create
         let report = TemplateValidator(catalog: plugins, constraints: constraints).validate(request)
         var diagnostics = report.errors
         guard let template = report.template else { throw .invalid(diagnostics) }
         for parameter in template.parameters where report.parameterValues[parameter.name] == nil && !allowingMissingParameters {
             diagnostics.append(.error(
-                at: parameter.location, "parameter '\(parameter.name)' has no value",
+                at: parameter.location, "The Parameter (\(parameter.name)) was not provided.",
                 expected: "--parameter \(parameter.name)=VALUE, or a default"))
         }
         if !diagnostics.isEmpty {

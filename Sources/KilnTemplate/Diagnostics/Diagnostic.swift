@@ -26,6 +26,21 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible, Error {
         Diagnostic(.error, at: location, message, expected: expected, found: found)
     }
 
+    /// A finding that does not make the template invalid: Heat accepts it at validate (it
+    /// depends on values given later, or Heat only meets it while creating).
+    public static func warning(
+        at location: SourceLocation, _ message: String, expected: String? = nil, found: String? = nil
+    ) -> Diagnostic {
+        Diagnostic(.warning, at: location, message, expected: expected, found: found)
+    }
+
+    /// The same finding with another severity.
+    public func with(_ severity: Severity) -> Diagnostic {
+        var copy = self
+        copy.severity = severity
+        return copy
+    }
+
     /// The message with its expected/found detail, on one line.
     public var text: String {
         var detail: [String] = []
@@ -78,6 +93,7 @@ public struct Diagnostics: Sendable {
 
     public var hasErrors: Bool { all.contains { $0.severity == .error } }
     public var errors: [Diagnostic] { all.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { all.filter { $0.severity == .warning } }
     public var isEmpty: Bool { all.isEmpty }
 
     public mutating func append(_ diagnostic: Diagnostic) { all.append(diagnostic) }
@@ -88,6 +104,20 @@ public struct Diagnostics: Sendable {
         _ location: SourceLocation, _ message: String, expected: String? = nil, found: String? = nil
     ) {
         all.append(.error(at: location, message, expected: expected, found: found))
+    }
+
+    public mutating func warning(
+        _ location: SourceLocation, _ message: String, expected: String? = nil, found: String? = nil
+    ) {
+        all.append(.warning(at: location, message, expected: expected, found: found))
+    }
+
+    /// Reports at `severity`: an error, or a warning for what only fails later.
+    public mutating func report(
+        _ severity: Diagnostic.Severity, _ location: SourceLocation, _ message: String,
+        expected: String? = nil, found: String? = nil
+    ) {
+        all.append(Diagnostic(severity, at: location, message, expected: expected, found: found))
     }
 
     /// Sorted by file, line and column, without repeats.

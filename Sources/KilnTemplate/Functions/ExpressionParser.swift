@@ -6,6 +6,8 @@ public struct ExpressionParser: Sendable {
     public var diagnostics = Diagnostics()
     /// True while parsing a condition: only the version's condition functions are allowed.
     public private(set) var inCondition = false
+    /// True while parsing the template's `conditions:` section, values inside included.
+    public var inConditionsSection = false
 
     public init(version: TemplateVersion) {
         self.version = version
@@ -23,10 +25,13 @@ public struct ExpressionParser: Sendable {
                 return call
             }
             if entries.count > 1 {
+                // Heat calls a function only in a one-key mapping: with other keys beside it
+                // the mapping is plain data (measured with heat-oracle), most likely a slip
+                // of indentation, so a warning.
                 for entry in entries where table.functions[entry.key] != nil && isFunctionLike(entry.key) {
-                    diagnostics.error(
+                    diagnostics.warning(
                         entry.keyLocation,
-                        "function '\(entry.key)' must be the only key of its mapping",
+                        "function '\(entry.key)' is not the only key of its mapping, so the mapping is plain data and '\(entry.key)' is not called",
                         expected: "{\(entry.key): ARGUMENTS}", found: "\(entries.count) keys")
                 }
             }
@@ -118,7 +123,14 @@ public struct ExpressionParser: Sendable {
             return .literal(.null, entry.keyLocation)
         }
         if let suggestion = closeFunctionName(name) {
-            diagnostics.error(entry.keyLocation, "unknown function '\(name)' (did you mean '\(suggestion)'?)")
+            let message = "unknown function '\(name)' (did you mean '\(suggestion)'?)"
+            guard !inConditionsSection else {
+                // A condition compares the mapping as plain data, as Heat does (measured with
+                // heat-oracle): the condition works, though likely not as meant.
+                diagnostics.warning(entry.keyLocation, message + ": the mapping is plain data here")
+                return nil
+            }
+            diagnostics.error(entry.keyLocation, message)
             return .literal(.null, entry.keyLocation)
         }
         return nil

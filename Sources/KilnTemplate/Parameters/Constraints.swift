@@ -131,7 +131,102 @@ enum PatternMatcher {
             let name = out[start.upperBound..<end.lowerBound]
             out.replaceSubrange(start.lowerBound..<end.upperBound, with: "\\k<\(name)>")
         }
+        return withoutQuantifiedLookarounds(out)
+    }
+
+    /// Python accepts a quantifier on a lookaround (`(?=[.-][a-z])*`, in heat-templates'
+    /// ActiveDirectoryDomainController.yaml; Heat validates it); ICU refuses it. A zero-width
+    /// assertion repeated is the assertion once when the quantifier needs one match, and
+    /// nothing at all when it allows zero, so the quantifier is rewritten away.
+    static func withoutQuantifiedLookarounds(_ pattern: String) -> String {
+        guard pattern.contains("(?=") || pattern.contains("(?!") || pattern.contains("(?<=") || pattern.contains("(?<!") else {
+            return pattern
+        }
+        let chars = Array(pattern)
+        var out = ""
+        var i = 0
+        var inClass = false
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\", i + 1 < chars.count {
+                out.append(c); out.append(chars[i + 1]); i += 2; continue
+            }
+            if inClass {
+                if c == "]" { inClass = false }
+                out.append(c); i += 1; continue
+            }
+            if c == "[" {
+                inClass = true
+                out.append(c); i += 1
+                // A `]` first in a class (or after `^`) is a literal.
+                if i < chars.count, chars[i] == "^" { out.append("^"); i += 1 }
+                if i < chars.count, chars[i] == "]" { out.append("]"); i += 1 }
+                continue
+            }
+            if c == "(", let close = lookaroundEnd(chars, from: i), let (minimum, after) = quantifier(chars, at: close + 1) {
+                if minimum > 0 { out += String(chars[i...close]) }
+                i = after
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
         return out
+    }
+
+    /// The index of the `)` closing the lookaround opened at `start`, or nil if none opens there.
+    private static func lookaroundEnd(_ chars: [Character], from start: Int) -> Int? {
+        let head = String(chars[start..<min(chars.count, start + 4)])
+        guard head.hasPrefix("(?=") || head.hasPrefix("(?!") || head.hasPrefix("(?<=") || head.hasPrefix("(?<!") else {
+            return nil
+        }
+        var depth = 0
+        var inClass = false
+        var i = start
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\" { i += 2; continue }
+            if inClass {
+                if c == "]" { inClass = false }
+            } else if c == "[" {
+                inClass = true
+                if i + 1 < chars.count, chars[i + 1] == "^" { i += 1 }
+                if i + 1 < chars.count, chars[i + 1] == "]" { i += 1 }
+            } else if c == "(" {
+                depth += 1
+            } else if c == ")" {
+                depth -= 1
+                if depth == 0 { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The minimum count of a quantifier at `index` (`*`, `+`, `?`, `{m}`, `{m,n}`, lazy or
+    /// possessive) and the index after it, or nil when none is there.
+    private static func quantifier(_ chars: [Character], at index: Int) -> (Int, Int)? {
+        guard index < chars.count else { return nil }
+        var minimum: Int
+        var next = index + 1
+        switch chars[index] {
+        case "*", "?": minimum = 0
+        case "+": minimum = 1
+        case "{":
+            var j = index + 1
+            var digits = ""
+            while j < chars.count, chars[j].isASCII, chars[j].isNumber { digits.append(chars[j]); j += 1 }
+            // `{}` and `{x` are literal text in Python, not quantifiers.
+            guard j < chars.count, (chars[j] == "}" && !digits.isEmpty) || chars[j] == "," else { return nil }
+            while j < chars.count, chars[j] != "}" { j += 1 }
+            guard j < chars.count else { return nil }
+            minimum = Int(digits) ?? 0
+            next = j + 1
+        default: return nil
+        }
+        if next < chars.count, chars[next] == "?" || chars[next] == "+" { next += 1 }
+        minimum = min(minimum, 1)
+        return (minimum, next)
     }
 
     static func problem(in pattern: String) -> String? {

@@ -51,8 +51,10 @@ struct ParameterReader {
         if let text = typeNode.string, let type = ParameterType(name: text, format: version.format) {
             return type
         }
+        // Heat: `Invalid type (strung)` (measured with heat-oracle).
+        let shown = typeNode.string ?? ParameterSyntax.found(typeNode)
         diagnostics.error(
-            typeNode.location, "Invalid type for parameter (\(name))",
+            typeNode.location, "Invalid type (\(shown)) for parameter (\(name))",
             expected: "one of \(ParameterType.names(for: version.format).joined(separator: ", "))",
             found: ParameterSyntax.found(typeNode))
         return nil
@@ -157,12 +159,14 @@ struct ParameterReader {
         let shown = raw.plainText
         switch definition.coerce(raw) {
         case .failure(let error):
-            diagnostics.error(at, "Invalid default \(shown) (\(error.message))")
+            // Heat's validate accepts a default of the wrong type (measured with heat-oracle:
+            // `number` with default `abc`): it fails only when used, so a warning.
+            diagnostics.warning(at, "Parameter '\(name)' is invalid: Invalid default \(shown) (\(error.message))")
         case .success(let value):
             for constraint in definition.constraints {
                 if case .customConstraint = constraint { continue }
                 if let message = constraint.failure(for: value, type: definition.type, catalog: catalog) {
-                    diagnostics.error(at, "Invalid default \(shown) (\(message))")
+                    diagnostics.error(at, "Parameter '\(name)' is invalid: Invalid default \(shown) (\(message))")
                 }
             }
         }

@@ -11,6 +11,19 @@ public struct YAMLReader: Sendable {
 
     /// Reads one document. An empty document reads as a null node.
     public func read(_ bytes: [UInt8], file: String) throws(ValidationFailure) -> Node {
+        try read(bytes, file: file, duplicateKeysWarn: false).node
+    }
+
+    /// Reads as Python's YAML loader does for a file Heat reads but does not check (a provider
+    /// template): a duplicate key's last value wins, and each duplicate is a warning returned
+    /// beside the tree.
+    public func readLeniently(_ bytes: [UInt8], file: String) throws(ValidationFailure) -> (node: Node, warnings: [Diagnostic]) {
+        try read(bytes, file: file, duplicateKeysWarn: true)
+    }
+
+    private func read(
+        _ bytes: [UInt8], file: String, duplicateKeysWarn: Bool
+    ) throws(ValidationFailure) -> (node: Node, warnings: [Diagnostic]) {
         if bytes.count > limits.maxBytes {
             throw ValidationFailure([.error(
                 at: SourceLocation(file: file, line: 1, column: 1),
@@ -24,7 +37,9 @@ public struct YAMLReader: Sendable {
                 found: "byte 0x\(String(bytes[bad], radix: 16, uppercase: true))")])
         }
         var builder = TreeBuilder(file: file, source: bytes, limits: limits)
-        return try builder.run()
+        builder.duplicateKeysWarn = duplicateKeysWarn
+        let node = try builder.run()
+        return (node, builder.warnings)
     }
 
     public func read(_ text: String, file: String) throws(ValidationFailure) -> Node {
@@ -118,6 +133,9 @@ private struct TreeBuilder {
     private var documents = 0
     private var totalWeight = 0
     private var diagnostics = Diagnostics()
+    /// A duplicate key is a warning and its last value wins (Python's loader), not an error.
+    var duplicateKeysWarn = false
+    var warnings: [Diagnostic] { diagnostics.warnings }
 
     init(file: String, source: [UInt8], limits: ReaderLimits) {
         self.file = file
@@ -323,7 +341,12 @@ private struct TreeBuilder {
         if case .null = scalar, keyText.isEmpty { text = "null" } else { text = keyText }
         let isMerge = text == "<<" && keyIsPlainString
         if !isMerge, !stack[top].insertKey(text) {
-            diagnostics.error(node.location, "duplicate key '\(text)' in mapping", expected: "each key once")
+            if duplicateKeysWarn {
+                diagnostics.warning(node.location, "duplicate key '\(text)' in mapping: the last value is used", expected: "each key once")
+                stack[top].entries.removeAll { $0.key == text }
+            } else {
+                diagnostics.error(node.location, "duplicate key '\(text)' in mapping", expected: "each key once")
+            }
         }
         stack[top].pendingKey = (text, node.location, isMerge)
         return nil

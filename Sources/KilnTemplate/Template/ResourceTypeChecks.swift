@@ -61,7 +61,7 @@ extension TemplateChecker {
             return .schema(schema)
         }
         if report {
-            var message = "unknown resource type '\(type)'"
+            var message = "The Resource Type (\(type)) could not be found."
             if type != resource.type { message += " (mapped from '\(resource.type)')" }
             diagnostics.error(resource.typeLocation, withSuggestion(message, for: type, among: validator.catalog.typeNames))
         }
@@ -151,7 +151,8 @@ extension TemplateChecker {
         for entry in entries {
             guard let property = schema.properties[entry.key] else {
                 let message = withSuggestion(
-                    "resource '\(resource.name)' (\(schema.type)) has no property '\(entry.key)'", for: entry.key, among: names)
+                    "Property error: resources.\(resource.name).properties: Unknown Property \(entry.key) (\(schema.type) has no such property)",
+                    for: entry.key, among: names)
                 diagnostics.error(entry.keyLocation, message,
                                   expected: names.isEmpty ? "no properties" : "one of \(names.joined(separator: ", "))")
                 continue
@@ -171,19 +172,21 @@ extension TemplateChecker {
         }
     }
 
-    /// Checks literal values (not function results) against the property's kind.
+    /// Checks literal values (not function results) against the property's kind. Heat's
+    /// validate does not look at values (measured with heat-oracle: a list for a map property,
+    /// text for an integer pass); its create fails the resource: a warning now, an error at create.
     private func checkValue(
         _ expression: Expression, against property: PropertySchema, name: String, resource: ResourceDefinition,
         into diagnostics: inout Diagnostics
     ) {
         guard case .literal(let scalar, let at) = expression else {
             if case .list(let items, _) = expression, property.kind != .list && property.kind != .any {
-                diagnostics.error(expression.location, "property '\(name)' of '\(resource.name)' has the wrong type",
-                                  expected: property.kind.rawValue, found: "a list")
+                diagnostics.report(createTimeSeverity, expression.location, wrongType(name, resource),
+                                   expected: property.kind.rawValue, found: "a list")
                 _ = items
             } else if case .map = expression, property.kind != .map && property.kind != .any {
-                diagnostics.error(expression.location, "property '\(name)' of '\(resource.name)' has the wrong type",
-                                  expected: property.kind.rawValue, found: "a mapping")
+                diagnostics.report(createTimeSeverity, expression.location, wrongType(name, resource),
+                                   expected: property.kind.rawValue, found: "a mapping")
             }
             return
         }
@@ -202,13 +205,18 @@ extension TemplateChecker {
         case .list, .map: fits = false
         }
         if !fits {
-            diagnostics.error(at, "property '\(name)' of '\(resource.name)' has the wrong type",
-                              expected: property.kind.rawValue, found: value.kindName)
+            diagnostics.report(createTimeSeverity, at, wrongType(name, resource),
+                               expected: property.kind.rawValue, found: value.kindName)
         } else if let allowed = property.allowedValues, !allowed.contains(value) {
-            diagnostics.error(at, "property '\(name)' of '\(resource.name)' has a value that is not allowed",
-                              expected: "one of \(allowed.map(\.plainText).joined(separator: ", "))",
+            diagnostics.report(createTimeSeverity, at,
+                               "Property error: resources.\(resource.name).properties.\(name): value is not allowed",
+                               expected: "one of \(allowed.map(\.plainText).joined(separator: ", "))",
                               found: value.plainText)
         }
+    }
+
+    private func wrongType(_ property: String, _ resource: ResourceDefinition) -> String {
+        "Property error: resources.\(resource.name).properties.\(property): wrong type"
     }
 
     /// Checks literal values, also inside lists and maps, against the custom constraints their
@@ -255,7 +263,7 @@ extension TemplateChecker {
     private mutating func provider(named name: String, for resource: ResourceDefinition, report: Bool) -> ResolvedType {
         guard let found = files.resolve(name, from: template.file, alsoFrom: environmentFiles) else {
             if report {
-                diagnostics.error(resource.typeLocation, "cannot find provider template '\(name)'",
+                diagnostics.error(resource.typeLocation, "Could not fetch contents for \(name) (the provider template of '\(resource.name)')",
                                   expected: "a key of the files map or a readable path")
             }
             return .unknown
@@ -279,15 +287,25 @@ extension TemplateChecker {
         }
         let root: Node
         do {
-            root = try reader.read(found.content, file: found.name)
+            // Heat reads a provider template with Python's loader, where a duplicate key is
+            // no error: only a warning here, the template's own file keeps the error.
+            let read = try reader.readLeniently(found.content, file: found.name)
+            root = read.node
+            diagnostics.append(contentsOf: read.warnings)
         } catch {
             diagnostics.append(contentsOf: error.diagnostics)
             return .unknown
         }
         var parser = TemplateParser()
         let parsed = parser.parse(root, file: found.name)
-        diagnostics.append(contentsOf: parser.diagnostics)
-        guard let nested = parsed else { return .unknown }
+        // Heat's validate reads the provider template (malformed YAML or no valid version is
+        // an error) and takes its parameters and outputs as the type's schema, but checks
+        // nothing more in it: the rest is met when the nested stack is created.
+        guard let nested = parsed else {
+            diagnostics.append(contentsOf: parser.diagnostics)
+            return .unknown
+        }
+        diagnostics.append(contentsOf: nestedFindings(parser.diagnostics))
         var nestedEnvironment = Environment()
         nestedEnvironment.registry = environment.registry
         nestedEnvironment.parameterDefaults = environment.parameterDefaults
@@ -295,13 +313,22 @@ extension TemplateChecker {
         var checker = TemplateChecker(
             template: nested, environment: nestedEnvironment, userParameters: [:], validator: validator,
             files: files, reader: reader, depth: depth + 1, environmentFiles: environmentFiles, budget: budget,
-            ancestors: ancestors)
+            ancestors: ancestors, purpose: purpose)
         checker.providers = providers
         checker.check()
-        diagnostics.append(contentsOf: checker.diagnostics)
+        diagnostics.append(contentsOf: nestedFindings(checker.diagnostics))
         for (key, value) in checker.providers where providers[key] == nil { providers[key] = value }
         providers[found.name] = .some(nested)
         return .provider(name: name, template: nested)
+    }
+
+    /// A provider template's own findings: warnings when validating, as they are when
+    /// creating (the nested stack fails then, as Heat's does).
+    /// A loop of provider templates stays an error: no input can end it.
+    private func nestedFindings(_ found: Diagnostics) -> [Diagnostic] {
+        purpose == .create ? found.all : found.all.map {
+            $0.message.contains(" uses itself (") || $0.message.hasPrefix("provider templates are nested too deeply") ? $0 : $0.with(.warning)
+        }
     }
 
     private func checkProviderProperties(
@@ -316,15 +343,18 @@ extension TemplateChecker {
         let parameters = nested.parameters.map(\.name)
         for entry in entries where nested.parameter(named: entry.key) == nil {
             diagnostics.error(entry.keyLocation,
-                              "resource '\(resource.name)' has property '\(entry.key)', which provider template '\(name)' does not take",
+                              "Property error: resources.\(resource.name).properties: Unknown Property \(entry.key) (provider template '\(name)' has no such parameter)",
                               expected: parameters.isEmpty ? "no properties" : "one of \(parameters.joined(separator: ", "))")
         }
         let given = Set(entries.map(\.key))
         for parameter in nested.parameters
         where parameter.defaultValue == nil && !given.contains(parameter.name)
             && environment.parameterDefaults[parameter.name] == nil {
-            diagnostics.error(resource.location,
-                              "resource '\(resource.name)' is missing property '\(parameter.name)' required by provider template '\(name)'")
+            // Heat's validate does not require them; the nested stack's create does.
+            diagnostics.report(
+                createTimeSeverity, resource.location,
+                "resource '\(resource.name)' is missing property '\(parameter.name)' required by provider template '\(name)'",
+                expected: "a value for the nested parameter '\(parameter.name)', which has no default")
         }
     }
 }

@@ -18,6 +18,8 @@ struct TemplateChecker: Sendable {
     /// The templates being checked, outermost first, this one last (normalized names): a
     /// provider template among them uses itself.
     let ancestors: [String]
+    /// Validate or create: decides whether what Heat only meets at create is an error now.
+    let purpose: ValidationRequest.Purpose
 
     var diagnostics = Diagnostics()
     /// Provider templates already read (by resolved name), so each is checked once.
@@ -41,8 +43,10 @@ struct TemplateChecker: Sendable {
     init(
         template: Template, environment: Environment, userParameters: [String: String],
         validator: TemplateValidator, files: FileResolver, reader: YAMLReader, depth: Int,
-        environmentFiles: [String], budget: EvaluationBudget = EvaluationBudget(), ancestors: [String] = []
+        environmentFiles: [String], budget: EvaluationBudget = EvaluationBudget(), ancestors: [String] = [],
+        purpose: ValidationRequest.Purpose = .validate
     ) {
+        self.purpose = purpose
         self.budget = budget
         self.ancestors = ancestors + [TemplatePath.normalized(template.file)]
         self.template = template
@@ -77,6 +81,10 @@ struct TemplateChecker: Sendable {
         self.resourceReferences = references
         self.graph = DependencyGraph(nodes: template.resources.map(\.name), edges: edges)
     }
+
+    /// The severity of a fault Heat's validate accepts but its create meets (it fails the
+    /// resource): a warning when validating, an error when creating.
+    var createTimeSeverity: Diagnostic.Severity { purpose == .create ? .error : .warning }
 
     static let hotPseudoParameters = ["OS::stack_id", "OS::stack_name", "OS::project_id"]
     static let cfnPseudoParameters = ["AWS::StackId", "AWS::StackName", "AWS::Region"]
@@ -116,11 +124,11 @@ struct TemplateChecker: Sendable {
         for group in template.parameterGroups {
             for name in group.parameters {
                 if !declared.contains(name) {
-                    diagnostics.error(group.location, "parameter group names parameter '\(name)', which is not defined",
+                    diagnostics.error(group.location, "Parameter Groups error: parameter_groups.\(group.label ?? ""): The grouped parameter \(name) does not reference a valid parameter.",
                                       expected: "one of \(declared.sorted().joined(separator: ", "))")
                 }
                 if grouped[name] != nil {
-                    diagnostics.error(group.location, "parameter '\(name)' is in more than one parameter group")
+                    diagnostics.error(group.location, "Parameter Groups error: parameter_groups.\(group.label ?? ""): The \(name) parameter must be assigned to one parameter group only.")
                 }
                 grouped[name] = group.location
             }
@@ -179,20 +187,43 @@ struct TemplateChecker: Sendable {
 
     // MARK: Conditions
 
+    /// Heat evaluates the conditions a resource or an output uses while validating: a
+    /// parameter they read must have a value then (measured with heat-oracle). A condition
+    /// nothing uses is never evaluated, so what it reads is only a warning.
     private mutating func checkConditions() {
         let names = Set(template.conditions.map(\.name))
+        let used = usedConditions()
         var edges: [String: [String]] = [:]
         for condition in template.conditions {
             var refs = condition.expression.references
             if let ref = condition.expression.conditionReference { refs.append(ref) }
+            let isUsed = used.contains(condition.name)
             for ref in refs {
                 switch ref {
                 case .condition(let name, let at):
                     if names.contains(name) {
                         edges[condition.name, default: []].append(name)
                     } else {
-                        diagnostics.error(at, "condition '\(name)' is not defined", expected: expectedList(names))
+                        diagnostics.error(at, "Invalid condition \"\(name)\" (in condition '\(condition.name)')", expected: expectedList(names))
                     }
+                case .parameter(let name, let at) where isUsed:
+                    // A provider template's values come from its parent, known only at create.
+                    guard depth == 0, knownValues[name] == nil, !pseudoParameters.contains(name) else { break }
+                    let defined = parameterNames.contains(name)
+                    diagnostics.error(
+                        at, "The Parameter (\(name)) was not provided.",
+                        expected: defined
+                            ? "a value for '\(name)' (read by condition '\(condition.name)'): --parameter \(name)=VALUE, an environment or a default"
+                            : expectedList(parameterNames),
+                        found: defined ? nil : "no parameter '\(name)' in the template")
+                case .parameter where !isUsed:
+                    var unused = Diagnostics()
+                    checkReference(ref, into: &unused)
+                    diagnostics.append(contentsOf: unused.all.map {
+                        var warning = $0.with(.warning)
+                        warning.message += " (in condition '\(condition.name)', which nothing uses)"
+                        return warning
+                    })
                 default: checkReference(ref, into: &diagnostics)
                 }
             }
@@ -200,8 +231,36 @@ struct TemplateChecker: Sendable {
         let graph = DependencyGraph(nodes: template.conditions.map(\.name), edges: edges)
         for cycle in graph.cycles() {
             let at = template.condition(named: cycle[0])?.location ?? template.location
-            diagnostics.error(at, "circular reference between conditions: \(cycle.joined(separator: " -> "))")
+            diagnostics.error(at, "Condition validation error: Circular definition for condition \"\(cycle[0])\" (\(cycle.joined(separator: " -> ")))")
         }
+    }
+
+    /// The conditions resources and outputs use (their `condition:`, `if`), and those
+    /// these name, transitively.
+    private func usedConditions() -> Set<String> {
+        guard !template.conditions.isEmpty else { return [] }
+        var pending: [String] = []
+        func collect(_ refs: [Reference]) {
+            for case .condition(let name, _) in refs { pending.append(name) }
+        }
+        func collect(condition expression: Expression?) {
+            guard let expression else { return }
+            if let ref = expression.conditionReference { collect([ref]) } else { collect(expression.references) }
+        }
+        for resource in template.resources {
+            collect(condition: resource.condition)
+            collect(resourceReferences[resource.name] ?? [])
+        }
+        for output in template.outputs {
+            collect(condition: output.condition)
+            collect(output.value?.references ?? [])
+        }
+        var used = Set<String>()
+        while let name = pending.popLast() {
+            guard used.insert(name).inserted, let definition = template.condition(named: name) else { continue }
+            collect(condition: definition.expression)
+        }
+        return used
     }
 
     // MARK: Resources
@@ -222,11 +281,11 @@ struct TemplateChecker: Sendable {
     private func checkResource(_ resource: ResourceDefinition, context: StaticContext, into diagnostics: inout Diagnostics) {
         for (name, at) in resource.dependsOn {
             if resourcesByName[name] == nil {
-                diagnostics.error(at, "resource '\(resource.name)' depends on '\(name)', which is not a resource",
+                diagnostics.error(at, "The specified reference \"\(name)\" (in \(resource.name)) is incorrect.",
                                   expected: expectedList(Set(resourcesByName.keys)))
             }
         }
-        for ref in resourceReferences[resource.name] ?? [] { checkReference(ref, into: &diagnostics) }
+        for ref in resourceReferences[resource.name] ?? [] { checkReference(ref, site: .resource(resource), into: &diagnostics) }
         checkStaticValues(resource.properties, resource.metadata, context: context, into: &diagnostics)
         guard !resource.type.isEmpty else { return }
         checkType(of: resource, into: &diagnostics)
@@ -237,8 +296,18 @@ struct TemplateChecker: Sendable {
         if let condition = output.condition {
             if let ref = condition.conditionReference { refs.append(ref) } else { refs += condition.references }
         }
-        for ref in refs { checkReference(ref, into: &diagnostics) }
-        checkStaticValues(output.value, context: staticContext(), into: &diagnostics)
+        for ref in refs {
+            guard ref.isParameter else {
+                checkReference(ref, site: .output(output), into: &diagnostics)
+                continue
+            }
+            // An output that reads a parameter the template lacks fails only when shown: the
+            // stack is created (Heat's validate accepts it, measured with heat-oracle).
+            var found = Diagnostics()
+            checkReference(ref, into: &found)
+            diagnostics.append(contentsOf: found.all.map { $0.with(.warning) })
+        }
+        checkStaticValues(output.value, inOutput: true, context: staticContext(), into: &diagnostics)
     }
 
     private func expectedList(_ names: Set<String>) -> String {
@@ -248,7 +317,46 @@ struct TemplateChecker: Sendable {
         return "one of \(shown)\(sorted.count > 12 ? ", ..." : "")"
     }
 
-    private func checkReference(_ reference: Reference, into diagnostics: inout Diagnostics) {
+    /// Where a reference is made, so its error can name Heat's path.
+    enum ReferenceSite {
+        case resource(ResourceDefinition)
+        case output(OutputDefinition)
+        case elsewhere
+    }
+
+    /// Heat's prefix for a function's error at `reference` (`resources.a.properties.x.if: `).
+    private func functionPrefix(_ reference: Reference, _ site: ReferenceSite) -> String {
+        let path: String?
+        switch site {
+        case .resource(let resource):
+            if let condition = resource.condition, condition.conditionReference == reference
+                || condition.references.contains(reference) {
+                path = "resources.\(resource.name).condition"
+            } else {
+                path = HeatPath.functionPath(to: reference, in: resource)
+            }
+        case .output(let output):
+            if let condition = output.condition, condition.conditionReference == reference
+                || condition.references.contains(reference) {
+                path = "outputs.\(output.name).condition"
+            } else {
+                path = HeatPath.functionPath(to: reference, in: output)
+            }
+        case .elsewhere:
+            path = nil
+        }
+        return path.map { "\($0): " } ?? ""
+    }
+
+    /// Heat's "(in a.Properties.x)" for a reference to a resource that is not there.
+    private func referencePlace(_ reference: Reference, _ site: ReferenceSite) -> String {
+        switch site {
+        case .resource(let resource): return HeatPath.referencePath(to: reference, in: resource)
+        default: return "unknown"
+        }
+    }
+
+    private func checkReference(_ reference: Reference, site: ReferenceSite = .elsewhere, into diagnostics: inout Diagnostics) {
         switch reference {
         case .parameter(let name, let at):
             if !parameterNames.contains(name) && !pseudoParameters.contains(name) {
@@ -260,25 +368,46 @@ struct TemplateChecker: Sendable {
                 // CFN's Ref names parameters and resources alike.
                 let isParameter = parameterNames.contains(name) || pseudoParameters.contains(name)
                 if !isParameter {
-                    diagnostics.error(at, withSuggestion("resource '\(name)' is not defined", for: name, among: resourcesByName.keys),
+                    let message = "The specified reference \"\(name)\" (in \(referencePlace(reference, site))) is incorrect."
+                    diagnostics.error(at, withSuggestion(message, for: name, among: resourcesByName.keys),
                                       expected: expectedList(Set(resourcesByName.keys)))
                 }
             }
         case .attribute(let name, let attribute, let at):
             guard let target = resourcesByName[name] else {
-                diagnostics.error(at, "resource '\(name)' is not defined",
+                let prefix = site.isResource ? "" : functionPrefix(reference, site)
+                let message = "\(prefix)The specified reference \"\(name)\" (in \(referencePlace(reference, site))) is incorrect."
+                diagnostics.error(at, withSuggestion(message, for: name, among: resourcesByName.keys),
                                   expected: expectedList(Set(resourcesByName.keys)))
                 return
             }
-            if let attribute { checkAttribute(attribute, of: target, at: at, into: &diagnostics) }
+            if let attribute {
+                var found = Diagnostics()
+                checkAttribute(attribute, of: target, at: at, into: &found)
+                let prefix = functionPrefix(reference, site)
+                diagnostics.append(contentsOf: found.all.map {
+                    var diagnostic = $0
+                    diagnostic.message = "\(prefix)The Referenced Attribute (\(name) \(attribute)) is incorrect. (\($0.message))"
+                    return diagnostic
+                })
+            }
         case .condition(let name, let at):
             if !conditionNames.contains(name) {
-                diagnostics.error(at, "condition '\(name)' is not defined",
-                                  expected: expectedList(conditionNames))
+                // Heat checks only the branch of an `if` its condition picks (measured with
+                // heat-oracle): inside a branch, a missing condition fails only for some inputs.
+                let inBranch: Bool
+                switch site {
+                case .resource(let resource): inBranch = HeatPath.isInsideBranch(reference, in: resource.properties, resource.metadata)
+                case .output(let output): inBranch = HeatPath.isInsideBranch(reference, in: output.value)
+                case .elsewhere: inBranch = false
+                }
+                diagnostics.report(inBranch ? .warning : .error, at,
+                                   "\(functionPrefix(reference, site))Invalid condition \"\(name)\"",
+                                   expected: expectedList(conditionNames))
             }
         case .file(let key, let at):
             if files.resolve(key, from: template.file) == nil {
-                diagnostics.error(at, "get_file: cannot find file '\(key)'",
+                diagnostics.error(at, "Could not fetch contents for \(key)",
                                   expected: "a key of the files map or a readable path")
             }
         case .mapping(let name, let at):
@@ -293,18 +422,35 @@ struct TemplateChecker: Sendable {
 
     /// Evaluates values that depend only on known parameters, so errors that would
     /// otherwise appear mid-create (bad str_split index, map_replace collisions, ...) show now.
+    ///
+    /// A call on literals alone cannot work whatever the inputs: its failure is an error (Heat
+    /// checks literal arguments too). A call reading parameters fails only with these values,
+    /// which Heat's validate does not evaluate: a warning, an error at create for a resource
+    /// (Heat fails it there), never more than a warning for an output (Heat's create
+    /// succeeds and shows the output's error) or inside a provider template (its parent gives
+    /// the values).
     private func checkStaticValues(
-        _ expressions: Expression?..., context: StaticContext, into diagnostics: inout Diagnostics
+        _ expressions: Expression?..., inOutput: Bool = false, context: StaticContext,
+        into diagnostics: inout Diagnostics
     ) {
         for case let expression? in expressions {
             for call in outermostEvaluableCalls(expression) {
                 let scope = EvaluationScope(context: context, version: template.version, budget: budget)
+                let severity: Diagnostic.Severity
+                if !Expression.call(call).references.contains(where: \.isParameter) {
+                    severity = .error
+                } else if inOutput || depth > 0 {
+                    severity = .warning
+                } else {
+                    severity = createTimeSeverity
+                }
                 do {
                     _ = try scope.evaluate(.call(call))
                 } catch let error as EvaluationError {
-                    diagnostics.append(error.diagnostic)
+                    // Kiln's own limits (no input may exhaust memory) hold whatever the values.
+                    diagnostics.append(error.isLimit ? error.diagnostic : error.diagnostic.with(severity))
                 } catch {
-                    diagnostics.error(call.location, "\(call.name): \(error)")
+                    diagnostics.report(severity, call.location, "\(call.name): \(error)")
                 }
             }
         }
@@ -393,10 +539,29 @@ struct TemplateChecker: Sendable {
         for cycle in graph.cycles() {
             let at = resourcesByName[cycle[0]]?.location ?? template.location
             let text = cycle.count == 1
-                ? "resource '\(cycle[0])' depends on itself"
-                : "circular dependency between resources: \(cycle.joined(separator: ", "))"
+                ? "Circular Dependency Found: resource '\(cycle[0])' depends on itself"
+                : "Circular Dependency Found: \(cycle.joined(separator: ", "))"
             diagnostics.error(at, text, expected: "no cycle among depends_on, get_resource and get_attr")
         }
     }
 }
 
+
+extension TemplateChecker.ReferenceSite {
+    var isResource: Bool {
+        if case .resource = self { return true }
+        return false
+    }
+}
+
+extension EvaluationError {
+    /// A result over one of Kiln's size limits (`... (the limit)`, `... pass the limit of ...`).
+    var isLimit: Bool { message.contains("the limit") || message.contains("(limit ") }
+}
+
+extension Reference {
+    var isParameter: Bool {
+        if case .parameter = self { return true }
+        return false
+    }
+}

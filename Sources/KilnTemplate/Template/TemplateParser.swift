@@ -30,7 +30,9 @@ public struct TemplateParser {
             template.parameterGroups = parseParameterGroups(node)
         }
         if version.supportsConditions, let node = root[version.conditionsSection] {
+            parser.inConditionsSection = true
             template.conditions = parseConditions(node, parser: &parser)
+            parser.inConditionsSection = false
         }
         if version.format == .cfn, let node = root["Mappings"] {
             template.mappings = parseMappings(node)
@@ -51,7 +53,7 @@ public struct TemplateParser {
         let keys = [TemplateVersion.hotKey, TemplateVersion.cfnKey, TemplateVersion.heatCFNKey]
         let found = entries.filter { keys.contains($0.key) }
         guard let entry = found.first else {
-            diagnostics.error(root.location, "template version was not provided",
+            diagnostics.error(root.location, "Template format version not found.",
                               expected: "heat_template_version: 2021-04-16 (or another version)")
             return nil
         }
@@ -75,7 +77,7 @@ public struct TemplateParser {
         guard let version = TemplateVersion.find(key: entry.key, value: value) else {
             let valid = TemplateVersion.all.filter { $0.key == entry.key }
                 .flatMap { [$0.date] + $0.aliases }
-            diagnostics.error(entry.value.location, "unknown \(entry.key) '\(value)'",
+            diagnostics.error(entry.value.location, "The template version is invalid: \"\(entry.key): \(value)\"",
                               expected: "one of \(valid.joined(separator: ", "))")
             return nil
         }
@@ -85,9 +87,9 @@ public struct TemplateParser {
     private mutating func checkSections(_ entries: [Entry], version: TemplateVersion) {
         let allowed = version.sections
         for entry in entries where !allowed.contains(entry.key) {
-            var message = withSuggestion("unknown section '\(entry.key)'", for: entry.key, among: allowed)
+            var message = withSuggestion("The template section is invalid: \(entry.key)", for: entry.key, among: allowed)
             if !message.hasSuffix("?)"), entry.key == "conditions" || entry.key == "Conditions" {
-                message = "section '\(entry.key)' is not supported in \(version)"
+                message = "The template section is invalid: \(entry.key) (not supported in \(version))"
             }
             diagnostics.error(entry.keyLocation, message, expected: "one of \(allowed.joined(separator: ", "))")
         }
@@ -249,7 +251,8 @@ public struct TemplateParser {
             for field in body {
                 guard keys.contains(field.key) else {
                     let message = withSuggestion(
-                        "unknown key '\(field.key)' in resource '\(entry.key)'", for: field.key, among: keys)
+                        "\"\(field.key)\" is not a valid keyword inside a resource definition (resource '\(entry.key)')",
+                        for: field.key, among: keys)
                     diagnostics.error(field.keyLocation, message, expected: "one of \(keys.joined(separator: ", "))")
                     continue
                 }
@@ -369,8 +372,9 @@ public struct TemplateParser {
             for field in body {
                 switch field.key.lowercased() {
                 case _ where !keys.contains(field.key):
-                    diagnostics.error(field.keyLocation, "unknown key '\(field.key)' in output '\(entry.key)'",
-                                      expected: "one of \(keys.joined(separator: ", "))")
+                    // Heat ignores keys it does not know in an output (measured with heat-oracle).
+                    diagnostics.warning(field.keyLocation, "unknown key '\(field.key)' in output '\(entry.key)' is ignored",
+                                        expected: "one of \(keys.joined(separator: ", "))")
                 case "value":
                     hasValue = true
                     output.value = parser.parse(field.value)
@@ -382,7 +386,7 @@ public struct TemplateParser {
                 }
             }
             if !hasValue {
-                diagnostics.error(entry.keyLocation, "output '\(entry.key)' has no value",
+                diagnostics.error(entry.keyLocation, "Output validation error: outputs.\(entry.key): Each output definition must contain a value key.",
                                   expected: version.isHOT ? "value: ..." : "Value: ...")
             }
             out.append(output)

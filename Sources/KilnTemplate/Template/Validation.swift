@@ -20,6 +20,12 @@ public struct ValidationRequest: Sendable {
     /// The template already as a tree (one built in code, such as a group's members): used
     /// instead of reading `template`'s text, which is then only what is stored and shown.
     public var document: Node?
+    /// Why the template is checked. Heat's validate accepts what only fails while creating (a
+    /// provider template's own problems, values computed from parameters given later): those
+    /// are warnings for `.validate` and errors for `.create`, where Heat meets them.
+    public var purpose: Purpose = .validate
+
+    public enum Purpose: Sendable { case validate, create }
 
     public init(
         templateName: String, template: [UInt8], environments: [(name: String, content: [UInt8])] = [],
@@ -72,8 +78,10 @@ public struct ValidationReport: Sendable {
         self.graph = graph
     }
 
+    /// No errors: a report with only warnings is valid, as Heat's validate accepts it.
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
 }
 
 /// Validates templates against a resource-type catalog and a constraint catalog, finding
@@ -128,7 +136,7 @@ public struct TemplateValidator: Sendable {
         var checker = TemplateChecker(
             template: template, environment: environment, userParameters: request.parameters,
             validator: self, files: files, reader: reader, depth: 0,
-            environmentFiles: request.environments.map(\.name))
+            environmentFiles: request.environments.map(\.name), purpose: request.purpose)
         checker.check()
         diagnostics.append(contentsOf: checker.diagnostics)
 
