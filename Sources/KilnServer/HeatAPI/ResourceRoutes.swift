@@ -120,12 +120,16 @@ extension HeatAPI {
             ["href": .string("\(stackURL)/resources/\(record.name)"), "rel": "self"],
             ["href": .string(stackURL), "rel": "stack"],
         ]
+        var physicalID = record.physicalID ?? ""
         if let child = try? await engine.nestedStacks(of: stack).first(where: { $0.parentResource == record.name }) {
             links.append(["href": .string(call.stackURL(child)), "rel": "nested"])
+            // Heat's stack resources carry their child's id from the moment it exists, while
+            // the child is still being made: `stack hook clear nest/x` follows it then.
+            if physicalID.isEmpty { physicalID = child.id }
         }
         var out: [String: Value] = [
             "resource_name": .string(record.name), "logical_resource_id": .string(record.name),
-            "physical_resource_id": .string(record.physicalID ?? ""), "resource_type": .string(record.type),
+            "physical_resource_id": .string(physicalID), "resource_type": .string(record.type),
             "resource_status": .string(record.statusText), "resource_status_reason": .string(record.statusReason),
             "creation_time": .string(HeatTime.iso(record.createdAt)),
             "updated_time": .string(HeatTime.iso(record.updatedAt ?? record.createdAt)),
