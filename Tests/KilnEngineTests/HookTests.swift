@@ -86,6 +86,34 @@ struct HookTests {
         #expect(a2.data.mapValue?["pre-create"] == nil)
     }
 
+    /// A post-create hook pauses after the resource is made (its event at CREATE_COMPLETE);
+    /// its dependents wait until it is cleared (measured with heat-oracle).
+    @Test(.timeLimit(.minutes(1)))
+    func postCreateHoldsTheDependents() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let create = Task { try await engine.create(hooked("hp", "resource_registry:\n  resources:\n    a: {hooks: post-create}\n")) }
+        try await waitFor { try await paused(engine, "hp", "a", "post-create") }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let stack = try await engine.stack("hp")
+        #expect(stack.statusText == "CREATE_IN_PROGRESS")
+        #expect(try await engine.resources(of: stack).contains { $0.name == "b" } == false)
+        try await engine.signal("hp", resource: "a", data: ["unset_hook": "post-create"])
+        #expect(try await create.value.statusText == "CREATE_COMPLETE")
+        let events = try await lines(engine, "hp").filter { $0.hasPrefix("a ") || $0.hasPrefix("b ") }
+        #expect(events == [
+            "a CREATE_IN_PROGRESS state changed",
+            "a CREATE_COMPLETE state changed",
+            "a CREATE_COMPLETE CREATE paused until Hook post-create is cleared",
+            "a CREATE_COMPLETE Hook post-create is cleared",
+            "b CREATE_IN_PROGRESS state changed",
+            "b CREATE_COMPLETE state changed",
+        ])
+        let a = try #require(try await engine.resources(of: stack).first { $0.name == "a" })
+        #expect(a.data.mapValue?["post-create"] == nil)
+        #expect(a.data.mapValue?["value"] != nil)
+    }
+
     /// Heat: the stack's timeout ends the wait: "Failure occurred while waiting." on the
     /// resource (still INIT_COMPLETE), the stack CREATE_FAILED "Timed out".
     @Test(.timeLimit(.minutes(1)))

@@ -32,24 +32,31 @@ struct HookWaitFailure: Error, CustomStringConvertible {
 }
 
 extension StackRun {
-    /// What a resource about to take `action` waits for: nothing unless `hook` is set on it
-    /// in the environment and not yet cleared. Records the pause (Heat's event, at the
-    /// resource's current state) in the pending batch, so it is durable before the wait.
+    /// What a resource about to take `action` (pre hooks), or having just taken it (post
+    /// hooks), waits for: nothing unless `hook` is set on it in the environment and not yet
+    /// cleared. Records the pause (Heat's event, at the resource's current state) in the
+    /// pending batch; the wait ends only on the store's "cleared", so it cannot end before
+    /// the pause is committed.
     func hookGate(_ name: String, hook: String, action: Action, type: String) async throws -> WalkGate? {
         guard loaded.environment.registry.hasHook(hook, forResource: name) else { return nil }
-        var record = try await engine.store.resource(stackID: stack.id, name: name)
-            ?? records[name] ?? ResourceRecord(stackID: stack.id, name: name, type: type)
+        let stored = try await engine.store.resource(stackID: stack.id, name: name)
+        // The run's own record is the current one (a post hook's COMPLETE may not be
+        // committed yet); the hook's mark is the store's (a signal writes it there).
+        var record = records[name] ?? stored ?? ResourceRecord(stackID: stack.id, name: name, type: type)
         // Caught in the middle of this very action (a resumed operation): the hook was passed.
-        if record.action == action && record.status == .inProgress { return nil }
+        if hook.hasPrefix("pre-"), record.action == action && record.status == .inProgress { return nil }
         var data = record.data.mapValue ?? [:]
-        switch data[hook]?.stringValue {
+        let mark = stored?.data.mapValue?[hook]?.stringValue ?? data[hook]?.stringValue
+        switch mark {
         case Hook.cleared?:
             data[hook] = nil
             record.data = .map(data)
             keep(record)
             return nil
         case Hook.paused?:
-            // Paused before the engine restarted: the event is on record already.
+            // Paused before (the engine restarted, or the gate is asked again): no new event.
+            data[hook] = .string(Hook.paused)
+            record.data = .map(data)
             records[name] = record
         default:
             data[hook] = .string(Hook.paused)
@@ -60,7 +67,7 @@ extension StackRun {
         return { abandoned in
             while !abandoned() {
                 let current = try await store.resource(stackID: stackID, name: name)
-                if current?.data.mapValue?[hook]?.stringValue != Hook.paused { return }
+                if current?.data.mapValue?[hook]?.stringValue == Hook.cleared { return }
                 do {
                     try await context.sleep(seconds: Hook.pollSeconds)
                 } catch {

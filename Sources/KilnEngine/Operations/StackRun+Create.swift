@@ -127,6 +127,10 @@ extension StackRun {
                 // An adopted stack's resources exist already: nothing to stop before.
                 guard adopting == nil, let definition = byName[name] else { return nil }
                 return try await hookGate(name, hook: "pre-create", action: action, type: definition.type)
+            },
+            hold: { name in
+                guard adopting == nil, let definition = byName[name], records[name]?.status == .complete else { return nil }
+                return try await hookGate(name, hook: "post-create", action: action, type: definition.type)
             })
         // Nodes that never started because the deadline passed fail the operation too.
         if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }

@@ -163,6 +163,13 @@ extension StackRun {
                     return try await hookGate(name, hook: "pre-update", action: .update, type: definition.type)
                 }
                 return try await hookGate(name, hook: "pre-create", action: .create, type: definition.type)
+            },
+            hold: { name in
+                guard let definition = byName[name], records[name]?.status == .complete else { return nil }
+                if let record = previous[name], record.action != .initial {
+                    return try await hookGate(name, hook: "post-update", action: .update, type: definition.type)
+                }
+                return try await hookGate(name, hook: "post-create", action: .create, type: definition.type)
             })
         // Nodes that never started because the deadline passed fail the operation too.
         if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }

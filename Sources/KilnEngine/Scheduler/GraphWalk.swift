@@ -47,6 +47,7 @@ struct GraphWalk<Outcome: Sendable> {
     private enum Arrival: Sendable {
         case result(Result)
         case reopened(String)
+        case released(String)
         case gaveUp(String)
     }
 
@@ -62,7 +63,8 @@ struct GraphWalk<Outcome: Sendable> {
         missingWork: @escaping @Sendable (String) -> Error,
         stopOnFailure: Bool = true,
         shouldStop: () -> Bool = { false },
-        gate: (String) async throws -> Gate? = { _ in nil }
+        gate: (String) async throws -> Gate? = { _ in nil },
+        hold: (String) async throws -> Gate? = { _ in nil }
     ) async throws -> (failed: [String], skipped: [String]) {
         var remaining: [String: Int] = [:]
         var dependents: [String: [String]] = [:]
@@ -79,6 +81,8 @@ struct GraphWalk<Outcome: Sendable> {
         /// Gated nodes waiting for their gate to open.
         var waiting = 0
         var gatedNodes: Set<String> = []
+        /// Held nodes whose hold opened: asked again, then their dependents go on.
+        var released: [String] = []
         var finished: Set<String> = []
         var failed: [String] = []
         var stopped = false
@@ -164,6 +168,10 @@ struct GraphWalk<Outcome: Sendable> {
                             waiting -= 1
                             gatedNodes.remove(node)
                             ready.append(node)
+                        case .released(let node):
+                            waiting -= 1
+                            gatedNodes.remove(node)
+                            released.append(node)
                         case .gaveUp(let node):
                             waiting -= 1
                             gatedNodes.remove(node)
@@ -171,14 +179,12 @@ struct GraphWalk<Outcome: Sendable> {
                     }
                     results = arrived
                 }
+                var succeeded: [String] = []
                 for result in results {
                     switch result {
                     case .succeeded(let node, _):
                         finished.insert(node)
-                        for dependent in dependents[node] ?? [] {
-                            remaining[dependent]! -= 1
-                            if remaining[dependent] == 0 { ready.append(dependent) }
-                        }
+                        succeeded.append(node)
                     case .failed(let node, _):
                         finished.insert(node)
                         failed.append(node)
@@ -186,6 +192,28 @@ struct GraphWalk<Outcome: Sendable> {
                     }
                 }
                 try await finish(results)
+                for node in succeeded + released {
+                    // A node held after its work (a post hook, asked once its result is
+                    // recorded) keeps its dependents waiting until it is released.
+                    if !stopped, let wait = try await hold(node) {
+                        waiting += 1
+                        gatedNodes.insert(node)
+                        group.addTask {
+                            do {
+                                try await wait(abandoned)
+                                inbox.push(abandoned() ? .gaveUp(node) : .released(node))
+                            } catch {
+                                inbox.push(.result(.failed(node, error)))
+                            }
+                        }
+                        continue
+                    }
+                    for dependent in dependents[node] ?? [] {
+                        remaining[dependent]! -= 1
+                        if remaining[dependent] == 0 { ready.append(dependent) }
+                    }
+                }
+                released = []
             }
         }
         return (failed, nodes.filter { !finished.contains($0) })
