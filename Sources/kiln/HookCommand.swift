@@ -77,6 +77,13 @@ extension HookCommand {
                     throw ExitCode(1)
                 }
             }
+            // Embedded: an operation whose process ended while paused is carried on here, to its
+            // end (or until it pauses on another hook, cleared by another command).
+            if let local = service as? LocalStackService {
+                for resumed in await local.engine.resumeAfterHookCleared() {
+                    standardError("kiln: resumed stack \(resumed.name): \(resumed.statusText)")
+                }
+            }
         }
 
         /// Signals `{"unset_hook": hook}` to every resource the path matches; returns how many.

@@ -50,6 +50,31 @@ import Testing
         #expect(twice.stderr.contains("The \"pre-create\" hook is not defined on RandomString \"a\""))
     }
 
+    /// The process running the create dies while it is paused: later commands do not hang
+    /// on it (their start-up recovery leaves a paused stack alone), and clearing the hook
+    /// carries the create on to its end.
+    @Test(.timeLimit(.minutes(2)))
+    func aPausedCreateWhoseProcessDied() async throws {
+        let home = try KilnHome()
+        let template = try home.write("hooked.yaml", Self.template)
+        _ = try home.write("inner.yaml", Self.inner)
+        let env = try home.write("env.yaml", Self.environment)
+        let create = try home.start(["stack", "create", "hk", "-t", template, "-e", env])
+        _ = try await pollBoth { try await home.kiln(["stack", "hook", "poll", "hk", "--nested-depth", "1"]) }
+        kill(create.process.processIdentifier, SIGKILL)
+        await create.process.exited()
+        let poll = try await home.kiln(["stack", "hook", "poll", "hk", "--nested-depth", "1"])
+        #expect(poll.status == 0, "\(poll.stderr)")
+        #expect(poll.stdout.contains("\na ") && poll.stdout.contains("/x "))
+        let clearA = try await home.kiln(["stack", "hook", "clear", "hk", "a"])
+        #expect(clearA.status == 0, "\(clearA.stderr)")
+        let clearX = try await home.kiln(["stack", "hook", "clear", "hk", "nest/x"])
+        #expect(clearX.status == 0, "\(clearX.stderr)")
+        #expect(clearX.stderr.contains("resumed stack hk: CREATE_COMPLETE"))
+        let shown = try await home.kiln(["stack", "show", "hk"])
+        #expect(shown.stdout.contains("CREATE_COMPLETE"))
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func clientMode() async throws {
         let server = try await ServedKiln()

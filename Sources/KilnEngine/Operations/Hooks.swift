@@ -110,6 +110,28 @@ extension Engine {
             reason: Hook.clearedReason(hook))]), stack: stack)
     }
 
+    /// Whether a resource of the stack, or of a stack nested in it, is paused on a hook.
+    func waitsOnHook(_ stack: StackRecord, depth: Int = 0) async throws -> Bool {
+        let resources = try await store.resources(stackID: stack.id)
+        if resources.contains(where: { record in
+            (record.data.mapValue ?? [:]).contains { ResourceRegistry.hookTypes.contains($0.key) && $0.value.stringValue == Hook.paused }
+        }) { return true }
+        guard depth < NestedStackRunner.maxDepth else { return false }
+        for child in try await store.childStacks(of: stack.id) where try await waitsOnHook(child, depth: depth + 1) {
+            return true
+        }
+        return false
+    }
+
+    /// After a hook is cleared: an operation no process carries on any more (its process
+    /// ended while paused, so recovery left it) resumes here and runs to its end, as
+    /// recovery would have. Returns the stacks it finished (none when another process still
+    /// runs the operation: its walk sees the clearing itself).
+    @discardableResult
+    public func resumeAfterHookCleared(observer: EngineObserver? = nil) async -> [StackRecord] {
+        await recover(observer: observer)
+    }
+
     /// How Heat names a resource in its messages: `Class "name" [physical id] Stack "stack" [id]`.
     static func heatDescription(of record: ResourceRecord, in stack: StackRecord) -> String {
         let physical = record.physicalID.flatMap { $0.isEmpty ? nil : " [\($0)]" } ?? ""

@@ -26,6 +26,11 @@ extension HeatAPI {
             do {
                 let engine = self.engine, projectID = call.projectID
                 try await SignalDelivery.run { try await engine.signal(stack.id, resource: name, data: body, projectID: projectID) }
+                // A cleared hook of an operation whose server stopped while it was paused: it
+                // resumes in the background (the running operation, if any, goes on by itself).
+                if case .map(let fields) = body, fields["unset_hook"] != nil {
+                    Task { await engine.resumeAfterHookCleared() }
+                }
             } catch EngineError.unsupported {
                 // Heat's answer for a type without a signal handler.
                 throw HeatError.badRequest("signal is not supported for resource.", type: "ResourceActionNotSupported")
