@@ -320,6 +320,48 @@ ONE_ID=$(os stack show one -f value -c id)
 check "stack delete --wait of a one-resource stack" "" -- os stack delete --yes --wait one
 check "the deleted stack reads by id as DELETE_COMPLETE" "^DELETE_COMPLETE$" -- os stack show "$ONE_ID" -f value -c stack_status
 
+# --- hooks (breakpoints): pre-create hooks on a resource and on one of a nested stack ---
+cat >"$WORK/hook-inner.yaml" <<'YAML'
+heat_template_version: 2018-08-31
+resources:
+  x: {type: OS::Heat::RandomString}
+YAML
+cat >"$WORK/hooked.yaml" <<'YAML'
+heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Heat::RandomString}
+  b: {type: OS::Heat::None, depends_on: a}
+  nest: {type: hook-inner.yaml}
+YAML
+check "stack create --pre-create a --pre-create nest/x" "CREATE_IN_PROGRESS" -- os stack create -t "$WORK/hooked.yaml" --pre-create a --pre-create nest/x hooked -f value -c stack_status
+# hook_poll PATTERN [ARGS...]: polls until the output matches (the hooks are reached shortly after the create starts).
+hook_poll() {
+    local pattern=$1 out=""; shift
+    for _ in $(seq 1 100); do
+        out=$("$OPENSTACK" --os-cloud kiln stack hook poll hooked "$@" 2>&1)
+        grep -Eq -- "$pattern" <<<"$out" && break
+        sleep 0.2
+    done
+    printf '%s\n' "$out"
+}
+check "stack hook poll lists the paused resource" "\| a +\| .*\| CREATE paused until Hook pre-create is cleared +\| INIT_COMPLETE" -- hook_poll " a "
+check "stack hook poll --nested-depth 1 lists the nested one" "\| x +\| .*CREATE paused until Hook pre-create is cleared .*\| hooked-nest-" -- hook_poll " x " --nested-depth 1
+check "stack hook clear --pre-create a" "" -- os stack hook clear --pre-create hooked a
+check "stack hook clear nest/x (type from the stack's status)" "" -- os stack hook clear hooked nest/x
+wait_complete() {
+    local out=""
+    for _ in $(seq 1 100); do
+        out=$("$OPENSTACK" --os-cloud kiln stack show hooked -f value -c stack_status 2>&1)
+        [ "$out" = CREATE_IN_PROGRESS ] || break
+        sleep 0.2
+    done
+    printf '%s\n' "$out"
+}
+check "the stack completes once its hooks are cleared" "^CREATE_COMPLETE$" -- wait_complete
+check "stack event list shows the hook cleared" "\[hooked\.a\]: INIT_COMPLETE +Hook pre-create is cleared" -- os stack event list hooked
+check "stack hook clear of a hook not set is refused" 'The "pre-create" hook is not defined on' -- bash -c "! '$OPENSTACK' --os-cloud kiln stack hook clear --pre-create hooked b 2>&1"
+check "stack delete of the hooked stack" "" -- os stack delete --yes --wait hooked
+
 # --- delete ---
 check "stack delete --yes --wait" "" -- os stack delete --yes --wait s2 bad
 check "stack list is empty after delete" "^$" -- os stack list

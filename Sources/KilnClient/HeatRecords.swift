@@ -82,9 +82,16 @@ enum HeatRecords {
         let map = body.mapValue ?? [:]
         let (action, status) = state(map["resource_status"])
         let stackLink = map["links"]?.listValue?.first { $0.mapValue?["rel"]?.stringValue == "stack" }
-        let owner = stackLink?.mapValue?["href"]?.stringValue?.split(separator: "/").last.map(String.init) ?? stackID
+        let parts = stackLink?.mapValue?["href"]?.stringValue?.split(separator: "/").map(String.init) ?? []
+        let owner = parts.last ?? stackID
+        // A nested stack's event names its resource as Heat does (`x`); Kiln shows it as
+        // `child-stack/x`, the child's name taken from its stack link.
+        var name = text(map, "resource_name")
+        if owner != stackID, parts.count >= 2, !name.contains("/"), name != parts[parts.count - 2] {
+            name = "\(parts[parts.count - 2])/\(name)"
+        }
         return EventRecord(
-            id: text(map, "id"), stackID: owner, resourceName: text(map, "resource_name"),
+            id: text(map, "id"), stackID: owner, resourceName: name,
             physicalResourceID: text(map, "physical_resource_id"), resourceType: text(map, "resource_type"),
             action: action, status: status, reason: text(map, "resource_status_reason"),
             timestamp: time(map["event_time"]) ?? Date(timeIntervalSince1970: 0))

@@ -21,6 +21,9 @@ func engineCall<T>(_ body: () async throws -> T) async throws -> T {
             standardError("kiln: \(message)")
         }
         throw ExitCode(1)
+    } catch let error as InvalidBreakPointHook {
+        standardError("kiln: \(error.description)")
+        throw ExitCode(1)
     } catch let error as StoreError {
         standardError("kiln: \(error.description)")
         throw ExitCode(1)

@@ -97,6 +97,10 @@ struct LocalStackService: StackService {
         try await engine.signal(name, resource: resource, data: data)
     }
 
+    func nestedStack(_ stack: StackRecord, resource: String) async throws -> StackRecord? {
+        try await engine.nestedStacks(of: stack).first { $0.parentResource == resource }
+    }
+
     func markUnhealthy(_ name: String, resource: String, unhealthy: Bool, reason: String?) async throws {
         try await engine.markUnhealthy(name, resource: resource, unhealthy: unhealthy, reason: reason)
     }

@@ -165,6 +165,16 @@ struct RemoteStackService: StackService {
         try await client.signal(try await stack(name), resource: resource, data: data)
     }
 
+    /// The server shows a stack resource's child id from the moment the child exists.
+    func nestedStack(_ stack: StackRecord, resource: String) async throws -> StackRecord? {
+        guard let id = try await client.resource(stack, resource).physicalID, !id.isEmpty else { return nil }
+        do {
+            return try await client.stack(id, resolveOutputs: false).record
+        } catch where error.isNotFound {
+            return nil
+        }
+    }
+
     func markUnhealthy(_ name: String, resource: String, unhealthy: Bool, reason: String?) async throws {
         try await client.markUnhealthy(try await stack(name), resource: resource, unhealthy: unhealthy, reason: reason)
     }

@@ -14,7 +14,7 @@ struct StackCommand: ParsableCommand {
             Create.self, Update.self, Delete.self, List.self, Show.self,
             StackActions.Suspend.self, StackActions.Resume.self, StackActions.Check.self, StackActions.Cancel.self,
             StackActions.Abandon.self, StackActions.Adopt.self,
-            SnapshotCommand.self, ResourceCommand.self, EventCommand.self, OutputCommand.self, SignalCommand.self,
+            SnapshotCommand.self, ResourceCommand.self, EventCommand.self, OutputCommand.self, SignalCommand.self, HookCommand.self,
             Purge.self,
         ]
     )

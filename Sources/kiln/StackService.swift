@@ -44,6 +44,8 @@ protocol StackService: Sendable {
     func outputs(_ name: String) async throws -> [StackOutput]
     func output(_ name: String, key: String) async throws -> StackOutput
     func signal(_ name: String, resource: String, data: Value) async throws
+    /// The child stack a resource of `stack` owns (nil: none), also while it is being made.
+    func nestedStack(_ stack: StackRecord, resource: String) async throws -> StackRecord?
     /// Marks a resource unhealthy (or, with `unhealthy` false, healthy again).
     func markUnhealthy(_ name: String, resource: String, unhealthy: Bool, reason: String?) async throws
 }

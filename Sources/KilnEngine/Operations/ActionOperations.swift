@@ -124,6 +124,10 @@ extension Engine {
         guard let record = try await store.resource(stackID: stack.id, name: name) else {
             throw EngineError.notFound("resource '\(name)' not found in stack '\(stack.name)'")
         }
+        // A breakpoint's clearing comes as a signal, whatever the resource's state (Heat's `unset_hook`).
+        if case .map(let body) = data, let hook = body["unset_hook"] {
+            return try await clearHook(hook, stack: stack, record: record)
+        }
         // As Heat: no signals while suspended or being deleted.
         if record.action == .suspend || record.action == .delete {
             throw EngineError.refused("Signal resource during \(record.action.rawValue) is not supported.")

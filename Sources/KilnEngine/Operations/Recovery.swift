@@ -14,6 +14,10 @@ extension Engine {
         else { return [] }
         var recovered: [StackRecord] = []
         for var stack in candidates {
+            // One waiting for a hook to be cleared stays as it is: resuming it here would hold
+            // this process (every command, a server's start) until someone clears the hook.
+            // Clearing it resumes it (`resumeAfterHookCleared`).
+            if (try? await waitsOnHook(stack)) == true { continue }
             guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack)) == true else { continue }
             logger.notice("resuming an interrupted operation", metadata: [
                 "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),

@@ -11,11 +11,13 @@ extension StackRun {
         let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let pendingNames = definitions.map(\.name).filter { name in
             guard let record = records[name] else { return true }
-            return !(record.status == .complete && (record.action == .create || record.action == .adopt || record.action == .update))
+            return !(record.status == .complete && [.create, .adopt, .update, .check].contains(record.action))
         }
         let context = resourceContext()
         let stop = self.stop
         var firstFailure: String?
+        /// Resources taken in by `external_id`, with their ids.
+        var externals: [String: String] = [:]
 
         let walk = GraphWalk<LiveResource>(graph: loaded.graph, nodes: pendingNames, maxParallel: engine.maxParallel, stop: stop)
         let (_, skipped) = try await walk.run(
@@ -29,6 +31,27 @@ extension StackRun {
                             name: name, type: definition.type, stackID: stack.id, stackName: stack.name,
                             properties: try resolveProperties(of: definition, schema: schema),
                             metadata: try metadata(of: definition), updatePolicy: try updatePolicy(of: definition))
+                    }
+                    if adopting == nil {
+                        switch Result(catching: { try externalID(of: definition) }) {
+                        case .success(let id?):
+                            externals[name] = id
+                            work[name] = {
+                                var resource = try prepared.get()
+                                try await ExternalResource.adopt(&resource, id: id, plugin: plugin, context: context)
+                                return resource
+                            }
+                            transition(name, type: definition.type, .adopt, .inProgress, reason: "state changed",
+                                       requires: requirements(of: name))
+                            continue
+                        case .success(nil):
+                            break
+                        case .failure(let error):
+                            work[name] = { throw error }
+                            transition(name, type: definition.type, action, .inProgress, reason: "state changed",
+                                       requires: requirements(of: name))
+                            continue
+                        }
                     }
                     let adopted = adopting.map { $0[name] }
                     // A create interrupted by the death of its process resumes from what the
@@ -70,8 +93,20 @@ extension StackRun {
                     switch result {
                     case .succeeded(let name, let resource):
                         guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
+                        if externals[name] != nil {
+                            recordAdopted(name, type: definition.type, resource: resource, plugin: plugin)
+                            continue
+                        }
                         live[name] = ResolvedResource(live: resource, plugin: plugin)
                         transition(name, type: definition.type, action, .complete, reason: "state changed", live: resource)
+                    case .failed(let name, let error as HookWaitFailure):
+                        noteHookWaitFailure(name, error)
+                        if firstFailure == nil {
+                            firstFailure = timedOut ? "Timed out" : "Resource \(action.rawValue) failed: \(error)"
+                        }
+                    case .failed(let name, let error) where externals[name] != nil:
+                        let failure = recordAdoptFailure(name, type: byName[name]?.type ?? "", error: error)
+                        if firstFailure == nil { firstFailure = timedOut ? "Timed out" : failure }
                     case .failed(let name, let error):
                         let reason = Engine.reason(for: error)
                         // What the plugin made before failing stays on record, so a delete removes it.
@@ -87,7 +122,16 @@ extension StackRun {
             commit: { try await flush() },
             missingWork: { ResourceFailure.failed("resource \($0) was not prepared") },
             // Past the deadline or once cancelled, nothing new starts (Heat stops the whole operation).
-            shouldStop: { timedOut || Task.isCancelled })
+            shouldStop: { timedOut || Task.isCancelled },
+            gate: { name in
+                // An adopted stack's resources exist already: nothing to stop before.
+                guard adopting == nil, let definition = byName[name] else { return nil }
+                return try await hookGate(name, hook: "pre-create", action: action, type: definition.type)
+            },
+            hold: { name in
+                guard adopting == nil, let definition = byName[name], records[name]?.status == .complete else { return nil }
+                return try await hookGate(name, hook: "post-create", action: action, type: definition.type)
+            })
         // Nodes that never started because the deadline passed fail the operation too.
         if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }
         return firstFailure

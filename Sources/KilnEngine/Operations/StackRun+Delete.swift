@@ -32,11 +32,12 @@ extension StackRun {
                     // a child stack (a group whose members failed): that is deleted too.
                     let exists = record.action != .initial
                         && !(record.action == .create && record.status == .failed && record.physicalID == nil && !owners.contains(name))
-                    if let plugin, exists, !retained.contains(name) {
+                    // What was taken in by external_id is left as it was found.
+                    if let plugin, exists, !retained.contains(name), ExternalResource.id(of: record) == nil {
                         let resource = LiveResource(record, stackName: stack.name)
                         work[name] = { try await plugin.delete(resource, context) }
                     } else {
-                        work[name] = {}  // never made, or retained: forgotten
+                        work[name] = {}  // never made, retained or external: forgotten
                     }
                     transition(name, type: record.type, action, .inProgress, reason: "state changed")
                 }
@@ -47,6 +48,9 @@ extension StackRun {
                     switch result {
                     case .succeeded(let name, _):
                         remove(name)
+                    case .failed(let name, let error as HookWaitFailure):
+                        noteHookWaitFailure(name, error)
+                        if firstFailure == nil { firstFailure = timedOut ? "Timed out" : "Resource \(action.rawValue) failed: \(error)" }
                     case .failed(let name, let error):
                         let reason = Engine.reason(for: error)
                         transition(name, type: records[name]?.type ?? "", action, .failed, reason: reason)
@@ -55,7 +59,11 @@ extension StackRun {
                 }
             },
             commit: { try await flush() },
-            missingWork: { ResourceFailure.failed("resource \($0) was not prepared") })
+            missingWork: { ResourceFailure.failed("resource \($0) was not prepared") },
+            gate: { name in
+                guard let record = records[name] else { return nil }
+                return try await hookGate(name, hook: "pre-delete", action: action, type: record.type)
+            })
         return firstFailure
     }
 }

@@ -23,6 +23,11 @@ extension StackRun {
         var replacedOld: [String: LiveResource] = [:]
         var keptAs: [String: String] = [:]
         var plan: [String: ResourceChange] = [:]
+        /// New resources taken in by `external_id`, with their ids.
+        var externals: [String: String] = [:]
+        // external_id may not change, appear or go away on a resource that exists (Heat
+        // refuses the update before touching anything).
+        if let refused = externalIDChange(definitions: definitions, previous: previous) { return refused }
 
         let walk = GraphWalk<AppliedChange>(
             graph: loaded.graph, nodes: definitions.map(\.name), maxParallel: engine.maxParallel, stop: stop)
@@ -41,7 +46,21 @@ extension StackRun {
                             attributes: record?.attributes.mapValue ?? [:], metadata: try metadata(of: definition),
                             updatePolicy: try updatePolicy(of: definition))
                     }
-                    let change: ResourceChange
+                    if record == nil || record?.action == .initial, let id = (try? externalID(of: definition)) ?? nil {
+                        externals[name] = id
+                        plan[name] = .added
+                        work[name] = {
+                            var resource = try prepared.get()
+                            resource.physicalID = nil
+                            resource.data = [:]
+                            try await ExternalResource.adopt(&resource, id: id, plugin: plugin, context: context)
+                            return .kept(resource)
+                        }
+                        transition(name, type: definition.type, .adopt, .inProgress, reason: "state changed",
+                                   requires: requirements(of: name))
+                        continue
+                    }
+                    var change: ResourceChange
                     switch prepared {
                     case .success(let resource):
                         change = UpdateClassifier.classify(
@@ -49,7 +68,14 @@ extension StackRun {
                     case .failure:
                         change = .updated(diff: [])
                     }
+                    // What was taken in stays as it was found.
+                    if ExternalResource.id(of: record) != nil { change = .unchanged }
                     plan[name] = change
+                    if let refusal = RestrictedAction.refusing(
+                        change, restricted: loaded.environment.registry.restrictedActions(forResource: name)) {
+                        work[name] = { throw refusal }
+                        continue
+                    }
                     work[name] = Self.work(for: change, prepared, plugin: plugin,
                                            previousProperties: record?.properties.mapValue ?? [:], context: context)
                     let requires = requirements(of: name)
@@ -72,6 +98,10 @@ extension StackRun {
                     switch result {
                     case .succeeded(let name, let applied):
                         guard let definition = byName[name], let plugin = self.plugin(type: definition.type, resource: name) else { continue }
+                        if externals[name] != nil, case .kept(let adopted) = applied {
+                            recordAdopted(name, type: definition.type, resource: adopted, plugin: plugin)
+                            continue
+                        }
                         let resource: LiveResource
                         switch applied {
                         case .kept(let kept): resource = kept
@@ -92,6 +122,15 @@ extension StackRun {
                         default:
                             transition(name, type: definition.type, .create, .complete, reason: "state changed", live: resource)
                         }
+                    case .failed(let name, let error as RestrictedAction):
+                        let failure = noteRestricted(name, type: byName[name]?.type ?? "", error)
+                        if firstFailure == nil { firstFailure = failure }
+                    case .failed(let name, let error) where externals[name] != nil:
+                        let failure = recordAdoptFailure(name, type: byName[name]?.type ?? "", error: error)
+                        if firstFailure == nil { firstFailure = timedOut ? "Timed out" : failure }
+                    case .failed(let name, let error as HookWaitFailure):
+                        noteHookWaitFailure(name, error)
+                        if firstFailure == nil { firstFailure = timedOut ? "Timed out" : "Resource UPDATE failed: \(error)" }
                     case .failed(let name, let error):
                         let reason = Engine.reason(for: error)
                         let failedAction: Action = {
@@ -116,7 +155,22 @@ extension StackRun {
             },
             commit: { try await flush() },
             missingWork: { ResourceFailure.failed("resource \($0) was not prepared") },
-            shouldStop: { Task.isCancelled || timedOut })
+            shouldStop: { Task.isCancelled || timedOut },
+            gate: { name in
+                guard let definition = byName[name] else { return nil }
+                // Heat stops before updating every resource that exists, changed or not.
+                if let record = previous[name], record.action != .initial {
+                    return try await hookGate(name, hook: "pre-update", action: .update, type: definition.type)
+                }
+                return try await hookGate(name, hook: "pre-create", action: .create, type: definition.type)
+            },
+            hold: { name in
+                guard let definition = byName[name], records[name]?.status == .complete else { return nil }
+                if let record = previous[name], record.action != .initial {
+                    return try await hookGate(name, hook: "post-update", action: .update, type: definition.type)
+                }
+                return try await hookGate(name, hook: "post-create", action: .create, type: definition.type)
+            })
         // Nodes that never started because the deadline passed fail the operation too.
         if firstFailure == nil, !skipped.isEmpty, timedOut { firstFailure = "Timed out" }
         // A cancelled update stops here (its in-flight resources were interrupted).

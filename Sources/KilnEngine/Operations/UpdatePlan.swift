@@ -46,10 +46,10 @@ public struct PlannedChange: Sendable, Equatable {
 enum UpdateClassifier {
     /// Decides how a resource goes from its record to its new definition and properties
     /// (Heat's rules: failed or never-made resources are replaced, a type change replaces,
-    /// a change to any property that does not update in place replaces).
+    /// a change to any property that does not update in place replaces). `restricted_actions`
+    /// are applied to the result by the update (`RestrictedAction`).
     static func classify(
-        record: ResourceRecord?, newType: String, newProperties: [String: Value], schema: ResourceTypeSchema,
-        restricted: [String] = []
+        record: ResourceRecord?, newType: String, newProperties: [String: Value], schema: ResourceTypeSchema
     ) -> ResourceChange {
         guard let record, record.action != .initial, record.physicalID != nil || record.status == .complete else {
             return .added

@@ -32,14 +32,14 @@ struct NestedStackRunner: NestedStacks {
             final = try await OperationStop.$enclosing.withValue(stop) {
                 if let child = try await child(of: resource) {
                     var request = UpdateRequest(
-                        templateName: template.name, template: template.content, environments: inheritedEnvironments(),
+                        templateName: template.name, template: template.content, environments: inheritedEnvironments(owner: resource),
                         parameters: texts, files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true)
                     request.document = template.document
                     return try await engine.update(child.id, request, projectID: child.projectID)
                 } else {
                     var request = StackRequest(
                         name: "\(parent.name)-\(resource)-\(NativeProperties.shortID())", templateName: template.name,
-                        template: template.content, environments: inheritedEnvironments(), parameters: texts,
+                        template: template.content, environments: inheritedEnvironments(owner: resource), parameters: texts,
                         files: allFiles, timeoutMinutes: parent.timeoutMinutes, disableRollback: true,
                         projectID: parent.projectID)
                     request.document = template.document
@@ -151,14 +151,25 @@ struct NestedStackRunner: NestedStacks {
 
     /// The parent's environment files without their `parameters` (those are the parent's
     /// own): children keep `resource_registry`, `parameter_defaults` and the rest, as Heat's.
+<<<<<<< HEAD
     func inheritedEnvironments() -> [NamedText] { Self.inherited(environments) }
 
     /// What a child keeps of its parent's environment files: all but `parameters`.
     static func inherited(_ environments: [NamedText]) -> [NamedText] {
+=======
+    /// A registry's `resources:` entries reach the child only as the owner's nested entries
+    /// (hooks on `nest/x` are the child's hooks on `x`), as Heat's child environments.
+    func inheritedEnvironments(owner: String? = nil) -> [NamedText] {
+>>>>>>> runtime
         environments.compactMap { environment in
             guard var sections = (try? YAMLReader().read(environment.text, file: environment.name))?.value.mapValue,
                   sections.keys.contains(where: Environment.sections.contains) else { return nil }
             sections.removeValue(forKey: "parameters")
+            if let owner, var registry = sections["resource_registry"]?.mapValue, let resources = registry["resources"]?.mapValue {
+                let child = ResourceRegistry.childResources(resources, owner: owner)
+                registry["resources"] = child.isEmpty ? nil : .map(child)
+                sections["resource_registry"] = registry.isEmpty ? nil : .map(registry)
+            }
             return sections.isEmpty ? nil : NamedText(name: environment.name, text: Value.map(sections).yamlText())
         }
     }

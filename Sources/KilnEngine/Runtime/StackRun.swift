@@ -135,6 +135,18 @@ final class StackRun {
         pending.events.append(EventRecord.ofStack(stack, action, status, reason: reason))
     }
 
+    /// Writes a resource's record as it stands (no change of state) in the pending batch,
+    /// with an event carrying `reason` at its current state if given (a hook's pause).
+    func keep(_ record: ResourceRecord, event reason: String? = nil) {
+        records[record.name] = record
+        pending.resources.append(record)
+        if let reason {
+            pending.events.append(EventRecord(
+                stackID: stack.id, resourceName: record.name, physicalResourceID: record.physicalID ?? "",
+                resourceType: record.type, action: record.action, status: record.status, reason: reason))
+        }
+    }
+
     /// Adds an event that changes no resource's state (a scaling policy's signal) to the pending batch.
     func record(_ event: EventRecord) {
         pending.events.append(event)

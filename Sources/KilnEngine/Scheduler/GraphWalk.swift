@@ -11,6 +11,10 @@ import Synchronization
 struct GraphWalk<Outcome: Sendable> {
     /// The work of one node, prepared on the walking task.
     typealias Work = @Sendable () async throws -> Outcome
+    /// What a ready node waits for before it may start (a hook until it is cleared). It runs
+    /// in a child task like work; `abandoned` turns true once the walk stops starting nodes,
+    /// and the wait should then return (the node is left unstarted).
+    typealias Gate = WalkGate
 
     /// Each node and what it waits for (`DependencyGraph.reversed()` walks dependents first).
     let graph: DependencyGraph
@@ -31,6 +35,20 @@ struct GraphWalk<Outcome: Sendable> {
     enum Result: Sendable {
         case succeeded(String, Outcome)
         case failed(String, Error)
+
+        var node: String {
+            switch self {
+            case .succeeded(let node, _), .failed(let node, _): return node
+            }
+        }
+    }
+
+    /// What a child task hands back: a node's result, or word that a gate opened or gave up.
+    private enum Arrival: Sendable {
+        case result(Result)
+        case reopened(String)
+        case released(String)
+        case gaveUp(String)
     }
 
     /// Runs the walk. On the walking task, `start` records the nodes about to run and returns
@@ -44,7 +62,9 @@ struct GraphWalk<Outcome: Sendable> {
         commit: () async throws -> Void,
         missingWork: @escaping @Sendable (String) -> Error,
         stopOnFailure: Bool = true,
-        shouldStop: () -> Bool = { false }
+        shouldStop: () -> Bool = { false },
+        gate: (String) async throws -> Gate? = { _ in nil },
+        hold: (String) async throws -> Gate? = { _ in nil }
     ) async throws -> (failed: [String], skipped: [String]) {
         var remaining: [String: Int] = [:]
         var dependents: [String: [String]] = [:]
@@ -58,11 +78,19 @@ struct GraphWalk<Outcome: Sendable> {
         var ready = nodes.filter { remaining[$0] == 0 }
         var head = 0
         var running = 0
+        /// Gated nodes waiting for their gate to open.
+        var waiting = 0
+        var gatedNodes: Set<String> = []
+        /// Held nodes whose hold opened: asked again, then their dependents go on.
+        var released: [String] = []
         var finished: Set<String> = []
         var failed: [String] = []
         var stopped = false
         var interrupted = false
-        let inbox = Inbox<Result>()
+        let inbox = Inbox<Arrival>()
+        // Set once nothing new starts: gates still waiting give up.
+        let abandon = Mutex(false)
+        let abandoned: @Sendable () -> Bool = { abandon.withLock { $0 } }
         let waking = stop?.onRequest { inbox.wake() }
         defer { if let waking { stop?.remove(waking) } }
 
@@ -77,15 +105,32 @@ struct GraphWalk<Outcome: Sendable> {
                         group.cancelAll()
                     }
                 }
+                if stopped { abandon.withLock { $0 = true } }
                 var starting: [String] = []
                 while !stopped, running + starting.count < maxParallel, head < ready.count {
-                    starting.append(ready[head])
+                    let node = ready[head]
                     head += 1
+                    // A gated node waits in a task of its own (not counted against the bound: it
+                    // does no work), then comes back to be asked again.
+                    if let wait = try await gate(node) {
+                        waiting += 1
+                        gatedNodes.insert(node)
+                        group.addTask {
+                            do {
+                                try await wait(abandoned)
+                                inbox.push(abandoned() ? .gaveUp(node) : .reopened(node))
+                            } catch {
+                                inbox.push(.result(.failed(node, error)))
+                            }
+                        }
+                        continue
+                    }
+                    starting.append(node)
                 }
                 let work = starting.isEmpty ? [:] : try await start(starting)
                 try await commit()
                 let results: [Result]
-                if starting.count == 1 && running == 0, let job = work[starting[0]] {
+                if starting.count == 1 && running == 0 && waiting == 0, let job = work[starting[0]] {
                     // The only thing to do: run it here rather than hand it to another thread and
                     // wait (a long chain is then one thread's straight run). A stop reaches it
                     // through the operation's waits (`OperationStop.sleep`), not task cancellation.
@@ -101,25 +146,45 @@ struct GraphWalk<Outcome: Sendable> {
                         group.addTask {
                             do {
                                 guard let job else { throw missingWork(node) }
-                                inbox.push(.succeeded(node, try await job()))
+                                inbox.push(.result(.succeeded(node, try await job())))
                             } catch {
-                                inbox.push(.failed(node, error))
+                                inbox.push(.result(.failed(node, error)))
                             }
                         }
                     }
-                    if running == 0 { break }
-                    let arrived = await inbox.takeAll()
-                    running -= arrived.count
+                    if running == 0 && waiting == 0 { break }
+                    var arrived: [Result] = []
+                    for arrival in await inbox.takeAll() {
+                        switch arrival {
+                        case .result(let result):
+                            if gatedNodes.contains(result.node) {
+                                gatedNodes.remove(result.node)
+                                waiting -= 1
+                            } else {
+                                running -= 1
+                            }
+                            arrived.append(result)
+                        case .reopened(let node):
+                            waiting -= 1
+                            gatedNodes.remove(node)
+                            ready.append(node)
+                        case .released(let node):
+                            waiting -= 1
+                            gatedNodes.remove(node)
+                            released.append(node)
+                        case .gaveUp(let node):
+                            waiting -= 1
+                            gatedNodes.remove(node)
+                        }
+                    }
                     results = arrived
                 }
+                var succeeded: [String] = []
                 for result in results {
                     switch result {
                     case .succeeded(let node, _):
                         finished.insert(node)
-                        for dependent in dependents[node] ?? [] {
-                            remaining[dependent]! -= 1
-                            if remaining[dependent] == 0 { ready.append(dependent) }
-                        }
+                        succeeded.append(node)
                     case .failed(let node, _):
                         finished.insert(node)
                         failed.append(node)
@@ -127,11 +192,37 @@ struct GraphWalk<Outcome: Sendable> {
                     }
                 }
                 try await finish(results)
+                for node in succeeded + released {
+                    // A node held after its work (a post hook, asked once its result is
+                    // recorded) keeps its dependents waiting until it is released.
+                    if !stopped, let wait = try await hold(node) {
+                        waiting += 1
+                        gatedNodes.insert(node)
+                        group.addTask {
+                            do {
+                                try await wait(abandoned)
+                                inbox.push(abandoned() ? .gaveUp(node) : .released(node))
+                            } catch {
+                                inbox.push(.result(.failed(node, error)))
+                            }
+                        }
+                        continue
+                    }
+                    for dependent in dependents[node] ?? [] {
+                        remaining[dependent]! -= 1
+                        if remaining[dependent] == 0 { ready.append(dependent) }
+                    }
+                }
+                released = []
             }
         }
         return (failed, nodes.filter { !finished.contains($0) })
     }
 }
+
+/// What a ready node of a `GraphWalk` waits for before it may start; `abandoned` turns true
+/// once the walk starts nothing more, and the wait should then return.
+typealias WalkGate = @Sendable (_ abandoned: @escaping @Sendable () -> Bool) async throws -> Void
 
 /// Collects results from the node tasks; the walker takes everything that has arrived,
 /// waiting only when nothing has (or until woken by a stop request).

@@ -76,7 +76,9 @@ extension HeatAPI {
         if let root { links.append(["href": .string(call.stackURL(root)), "rel": "root_stack"]) }
         return [
             "id": .string(event.id), "event_time": .string(HeatTime.iso(event.timestamp)),
-            "resource_name": .string(event.resourceName), "logical_resource_id": .string(event.resourceName),
+            // A nested stack's event names its resource as Heat does (`x`, not `child/x`): the
+            // `stack` link says which stack (hook poll and the event log read it from there).
+            "resource_name": .string(name), "logical_resource_id": .string(name),
             "physical_resource_id": .string(event.physicalResourceID),
             "resource_status": .string(event.statusText), "resource_status_reason": .string(event.reason),
             "links": .list(links),

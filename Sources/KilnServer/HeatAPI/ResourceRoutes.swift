@@ -26,6 +26,11 @@ extension HeatAPI {
             do {
                 let engine = self.engine, projectID = call.projectID
                 try await SignalDelivery.run { try await engine.signal(stack.id, resource: name, data: body, projectID: projectID) }
+                // A cleared hook of an operation whose server stopped while it was paused: it
+                // resumes in the background (the running operation, if any, goes on by itself).
+                if case .map(let fields) = body, fields["unset_hook"] != nil {
+                    Task { await engine.resumeAfterHookCleared() }
+                }
             } catch EngineError.unsupported {
                 // Heat's answer for a type without a signal handler.
                 throw HeatError.badRequest("signal is not supported for resource.", type: "ResourceActionNotSupported")
@@ -120,12 +125,16 @@ extension HeatAPI {
             ["href": .string("\(stackURL)/resources/\(record.name)"), "rel": "self"],
             ["href": .string(stackURL), "rel": "stack"],
         ]
+        var physicalID = record.physicalID ?? ""
         if let child = try? await engine.nestedStacks(of: stack).first(where: { $0.parentResource == record.name }) {
             links.append(["href": .string(call.stackURL(child)), "rel": "nested"])
+            // Heat's stack resources carry their child's id from the moment it exists, while
+            // the child is still being made: `stack hook clear nest/x` follows it then.
+            if physicalID.isEmpty { physicalID = child.id }
         }
         var out: [String: Value] = [
             "resource_name": .string(record.name), "logical_resource_id": .string(record.name),
-            "physical_resource_id": .string(record.physicalID ?? ""), "resource_type": .string(record.type),
+            "physical_resource_id": .string(physicalID), "resource_type": .string(record.type),
             "resource_status": .string(record.statusText), "resource_status_reason": .string(record.statusReason),
             "creation_time": .string(HeatTime.iso(record.createdAt)),
             "updated_time": .string(HeatTime.iso(record.updatedAt ?? record.createdAt)),

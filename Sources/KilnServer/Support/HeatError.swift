@@ -48,6 +48,7 @@ struct HeatError: Error {
             self = .badRequest(diagnostics.map(\.description).joined(separator: "\n"), type: "StackValidationFailed")
         case EngineError.conflict(let message): self = HeatError(status: .conflict, type: "ActionInProgress", message: message)
         case EngineError.refused(let message): self = .badRequest(message)
+        case let hook as InvalidBreakPointHook: self = .badRequest(hook.description, type: "InvalidBreakPointHook")
         case EngineError.unsupported(let message): self = .badRequest(message, type: "ResourceActionNotSupported")
         case let failure as ValidationFailure: self = .badRequest("\(failure)", type: "StackValidationFailed")
         case let store as StoreError:

@@ -62,6 +62,9 @@ extension ResourceRegistry {
                         item.value, allowed: restrictedActionTypes, into: &diagnostics,
                         message: { "Invalid restricted_action type \"\($0)\" for resource" })
                 default:
+                    // A mapping names a resource of this resource's child stack (nested hooks):
+                    // the child's registry reads it (see `childResources`).
+                    if item.value.mapping != nil { continue }
                     if let target = readTarget(item, into: &diagnostics) {
                         override.mappings[item.key] = Mapping(target: target, location: item.value.location)
                     }

@@ -1,3 +1,5 @@
+import KilnModel
+
 /// `resource_registry`: type aliases, provider templates, per-resource overrides, hooks.
 public struct ResourceRegistry: Sendable {
     /// One `type: target` line, where it is written.
@@ -102,6 +104,19 @@ public struct ResourceRegistry: Sendable {
     public func restrictedActions(forResource name: String) -> [String] {
         let actions = Set(overrides(for: name).flatMap(\.restrictedActions))
         return Self.restrictedActionTypes.filter(actions.contains)
+    }
+
+    /// The `resources:` entries a child stack owned by `owner` sees (Heat's
+    /// `remove_resources_except`): the nested entries of every entry matching the owner,
+    /// globs first and the exact name last. `{nest: {x: {hooks: pre-create}}}` gives a child
+    /// of `nest` the entry `{x: {hooks: pre-create}}`.
+    public static func childResources(_ resources: [String: Value], owner: String) -> [String: Value] {
+        var child: [String: Value] = [:]
+        let matching = resources.keys.sorted().filter { $0 != owner && NamePattern.matches(owner, $0) } + [owner]
+        for key in matching {
+            for (name, entry) in resources[key]?.mapValue ?? [:] where entry.mapValue != nil { child[name] = entry }
+        }
+        return child
     }
 
     /// Every provider template the registry names (paths, `files` keys or URLs), for loading.
