@@ -151,16 +151,13 @@ struct NestedStackRunner: NestedStacks {
 
     /// The parent's environment files without their `parameters` (those are the parent's
     /// own): children keep `resource_registry`, `parameter_defaults` and the rest, as Heat's.
-<<<<<<< HEAD
-    func inheritedEnvironments() -> [NamedText] { Self.inherited(environments) }
-
-    /// What a child keeps of its parent's environment files: all but `parameters`.
-    static func inherited(_ environments: [NamedText]) -> [NamedText] {
-=======
     /// A registry's `resources:` entries reach the child only as the owner's nested entries
     /// (hooks on `nest/x` are the child's hooks on `x`), as Heat's child environments.
-    func inheritedEnvironments(owner: String? = nil) -> [NamedText] {
->>>>>>> runtime
+    func inheritedEnvironments(owner: String? = nil) -> [NamedText] { Self.inherited(environments, owner: owner) }
+
+    /// What a child keeps of its parent's environment files: all but `parameters`, and of the
+    /// registry's `resources:` only the owner's nested entries.
+    static func inherited(_ environments: [NamedText], owner: String? = nil) -> [NamedText] {
         environments.compactMap { environment in
             guard var sections = (try? YAMLReader().read(environment.text, file: environment.name))?.value.mapValue,
                   sections.keys.contains(where: Environment.sections.contains) else { return nil }
