@@ -63,7 +63,7 @@ public struct Yaql: TemplateFunction {
         let dataValue = try data.map { try scope.value(of: $0) } ?? .map([:])
         do {
             let evaluator = YaqlEvaluator(budget: scope.budget, location: expression.location)
-            return try evaluator.evaluate(node, YaqlEnvironment(root: .map(["data": dataValue])))
+            return YaqlObject.plain(try evaluator.evaluate(node, YaqlEnvironment(root: .map(["data": dataValue]))))
         } catch let error as YaqlRuntimeError {
             throw EvaluationError("yaql: \(error.message)", at: expression.location)
         }

@@ -47,11 +47,12 @@ struct YaqlEvaluator: Sendable {
             for entry in entries { map[try key(evaluate(entry.key, env))] = try evaluate(entry.value, env) }
             return .map(map)
         case .call(let name, let receiver, let arguments):
-            let call = YaqlCall(
-                name: name, receiver: try receiver.map { try evaluate($0, env) }, arguments: arguments,
-                env: env, evaluator: self)
-            guard let function = YaqlLibrary.functions[name] else { throw YaqlRuntimeError("unknown function '\(name)'") }
-            return try checked(function(call))
+            return try call(name, receiver: try receiver.map { try evaluate($0, env) }, arguments, env)
+        case .nullSafeCall(let name, let receiver, let arguments):
+            let value = try evaluate(receiver, env)
+            return value == .null ? .null : try call(name, receiver: value, arguments, env)
+        case .unsupported(let construct):
+            throw YaqlRuntimeError("unsupported yaql construct '\(construct)'")
         case .member(let receiver, let name, let nullSafe):
             let value = try evaluate(receiver, env)
             if nullSafe, value == .null { return .null }
@@ -65,6 +66,17 @@ struct YaqlEvaluator: Sendable {
         case .pair:
             throw YaqlRuntimeError("'=>' is allowed only in call arguments")
         }
+    }
+
+    /// Runs a library function. An unknown name is an error here, when evaluated (as in
+    /// Heat), never when the expression is parsed.
+    func call(_ name: String, receiver: Value?, _ arguments: [YaqlNode], _ env: YaqlEnvironment) throws -> Value {
+        let style = receiver == nil ? YaqlLibrary.methodOnly : YaqlLibrary.functionOnly
+        guard let function = YaqlLibrary.functions[name], !style.contains(name) else {
+            throw YaqlRuntimeError(receiver == nil ? "unknown function '\(name)'" : "unknown method '\(name)'")
+        }
+        let call = YaqlCall(name: name, receiver: receiver, arguments: arguments, env: env, evaluator: self)
+        return try checked(function(call))
     }
 
     /// Enforces the iterator limit and memory quota on values produced, and charges them.
@@ -114,11 +126,6 @@ struct YaqlEvaluator: Sendable {
             let at = i < 0 ? items.count + i : i
             guard items.indices.contains(at) else { throw YaqlRuntimeError("list index \(i) out of range") }
             return items[at]
-        case (.string(let s), .int(let i)):
-            let chars = Array(s)
-            let at = i < 0 ? chars.count + i : i
-            guard chars.indices.contains(at) else { throw YaqlRuntimeError("string index \(i) out of range") }
-            return .string(String(chars[at]))
         default:
             throw YaqlRuntimeError("cannot index \(value.kindName) with \(index.kindName)")
         }

@@ -4,18 +4,31 @@ import KilnModel
 enum YaqlLibrary {
     typealias Function = @Sendable (YaqlCall) throws -> Value
 
-    /// Rejects, at parse time, a function this subset does not have.
-    static func check(_ name: String) throws(YaqlParseError) {
-        guard functions[name] != nil else { throw .unsupported("\(name)()") }
-    }
-
     static let functions: [String: Function] = {
         var table: [String: Function] = [:]
         for (name, function) in collectionFunctions { table[name] = function }
         for (name, function) in stringFunctions { table[name] = function }
         for (name, function) in conversionFunctions { table[name] = function }
+        for family in [regexFunctions, setFunctions, branchingFunctions, queryFunctions, mathFunctions] {
+            for (name, function) in family where table[name] == nil { table[name] = function }
+        }
+        // Aliases yaql has.
+        table["filter"] = table["where"]
+        table["map"] = table["select"]
         return table
     }()
+
+    /// Names yaql defines only as methods (`x.toList()`, never `toList(x)`), and only as
+    /// functions (`isList(x)`, never `x.isList()`), as measured with heat-oracle.
+    static let methodOnly: Set<String> = [
+        "toList", "join", "search", "searchAll", "replaceBy", "union", "intersect", "difference", "symmetricDifference",
+        "add", "remove",
+    ]
+    static let functionOnly: Set<String> = [
+        "isList", "isDict", "isSet", "isRegex", "isString", "isInteger", "isNumber", "isBoolean",
+        "switch", "selectCase", "selectAllCases", "examine", "regex", "escapeRegex", "range", "sequence", "generate",
+        "generateMany", "coalesce", "let", "dict", "list",
+    ]
 
     // MARK: Python semantics
 
@@ -28,7 +41,9 @@ enum YaqlLibrary {
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return s
         case .int, .double: return value.plainText
-        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        // yaql's lists are Python tuples: `(1, 2)`, `(1,)`.
+        case .list(let items) where items.count == 1: return "(" + repr(items[0]) + ",)"
+        case .list(let items): return "(" + items.map(repr).joined(separator: ", ") + ")"
         case .map(let map):
             return "{" + map.keys.sorted().map { "\(repr(.string($0))): \(repr(map[$0] ?? .null))" }
                 .joined(separator: ", ") + "}"
@@ -76,6 +91,7 @@ enum YaqlLibrary {
         case "<=": return .bool(try compare(left, right) <= 0)
         case ">=": return .bool(try compare(left, right) >= 0)
         case "in": return .bool(try contains(right, left))
+        case "=~", "!~": return try regexOperator(op, left, right)
         case "+": return try plus(left, right)
         case "-", "*", "/", "mod": return try arithmetic(op, left, right)
         default: throw YaqlRuntimeError("unsupported operator '\(op)'")
@@ -83,6 +99,7 @@ enum YaqlLibrary {
     }
 
     static func contains(_ collection: Value, _ item: Value) throws -> Bool {
+        if let items = YaqlObject.setItems(collection) { return items.contains { $0.equalsAsHeat(item) } }
         switch (collection, item) {
         case (.list(let items), _): return items.contains { $0.equalsAsHeat(item) }
         case (.map(let map), _): return map[try YaqlEvaluator().key(item)] != nil
@@ -118,7 +135,8 @@ enum YaqlLibrary {
             }
         }
         if case .int(let a) = left, case .int(let b) = right { return .int(try integerArithmetic(op, a, b)) }
-        guard let a = left.yaqlNumber, let b = right.yaqlNumber else {
+        // Booleans are not numbers to yaql's operators (`true + 1` fails in Heat).
+        guard left.isYaqlNumber, right.isYaqlNumber, let a = left.yaqlNumber, let b = right.yaqlNumber else {
             throw YaqlRuntimeError("'\(op)' cannot combine \(left.kindName) and \(right.kindName)")
         }
         switch op {
@@ -164,4 +182,11 @@ enum YaqlLibrary {
 extension Value {
     /// A number for arithmetic (booleans count, as in Python; strings do not).
     var yaqlNumber: Double? { heatNumber }
+
+    var isYaqlNumber: Bool {
+        switch self {
+        case .int, .double: return true
+        default: return false
+        }
+    }
 }
