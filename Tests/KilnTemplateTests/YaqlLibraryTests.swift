@@ -13,7 +13,7 @@ private func kilnResult(_ c: YaqlCase) -> Result<Value?, Error> {
 }
 
 /// Compares every case with Heat's measured answer.
-func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: SourceLocation = #_sourceLocation) throws {
+func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
     for c in cases {
         let kiln = kilnResult(c)
         guard let heat = c.heat else {
@@ -56,6 +56,47 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: SourceLocation = #_so
     }
 
     static let library: [YaqlCase] = [
+        (#"','.join([1, null, true])"#, #"{}"#, #""1,null,true""#),
+        (#"[1, 2].concat([3])"#, #"{}"#, #"[1, 2, 3]"#),
+        (#"{a => 1}.set(b, [1])"#, #"{}"#, #"{"a": 1, "b": [1]}"#),
+        (#"set({a => 1}, b, 2)"#, #"{}"#, nil),  // Heat: unhashable type: 'dict'
+        (#"{a => 1}.delete(b)"#, #"{}"#, #"{"a": 1}"#),
+        (#"[3, 1].orderBy($).first()"#, #"{}"#, #"1"#),
+        (#"$.data.where($.x > 1).select($.y)"#, #"[{"x": 1, "y": "a"}, {"x": 2, "y": "b"}]"#, #"["b"]"#),
+        (#"$.data.selectMany($.items)"#, #"[{"items": [1, 2]}, {"items": [3]}]"#, #"[1, 2, 3]"#),
+        (#"$.data.toDict($.name, $.v)"#, #"[{"name": "a", "v": 1}, {"name": "b", "v": 2}]"#, #"{"a": 1, "b": 2}"#),
+        (#"$.data.a?.b"#, #"{"a": null}"#, #"null"#),
+        (#"$.data.a?.len()"#, #"{"a": null}"#, #"null"#),
+        (#"let(x => 3) -> $x * 2"#, #"{}"#, #"6"#),
+        (#"$.data -> $.a"#, #"{"a": 5}"#, nil),  // Heat: No function "#operator_->" matches supplied arguments
+        (#"'abc'.replace('b', regex('x'))"#, #"{}"#, nil),  // Heat: No method "replace" for receiver abc matches supplied arguments
+        (#"'a,b'.split(',').select($.toUpper()).join('+')"#, #"{}"#, #""A+B""#),
+        (#"regex('(b)').search('abc', $2.value)"#, #"{}"#, #""b""#),
+        (#"regex('b').searchAll('abcb', $.start)"#, #"{}"#, #"[1, 3]"#),
+        (#"regex('\s+').split('a  b c', 1)"#, #"{}"#, #"["a", "b c"]"#),
+        (#"'Ab' =~ regex('ab', ignoreCase => true)"#, #"{}"#, #"true"#),
+        (#"range(5).where($ mod 2 = 0).sum()"#, #"{}"#, #"6"#),
+        (#"[1, 2, 3].sum(10)"#, #"{}"#, #"16"#),
+        (#"[].max(0)"#, #"{}"#, #"0"#),
+        (#"[[1, 2], [3]].len()"#, #"{}"#, #"2"#),
+        (#"len({a => 1, b => 2})"#, #"{}"#, #"2"#),
+        (#"[1, 2, 3].repeat(2)"#, #"{}"#, #"[[1, 2, 3], [1, 2, 3]]"#),
+        (#"1.repeat(2)"#, #"{}"#, #"[1, 1]"#),
+        (#"[1, 2, 3].enumerate().select($[0] + $[1])"#, #"{}"#, #"[1, 3, 5]"#),
+        (#"[1, [2, 3]].flatten()"#, #"{}"#, #"[1, 2, 3]"#),
+        (#"dict(a => 1).mergeWith({b => 2})"#, #"{}"#, #"{"a": 1, "b": 2}"#),
+        (#"{a => {x => 1}}.mergeWith({a => {y => 2}})"#, #"{}"#, #"{"a": {"x": 1, "y": 2}}"#),
+        (#"coalesce(null, 2, 3)"#, #"{}"#, #"2"#),
+        (#"[null, 1].where($ != null)"#, #"{}"#, #"[1]"#),
+        (#"[a, b, c].indexOf(c)"#, #"{}"#, #"2"#),
+        (#"$.data.sum()"#, #"[1.5, 2.5]"#, #"4.0"#),
+        (#"[1, 2] = [1, 2]"#, #"{}"#, #"true"#),
+        (#"{a => 1} = {a => 1}"#, #"{}"#, #"true"#),
+        (#"[2, 1].orderBy(-$)"#, #"{}"#, #"[2, 1]"#),
+        (#"[1, 2, 3].aggregate($1 * $2, 1)"#, #"{}"#, #"6"#),
+        (#"$.data.groupBy($.k).select([$[0], $[1].len()])"#, #"[{"k": "a"}, {"k": "b"}, {"k": "a"}]"#, #"[["a", 2], ["b", 1]]"#),
+        (#"[1, 2, 3].select($ + $1)"#, #"{}"#, #"[2, 4, 6]"#),
+        (#"[1, 2, 3].where($ > 5).first(none)"#, #"{}"#, #""none""#),
         (#"format('{0}-{1}', 1, 2)"#, #"{}"#, nil),  // Heat: Unknown function "format"
         (#"format('{}', [1, 2])"#, #"{}"#, nil),  // Heat: Unknown function "format"
         (#"str([1, 2])"#, #"{}"#, #""(1, 2)""#),

@@ -46,6 +46,8 @@ struct YaqlEvaluator: Sendable {
             var map: [String: Value] = [:]
             for entry in entries { map[try key(evaluate(entry.key, env))] = try evaluate(entry.value, env) }
             return .map(map)
+        case .call(let name, _?, _) where Self.chainedOrderings.contains(name):
+            return try orderedChain(node, env)
         case .call(let name, let receiver, let arguments):
             return try call(name, receiver: try receiver.map { try evaluate($0, env) }, arguments, env)
         case .nullSafeCall(let name, let receiver, let arguments):
@@ -153,13 +155,12 @@ struct YaqlEvaluator: Sendable {
             let left = try evaluate(leftNode, env)
             return YaqlLibrary.truthy(left) ? left : try evaluate(rightNode, env)
         case "->":
-            // `let(name => value) -> expr` binds variables; otherwise `$` becomes the left value.
-            if case .call("let", nil, let arguments) = leftNode {
-                return try evaluate(rightNode, try bindLet(arguments, env))
+            // `let(name => value) -> expr` binds variables. Any other left side fails, as in
+            // Heat (measured with heat-oracle: `$.data -> $.a` is an error).
+            guard case .call("let", nil, let arguments) = leftNode else {
+                throw YaqlRuntimeError("'->' needs let(...) on its left")
             }
-            var inner = env
-            inner.variables[""] = try evaluate(leftNode, env)
-            return try evaluate(rightNode, inner)
+            return try evaluate(rightNode, try bindLet(arguments, env))
         default:
             return try YaqlLibrary.operate(op, evaluate(leftNode, env), evaluate(rightNode, env))
         }

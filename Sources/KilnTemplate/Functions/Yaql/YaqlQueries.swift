@@ -110,11 +110,13 @@ extension YaqlLibrary {
             return .list((0..<YaqlEvaluator.iteratorLimit).map { items[$0 % items.count] })
         },
         "sequence": { call in
-            let start = try call.argument(0).map { value -> Int in
-                guard case .int(let n) = value else { throw YaqlRuntimeError("sequence() start must be an integer") }
+            let arguments = try call.allArguments()
+            let numbers = try arguments.map { value -> Int in
+                guard case .int(let n) = value else { throw YaqlRuntimeError("sequence() needs integers") }
                 return n
-            } ?? 0
-            let step = try call.intArgument(1) ?? 1
+            }
+            let start = numbers.first ?? 0
+            let step = numbers.count > 1 ? numbers[1] : 1
             var out: [Value] = []
             var n = start
             for _ in 0..<YaqlEvaluator.iteratorLimit {

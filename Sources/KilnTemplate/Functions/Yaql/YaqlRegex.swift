@@ -105,15 +105,15 @@ extension YaqlLibrary {
         ])
     }
 
-    /// The match's text, or the selector's value with `$` the match record and `$1`, `$2`...
-    /// the groups' records.
+    /// The match's text, or the selector's value with `$` and `$1` the match record and `$2`,
+    /// `$3`... its groups' records (measured with heat-oracle).
     static func selectMatch(_ call: YaqlCall, _ match: NSTextCheckingResult, _ text: String, lambdaAt i: Int) throws -> Value {
         let record = matchRecord(match, 0, text)
         let rest = call.rest
         guard rest.indices.contains(rest.startIndex + i) else { return record["value"] }
         var env = call.env
         env.variables[""] = record
-        for group in 1..<max(match.numberOfRanges, 1) { env.variables[String(group)] = matchRecord(match, group, text) }
+        for group in 0..<match.numberOfRanges { env.variables[String(group + 1)] = matchRecord(match, group, text) }
         return try call.evaluator.evaluate(rest[rest.startIndex + i], env)
     }
 

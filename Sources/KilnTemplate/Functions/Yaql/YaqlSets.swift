@@ -4,9 +4,14 @@ import KilnModel
 extension YaqlLibrary {
     static let setFunctions: [String: Function] = [
         "set": { call in
-            // On a dict, `set` stores keys (YaqlDicts); as a function it builds a set.
-            if call.receiver != nil || (call.arguments.count >= 2 && isDictSet(call)) { return try dictSet(call) }
-            return YaqlObject.set(try call.allArguments())
+            // As a method of a dict, `set` stores keys (YaqlDicts); as a function it builds a
+            // set, whose items must be hashable: `set({a => 1}, ...)` fails in Heat (heat-oracle).
+            if call.receiver != nil { return try dictSet(call) }
+            let items = try call.allArguments()
+            if let unhashable = items.first(where: { if case .map = $0 { return true } else { return false } }) {
+                throw YaqlRuntimeError("set() items must be hashable, found \(unhashable.kindName)")
+            }
+            return YaqlObject.set(items)
         },
         "toSet": { call in YaqlObject.set(try call.collection()) },
         "union": { call in
@@ -43,11 +48,5 @@ extension YaqlLibrary {
             throw YaqlRuntimeError("\(call.name)() needs a set (use toSet()), found \(value.kindName)")
         }
         return items
-    }
-
-    /// `set(dict, key, value)` / `set(dict, {...})` called as a function.
-    static func isDictSet(_ call: YaqlCall) -> Bool {
-        guard let first = try? call.evaluator.evaluate(call.arguments[0], call.env), case .map = first else { return false }
-        return !YaqlObject.isObject(first)
     }
 }
