@@ -1,6 +1,8 @@
 import KilnModel
-/// yaql's dictionary functions. Kiln's maps are unordered, so keys come back sorted
-/// (Python keeps insertion order; sorted keys keep Kiln's results deterministic).
+/// yaql's dictionary functions. Kiln's maps are unordered, so keys come back sorted.
+/// Heat keeps insertion order (measured with heat-oracle: `{z: 1, a: 2}.keys()` is
+/// `[z, a]`), so results differ where a template relies on that order: `keys()`, `values()`,
+/// `items()`, `str()` of a dict. Fixing it needs an ordered map in `Value` itself.
 extension YaqlLibrary {
     static let dictFunctions: [String: Function] = [
         "keys": { call in .list(try map(call).keys.sorted().map(Value.string)) },
