@@ -172,6 +172,7 @@ extension YaqlLibrary {
     ] + dictFunctions
 
     static func length(_ value: Value, _ name: String) throws -> Value {
+        if let items = YaqlObject.setItems(value) { return .int(items.count) }
         switch value {
         case .list(let l): return .int(l.count)
         case .map(let m): return .int(m.count)

@@ -1,6 +1,9 @@
 import KilnModel
-/// The yaql standard-library subset Kiln evaluates, with yaql's names (camelCase) and
-/// Python semantics. Functions may be called as `f(x, ...)` or as methods `x.f(...)`.
+/// The yaql standard library as Heat 27 runs it (yaql in legacy mode), with yaql's names
+/// (camelCase) and Python semantics, one file per family: collections and queries, dicts,
+/// strings, regexes, sets, branching, math. Functions may be called as `f(x, ...)` or as
+/// methods `x.f(...)`, except those yaql defines in one style only (`methodOnly`,
+/// `functionOnly`).
 enum YaqlLibrary {
     typealias Function = @Sendable (YaqlCall) throws -> Value
 

@@ -164,13 +164,13 @@ extension YaqlLibrary {
         },
         "insert": { call in
             var items = try call.collection()
-            let at = min(max(try requireInt(call, 0), 0), items.count)
+            let at = pythonPosition(try requireInt(call, 0), items.count)
             items.insert(try call.requiredArgument(1), at: at)
             return .list(items)
         },
         "insertMany": { call in
             var items = try call.collection()
-            let at = min(max(try requireInt(call, 0), 0), items.count)
+            let at = pythonPosition(try requireInt(call, 0), items.count)
             items.insert(contentsOf: try call.list(call.requiredArgument(1)), at: at)
             return .list(items)
         },
@@ -189,6 +189,11 @@ extension YaqlLibrary {
             return .list(items)
         },
     ]
+
+    /// Python's `list.insert` position: negative counts from the end, clamped to the list.
+    static func pythonPosition(_ i: Int, _ count: Int) -> Int {
+        i < 0 ? max(count + i, 0) : min(i, count)
+    }
 
     /// `list.replace(position, value[, count])` / `replaceMany(position, values[, count])`.
     static func listReplace(_ call: YaqlCall, with values: [Value]) throws -> Value {

@@ -47,10 +47,10 @@ extension YaqlLibrary {
         },
         "replaceBy": { call in
             let (re, text) = try regexCall(call)
-            guard let selector = call.lambda(1) else { throw YaqlRuntimeError("replaceBy() needs a replacement expression") }
+            guard call.rest.count > 1 else { throw YaqlRuntimeError("replaceBy() needs a replacement expression") }
             let count = try call.intArgument(2) ?? -1
             return .string(try substitute(re, text, count: count) { match in
-                YaqlLibrary.text(try selector(matchRecord(match, 0, text)))
+                YaqlLibrary.text(try selectMatch(call, match, text, lambdaAt: 1))
             })
         },
         "escapeRegex": { call in .string(NSRegularExpression.escapedPattern(for: try call.string())) },

@@ -39,7 +39,8 @@ extension YaqlLibrary {
         "rightSplit": { call in
             let s = try call.string()
             let limit = try call.intArgument(1) ?? -1
-            guard let separator = try call.stringArgument(0) else {
+            let separatorValue = try call.argument(0)
+            guard let separator = separatorValue == .null ? nil : try call.stringArgument(0) else {
                 let words = s.split(whereSeparator: \.isWhitespace).map(String.init)
                 guard limit >= 0, words.count > limit + 1 else { return .list(words.map(Value.string)) }
                 return .list(try rightSplit(s.trimmingCharacters(in: .whitespacesAndNewlines), " ", limit: limit).map(Value.string))
