@@ -47,6 +47,11 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
         try checkAgainstHeat(Self.math)
     }
 
+    /// Dates and timespans (UTC).
+    @Test func datesMeasuredWithHeat() throws {
+        try checkAgainstHeat(Self.dates)
+    }
+
     /// Lexical errors fail at validation in Heat too (measured with heat-oracle).
     @Test func lexicalErrorsFailAtValidation() throws {
         for expression in ["$.data.x ?? 1", "str(1e20)", "1.5e2", "$.a{1}"] {
@@ -408,5 +413,41 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
         (#"{a=>1}.toList()"#, #"{}"#, nil),  // Heat: No method "toList" for receiver {'a': 1} matches supplied arguments
         (#"'  '.isEmpty()"#, #"{}"#, #"true"#),
         (#"null.isEmpty()"#, #"{}"#, #"true"#),
+    ]
+
+    static let dates: [YaqlCase] = [
+        (#"datetime(2020, 1, 2)"#, #"{}"#, #""2020-01-02 00:00:00+00:00""#),
+        (#"str(datetime(2020, 1, 2, 3, 4, 5))"#, #"{}"#, #""2020-01-02 03:04:05+00:00""#),
+        (#"datetime(2020, 1, 2, 3, 4, 5).format('%Y/%m/%d %H-%M-%S')"#, #"{}"#, #""2020/01/02 03-04-05""#),
+        (#"datetime('2020-01-02T03:04:05Z').year"#, #"{}"#, #"2020"#),
+        (#"datetime('2020-01-02T03:04:05').month"#, #"{}"#, #"1"#),
+        (#"datetime(2020, 1, 2).day"#, #"{}"#, #"2"#),
+        (#"datetime(2020, 1, 2, 3, 4, 5).hour"#, #"{}"#, #"3"#),
+        (#"datetime(2020, 1, 2, 3, 4, 5).minute"#, #"{}"#, #"4"#),
+        (#"datetime(2020, 1, 2, 3, 4, 5).second"#, #"{}"#, #"5"#),
+        (#"datetime(2020, 1, 2).dayOfWeek"#, #"{}"#, nil),  // Heat: Unknown function "#property#dayOfWeek"
+        (#"datetime(2020, 3, 2).dayOfYear"#, #"{}"#, nil),  // Heat: Unknown function "#property#dayOfYear"
+        (#"str(datetime(2020, 1, 2) + timespan(days => 1))"#, #"{}"#, #""2020-01-03 00:00:00+00:00""#),
+        (#"str(datetime(2020, 1, 2) - datetime(2020, 1, 1))"#, #"{}"#, #""1 day, 0:00:00""#),
+        (#"timespan(hours => 2).totalSeconds"#, #"{}"#, nil),  // Heat: Unknown function "#property#totalSeconds"
+        (#"timespan(days => 1, hours => 2).totalHours"#, #"{}"#, nil),  // Heat: Unknown function "#property#totalHours"
+        (#"str(timespan(minutes => 90))"#, #"{}"#, #""1:30:00""#),
+        (#"datetime(2020, 1, 2) > datetime(2019, 1, 1)"#, #"{}"#, #"true"#),
+        (#"datetime(2020, 1, 2).timestamp"#, #"{}"#, #"1577923200.0"#),
+        (#"datetime(0).year"#, #"{}"#, #"1970"#),
+        (#"str(datetime(1600000000))"#, #"{}"#, #""2020-09-13 12:26:40+00:00""#),
+        (#"datetime(2020, 1, 2, 3, 4, 5).date.day"#, #"{}"#, #"2"#),
+        (#"str(datetime(2020, 1, 2, 3, 4, 5).time)"#, #"{}"#, #""3:04:05""#),
+        (#"isDatetime(datetime(2020, 1, 1))"#, #"{}"#, #"true"#),
+        (#"isTimespan(timespan())"#, #"{}"#, #"true"#),
+        (#"str(datetime(2020, 1, 2).replace(year => 2021))"#, #"{}"#, #""2021-01-02 00:00:00+00:00""#),
+        (#"str(utctz())"#, #"{}"#, #""0:00:00""#),
+        (#"datetime(2020, 1, 2, 3, 4, 5).microsecond"#, #"{}"#, #"0"#),
+        (#"timespan(seconds => 90).minutes"#, #"{}"#, #"1.5"#),
+        (#"timespan(seconds => 90).seconds"#, #"{}"#, #"90.0"#),
+        (#"str(datetime(2020, 1, 2, 3, 4, 5, 6))"#, #"{}"#, #""2020-01-02 03:04:05.000006+00:00""#),
+        (#"datetime(2020, 1, 2).format('%A %B %j %p %y %a %b')"#, #"{}"#, #""Thursday January 002 AM 20 Thu Jan""#),
+        (#"now() != null"#, #"{}"#, #"true"#),
+        (#"str(datetime(2020, 1, 2, 3, 4, 5).format('%Y-%m-%d'))"#, #"{}"#, #""2020-01-02""#),
     ]
 }

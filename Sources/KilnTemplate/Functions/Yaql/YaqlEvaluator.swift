@@ -112,6 +112,7 @@ struct YaqlEvaluator: Sendable {
 
     /// `a.b`: a dict's key (null when absent), or that key of every dict in a list.
     func member(_ value: Value, _ name: String) throws -> Value {
+        if let property = try YaqlLibrary.dateMember(value, name) { return property }
         switch value {
         case .map(let map): return map[name] ?? .null
         case .list(let items):

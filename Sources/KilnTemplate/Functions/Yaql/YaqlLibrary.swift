@@ -12,7 +12,7 @@ enum YaqlLibrary {
         for (name, function) in collectionFunctions { table[name] = function }
         for (name, function) in stringFunctions { table[name] = function }
         for (name, function) in conversionFunctions { table[name] = function }
-        for family in [regexFunctions, setFunctions, branchingFunctions, queryFunctions, mathFunctions] {
+        for family in [regexFunctions, setFunctions, branchingFunctions, queryFunctions, mathFunctions, dateFunctions] {
             for (name, function) in family where table[name] == nil { table[name] = function }
         }
         // Aliases yaql has.
@@ -29,7 +29,7 @@ enum YaqlLibrary {
     ]
     static let functionOnly: Set<String> = [
         "isList", "isDict", "isSet", "isRegex", "isString", "isInteger", "isNumber", "isBoolean",
-        "switch", "selectCase", "selectAllCases", "examine", "regex", "escapeRegex", "range", "sequence", "generate",
+        "switch", "selectCase", "datetime", "timespan", "now", "utctz", "isDatetime", "isTimespan", "selectAllCases", "examine", "regex", "escapeRegex", "range", "sequence", "generate",
         "generateMany", "coalesce", "let", "dict", "list",
     ]
 
@@ -39,6 +39,7 @@ enum YaqlLibrary {
 
     /// yaql's `str()`: null, true and false in yaql spelling, collections as Python prints them.
     static func text(_ value: Value) -> String {
+        if let date = dateText(value) { return date }
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -86,6 +87,7 @@ enum YaqlLibrary {
     }
 
     static func operate(_ op: String, _ left: Value, _ right: Value) throws -> Value {
+        if let result = try dateOperate(op, left, right) { return result }
         switch op {
         case "=": return .bool(left.equalsAsHeat(right))
         case "!=": return .bool(!left.equalsAsHeat(right))

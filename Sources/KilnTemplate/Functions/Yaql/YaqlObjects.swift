@@ -1,6 +1,6 @@
 import KilnModel
-/// yaql values that JSON has no shape for: sets (Python frozensets) and compiled regular
-/// expressions. Kiln's `Value` is JSON's model, so they travel as a map under a key no
+/// yaql values that JSON has no shape for: sets (Python frozensets), compiled regular
+/// expressions, datetimes and timespans (YaqlDates). Kiln's `Value` is JSON's model, so they travel as a map under a key no
 /// template data can hold (it starts with a NUL character), and become plain values when
 /// the expression's result leaves yaql (`plain`).
 enum YaqlObject {
@@ -32,10 +32,12 @@ enum YaqlObject {
         return false
     }
 
-    /// The value as it leaves yaql: sets become lists, regexes their pattern, recursively.
+    /// The value as it leaves yaql: sets become lists, regexes their pattern, dates their
+    /// text, recursively.
     static func plain(_ value: Value) -> Value {
         if let items = setItems(value) { return .list(items.map(plain)) }
         if let (pattern, _) = regexParts(value) { return .string(pattern) }
+        if let date = YaqlLibrary.dateText(value) { return .string(date) }
         switch value {
         case .list(let items): return .list(items.map(plain))
         case .map(let m): return .map(m.mapValues(plain))

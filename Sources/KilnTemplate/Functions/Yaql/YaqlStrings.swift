@@ -10,6 +10,7 @@ extension YaqlLibrary {
         "trimLeft": { call in .string(trim(try call.string(), try call.stringArgument(0), leading: true, trailing: false)) },
         "trimRight": { call in .string(trim(try call.string(), try call.stringArgument(0), leading: false, trailing: true)) },
         "replace": { call in
+            if let us = microseconds(try call.subject(), "datetime") { return try dateReplace(call, us) }
             if let replaced = try regexReplace(call) { return replaced }
             let subject = try call.subject()
             if case .list = subject { return try listReplace(call, with: [try call.requiredArgument(1)]) }
@@ -83,7 +84,11 @@ extension YaqlLibrary {
         },
         // Heat's yaql has `format` but no call of it matches (measured with heat-oracle:
         // "'{0}'.format(1)" and "format('{0}', 1)" both fail), so it fails here too.
-        "format": { call in throw YaqlRuntimeError("format() cannot be called in Heat's yaql; use concat() or str()") },
+        "format": { call in
+            if let us = microseconds(try call.subject(), "datetime"), let pattern = try call.stringArgument(0) {
+                return .string(strftime(us, pattern))
+            }
+            throw YaqlRuntimeError("format() cannot be called in Heat's yaql; use concat() or str()") },
     ]
 
     static let conversionFunctions: [String: Function] = [
