@@ -52,6 +52,20 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
         try checkAgainstHeat(Self.dates)
     }
 
+    /// Heat's iterator limit (200) holds for what the new functions build; infinite
+    /// sequences stop there, so `take` on them works.
+    @Test func newFunctionsKeepHeatsLimits() throws {
+        #expect(try conditionsEvaluate("yaql: {expression: 'sequence(5).take(2)'}") == [5, 6])
+        #expect(try conditionsEvaluate("yaql: {expression: '[1, 2].cycle().len()'}") == 200)
+        for expression in [
+            "range(150).toSet().union(range(150, 300).toSet())", "range(150).insertMany(0, range(150))",
+            "generate(0, true, $ + 1)", "1.repeat(500)",
+        ] {
+            #expect(try conditionsEvaluationError("yaql: {expression: '\(expression)'}") ==
+                "1:20: yaql: collection is too large: more than 200 items", "\(expression)")
+        }
+    }
+
     /// Lexical errors fail at validation in Heat too (measured with heat-oracle).
     @Test func lexicalErrorsFailAtValidation() throws {
         for expression in ["$.data.x ?? 1", "str(1e20)", "1.5e2", "$.a{1}"] {

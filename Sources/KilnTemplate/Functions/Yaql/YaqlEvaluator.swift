@@ -84,6 +84,12 @@ struct YaqlEvaluator: Sendable {
     /// Enforces the iterator limit and memory quota on values produced, and charges them.
     func checked(_ value: Value) throws -> Value {
         var built = ResultSize()
+        if let items = YaqlObject.setItems(value) {
+            guard items.count <= Self.iteratorLimit else { throw tooLarge() }
+            built.items = items.count
+            try budget?.charge(built, by: "yaql", at: location)
+            return value
+        }
         switch value {
         case .list(let items) where items.count > Self.iteratorLimit: throw tooLarge()
         case .map(let map) where map.count > Self.iteratorLimit: throw tooLarge()
