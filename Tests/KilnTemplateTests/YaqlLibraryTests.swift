@@ -351,6 +351,31 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
     ]
 
     static let math: [YaqlCase] = [
+        (#"null < 1"#, #"{}"#, #"true"#),
+        (#"[3, null, 1].orderBy($)"#, #"{}"#, #"[null, 1, 3]"#),
+        (#"[b, a].max()"#, #"{}"#, #""b""#),
+        (#"'a' * 0"#, #"{}"#, #""""#),
+        (#"str(1.0 / 3)"#, #"{}"#, #""0.3333333333333333""#),
+        (#"int('x')"#, #"{}"#, nil),  // Heat: invalid literal for int() with base 10: 'x'
+        (#"float('x')"#, #"{}"#, nil),  // Heat: could not convert string to float: 'x'
+        (#"[1, 2, 3][5]"#, #"{}"#, nil),  // Heat: tuple index out of range
+        (#"$.data.x.y"#, #"{"x": null}"#, nil),  // Heat: Unknown function "#property#y"
+        (#"$.data.missing"#, #"{}"#, nil),  // Heat: 'missing'
+        (#"$.data.list.name"#, #"{"list": [{"name": "a"}, {"name": "b"}]}"#, #"["a", "b"]"#),
+        (#"[1, 'a'].orderBy($)"#, #"{}"#, nil),  // Heat: No function "#operator_<" matches supplied arguments
+        (#"1 + 1.5"#, #"{}"#, #"2.5"#),
+        (#"10 / 4.0"#, #"{}"#, #"2.5"#),
+        (#"-7 mod -3"#, #"{}"#, #"-1"#),
+        (#"true and null"#, #"{}"#, #"null"#),
+        (#"null or false"#, #"{}"#, #"false"#),
+        (#"not null"#, #"{}"#, #"true"#),
+        (#"[] = []"#, #"{}"#, #"true"#),
+        (#"'1' = 1"#, #"{}"#, #"false"#),
+        (#"len(null)"#, #"{}"#, nil),  // Heat: No function "len" matches supplied arguments
+        (#"str(-0.0)"#, #"{}"#, #""-0.0""#),
+        (#"'x'.toUpper().len() + 1"#, #"{}"#, #"2"#),
+        (#"[1, 2, 3].where($ > 1).select($ * 10).sum()"#, #"{}"#, #"50"#),
+        (#"$.data.servers.where($.status = 'ACTIVE').name"#, #"{"servers": [{"name": "a", "status": "ACTIVE"}, {"name": "b", "status": "ERROR"}]}"#, #"["a"]"#),
         (#"abs(-3)"#, #"{}"#, #"3"#),
         (#"abs(-2.5)"#, #"{}"#, #"2.5"#),
         (#"pow(2, 10)"#, #"{}"#, #"1024"#),

@@ -120,7 +120,11 @@ struct YaqlEvaluator: Sendable {
     func member(_ value: Value, _ name: String) throws -> Value {
         if let property = try YaqlLibrary.dateMember(value, name) { return property }
         switch value {
-        case .map(let map): return map[name] ?? .null
+        // A missing key is an error, as in Heat (heat-oracle: `$.data.missing` fails with a
+        // KeyError); `get()` and `[key]` are the forms that allow absence.
+        case .map(let map):
+            guard let found = map[name] else { throw YaqlRuntimeError("no key '\(name)' in the dict") }
+            return found
         case .list(let items):
             guard items.count <= Self.iteratorLimit else { throw tooLarge() }
             return .list(try items.map { try member($0, name) })
