@@ -351,6 +351,8 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
     ]
 
     static let math: [YaqlCase] = [
+        (#"{a => 1}[b]"#, #"{}"#, nil),  // Heat: 'b'
+        (#"$.data[b]"#, #"{"a": 1}"#, nil),  // Heat: 'b'
         (#"null < 1"#, #"{}"#, #"true"#),
         (#"[3, null, 1].orderBy($)"#, #"{}"#, #"[null, 1, 3]"#),
         (#"[b, a].max()"#, #"{}"#, #""b""#),

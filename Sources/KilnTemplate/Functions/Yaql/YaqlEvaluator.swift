@@ -120,8 +120,8 @@ struct YaqlEvaluator: Sendable {
     func member(_ value: Value, _ name: String) throws -> Value {
         if let property = try YaqlLibrary.dateMember(value, name) { return property }
         switch value {
-        // A missing key is an error, as in Heat (heat-oracle: `$.data.missing` fails with a
-        // KeyError); `get()` and `[key]` are the forms that allow absence.
+        // A missing key is an error, as in Heat (heat-oracle: `$.data.missing` and
+        // `$.data[missing]` fail with a KeyError); `get()` is the form that allows absence.
         case .map(let map):
             guard let found = map[name] else { throw YaqlRuntimeError("no key '\(name)' in the dict") }
             return found
@@ -134,7 +134,10 @@ struct YaqlEvaluator: Sendable {
 
     func index(_ value: Value, _ index: Value) throws -> Value {
         switch (value, index) {
-        case (.map(let map), _): return map[try key(index)] ?? .null
+        case (.map(let map), _):
+            let name = try key(index)
+            guard let found = map[name] else { throw YaqlRuntimeError("no key '\(name)' in the dict") }
+            return found
         case (.list(let items), .int(let i)):
             let at = i < 0 ? items.count + i : i
             guard items.indices.contains(at) else { throw YaqlRuntimeError("list index \(i) out of range") }
