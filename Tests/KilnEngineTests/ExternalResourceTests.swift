@@ -93,6 +93,20 @@ struct ExternalResourceTests {
         #expect(same.statusText == "UPDATE_COMPLETE")
     }
 
+    /// Heat: new properties of an external resource are taken without events; the update completes.
+    @Test func newPropertiesOfAnExternalResource() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let original = "heat_template_version: 2018-08-31\nresources:\n  n: {type: OS::Heat::None, external_id: ext-n, properties: {v: first}}\n"
+        let stack = try await engine.create(request("p", original))
+        let updated = try await engine.update("p", UpdateRequest(templateName: "p.yaml", template: original.replacingOccurrences(of: "first", with: "second")))
+        #expect(updated.statusText == "UPDATE_COMPLETE")
+        #expect(try await engine.events(of: updated).filter { $0.resourceName == "n" && $0.action == .update }.isEmpty)
+        let n = try #require(try await engine.resources(of: stack).first { $0.name == "n" })
+        #expect(n.properties.mapValue?["v"] == "second")
+        #expect(n.physicalID == "ext-n")
+    }
+
     @Test func addingExternalIDToAResourceThatExistsIsRefused() async throws {
         let home = TemporaryHome()
         let engine = try home.engine()

@@ -115,7 +115,14 @@ extension StackRun {
                         case .unchanged:
                             if var record = records[name] {
                                 record.requires = requirements(of: name)
-                                records[name] = record
+                                if ExternalResource.id(of: record) != nil, record.properties != .map(resource.properties) {
+                                    // Heat takes an external resource's new properties as they
+                                    // are, without events (measured with heat-oracle).
+                                    record.properties = .map(resource.properties)
+                                    keep(record)
+                                } else {
+                                    records[name] = record
+                                }
                             }
                         case .updated where replacedOld[name] == nil:
                             transition(name, type: definition.type, .update, .complete, reason: "state changed", live: resource)

@@ -1,8 +1,9 @@
 import KilnModel
 /// `yaql: {expression: STRING, data: MAP}`: evaluates a YAQL expression with `$.data`
-/// bound to the data. A literal expression is parsed up front, so syntax errors and
-/// constructs Kiln does not implement are reported at validation; a computed one is
-/// parsed when evaluated.
+/// bound to the data. A literal expression is parsed up front, so syntax errors are
+/// reported at validation; a computed one is parsed when evaluated. Like Heat, validation
+/// only parses: an unknown function or a construct Kiln does not evaluate fails when the
+/// expression is evaluated, never at validation.
 public struct Yaql: TemplateFunction {
     public let expression: Expression
     public let data: Expression?
@@ -63,7 +64,7 @@ public struct Yaql: TemplateFunction {
         let dataValue = try data.map { try scope.value(of: $0) } ?? .map([:])
         do {
             let evaluator = YaqlEvaluator(budget: scope.budget, location: expression.location)
-            return try evaluator.evaluate(node, YaqlEnvironment(root: .map(["data": dataValue])))
+            return YaqlObject.plain(try evaluator.evaluate(node, YaqlEnvironment(root: .map(["data": dataValue]))))
         } catch let error as YaqlRuntimeError {
             throw EvaluationError("yaql: \(error.message)", at: expression.location)
         }

@@ -23,7 +23,9 @@ struct YaqlCall {
         try list(subject())
     }
 
+    /// A list or a set's items (sets iterate like lists in yaql).
     func list(_ value: Value) throws -> [Value] {
+        if let items = YaqlObject.setItems(value) { return items }
         guard case .list(let items) = value else {
             throw YaqlRuntimeError("\(name)() needs a collection, found \(value.kindName)")
         }

@@ -71,6 +71,8 @@ extension YaqlLibrary {
         },
         "concat": { call in
             let values = try call.allArguments()
+            // `'ab'.concat('c')` fails in Heat: string concat is a function only.
+            if call.receiver?.stringValue != nil { throw YaqlRuntimeError("unknown method 'concat' for a string") }
             if values.allSatisfy({ $0.stringValue != nil }) {
                 return .string(values.compactMap(\.stringValue).joined())
             }
@@ -102,9 +104,24 @@ extension YaqlLibrary {
                     groups.append([value])
                 }
             }
-            return .list(zip(keys, groups).map { .list([$0, .list($1)]) })
+            // An aggregator gets [key, values]; when that fails, it gets the values and the
+            // result is [key, aggregate] (yaql's fallback for older templates).
+            guard call.rest.count > 2 else { return .list(zip(keys, groups).map { .list([$0, .list($1)]) }) }
+            let aggregator = call.rest[call.rest.startIndex + 2]
+            return .list(try zip(keys, groups).map { key, values in
+                do {
+                    return try call.evaluator.evaluate(aggregator, call.env.binding(.list([key, .list(values)])))
+                } catch is YaqlRuntimeError {
+                    return .list([key, try call.evaluator.evaluate(aggregator, call.env.binding(.list(values)))])
+                }
+            })
         },
-        "contains": { call in .bool(try contains(call.subject(), call.requiredArgument(0))) },
+        "contains": { call in
+            let subject = try call.subject()
+            // `'abc'.contains('b')` fails in Heat (the `in` operator works on strings).
+            if case .string = subject { throw YaqlRuntimeError("contains() needs a collection, found a string") }
+            return .bool(try contains(subject, call.requiredArgument(0)))
+        },
         "indexOf": { call in
             let subject = try call.subject()
             let item = try call.requiredArgument(0)
@@ -115,14 +132,12 @@ extension YaqlLibrary {
             return .int(try call.list(subject).firstIndex { $0.equalsAsHeat(item) } ?? -1)
         },
         "reverse": { call in .list(try call.collection().reversed()) },
-        "toList": { call in .list(try call.collection()) },
-        "list": { call in
-            // Lists are unpacked, other values appended: list([1, 2], 3) = [1, 2, 3].
-            var out: [Value] = []
-            for value in try call.allArguments() {
-                if case .list(let items) = value { out += items } else { out.append(value) }
-            }
-            return .list(out)
+        // list(a, b, ...): the arguments as a list (lists stay nested: measured with heat-oracle).
+        "list": { call in .list(try call.allArguments()) },
+        "toList": { call in
+            let subject = try call.subject()
+            if case .string = subject { throw YaqlRuntimeError("toList() needs a collection, found a string") }
+            return .list(try call.list(subject))
         },
         "range": { call in
             let values = try call.allArguments()
@@ -144,34 +159,20 @@ extension YaqlLibrary {
             }
             return .list(out)
         },
+        // Strings only (and null): Heat refuses isEmpty() of a list.
         "isEmpty": { call in
             switch try call.subject() {
             case .null: return true
             case .string(let s): return .bool(s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
-            case .list(let l): return .bool(l.isEmpty)
-            case .map(let m): return .bool(m.isEmpty)
-            case let other: throw YaqlRuntimeError("isEmpty() needs a string or collection, found \(other.kindName)")
+            case let other: throw YaqlRuntimeError("isEmpty() needs a string, found \(other.kindName)")
             }
-        },
-        "union": { call in
-            var out: [Value] = []
-            for item in try call.collection() + call.list(call.requiredArgument(0))
-            where !out.contains(where: { $0.equalsAsHeat(item) }) { out.append(item) }
-            return .list(out)
-        },
-        "intersect": { call in
-            let other = try call.list(call.requiredArgument(0))
-            return .list(try call.collection().filter { item in other.contains { $0.equalsAsHeat(item) } })
-        },
-        "difference": { call in
-            let other = try call.list(call.requiredArgument(0))
-            return .list(try call.collection().filter { item in !other.contains { $0.equalsAsHeat(item) } })
         },
         "coalesce": { call in try call.allArguments().first { $0 != .null } ?? .null },
         "let": { call in call.env.variables[""] ?? .null },
     ] + dictFunctions
 
     static func length(_ value: Value, _ name: String) throws -> Value {
+        if let items = YaqlObject.setItems(value) { return .int(items.count) }
         switch value {
         case .list(let l): return .int(l.count)
         case .map(let m): return .int(m.count)

@@ -1,6 +1,8 @@
 import KilnModel
-/// yaql's dictionary functions. Kiln's maps are unordered, so keys come back sorted
-/// (Python keeps insertion order; sorted keys keep Kiln's results deterministic).
+/// yaql's dictionary functions. Kiln's maps are unordered, so keys come back sorted.
+/// Heat keeps insertion order (measured with heat-oracle: `{z: 1, a: 2}.keys()` is
+/// `[z, a]`), so results differ where a template relies on that order: `keys()`, `values()`,
+/// `items()`, `str()` of a dict. Fixing it needs an ordered map in `Value` itself.
 extension YaqlLibrary {
     static let dictFunctions: [String: Function] = [
         "keys": { call in .list(try map(call).keys.sorted().map(Value.string)) },
@@ -48,6 +50,16 @@ extension YaqlLibrary {
             }
             return .map(out)
         },
+        "deleteAll": { call in
+            var m = try map(call)
+            for key in try call.list(call.requiredArgument(0)) { m[try call.evaluator.key(key)] = nil }
+            return .map(m)
+        },
+        "isDict": { call in
+            let value = try call.subject()
+            if case .map = value { return .bool(!YaqlObject.isObject(value)) }
+            return false
+        },
         "mergeWith": { call in
             guard case .map(let other) = try call.requiredArgument(0) else {
                 throw YaqlRuntimeError("mergeWith() needs a dict argument")
@@ -55,6 +67,25 @@ extension YaqlLibrary {
             return .map(merge(try map(call), other))
         },
     ]
+
+    /// `dict.set(key, value)` or `dict.set(otherDict)`: a copy with the keys stored.
+    static func dictSet(_ call: YaqlCall) throws -> Value {
+        var m = try map(call)
+        let first = try call.requiredArgument(0)
+        if case .map(let other) = first, call.rest.count == 1 {
+            for (key, value) in other { m[key] = value }
+        } else {
+            m[try call.evaluator.key(first)] = try call.requiredArgument(1)
+        }
+        return .map(m)
+    }
+
+    /// `dict.delete(key, ...)`: a copy without the keys.
+    static func dictDelete(_ call: YaqlCall) throws -> Value {
+        var m = try map(call)
+        for key in try call.allArguments().dropFirst() { m[try call.evaluator.key(key)] = nil }
+        return .map(m)
+    }
 
     static func map(_ call: YaqlCall) throws -> [String: Value] {
         let value = try call.subject()

@@ -46,12 +46,15 @@ struct YaqlEvaluator: Sendable {
             var map: [String: Value] = [:]
             for entry in entries { map[try key(evaluate(entry.key, env))] = try evaluate(entry.value, env) }
             return .map(map)
+        case .call(let name, _?, _) where Self.chainedOrderings.contains(name):
+            return try orderedChain(node, env)
         case .call(let name, let receiver, let arguments):
-            let call = YaqlCall(
-                name: name, receiver: try receiver.map { try evaluate($0, env) }, arguments: arguments,
-                env: env, evaluator: self)
-            guard let function = YaqlLibrary.functions[name] else { throw YaqlRuntimeError("unknown function '\(name)'") }
-            return try checked(function(call))
+            return try call(name, receiver: try receiver.map { try evaluate($0, env) }, arguments, env)
+        case .nullSafeCall(let name, let receiver, let arguments):
+            let value = try evaluate(receiver, env)
+            return value == .null ? .null : try call(name, receiver: value, arguments, env)
+        case .unsupported(let construct):
+            throw YaqlRuntimeError("unsupported yaql construct '\(construct)'")
         case .member(let receiver, let name, let nullSafe):
             let value = try evaluate(receiver, env)
             if nullSafe, value == .null { return .null }
@@ -67,9 +70,26 @@ struct YaqlEvaluator: Sendable {
         }
     }
 
+    /// Runs a library function. An unknown name is an error here, when evaluated (as in
+    /// Heat), never when the expression is parsed.
+    func call(_ name: String, receiver: Value?, _ arguments: [YaqlNode], _ env: YaqlEnvironment) throws -> Value {
+        let style = receiver == nil ? YaqlLibrary.methodOnly : YaqlLibrary.functionOnly
+        guard let function = YaqlLibrary.functions[name], !style.contains(name) else {
+            throw YaqlRuntimeError(receiver == nil ? "unknown function '\(name)'" : "unknown method '\(name)'")
+        }
+        let call = YaqlCall(name: name, receiver: receiver, arguments: arguments, env: env, evaluator: self)
+        return try checked(function(call))
+    }
+
     /// Enforces the iterator limit and memory quota on values produced, and charges them.
     func checked(_ value: Value) throws -> Value {
         var built = ResultSize()
+        if let items = YaqlObject.setItems(value) {
+            guard items.count <= Self.iteratorLimit else { throw tooLarge() }
+            built.items = items.count
+            try budget?.charge(built, by: "yaql", at: location)
+            return value
+        }
         switch value {
         case .list(let items) where items.count > Self.iteratorLimit: throw tooLarge()
         case .map(let map) where map.count > Self.iteratorLimit: throw tooLarge()
@@ -98,8 +118,13 @@ struct YaqlEvaluator: Sendable {
 
     /// `a.b`: a dict's key (null when absent), or that key of every dict in a list.
     func member(_ value: Value, _ name: String) throws -> Value {
+        if let property = try YaqlLibrary.dateMember(value, name) { return property }
         switch value {
-        case .map(let map): return map[name] ?? .null
+        // A missing key is an error, as in Heat (heat-oracle: `$.data.missing` and
+        // `$.data[missing]` fail with a KeyError); `get()` is the form that allows absence.
+        case .map(let map):
+            guard let found = map[name] else { throw YaqlRuntimeError("no key '\(name)' in the dict") }
+            return found
         case .list(let items):
             guard items.count <= Self.iteratorLimit else { throw tooLarge() }
             return .list(try items.map { try member($0, name) })
@@ -109,16 +134,14 @@ struct YaqlEvaluator: Sendable {
 
     func index(_ value: Value, _ index: Value) throws -> Value {
         switch (value, index) {
-        case (.map(let map), _): return map[try key(index)] ?? .null
+        case (.map(let map), _):
+            let name = try key(index)
+            guard let found = map[name] else { throw YaqlRuntimeError("no key '\(name)' in the dict") }
+            return found
         case (.list(let items), .int(let i)):
             let at = i < 0 ? items.count + i : i
             guard items.indices.contains(at) else { throw YaqlRuntimeError("list index \(i) out of range") }
             return items[at]
-        case (.string(let s), .int(let i)):
-            let chars = Array(s)
-            let at = i < 0 ? chars.count + i : i
-            guard chars.indices.contains(at) else { throw YaqlRuntimeError("string index \(i) out of range") }
-            return .string(String(chars[at]))
         default:
             throw YaqlRuntimeError("cannot index \(value.kindName) with \(index.kindName)")
         }
@@ -146,13 +169,12 @@ struct YaqlEvaluator: Sendable {
             let left = try evaluate(leftNode, env)
             return YaqlLibrary.truthy(left) ? left : try evaluate(rightNode, env)
         case "->":
-            // `let(name => value) -> expr` binds variables; otherwise `$` becomes the left value.
-            if case .call("let", nil, let arguments) = leftNode {
-                return try evaluate(rightNode, try bindLet(arguments, env))
+            // `let(name => value) -> expr` binds variables. Any other left side fails, as in
+            // Heat (measured with heat-oracle: `$.data -> $.a` is an error).
+            guard case .call("let", nil, let arguments) = leftNode else {
+                throw YaqlRuntimeError("'->' needs let(...) on its left")
             }
-            var inner = env
-            inner.variables[""] = try evaluate(leftNode, env)
-            return try evaluate(rightNode, inner)
+            return try evaluate(rightNode, try bindLet(arguments, env))
         default:
             return try YaqlLibrary.operate(op, evaluate(leftNode, env), evaluate(rightNode, env))
         }

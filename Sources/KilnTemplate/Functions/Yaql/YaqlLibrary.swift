@@ -1,21 +1,37 @@
 import KilnModel
-/// The yaql standard-library subset Kiln evaluates, with yaql's names (camelCase) and
-/// Python semantics. Functions may be called as `f(x, ...)` or as methods `x.f(...)`.
+/// The yaql standard library as Heat 27 runs it (yaql in legacy mode), with yaql's names
+/// (camelCase) and Python semantics, one file per family: collections and queries, dicts,
+/// strings, regexes, sets, branching, math. Functions may be called as `f(x, ...)` or as
+/// methods `x.f(...)`, except those yaql defines in one style only (`methodOnly`,
+/// `functionOnly`).
 enum YaqlLibrary {
     typealias Function = @Sendable (YaqlCall) throws -> Value
-
-    /// Rejects, at parse time, a function this subset does not have.
-    static func check(_ name: String) throws(YaqlParseError) {
-        guard functions[name] != nil else { throw .unsupported("\(name)()") }
-    }
 
     static let functions: [String: Function] = {
         var table: [String: Function] = [:]
         for (name, function) in collectionFunctions { table[name] = function }
         for (name, function) in stringFunctions { table[name] = function }
         for (name, function) in conversionFunctions { table[name] = function }
+        for family in [regexFunctions, setFunctions, branchingFunctions, queryFunctions, mathFunctions, dateFunctions] {
+            for (name, function) in family where table[name] == nil { table[name] = function }
+        }
+        // Aliases yaql has.
+        table["filter"] = table["where"]
+        table["map"] = table["select"]
         return table
     }()
+
+    /// Names yaql defines only as methods (`x.toList()`, never `toList(x)`), and only as
+    /// functions (`isList(x)`, never `x.isList()`), as measured with heat-oracle.
+    static let methodOnly: Set<String> = [
+        "toList", "join", "search", "searchAll", "replaceBy", "union", "intersect", "difference", "symmetricDifference",
+        "add", "remove",
+    ]
+    static let functionOnly: Set<String> = [
+        "isList", "isDict", "isSet", "isRegex", "isString", "isInteger", "isNumber", "isBoolean",
+        "switch", "selectCase", "datetime", "timespan", "now", "utctz", "isDatetime", "isTimespan", "selectAllCases", "examine", "regex", "escapeRegex", "range", "sequence", "generate",
+        "generateMany", "coalesce", "let", "dict", "list",
+    ]
 
     // MARK: Python semantics
 
@@ -23,12 +39,15 @@ enum YaqlLibrary {
 
     /// yaql's `str()`: null, true and false in yaql spelling, collections as Python prints them.
     static func text(_ value: Value) -> String {
+        if let date = dateText(value) { return date }
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return s
         case .int, .double: return value.plainText
-        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        // yaql's lists are Python tuples: `(1, 2)`, `(1,)`.
+        case .list(let items) where items.count == 1: return "(" + repr(items[0]) + ",)"
+        case .list(let items): return "(" + items.map(repr).joined(separator: ", ") + ")"
         case .map(let map):
             return "{" + map.keys.sorted().map { "\(repr(.string($0))): \(repr(map[$0] ?? .null))" }
                 .joined(separator: ", ") + "}"
@@ -68,6 +87,7 @@ enum YaqlLibrary {
     }
 
     static func operate(_ op: String, _ left: Value, _ right: Value) throws -> Value {
+        if let result = try dateOperate(op, left, right) { return result }
         switch op {
         case "=": return .bool(left.equalsAsHeat(right))
         case "!=": return .bool(!left.equalsAsHeat(right))
@@ -76,6 +96,7 @@ enum YaqlLibrary {
         case "<=": return .bool(try compare(left, right) <= 0)
         case ">=": return .bool(try compare(left, right) >= 0)
         case "in": return .bool(try contains(right, left))
+        case "=~", "!~": return try regexOperator(op, left, right)
         case "+": return try plus(left, right)
         case "-", "*", "/", "mod": return try arithmetic(op, left, right)
         default: throw YaqlRuntimeError("unsupported operator '\(op)'")
@@ -83,6 +104,7 @@ enum YaqlLibrary {
     }
 
     static func contains(_ collection: Value, _ item: Value) throws -> Bool {
+        if let items = YaqlObject.setItems(collection) { return items.contains { $0.equalsAsHeat(item) } }
         switch (collection, item) {
         case (.list(let items), _): return items.contains { $0.equalsAsHeat(item) }
         case (.map(let map), _): return map[try YaqlEvaluator().key(item)] != nil
@@ -118,7 +140,8 @@ enum YaqlLibrary {
             }
         }
         if case .int(let a) = left, case .int(let b) = right { return .int(try integerArithmetic(op, a, b)) }
-        guard let a = left.yaqlNumber, let b = right.yaqlNumber else {
+        // Booleans are not numbers to yaql's operators (`true + 1` fails in Heat).
+        guard left.isYaqlNumber, right.isYaqlNumber, let a = left.yaqlNumber, let b = right.yaqlNumber else {
             throw YaqlRuntimeError("'\(op)' cannot combine \(left.kindName) and \(right.kindName)")
         }
         switch op {
@@ -164,4 +187,11 @@ enum YaqlLibrary {
 extension Value {
     /// A number for arithmetic (booleans count, as in Python; strings do not).
     var yaqlNumber: Double? { heatNumber }
+
+    var isYaqlNumber: Bool {
+        switch self {
+        case .int, .double: return true
+        default: return false
+        }
+    }
 }

@@ -15,6 +15,11 @@ indirect enum YaqlNode: Sendable {
     case binary(String, YaqlNode, YaqlNode)
     /// `name => value`, only as a call argument (named argument / dict entry).
     case pair(YaqlNode, YaqlNode)
+    /// `receiver?.name(args)`: null when the receiver is null, else the call.
+    case nullSafeCall(name: String, receiver: YaqlNode, arguments: [YaqlNode])
+    /// A construct yaql parses but Kiln does not evaluate: an error when evaluated, never at
+    /// validation (Heat's validate accepts whatever yaql parses).
+    case unsupported(String)
 }
 
 enum YaqlParseError: Error, Sendable {
@@ -149,7 +154,6 @@ struct YaqlParser {
         }
         var left = try parseBinary(level: level + 1)
         while case .symbol(let op) = current.kind, operators.contains(op) {
-            if op == "=~" || op == "!~" { throw .unsupported(op) }
             advance()
             let right = try parseBinary(level: level + 1)
             left = try node(.binary(op, left.node, right.node), over: [left, right])
@@ -176,23 +180,26 @@ struct YaqlParser {
                     advance()
                     parsed = try node(.member(parsed.node, name, nullSafe: nullSafe), over: [parsed])
                 case .function(let name):
-                    if nullSafe { throw .unsupported("?.\(name)()") }
                     advance()
-                    try YaqlLibrary.check(name)
                     let arguments = try parseArguments(closing: ")")
-                    parsed = try node(
-                        .call(name: name, receiver: parsed.node, arguments: arguments.map(\.node)), over: [parsed] + arguments)
+                    let call: YaqlNode = nullSafe
+                        ? .nullSafeCall(name: name, receiver: parsed.node, arguments: arguments.map(\.node))
+                        : .call(name: name, receiver: parsed.node, arguments: arguments.map(\.node))
+                    parsed = try node(call, over: [parsed] + arguments)
                 case .symbol("("):
-                    throw .unsupported(".(")
+                    // `x.(expr)`: parsed, refused when evaluated.
+                    let inner = try nested { (p: inout YaqlParser) throws(YaqlParseError) in try p.parsePrimary() }
+                    parsed = try node(.unsupported(".(...)"), over: [parsed, inner])
                 default:
                     throw unexpected()
                 }
             } else if take("[") {
                 let arguments = try parseArguments(closing: "]")
-                guard arguments.count == 1 else { throw .unsupported("[...] with \(arguments.count) arguments") }
-                parsed = try node(.index(parsed.node, arguments[0].node), over: [parsed, arguments[0]])
-            } else if isSymbol("{") {
-                throw .unsupported("{...} after a value")
+                if arguments.count == 1 {
+                    parsed = try node(.index(parsed.node, arguments[0].node), over: [parsed, arguments[0]])
+                } else {
+                    parsed = try node(.unsupported("[...] with \(arguments.count) arguments"), over: [parsed] + arguments)
+                }
             } else {
                 return parsed
             }
@@ -227,7 +234,6 @@ struct YaqlParser {
             return Parsed(node: .variable(name), height: 1)
         case .function(let name):
             advance()
-            try YaqlLibrary.check(name)
             let arguments = try parseArguments(closing: ")")
             return try node(.call(name: name, receiver: nil, arguments: arguments.map(\.node)), over: arguments)
         case .symbol("("):
