@@ -86,7 +86,7 @@ import Testing
     }
 
     /// Heat: an output of a provider template that fails makes the parent's output reading
-    /// it fail too, "Error in nested output NAME: ..."; both stacks are CREATE_COMPLETE.
+    /// it fail too, "Error in RESOURCE output NAME: ..."; both stacks are CREATE_COMPLETE.
     @Test func aNestedOutputThatFailsFailsTheOutputReadingIt() async throws {
         try await withScene { scene in
             let child = """
@@ -114,10 +114,46 @@ import Testing
             #expect(stack["stack_status"] == "CREATE_COMPLETE")
             let through = try await scene.get(path + "/outputs/through").json["output"]
             #expect(through["output_value"] == .null)
-            // Heat: "Error in nested output broken: Incorrect arguments: Items to merge must be maps. ..."
+            // Heat: "Error in nested output broken: Incorrect arguments: ..." (RESOURCE is `nested`)
             let error = through["output_error"].stringValue ?? ""
             #expect(error.hasPrefix("Error in nested output broken: ") && error.contains("must be maps"), "\(through)")
             #expect(try await scene.get(path + "/outputs/fine").json["output"]["output_value"] == "inner")
+        }
+    }
+
+    /// Heat (measured with heat-oracle): an attribute a provider template cannot give, and a
+    /// nested output reading a parameter the nested template lacks, fail only the outputs
+    /// reading them: `The Referenced Attribute (n nope) is incorrect.` and
+    /// `Error in n output undef: The Parameter (nothere) was not provided.`; the stack is
+    /// CREATE_COMPLETE and the other output has its value.
+    @Test func outputsAProviderTemplateCannotGiveFailOnlyThemselves() async throws {
+        try await withScene { scene in
+            let inner = """
+            heat_template_version: 2018-08-31
+            outputs:
+              a: {value: 1}
+              undef: {value: {get_param: nothere}}
+            """
+            let outer = """
+            heat_template_version: 2018-08-31
+            resources:
+              n: {type: inner2.yaml}
+            outputs:
+              bad: {value: {get_attr: [n, nope]}}
+              undef: {value: {get_attr: [n, undef]}}
+              fine: {value: {get_attr: [n, a]}}
+            """
+            let path = try await scene.create("oe6", outer, files: ["inner2.yaml": inner])
+            let stack = try await scene.get(path).json["stack"]
+            #expect(stack["stack_status"] == "CREATE_COMPLETE", "\(stack)")
+            let bad = try await scene.get(path + "/outputs/bad").json["output"]
+            #expect(bad["output_value"] == .null)
+            #expect(bad["output_error"].stringValue?.contains("The Referenced Attribute (n nope) is incorrect.") == true, "\(bad)")
+            let undef = try await scene.get(path + "/outputs/undef").json["output"]
+            #expect(undef["output_value"] == .null)
+            #expect(undef["output_error"].stringValue?.hasPrefix("Error in n output undef: ") == true, "\(undef)")
+            #expect(undef["output_error"].stringValue?.contains("The Parameter (nothere) was not provided.") == true, "\(undef)")
+            #expect(try await scene.get(path + "/outputs/fine").json["output"]["output_value"] == 1)
         }
     }
 

@@ -14,9 +14,11 @@ import Testing
     static let environment = "resource_registry:\n  resources:\n    a: {hooks: pre-create}\n    nest:\n      x: {hooks: pre-create}\n"
 
     /// Polls `hook poll` until both hooks are listed.
+    /// Polls until both hooks are reached: up to a minute, as a loaded machine can take long
+    /// to start the create's process.
     func pollBoth(_ poll: () async throws -> CLITests.Run) async throws -> CLITests.Run {
         var run = try await poll()
-        for _ in 0..<100 where !(run.stdout.contains("\na ") && run.stdout.contains("/x ")) {
+        for _ in 0..<600 where !(run.stdout.contains("\na ") && run.stdout.contains("/x ")) {
             try await Task.sleep(nanoseconds: 100_000_000)
             run = try await poll()
         }
@@ -60,7 +62,8 @@ import Testing
         _ = try home.write("inner.yaml", Self.inner)
         let env = try home.write("env.yaml", Self.environment)
         let create = try home.start(["stack", "create", "hk", "-t", template, "-e", env])
-        _ = try await pollBoth { try await home.kiln(["stack", "hook", "poll", "hk", "--nested-depth", "1"]) }
+        let reached = try await pollBoth { try await home.kiln(["stack", "hook", "poll", "hk", "--nested-depth", "1"]) }
+        try #require(reached.stdout.contains("\na ") && reached.stdout.contains("/x "), "the hooks were never reached")
         kill(create.process.processIdentifier, SIGKILL)
         await create.process.exited()
         let poll = try await home.kiln(["stack", "hook", "poll", "hk", "--nested-depth", "1"])

@@ -127,8 +127,11 @@ extension TemplateChecker {
                 return
             }
             if attribute.hasPrefix("resource.") { return }
-            diagnostics.error(
-                location, "resource '\(target.name)' (\(name)) has no attribute '\(attribute)'",
+            // Heat's validate accepts any attribute of a provider template (measured with
+            // heat-oracle); its create fails the resource that reads it, and an output shows it
+            // as its output_error (the caller lowers that one to a warning).
+            diagnostics.report(
+                createTimeSeverity, location, "resource '\(target.name)' (\(name)) has no attribute '\(attribute)'",
                 expected: "an output of \(name): \(nested.outputs.map(\.name).joined(separator: ", "))")
         case .unknown:
             break

@@ -385,8 +385,11 @@ struct TemplateChecker: Sendable {
                 var found = Diagnostics()
                 checkAttribute(attribute, of: target, at: at, into: &found)
                 let prefix = functionPrefix(reference, site)
+                // An output never fails a create: what it cannot give becomes its output_error.
+                let outputOfProvider: Bool
+                if case .output = site, case .provider? = resolvedTypes[name] { outputOfProvider = true } else { outputOfProvider = false }
                 diagnostics.append(contentsOf: found.all.map {
-                    var diagnostic = $0
+                    var diagnostic = outputOfProvider ? $0.with(.warning) : $0
                     diagnostic.message = "\(prefix)The Referenced Attribute (\(name) \(attribute)) is incorrect. (\($0.message))"
                     return diagnostic
                 })

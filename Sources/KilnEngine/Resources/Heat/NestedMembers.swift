@@ -20,9 +20,9 @@ enum NestedMembers {
     static let outputErrorsKey = "output_errors"
 
     /// Why the child's output `name` could not be computed, as Heat reports reading it
-    /// through the owner ("Error in nested output NAME: ..."; measured with heat-oracle).
+    /// through the owner ("Error in RESOURCE output NAME: ..."; measured with heat-oracle).
     static func outputError(_ name: String, of resource: LiveResource) -> String? {
-        resource.data[outputErrorsKey]?.mapValue?[name]?.stringValue.map { "Error in nested output \(name): \($0)" }
+        resource.data[outputErrorsKey]?.mapValue?[name]?.stringValue.map { "Error in \(resource.name) output \(name): \($0)" }
     }
 
     static func references(_ resource: LiveResource) -> [String: Value] {
