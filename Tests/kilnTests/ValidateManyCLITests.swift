@@ -57,17 +57,18 @@ struct ValidateManyCLITests {
         #expect(result.stdout == """
             ./good.yaml: ok
             ./lib/nested.yaml: 1 error
-            ./sub/bad.yml: 2 errors
+            ./sub/bad.yml: 3 errors
             ./sub/parent.yaml: 1 error
             4 files: 1 ok, 3 with errors, 0 warnings
 
             """)
         // Path order; the nested template's error once, though two verdicts include it.
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3, "\(result.stderr)")
-        #expect(lines[0].hasPrefix("./lib/nested.yaml:3:52: error: "))
-        #expect(lines[1].hasPrefix("./sub/bad.yml:5:20: error: "))
-        #expect(lines[2].hasPrefix("./sub/bad.yml:6:56: error: "))
+        #expect(lines.count == 4, "\(result.stderr)")
+        #expect(lines[0].hasPrefix("./lib/nested.yaml:3:50: error: resource 'r' (OS::Heat::RandomString) has no property 'lenght'"))
+        #expect(lines[1].hasPrefix("./sub/bad.yml:3:3: error: "))
+        #expect(lines[2].hasPrefix("./sub/bad.yml:5:18: error: "))
+        #expect(lines[3].hasPrefix("./sub/bad.yml:6:62: error: "))
     }
 
     @Test func allValidExitsZero() async throws {
@@ -90,8 +91,8 @@ struct ValidateManyCLITests {
         #expect(files.map { $0["ok"] as? Bool } == [true, false, false, false])
         #expect(files.allSatisfy { ($0["warnings"] as? [Any])?.isEmpty == true })
         let bad = try #require(files[2]["errors"] as? [[String: Any]])
-        #expect(bad.map { $0["line"] as? Int } == [5, 6])
-        #expect(bad.map { $0["column"] as? Int } == [20, 56])
+        #expect(bad.map { $0["line"] as? Int } == [3, 5, 6])
+        #expect(bad.map { $0["column"] as? Int } == [3, 18, 62])
         #expect(bad.allSatisfy { $0["file"] as? String == "./sub/bad.yml" && ($0["message"] as? String)?.isEmpty == false })
         // The parent's error is in the provider template, and says so.
         let parent = try #require(files[3]["errors"] as? [[String: Any]])
@@ -100,7 +101,7 @@ struct ValidateManyCLITests {
         #expect(summary["files"] as? Int == 4)
         #expect(summary["ok"] as? Int == 1)
         #expect(summary["with_errors"] as? Int == 3)
-        #expect(summary["errors"] as? Int == 4)
+        #expect(summary["errors"] as? Int == 5)
         #expect(summary["warnings"] as? Int == 0)
     }
 
@@ -120,8 +121,8 @@ struct ValidateManyCLITests {
         let rules = try #require(driver["rules"] as? [[String: Any]])
         #expect(rules.map { $0["id"] as? String } == ["template-error", "template-warning"])
         let results = try #require(runs[0]["results"] as? [[String: Any]])
-        // Three distinct problems: the nested template's is not repeated for its parent.
-        #expect(results.count == 3)
+        // Four distinct problems: the nested template's is not repeated for its parent.
+        #expect(results.count == 4)
         #expect(results.allSatisfy { $0["ruleId"] as? String == "template-error" && $0["level"] as? String == "error" })
         #expect(results.allSatisfy { (($0["message"] as? [String: Any])?["text"] as? String)?.isEmpty == false })
         let places = results.map { result -> String in
@@ -131,7 +132,7 @@ struct ValidateManyCLITests {
             let region = physical?["region"] as? [String: Any]
             return "\(uri):\(region?["startLine"] as? Int ?? 0):\(region?["startColumn"] as? Int ?? 0)"
         }
-        #expect(places == ["lib/nested.yaml:3:52", "sub/bad.yml:5:20", "sub/bad.yml:6:56"])
+        #expect(places == ["lib/nested.yaml:3:50", "sub/bad.yml:3:3", "sub/bad.yml:5:18", "sub/bad.yml:6:62"])
     }
 
     @Test func oneTemplateKeepsHeatsBody() async throws {
@@ -142,7 +143,7 @@ struct ValidateManyCLITests {
         #expect(try json(body.stdout)["Parameters"] != nil)
         let errors = try await run(["template", "validate", "sub/bad.yml", "--format", "json"], in: tree)
         #expect(errors.status == 1)
-        #expect((try json(errors.stdout)["errors"] as? [Any])?.count == 2)
+        #expect((try json(errors.stdout)["errors"] as? [Any])?.count == 3)
         // A folder holding one template is still a folder: the files document.
         let folder = try await run(["template", "validate", "lib", "--format", "json"], in: tree)
         #expect((try json(folder.stdout)["files"] as? [Any])?.count == 1)

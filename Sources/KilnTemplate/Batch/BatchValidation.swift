@@ -43,22 +43,24 @@ public struct BatchValidation: Sendable {
         self.keepReports = keepReports
     }
 
-    /// The verdict of each file, in the order given. `cache` is shared by the run's files
-    /// (pass one to see what was read).
-    public func validate(_ files: [String], cache: FileCache = FileCache()) -> [FileVerdict] {
+    /// The verdict of each file, in the order given. `cache` and `parsed` are shared by the
+    /// run's files (pass them to see what was read).
+    public func validate(
+        _ files: [String], cache: FileCache = FileCache(), parsed: ParsedTemplateCache = ParsedTemplateCache()
+    ) -> [FileVerdict] {
         let verdicts = Slots<FileVerdict>(count: files.count)
         // Largest first, so one big template does not start last and leave a core idle.
         let sizes = files.map(size(of:))
         let order = files.indices.sorted { sizes[$0] > sizes[$1] }
         DispatchQueue.concurrentPerform(iterations: order.count) { position in
             let index = order[position]
-            verdicts.set(index, validateOne(files[index], cache: cache))
+            verdicts.set(index, validateOne(files[index], cache: cache, parsed: parsed))
         }
         return verdicts.values
     }
 
     /// One file's verdict; a file that cannot be read is an error located at its start.
-    public func validateOne(_ file: String, cache: FileCache) -> FileVerdict {
+    public func validateOne(_ file: String, cache: FileCache, parsed: ParsedTemplateCache? = nil) -> FileVerdict {
         let bytes: [UInt8]
         switch BoundedFile.read(file, limit: limits.maxBytes) {
         case .success(let read): bytes = read
@@ -73,9 +75,10 @@ public struct BatchValidation: Sendable {
             }
             return FileVerdict(file: file, diagnostics: [diagnostic], report: nil)
         }
-        let request = ValidationRequest(
+        var request = ValidationRequest(
             templateName: file, template: bytes, environments: environments, parameters: parameters,
             limits: limits, readFile: { cache.read($0) })
+        request.parsedTemplates = parsed
         let report = validator.validate(request)
         var diagnostics = Diagnostics()
         diagnostics.append(contentsOf: report.diagnostics)

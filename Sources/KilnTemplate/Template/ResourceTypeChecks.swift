@@ -277,17 +277,20 @@ extension TemplateChecker {
                               expected: "at most 5 levels")
             return .unknown
         }
-        let root: Node
-        do {
-            root = try reader.read(found.content, file: found.name)
-        } catch {
-            diagnostics.append(contentsOf: error.diagnostics)
-            return .unknown
+        let reader = self.reader
+        func parse() -> ParsedTemplateCache.Parsed {
+            do {
+                let root = try reader.read(found.content, file: found.name)
+                var parser = TemplateParser()
+                let parsed = parser.parse(root, file: found.name)
+                return .init(template: parsed, diagnostics: parser.diagnostics.all)
+            } catch {
+                return .init(template: nil, diagnostics: error.diagnostics)
+            }
         }
-        var parser = TemplateParser()
-        let parsed = parser.parse(root, file: found.name)
-        diagnostics.append(contentsOf: parser.diagnostics)
-        guard let nested = parsed else { return .unknown }
+        let parsed = files.parsed?.parsed(found.name, content: found.content, parse) ?? parse()
+        diagnostics.append(contentsOf: parsed.diagnostics)
+        guard let nested = parsed.template else { return .unknown }
         var nestedEnvironment = Environment()
         nestedEnvironment.registry = environment.registry
         nestedEnvironment.parameterDefaults = environment.parameterDefaults

@@ -20,6 +20,8 @@ public struct ValidationRequest: Sendable {
     /// The template already as a tree (one built in code, such as a group's members): used
     /// instead of reading `template`'s text, which is then only what is stored and shown.
     public var document: Node?
+    /// Provider templates' parses shared by the requests of one multi-file run (nil: none).
+    public var parsedTemplates: ParsedTemplateCache?
 
     public init(
         templateName: String, template: [UInt8], environments: [(name: String, content: [UInt8])] = [],
@@ -153,10 +155,12 @@ public struct TemplateValidator: Sendable {
 struct FileResolver: Sendable {
     let files: [String: String]
     let read: @Sendable (String) -> [UInt8]?
+    let parsed: ParsedTemplateCache?
 
     init(request: ValidationRequest) {
         files = request.files
         read = request.readFile
+        parsed = request.parsedTemplates
     }
 
     /// The content and canonical name of `key` as named from `referrer` (a file name), or nil.
