@@ -11,6 +11,12 @@ public struct FileVerdict: Sendable {
     /// that could not be read.
     public var report: ValidationReport?
 
+    public init(file: String, diagnostics: [Diagnostic], report: ValidationReport? = nil) {
+        self.file = file
+        self.diagnostics = diagnostics
+        self.report = report
+    }
+
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
