@@ -4,7 +4,7 @@ import Foundation
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("""
         kiln-bench: \(message)
-        usage: kiln-bench validate [--resources N] [--format text|json]
+        usage: kiln-bench validate [--resources N | --tree DIR [--runs N]] [--format text|json]
                kiln-bench stack [--resources N[,N...]] [--shape flat|chain|fan-in|all] [--type none|random] [--max-parallel N] [--format text|json]
                kiln-bench api [--stacks N] [--requests N] [--cycles N] [--concurrency N] [--format text|json]
                kiln-bench load [--clients N] [--seconds N] [--resources N] [--format text|json]

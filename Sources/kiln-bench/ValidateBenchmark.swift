@@ -2,9 +2,14 @@ import Foundation
 import KilnModel
 import KilnTemplate
 
-/// `kiln-bench validate`: reads and validates a generated template of N resources.
+/// `kiln-bench validate`: reads and validates a generated template of N resources, or with
+/// `--tree DIR` every template of a folder as `kiln template validate DIR` does.
 func validateBenchmark(_ arguments: [String]) -> Int32 {
-    let given = options(arguments, allowed: ["--resources", "--format"])
+    let given = options(arguments, allowed: ["--resources", "--format", "--tree", "--runs"])
+    if let tree = given["--tree"] {
+        guard given["--resources"] == nil else { fail("--tree and --resources do not go together") }
+        return treeValidateBenchmark(tree: tree, given: given)
+    }
     guard let resourceCount = Int(given["--resources"] ?? "10000"), resourceCount > 0 else {
         fail("--resources takes a positive number")
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 // kiln-bench: Kiln's benchmarks, run in a release build.
-//   validate: read and validate a generated template of N resources
+//   validate: read and validate a generated template of N resources, or (--tree DIR) every template of a folder
 //   stack:    create then delete stacks of N resources on a durable SQLite store
 //   api:      Heat API requests per second and p50/p99 latency over loopback
 //   load:     N concurrent API clients creating, listing and deleting stacks, checked

@@ -39,7 +39,9 @@ struct TemplateInput: ParsableArguments {
     }
 
     /// Parameters split at the first `=`; a repeated key keeps its last value.
-    var parameterValues: [String: String] {
+    var parameterValues: [String: String] { Self.parameterValues(parameters) }
+
+    static func parameterValues(_ parameters: [String]) -> [String: String] {
         var values: [String: String] = [:]
         for parameter in parameters {
             guard let equals = parameter.firstIndex(of: "=") else { continue }
@@ -56,33 +58,59 @@ struct TemplateInput: ParsableArguments {
     /// Reads the files, each at most the size limit; one that cannot be read ends the command
     /// with exit status 2, one over the limit is an invalid template (`TooLarge`).
     func request() throws -> ValidationRequest {
-        var limits = ReaderLimits.default
-        if let maxTemplateSize { limits.maxBytes = maxTemplateSize }
-        func load(_ path: String) throws -> [UInt8] {
-            switch readFile(path, limit: limits.maxBytes) {
-            case .success(let bytes): return bytes
-            case .failure(let error):
-                if case .tooLarge(let limit, let size) = error.reason {
-                    throw TooLarge(diagnostic: .error(
-                        at: SourceLocation(file: path, line: 1, column: 1), "file is too large",
-                        expected: "at most \(limit) bytes", found: size.map { "\($0) bytes" } ?? "more"))
-                }
-                standardError("kiln: \(error)")
-                throw ExitCode(2)
-            }
-        }
-        return ValidationRequest(
-            templateName: template, template: try load(template),
-            environments: try environments.map { (name: $0, content: try load($0)) },
-            parameters: parameterValues, limits: limits)
+        try Self.request(template: template, environments: environments, parameters: parameterValues,
+                         maxTemplateSize: maxTemplateSize)
     }
 
     /// Validates, printing every diagnostic to standard error in file, line and column order.
     func validated() throws -> ValidationReport {
+        try Self.validated(template: template, environments: environments, parameters: parameterValues,
+                           maxTemplateSize: maxTemplateSize)
+    }
+
+    /// The limits of a run: the default ones with `--max-template-size` when given.
+    static func limits(maxTemplateSize: Int?) -> ReaderLimits {
+        var limits = ReaderLimits.default
+        if let maxTemplateSize { limits.maxBytes = maxTemplateSize }
+        return limits
+    }
+
+    /// A template or environment file named on the command line, at most the size limit.
+    static func load(_ path: String, limit: Int) throws -> [UInt8] {
+        switch readFile(path, limit: limit) {
+        case .success(let bytes): return bytes
+        case .failure(let error):
+            if case .tooLarge(let limit, let size) = error.reason {
+                throw TooLarge(diagnostic: .error(
+                    at: SourceLocation(file: path, line: 1, column: 1), "file is too large",
+                    expected: "at most \(limit) bytes", found: size.map { "\($0) bytes" } ?? "more"))
+            }
+            standardError("kiln: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    static func request(
+        template: String, environments: [String], parameters: [String: String], maxTemplateSize: Int?
+    ) throws -> ValidationRequest {
+        let limits = limits(maxTemplateSize: maxTemplateSize)
+        return ValidationRequest(
+            templateName: template, template: try load(template, limit: limits.maxBytes),
+            environments: try environments.map { (name: $0, content: try load($0, limit: limits.maxBytes)) },
+            parameters: parameters, limits: limits)
+    }
+
+    /// One template validated, every diagnostic printed to standard error in file, line and
+    /// column order; under `strict` warnings are errors.
+    static func validated(
+        template: String, environments: [String], parameters: [String: String], maxTemplateSize: Int?,
+        strict: Bool = false
+    ) throws -> ValidationReport {
         let validator = TemplateValidator(catalog: HeatTypes.catalog, constraints: BuiltinConstraints())
         let request: ValidationRequest
         do {
-            request = try self.request()
+            request = try self.request(template: template, environments: environments, parameters: parameters,
+                                       maxTemplateSize: maxTemplateSize)
         } catch let refused as TooLarge {
             standardError(refused.diagnostic.description)
             return ValidationReport(refusing: [refused.diagnostic])
@@ -90,36 +118,13 @@ struct TemplateInput: ParsableArguments {
         var report = validator.validate(request)
         var diagnostics = Diagnostics()
         diagnostics.append(contentsOf: report.diagnostics)
-        report.diagnostics = diagnostics.sorted
+        report.diagnostics = strict ? BatchValidation.promotingWarnings(diagnostics.sorted) : diagnostics.sorted
         for diagnostic in report.diagnostics { standardError(diagnostic.description) }
         return report
     }
 }
 
 extension TemplateCommand {
-    struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Validate a template and print its parameters, as `openstack orchestration template validate`.")
-
-        @OptionGroup var input: TemplateInput
-
-        @Option(help: "Output format: table, json or yaml.")
-        var format: ReportFormat = .yaml
-
-        func run() throws {
-            let report = try input.validated()
-            guard report.isValid else {
-                if format == .json { print(TemplateOutput.errorsJSON(report.diagnostics)) }
-                throw ExitCode(1)
-            }
-            switch format {
-            case .yaml: print(report.heatBody.yamlText(), terminator: "")
-            case .json: print(report.heatBody.prettyJSON())
-            case .table: print(TemplateOutput.validationTable(report), terminator: "")
-            }
-        }
-    }
-
     struct Graph: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the resource dependency graph of a valid template.")

@@ -145,7 +145,7 @@ struct CLITests {
     @Test func missingTemplateIsAUsageError() async throws {
         let result = try await run(["template", "validate"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Missing expected argument '--template <template>'"))
+        #expect(result.stderr.contains("Missing a template: give -t FILE or one or more PATHs"))
     }
 
     @Test func unknownOptionAndBadFormatAreUsageErrors() async throws {

@@ -288,27 +288,30 @@ extension TemplateChecker {
                               expected: "at most 5 levels")
             return .unknown
         }
-        let root: Node
-        do {
-            // Heat reads a provider template with Python's loader, where a duplicate key is
-            // no error: only a warning here, the template's own file keeps the error.
-            let read = try reader.readLeniently(found.content, file: found.name)
-            root = read.node
-            diagnostics.append(contentsOf: read.warnings)
-        } catch {
-            diagnostics.append(contentsOf: error.diagnostics)
-            return .unknown
+        let reader = self.reader
+        // Heat reads a provider template with Python's loader, where a duplicate key is no
+        // error: only a warning here, the template's own file keeps the error.
+        func parse() -> ParsedTemplateCache.Parsed {
+            do {
+                let read = try reader.readLeniently(found.content, file: found.name)
+                var parser = TemplateParser()
+                let parsed = parser.parse(read.node, file: found.name)
+                return .init(template: parsed, diagnostics: read.warnings + parser.diagnostics.all)
+            } catch {
+                return .init(template: nil, diagnostics: error.diagnostics)
+            }
         }
-        var parser = TemplateParser()
-        let parsed = parser.parse(root, file: found.name)
+        let parsed = files.parsed?.parsed(found.name, content: found.content, parse) ?? parse()
         // Heat's validate reads the provider template (malformed YAML or no valid version is
         // an error) and takes its parameters and outputs as the type's schema, but checks
         // nothing more in it: the rest is met when the nested stack is created.
-        guard let nested = parsed else {
-            diagnostics.append(contentsOf: parser.diagnostics)
+        guard let nested = parsed.template else {
+            diagnostics.append(contentsOf: parsed.diagnostics)
             return .unknown
         }
-        diagnostics.append(contentsOf: nestedFindings(parser.diagnostics))
+        var parseFindings = Diagnostics()
+        parseFindings.append(contentsOf: parsed.diagnostics)
+        diagnostics.append(contentsOf: nestedFindings(parseFindings))
         var nestedEnvironment = Environment()
         nestedEnvironment.registry = environment.registry
         nestedEnvironment.parameterDefaults = environment.parameterDefaults

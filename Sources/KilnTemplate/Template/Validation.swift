@@ -26,6 +26,8 @@ public struct ValidationRequest: Sendable {
     public var purpose: Purpose = .validate
 
     public enum Purpose: Sendable { case validate, create }
+    /// Provider templates' parses shared by the requests of one multi-file run (nil: none).
+    public var parsedTemplates: ParsedTemplateCache?
 
     public init(
         templateName: String, template: [UInt8], environments: [(name: String, content: [UInt8])] = [],
@@ -161,10 +163,12 @@ public struct TemplateValidator: Sendable {
 struct FileResolver: Sendable {
     let files: [String: String]
     let read: @Sendable (String) -> [UInt8]?
+    let parsed: ParsedTemplateCache?
 
     init(request: ValidationRequest) {
         files = request.files
         read = request.readFile
+        parsed = request.parsedTemplates
     }
 
     /// The content and canonical name of `key` as named from `referrer` (a file name), or nil.
