@@ -14,8 +14,9 @@
 # Heat errors that come from Heat's surroundings rather than the template are not comparable:
 # a service that is not there (HEAT-E99001), a file Heat could not fetch, a resource type
 # its registry does not have (tripleo's OS::TripleO::* come from environments). Every other
-# file is comparable. Prints each file whose verdicts differ, then a summary; exits 1 when any
-# comparable verdict differs, 2 on a usage or tool error.
+# file is comparable. A file Heat accepts that Kiln refuses only for duplicate keys is counted
+# apart: Kiln is stricter there by design. Prints each file whose verdicts differ, then a
+# summary; exits 1 when any other comparable verdict differs, 2 on a usage or tool error.
 set -uo pipefail
 
 kiln=""; heat_file=""; save_heat=""; envs=(); dir=""
@@ -95,7 +96,7 @@ for line in open(heat_path, encoding="utf-8"):
 kiln = {key(f["file"]): f for f in json.load(open(kiln_path, encoding="utf-8"))["files"]}
 
 comparable = equal = 0
-differing, environmental, missing = [], {}, []
+differing, environmental, missing, stricter = [], {}, [], []
 for name in sorted(kiln):
     if name not in heat:
         missing.append(name)
@@ -109,6 +110,13 @@ for name in sorted(kiln):
     comparable += 1
     if heat_ok == kiln_ok:
         equal += 1
+    elif heat_ok and all(e["message"].startswith("duplicate key") for e in kiln[name]["errors"]):
+        # Kiln is stricter here by design (issue 13 item 1): Python's loader keeps the last of
+        # two equal keys and drops the first silently; Kiln refuses the file.
+        stricter.append(name)
+        print(f"{name}: heat ok, kiln error by design (duplicate keys)")
+        for error in kiln[name]["errors"][:3]:
+            print(f"    kiln: {key(error['file'])}:{error['line']}:{error['column']}: {error['message']}")
     else:
         differing.append(name)
         print(f"{name}: heat {'ok' if heat_ok else 'error'}, kiln {'ok' if kiln_ok else 'error'}")
@@ -126,6 +134,7 @@ print()
 print(f"templates: {len(kiln)}; not comparable (Heat's surroundings): {not_comparable}"
       + "".join(f"\n    {count} {why}" for why, count in sorted(environmental.items())))
 print(f"comparable: {comparable}; equal verdicts: {equal}; differing: {len(differing)}"
+      + (f"; Kiln stricter by design (duplicate keys): {len(stricter)}" if stricter else "")
       + (f"; without a Heat verdict: {len(missing)}" if missing else ""))
 sys.exit(1 if differing else 0)
 PY
