@@ -40,7 +40,7 @@ import Testing
         #expect(try functionErrors("v:\n  get_param:\n    - [a]\n", .v2021_04_16)
             == ["t.yaml:3:7: error: get_param: the parameter name must be a string (expected a parameter name, found a list)"])
         #expect(try evaluationError("v: {get_param: nope}", .v2021_04_16, params)
-            == "t.yaml:1:5: error: get_param: the parameter 'nope' was not provided")
+            == "t.yaml:1:5: error: get_param: The Parameter (nope) was not provided.")
     }
 
     // MARK: get_resource

@@ -58,7 +58,7 @@ public struct GetParam: TemplateFunction {
             throw site.evaluationError("the parameter name must be a string, found \(name.kindName)")
         }
         guard let value = scope.context.parameter(parameterName) else {
-            throw site.evaluationError("the parameter '\(parameterName)' was not provided")
+            throw site.evaluationError("The Parameter (\(parameterName)) was not provided.")
         }
         // Heat turns every failed step (missing key, bad index, scalar) into "".
         return PathSelection.select(path, from: value, numericStringIndexes: true) ?? ""

@@ -39,7 +39,14 @@ public struct TemplateResource: ChildStackResource {
         return NestedMembers.memberAttribute(name, of: resource)
     }
 
+    /// A failed child output ("Error in RES output NAME: ..."), or an attribute the provider
+    /// template has no output for once its child exists: Heat's validate accepts any name, and
+    /// reading it fails with "The Referenced Attribute (RES NAME) is incorrect." (both measured
+    /// with heat-oracle), so only what reads it fails (an output carries it as output_error).
     public func attributeError(_ name: String, of resource: LiveResource) -> String? {
-        NestedMembers.outputError(name, of: resource)
+        if let failed = NestedMembers.outputError(name, of: resource) { return failed }
+        guard resource.physicalID != nil, name != "show", name != "OS::stack_id", !name.hasPrefix("resource."),
+              resource.attributes[name] == nil else { return nil }
+        return "The Referenced Attribute (\(resource.name) \(name)) is incorrect."
     }
 }
