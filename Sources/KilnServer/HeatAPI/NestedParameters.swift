@@ -1,6 +1,7 @@
 import Foundation
 import KilnModel
 import KilnTemplate
+import KilnEngine
 
 /// `NestedParameters` of `POST /validate?show_nested=true`, as Heat gives it (measured with
 /// heat-oracle): for each resource that is a stack of its own (a provider template, by path
@@ -50,7 +51,7 @@ struct NestedParameters {
         var member: Value?
         if let path = templatePath(of: memberType, resource: "0") {
             let index = properties["index_var"]?.stringValue ?? "%index%"
-            let given = Self.replacing(index, with: "0", in: definition["properties"] ?? .map([:])).mapValue ?? [:]
+            let given = ResourceGroupResource.replacing(index, with: "0", in: definition["properties"] ?? .map([:])).mapValue ?? [:]
             member = nested(type: memberType, path: path, properties: given, unknown: [], depth: depth + 1)
         }
         var group: [String: Value] = ["Type": .string(resource.type), "Description": "No description", "Parameters": .map([:])]
@@ -107,15 +108,6 @@ struct NestedParameters {
             return (out, unknown)
         }
         return ((try? scope.value(of: expression))?.mapValue ?? [:], [])
-    }
-
-    static func replacing(_ variable: String, with name: String, in value: Value) -> Value {
-        switch value {
-        case .string(let text): return .string(text.replacingOccurrences(of: variable, with: name))
-        case .list(let items): return .list(items.map { replacing(variable, with: name, in: $0) })
-        case .map(let entries): return .map(entries.mapValues { replacing(variable, with: name, in: $0) })
-        default: return value
-        }
     }
 }
 

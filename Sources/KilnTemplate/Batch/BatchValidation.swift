@@ -94,31 +94,11 @@ public struct BatchValidation: Sendable {
 
     /// `--strict`: every warning an error (same place, same message).
     public static func promotingWarnings(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-        diagnostics.map { diagnostic in
-            var promoted = diagnostic
-            promoted.severity = .error
-            return promoted
-        }
+        diagnostics.map { $0.with(.error) }
     }
 
     private func size(of path: String) -> Int {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
-}
-
-/// One slot per item, each written once by a worker, read after all finish.
-private final class Slots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [T] { slots.map { $0! } }
 }

@@ -7,7 +7,7 @@ func inChunks<T>(of count: Int, minimum: Int = 2_000, _ body: @Sendable (Range<I
     let workers = count >= minimum ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
     guard workers > 1 else { return [body(0..<count)] }
     let size = (count + workers - 1) / workers
-    let results = ChunkResults<T>(count: workers)
+    let results = Slots<T>(count: workers)
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
         let range = min(count, worker * size)..<min(count, (worker + 1) * size)
         results.set(worker, body(range))
@@ -15,8 +15,9 @@ func inChunks<T>(of count: Int, minimum: Int = 2_000, _ body: @Sendable (Range<I
     return results.values
 }
 
-/// One slot per worker, written once each, read after all workers finish.
-private final class ChunkResults<T>: @unchecked Sendable {
+/// One slot per item (a chunk, a file), each written once by a worker, read after all
+/// workers finish.
+final class Slots<T>: @unchecked Sendable {
     private var slots: [T?]
     private let lock = NSLock()
 

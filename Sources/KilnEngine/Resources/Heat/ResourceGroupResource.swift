@@ -120,7 +120,8 @@ public struct ResourceGroupResource: ResourcePlugin {
         return .map(definition)
     }
 
-    static func replacing(_ variable: String, with name: String, in value: Value) -> Value {
+    /// `value` with every `variable` (the group's `index_var`) in its strings made `name`.
+    public static func replacing(_ variable: String, with name: String, in value: Value) -> Value {
         switch value {
         case .string(let text): return .string(text.replacingOccurrences(of: variable, with: name))
         case .list(let items): return .list(items.map { replacing(variable, with: name, in: $0) })
