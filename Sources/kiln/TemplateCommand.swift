@@ -15,11 +15,9 @@ struct TemplateCommand: ParsableCommand {
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json, yaml }
 enum GraphFormat: String, ExpressibleByArgument, CaseIterable { case dot, text }
 
-/// The inputs of a validation: template, environments, parameters and size limit.
-struct TemplateInput: ParsableArguments {
-    @Option(name: [.customShort("t"), .customLong("template")], help: "The template file.")
-    var template: String
-
+/// What a validation reads besides its templates: environments, parameters and the size
+/// limit. Shared by `validate` (many templates) and `graph` (one, through `TemplateInput`).
+struct ValidationInputs: ParsableArguments {
     @Option(name: [.customShort("e"), .customLong("environment")], help: "An environment file (repeatable).")
     var environments: [String] = []
 
@@ -39,9 +37,7 @@ struct TemplateInput: ParsableArguments {
     }
 
     /// Parameters split at the first `=`; a repeated key keeps its last value.
-    var parameterValues: [String: String] { Self.parameterValues(parameters) }
-
-    static func parameterValues(_ parameters: [String]) -> [String: String] {
+    var parameterValues: [String: String] {
         var values: [String: String] = [:]
         for parameter in parameters {
             guard let equals = parameter.firstIndex(of: "=") else { continue }
@@ -50,32 +46,21 @@ struct TemplateInput: ParsableArguments {
         return values
     }
 
-    /// A file over the size limit: refused as the validator refuses one, where it is.
-    struct TooLarge: Error {
-        var diagnostic: Diagnostic
-    }
-
-    /// Reads the files, each at most the size limit; one that cannot be read ends the command
-    /// with exit status 2, one over the limit is an invalid template (`TooLarge`).
-    func request() throws -> ValidationRequest {
-        try Self.request(template: template, environments: environments, parameters: parameterValues,
-                         maxTemplateSize: maxTemplateSize)
-    }
-
-    /// Validates, printing every diagnostic to standard error in file, line and column order.
-    func validated() throws -> ValidationReport {
-        try Self.validated(template: template, environments: environments, parameters: parameterValues,
-                           maxTemplateSize: maxTemplateSize)
-    }
-
-    /// The limits of a run: the default ones with `--max-template-size` when given.
-    static func limits(maxTemplateSize: Int?) -> ReaderLimits {
+    /// The default limits with `--max-template-size` when given.
+    var limits: ReaderLimits {
         var limits = ReaderLimits.default
         if let maxTemplateSize { limits.maxBytes = maxTemplateSize }
         return limits
     }
 
-    /// A template or environment file named on the command line, at most the size limit.
+    /// A file over the size limit: refused as the validator refuses one, where it is.
+    struct TooLarge: Error {
+        var diagnostic: Diagnostic
+    }
+
+    /// A template or environment file named on the command line, at most the size limit;
+    /// one that cannot be read ends the command with exit status 2, one over the limit is an
+    /// invalid template (`TooLarge`).
     static func load(_ path: String, limit: Int) throws -> [UInt8] {
         switch readFile(path, limit: limit) {
         case .success(let bytes): return bytes
@@ -90,27 +75,25 @@ struct TemplateInput: ParsableArguments {
         }
     }
 
-    static func request(
-        template: String, environments: [String], parameters: [String: String], maxTemplateSize: Int?
-    ) throws -> ValidationRequest {
-        let limits = limits(maxTemplateSize: maxTemplateSize)
-        return ValidationRequest(
-            templateName: template, template: try load(template, limit: limits.maxBytes),
-            environments: try environments.map { (name: $0, content: try load($0, limit: limits.maxBytes)) },
-            parameters: parameters, limits: limits)
+    /// The environment files, read once for every template of a run.
+    func environmentFiles() throws -> [(name: String, content: [UInt8])] {
+        let limit = limits.maxBytes
+        return try environments.map { (name: $0, content: try Self.load($0, limit: limit)) }
+    }
+
+    func request(template: String) throws -> ValidationRequest {
+        ValidationRequest(
+            templateName: template, template: try Self.load(template, limit: limits.maxBytes),
+            environments: try environmentFiles(), parameters: parameterValues, limits: limits)
     }
 
     /// One template validated, every diagnostic printed to standard error in file, line and
     /// column order; under `strict` warnings are errors.
-    static func validated(
-        template: String, environments: [String], parameters: [String: String], maxTemplateSize: Int?,
-        strict: Bool = false
-    ) throws -> ValidationReport {
+    func validated(template: String, strict: Bool = false) throws -> ValidationReport {
         let validator = TemplateValidator(catalog: HeatTypes.catalog, constraints: BuiltinConstraints())
         let request: ValidationRequest
         do {
-            request = try self.request(template: template, environments: environments, parameters: parameters,
-                                       maxTemplateSize: maxTemplateSize)
+            request = try self.request(template: template)
         } catch let refused as TooLarge {
             standardError(refused.diagnostic.description)
             return ValidationReport(refusing: [refused.diagnostic])
@@ -122,6 +105,17 @@ struct TemplateInput: ParsableArguments {
         for diagnostic in report.diagnostics { standardError(diagnostic.description) }
         return report
     }
+}
+
+/// One template and what its validation reads.
+struct TemplateInput: ParsableArguments {
+    @Option(name: [.customShort("t"), .customLong("template")], help: "The template file.")
+    var template: String
+
+    @OptionGroup var inputs: ValidationInputs
+
+    /// Validates, printing every diagnostic to standard error in file, line and column order.
+    func validated() throws -> ValidationReport { try inputs.validated(template: template) }
 }
 
 extension TemplateCommand {

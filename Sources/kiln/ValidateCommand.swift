@@ -29,14 +29,7 @@ extension TemplateCommand {
         @Option(name: [.customShort("t"), .customLong("template")], help: "A template file (repeatable).")
         var templates: [String] = []
 
-        @Option(name: [.customShort("e"), .customLong("environment")], help: "An environment file (repeatable).")
-        var environments: [String] = []
-
-        @Option(name: .customLong("parameter"), help: "A parameter value as KEY=VALUE (repeatable).")
-        var parameters: [String] = []
-
-        @Option(name: .customLong("max-template-size"), help: "The largest template accepted, in bytes.")
-        var maxTemplateSize: Int?
+        @OptionGroup var inputs: ValidationInputs
 
         @Flag(help: "Treat warnings as errors (exit 1).")
         var strict = false
@@ -47,12 +40,6 @@ extension TemplateCommand {
         func validate() throws {
             if templates.isEmpty && paths.isEmpty {
                 throw ValidationError("Missing a template: give -t FILE or one or more PATHs (files or folders)")
-            }
-            for parameter in parameters where !parameter.contains("=") {
-                throw ValidationError("--parameter '\(parameter)' is not KEY=VALUE")
-            }
-            if let maxTemplateSize, maxTemplateSize <= 0 {
-                throw ValidationError("--max-template-size must be a positive number of bytes")
             }
         }
 
@@ -75,10 +62,7 @@ extension TemplateCommand {
         }
 
         private func runOne(_ template: String) throws {
-            let report = try TemplateInput.validated(
-                template: template, environments: environments,
-                parameters: TemplateInput.parameterValues(parameters), maxTemplateSize: maxTemplateSize,
-                strict: strict)
+            let report = try inputs.validated(template: template, strict: strict)
             if format == .sarif {
                 print(SARIFOutput.log(report.diagnostics).prettyJSON())
                 if !report.isValid { throw ExitCode(1) }
@@ -105,18 +89,17 @@ extension TemplateCommand {
                 throw ExitCode(2)
             }
             if files.isEmpty { standardError("kiln: no templates found under \(named.joined(separator: ", "))") }
-            let limits = TemplateInput.limits(maxTemplateSize: maxTemplateSize)
             let environmentFiles: [(name: String, content: [UInt8])]
             do {
-                environmentFiles = try environments.map { (name: $0, content: try TemplateInput.load($0, limit: limits.maxBytes)) }
-            } catch let refused as TemplateInput.TooLarge {
+                environmentFiles = try inputs.environmentFiles()
+            } catch let refused as ValidationInputs.TooLarge {
                 standardError(refused.diagnostic.description)
                 throw ExitCode(1)
             }
             let batch = BatchValidation(
                 validator: TemplateValidator(catalog: HeatTypes.catalog, constraints: BuiltinConstraints()),
-                environments: environmentFiles, parameters: TemplateInput.parameterValues(parameters),
-                limits: limits, strict: strict)
+                environments: environmentFiles, parameters: inputs.parameterValues,
+                limits: inputs.limits, strict: strict)
             let verdicts = batch.validate(files)
 
             writeToStandardError(ValidateOutput.diagnosticLines(verdicts))
