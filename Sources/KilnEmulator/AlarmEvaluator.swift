@@ -48,7 +48,9 @@ public struct AlarmEvaluator: Sendable {
         var data: Value
     }
 
-    public func evaluate() async throws -> AlarmRound {
+    /// One round over the alarms `owns` accepts (by alarm id): with several engines, each
+    /// evaluates its share (see `EngineMembership`); alone, every alarm.
+    public func evaluate(owning owns: @Sendable (String) -> Bool = { _ in true }) async throws -> AlarmRound {
         let now = cloud.clock()
         let alarms: [StoredAlarm] = try await cloud.read { try $0.all(.alarm) }
         var cache: [QueryKey: [Measure]] = [:]
@@ -56,7 +58,7 @@ public struct AlarmEvaluator: Sendable {
         var verdicts: [Verdict] = []
         var round = AlarmRound()
         round.eventAlarms = alarms.filter { $0.enabled && $0.type == "event" }.count
-        for alarm in alarms where alarm.enabled && alarm.type != "event" {
+        for alarm in alarms where alarm.enabled && alarm.type != "event" && owns(alarm.id) {
             guard TimeConstraints.allow(Self.constraints(alarm.constraintsValue), at: now) else { continue }
             round.evaluated += 1
             let metrics = cloud.session(projectID: alarm.projectID).metrics

@@ -25,10 +25,16 @@ public final class NotificationDispatcher: Sendable {
     /// Queues being drained now, and how many per sink.
     private let busy = Mutex<(queues: Set<String>, perSink: [String: Int])>(([], [:]))
     private let sinkCache = Mutex<[String: EventSink]>([:])
+    /// With several engines on one database: this engine delivers only the queues rendezvous
+    /// hashing gives it among the live engines, each under a work claim (`notify:SINK:STACK`), so
+    /// a queue is delivered by one engine at a time even while engines disagree on who is alive.
+    /// Nil: this process delivers every queue.
+    let membership: EngineMembership?
 
     public init(store: any Store, transport: any NotificationTransport, policy: DeliveryPolicy = DeliveryPolicy(),
                 bell: OutboxBell = OutboxBell(), logger: Logger = Logger(label: "kiln.notifications"),
-                metricsFactory: (any MetricsFactory)? = nil) {
+                metricsFactory: (any MetricsFactory)? = nil, membership: EngineMembership? = nil) {
+        self.membership = membership
         self.store = store
         self.transport = transport
         self.policy = policy
@@ -98,8 +104,9 @@ public final class NotificationDispatcher: Sendable {
                 wait = min(wait, due)
                 continue
             }
-            dueCount += 1
             let key = head.sinkID + "\u{0}" + head.stackID
+            if let membership, !membership.owns(Self.claimKey(head)) { continue }
+            dueCount += 1
             let started = busy.withLock { state -> Bool in
                 guard !state.queues.contains(key), state.perSink[head.sinkID, default: 0] < policy.concurrencyPerSink else {
                     return false
@@ -110,7 +117,11 @@ public final class NotificationDispatcher: Sendable {
             }
             guard started else { continue }
             group.addTask {
-                await self.drain(sinkID: head.sinkID, stackID: head.stackID)
+                if let membership = self.membership {
+                    _ = await membership.holding(Self.claimKey(head)) { await self.drain(sinkID: head.sinkID, stackID: head.stackID) }
+                } else {
+                    await self.drain(sinkID: head.sinkID, stackID: head.stackID)
+                }
                 self.busy.withLock { state in
                     state.queues.remove(key)
                     state.perSink[head.sinkID, default: 1] -= 1
@@ -120,6 +131,9 @@ public final class NotificationDispatcher: Sendable {
         }
         return (max(0.005, wait), dueCount)
     }
+
+    /// The queue's name for hashing and for its work claim.
+    static func claimKey(_ head: NotificationHead) -> String { "notify:\(head.sinkID):\(head.stackID)" }
 
     private func sink(_ id: String) async -> EventSink? {
         if let known = sinkCache.withLock({ $0[id] }) { return known }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KilnEngine
+import KilnStore
 
 /// `kiln serve`: Keystone v3's token subset under `/v3` and Heat's v1 API under
 /// `/v1/{project_id}`, in one process over one engine, with `/metrics` and a request log.
@@ -14,6 +15,9 @@ public struct KilnServer: Sendable {
     /// The background operations this server started; `kiln serve` waits for them on shutdown.
     public let operations: OperationTracker
     public var log: RequestLog
+    /// This engine among those sharing the database (`kiln serve` sets it): the service list
+    /// shows them all, and `/metrics` names this one. Nil: a lone engine.
+    public var membership: EngineMembership?
 
     /// Serves its own identity (`/v3`) and accepts the tokens it issues.
     public init(engine: Engine, identity: IdentityService, log: RequestLog = RequestLog()) {
@@ -40,10 +44,10 @@ public struct KilnServer: Sendable {
         if let identity { IdentityRoutes(identity: identity, servesCloud: engine.cloud != nil).register(on: router) }
         // Pre-signed alarm URLs: no token, the signature is the credential.
         SignedSignalRoutes(engine: engine).register(on: router)
-        HeatAPI(engine: engine, tokens: tokens).register(on: router)
+        HeatAPI(engine: engine, tokens: tokens, membership: membership).register(on: router)
         // The cloud's own APIs, so the stock clients see it as a real cloud.
         if let cloud = engine.cloud { CloudAPI(cloud: cloud, tokens: tokens).register(on: router) }
-        MetricsRoute(engine: engine, metrics: metrics, operations: operations).register(on: router)
+        MetricsRoute(engine: engine, metrics: metrics, operations: operations, membership: membership).register(on: router)
         return router
     }
 

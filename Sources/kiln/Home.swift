@@ -88,7 +88,9 @@ struct HomeOptions: ParsableArguments {
     /// command starts from final states.
     /// The engine on HOME. `deliversNotifications`: the embedded CLI's outbox dispatcher runs
     /// beside the command (`kiln serve` runs its own).
-    func openEngine(maxParallel: Int = 64, logger: Logger? = nil, deliversNotifications: Bool = true) async throws -> Engine {
+    /// `leaseSeconds`: how long an operation's claim holds without renewal (`kiln serve --lease-ttl`).
+    func openEngine(maxParallel: Int = 64, logger: Logger? = nil, deliversNotifications: Bool = true,
+                    leaseSeconds: Double = 30) async throws -> Engine {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -104,7 +106,8 @@ struct HomeOptions: ParsableArguments {
         }
         let cloud = try await engineCloud(store: store)
         let engine = Engine(
-            store: store, plugins: .standard, cloud: cloud, maxParallel: maxParallel, logger: logger, serverSinks: try serverSinks())
+            store: store, plugins: .standard, cloud: cloud, maxParallel: maxParallel, leaseSeconds: leaseSeconds, logger: logger,
+            serverSinks: try serverSinks())
         if deliversNotifications { EmbeddedNotifications.start(engine) }
         for stack in await engine.recover() {
             standardError("kiln: resumed interrupted stack \(stack.name): \(stack.statusText)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnStore
 import KilnEngine
 import KilnNotify
 import Logging
@@ -42,12 +43,13 @@ struct NotificationOptions: ParsableArguments {
 
 extension Engine {
     /// A dispatcher for this engine's outbox, woken by its commits.
-    func notificationDispatcher(policy: DeliveryPolicy, logger: Logger, metrics: (any MetricsFactory)? = nil)
-        -> NotificationDispatcher
+    /// With `membership` (`kiln serve`), it delivers only this engine's share of the queues.
+    func notificationDispatcher(policy: DeliveryPolicy, logger: Logger, metrics: (any MetricsFactory)? = nil,
+                                membership: EngineMembership? = nil) -> NotificationDispatcher
     {
         NotificationDispatcher(
             store: store, transport: SinkTransport(cloud: cloud, timeout: policy.timeout), policy: policy, bell: outboxBell,
-            logger: logger, metricsFactory: metrics)
+            logger: logger, metricsFactory: metrics, membership: membership)
     }
 }
 

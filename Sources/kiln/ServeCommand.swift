@@ -4,6 +4,7 @@ import Logging
 import Hummingbird
 import KilnEmulator
 import KilnServer
+import KilnStore
 
 /// `kiln serve`: the Heat v1 API and a Keystone v3 subset over Kiln's home, for the stock
 /// `openstack` client (`HOME/clouds.yaml` names the cloud `kiln`).
@@ -30,15 +31,35 @@ struct ServeCommand: AsyncParsableCommand {
         "Seconds between rounds of the emulated cloud's alarm evaluator (Aodh's default is 60).", valueName: "SECONDS"))
     var evaluationInterval: Double = 60
 
+    @Option(help: ArgumentHelp(
+        "This engine's name among the engines sharing the database (default HOST-PID): in the service list, logs and /metrics.",
+        valueName: "NAME"))
+    var engineName: String?
+
+    @Option(help: ArgumentHelp(
+        "Seconds an operation's lease and an engine's heartbeat hold without renewal; after it another engine takes over.",
+        valueName: "SECONDS"))
+    var leaseTtl: Double = 10
+
     @OptionGroup var home: HomeOptions
     @OptionGroup var notifications: NotificationOptions
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
         if !(evaluationInterval > 0 && evaluationInterval.isFinite) { throw ValidationError("--evaluation-interval must be a positive number of seconds") }
+        if !(leaseTtl >= 1 && leaseTtl <= 86400) { throw ValidationError("--lease-ttl must be 1 to 86400 seconds") }
+        if let engineName, engineName.isEmpty || engineName.count > 255 || engineName.contains(where: \.isNewline) {
+            throw ValidationError("--engine-name must be 1 to 255 characters on one line")
+        }
         if let keystoneURL, Self.keystone(keystoneURL) == nil {
             throw ValidationError("--keystone-url '\(keystoneURL)' is not an http(s) URL")
         }
+    }
+
+    /// Kiln's version, as `kiln --version` prints it, for the heartbeat row.
+    static var version: String {
+        let text = KilnCommand.configuration.version
+        return text.hasPrefix("kiln ") ? String(text.dropFirst(5)) : text
     }
 
     static func keystone(_ text: String) -> URL? {
@@ -54,19 +75,58 @@ struct ServeCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["KILN_HEAT_URL"] == nil, port != 0 {
             setenv("KILN_HEAT_URL", "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1/kiln", 0)
         }
-        // The engine's operations are logged as the requests are: JSON lines on standard error.
+        // The engine's operations are logged as the requests are: JSON lines on standard error,
+        // each naming this engine.
+        let name = engineName ?? EngineMembership.defaultName()
+        let logs: @Sendable (String) -> any LogHandler = { label in
+            var handler = JSONLineLogHandler.standardError(label: label)
+            handler.metadata["engine_name"] = .string(name)
+            return handler
+        }
         let engine = try await home.openEngine(
-            logger: Logger(label: "kiln.engine", factory: JSONLineLogHandler.standardError(label:)), deliversNotifications: false)
-        let server: KilnServer
+            logger: Logger(label: "kiln.engine", factory: logs), deliversNotifications: false, leaseSeconds: leaseTtl)
+        // This engine among those sharing the database: its heartbeat row, written before it
+        // serves, so the others count it at once.
+        let membership = EngineMembership(
+            store: engine.store, id: engine.owner, name: name, version: Self.version, ttl: leaseTtl)
+        let membershipLogger = Logger(label: "kiln.engines", factory: logs)
+        do {
+            try await membership.beat()
+        } catch {
+            standardError("kiln: cannot write this engine's heartbeat: \(error)")
+            throw ExitCode(1)
+        }
+        var server: KilnServer
         var identity: IdentityService?
         if let keystoneURL, let url = Self.keystone(keystoneURL) {
-            server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url))
+            server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url), log: RequestLog().naming(engine: name))
             print("kiln: serving http://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
         } else {
-            identity = IdentityService(file: try setUpIdentity())
-            server = KilnServer(engine: engine, identity: identity!)
+            // Tokens in the database: one issued by any engine sharing it is valid on all.
+            identity = IdentityService(file: try setUpIdentity(), shared: engine.store)
+            server = KilnServer(engine: engine, identity: identity!, log: RequestLog().naming(engine: name))
             print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
         }
+        server.membership = membership
+        print("kiln: engine \(name) (\(engine.owner)), lease TTL \(leaseTtl) s")
+        let heartbeat = Task {
+            await membership.run { error in membershipLogger.warning("heartbeat failed", metadata: ["error": "\(error)"]) }
+        }
+        defer { heartbeat.cancel() }
+        // Takeover: operations whose engine died (its lease lapsed) are resumed here, checked
+        // every TTL, not only at start.
+        let sweep = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(leaseTtl))
+                if Task.isCancelled { break }
+                for stack in await engine.recover() {
+                    membershipLogger.notice("took over an interrupted operation", metadata: [
+                        "stack": .string(stack.id), "stack_name": .string(stack.name), "status": .string(stack.statusText),
+                    ])
+                }
+            }
+        }
+        defer { sweep.cancel() }
         // Shown at once even when stdout is a file (the password line especially).
         fflush(nil)
         // The emulated Aodh's alarms are evaluated here, in the serving process.
@@ -74,7 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let cloud = engine.cloud as? EmulatedCloud {
             let runner = AlarmRunner(
                 evaluator: AlarmEvaluator(cloud: cloud), interval: evaluationInterval, identity: identity,
-                logger: Logger(label: "kiln.alarms", factory: JSONLineLogHandler.standardError(label:)))
+                logger: Logger(label: "kiln.alarms", factory: logs), membership: membership)
             alarms = Task { await runner.run() }
             let store = engine.store
             server.operations.onEvent { event in runner.observe(event, store: store) }
@@ -83,13 +143,15 @@ struct ServeCommand: AsyncParsableCommand {
         // The notification outbox is delivered from here too, counted in /metrics.
         let dispatcher = engine.notificationDispatcher(
             policy: notifications.policy,
-            logger: Logger(label: "kiln.notifications", factory: JSONLineLogHandler.standardError(label:)),
-            metrics: server.metrics.metricsFactory)
+            logger: Logger(label: "kiln.notifications", factory: logs),
+            metrics: server.metrics.metricsFactory, membership: membership)
         let delivery = Task { await dispatcher.run() }
         defer { delivery.cancel() }
         // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
         try await server.application(host: host, port: port).runService()
         await finishOperations(server.operations)
+        // Leaving the table hands this engine's alarms and queues to the others at once.
+        await membership.leave()
         print("kiln: stopped")
     }
 

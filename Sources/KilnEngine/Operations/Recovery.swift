@@ -5,9 +5,10 @@ import KilnTemplate
 
 extension Engine {
     /// Finds stacks whose operation was interrupted (the process running it died) and
-    /// carries each to a final state: creates, deletes and create-rollbacks resume where
+    /// carries each to a final state: creates, deletes, updates and rollbacks resume where
     /// they stopped; other operations are marked FAILED with the reason. Run at start-up,
-    /// so no stack stays IN_PROGRESS forever.
+    /// and by `kiln serve` every lease TTL (taking over from engines that died), so no stack
+    /// stays IN_PROGRESS forever.
     @discardableResult
     public func recover(observer: EngineObserver? = nil) async -> [StackRecord] {
         guard let candidates = try? await store.stacks(StackQuery(projectID: nil, statuses: ["IN_PROGRESS"], showNested: true))
@@ -53,6 +54,23 @@ extension Engine {
                     run.setStack(.rollback, .failed, reason: failure)
                 } else {
                     run.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
+                }
+                try await run.flush()
+                return run.stack
+            }
+        case .update, .rollback:
+            // Beyond Heat (which marks them FAILED): an update carries on to the template it was
+            // going to (stored on the stack with its start), an update's rollback to the
+            // previous one (stored on the stack when the rollback began). The walk compares the
+            // stored resources with the template, so what was done already is left as it is.
+            // The parameters the update replaced are not kept, so a resumed update that fails
+            // ends UPDATE_FAILED instead of rolling back.
+            let action = stack.action
+            return try await withLease(run) {
+                if let failure = try await run.updateResources(action: action) {
+                    run.setStack(action, .failed, reason: failure)
+                } else {
+                    run.setStack(action, .complete, reason: "Stack \(action.rawValue) completed successfully")
                 }
                 try await run.flush()
                 return run.stack

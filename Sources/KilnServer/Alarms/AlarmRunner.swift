@@ -26,8 +26,15 @@ public final class AlarmRunner: Sendable {
     let actionCounter = Counter(label: "kiln_alarm_actions_total")
     /// Whether the last round saw enabled event alarms: events are fed to them only then.
     let hasEventAlarms = Mutex(false)
+    /// With several engines on one database: each round reads the heartbeat table and
+    /// evaluates only the alarms rendezvous hashing gives this engine among the live ones, so
+    /// each alarm is evaluated by one engine per round and the share moves when one joins or
+    /// dies. Nil: every alarm.
+    let membership: EngineMembership?
 
-    public init(evaluator: AlarmEvaluator, interval: Double, identity: IdentityService?, logger: Logger) {
+    public init(evaluator: AlarmEvaluator, interval: Double, identity: IdentityService?, logger: Logger,
+                membership: EngineMembership? = nil) {
+        self.membership = membership
         self.evaluator = evaluator
         self.interval = max(0.05, interval)
         self.identity = identity
@@ -49,7 +56,13 @@ public final class AlarmRunner: Sendable {
     public func round() async -> AlarmRound? {
         let started = ContinuousClock.now
         do {
-            let round = try await evaluator.evaluate()
+            let round: AlarmRound
+            if let membership {
+                try await membership.refresh()
+                round = try await evaluator.evaluate(owning: { membership.owns("alarm:" + $0) })
+            } else {
+                round = try await evaluator.evaluate()
+            }
             hasEventAlarms.withLock { $0 = round.eventAlarms > 0 }
             roundTimer.record(duration: started.duration(to: .now))
             if round.transitions > 0 || !round.actions.isEmpty {
@@ -117,7 +130,7 @@ public final class AlarmRunner: Sendable {
         }
         if lower.hasPrefix("trust+") {
             url = String(url.dropFirst("trust+".count))
-            if let token = identity?.trustToken(projectID: action.projectID, userID: action.userID) {
+            if let token = await identity?.trustToken(projectID: action.projectID, userID: action.userID) {
                 headers["X-Auth-Token"] = token
             } else {
                 logger.warning("trust+ action without a token: no member of the alarm's project", metadata: ["alarm": "\(action.alarmID)"])

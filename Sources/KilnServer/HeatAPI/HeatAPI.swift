@@ -10,6 +10,8 @@ import KilnTemplate
 struct HeatAPI: Sendable {
     let engine: Engine
     let tokens: any TokenValidator
+    /// The engines sharing the database, for the service list (nil: this one alone).
+    var membership: EngineMembership? = nil
 
     /// Registers every route of the API on the router, below `/v1/{project_id}` behind
     /// `HeatAuthentication`: each route for the methods it answers, Heat's 405 for the others;
@@ -68,7 +70,7 @@ struct HeatAPI: Sendable {
         case (.get, "template_versions"?): return try templateVersions(call, Array(path.dropFirst()))
         case (_, "software_configs"?): return try await softwareConfigs(call, Array(path.dropFirst()))
         case (_, "software_deployments"?): return try await softwareDeployments(call, Array(path.dropFirst()))
-        case (.get, "services"?) where path.count == 1: return services(call)
+        case (.get, "services"?) where path.count == 1: return await services(call)
         case (_, "notifications"?): return try await notifications(call, Array(path.dropFirst()))
         case (.get, "build_info"?) where path.count == 1:
             return .json(["api": ["revision": "kiln-0.1.0"], "engine": ["revision": "kiln-0.1.0"]])

@@ -17,16 +17,16 @@ struct IdentityRoutes {
         }
         router.get("/v3") { request, _ in Response.json(["version": versionBody(request)]) }
         router.post("/v3/auth/tokens") { request, _ in await issueToken(request) }
-        router.get("/v3/auth/tokens") { request, _ in validateToken(request) }
+        router.get("/v3/auth/tokens") { request, _ in await validateToken(request) }
         router.head("/v3/auth/tokens") { request, _ in
-            let response = validateToken(request)
+            let response = await validateToken(request)
             return Response.empty(response.status == .ok ? .ok : response.status)
         }
         router.delete("/v3/auth/tokens") { request, _ in
-            guard request.headers[.authToken].flatMap(identity.validate) != nil,
-                  let subject = request.headers[.subjectToken], identity.validate(subject) != nil
+            guard let caller = request.headers[.authToken], await identity.validate(caller) != nil,
+                  let subject = request.headers[.subjectToken], await identity.validate(subject) != nil
             else { return Self.error(404, "Could not find token.", type: "Not Found") }
-            identity.revoke(subject)
+            await identity.revoke(subject)
             return Response.empty(.noContent)
         }
     }
@@ -61,7 +61,7 @@ struct IdentityRoutes {
                 guard let password = user["password"]?.stringValue, user["id"] != nil || user["name"] != nil else {
                     return Self.error(400, "Expecting to find user and password in the password method.", type: "Bad Request")
                 }
-                token = try identity.authenticate(
+                token = try await identity.authenticate(
                     userID: user["id"]?.stringValue, userName: user["name"]?.stringValue,
                     domainID: domain?["id"]?.stringValue, domainName: domain?["name"]?.stringValue,
                     password: password, scope: scope)
@@ -69,7 +69,7 @@ struct IdentityRoutes {
                 guard let id = identityPart["token"]?.mapValue?["id"]?.stringValue else {
                     return Self.error(400, "Expecting to find id in token.", type: "Bad Request")
                 }
-                token = try identity.reissue(from: id, scope: scope)
+                token = try await identity.reissue(from: id, scope: scope)
             } else {
                 return Self.error(400, "Expecting the password or token method.", type: "Bad Request")
             }
@@ -78,16 +78,17 @@ struct IdentityRoutes {
             switch error {
             case .unauthorized(let message): return Self.error(401, message, type: "Unauthorized")
             case .badRequest(let message): return Self.error(400, message, type: "Bad Request")
+            case .unavailable(let message): return Self.error(503, message, type: "Service Unavailable")
             }
         }
     }
 
     /// `GET /v3/auth/tokens`: the caller's X-Auth-Token must be valid, and X-Subject-Token is described.
-    func validateToken(_ request: Request) -> Response {
-        guard request.headers[.authToken].flatMap(identity.validate) != nil else {
+    func validateToken(_ request: Request) async -> Response {
+        guard let caller = request.headers[.authToken], await identity.validate(caller) != nil else {
             return Self.error(401, "The request you have made requires authentication.", type: "Unauthorized")
         }
-        guard let subject = request.headers[.subjectToken], let token = identity.validate(subject) else {
+        guard let subject = request.headers[.subjectToken], let token = await identity.validate(subject) else {
             return Self.error(404, "Could not find token.", type: "Not Found")
         }
         return Response.json(tokenBody(token, request: request), headers: [.subjectToken: token.id])

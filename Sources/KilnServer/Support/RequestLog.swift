@@ -5,11 +5,19 @@ import Logging
 /// template, status, duration. Never the raw path, headers or bodies, so tokens, passwords
 /// and template contents stay out of the log.
 public struct RequestLog: Sendable {
-    let logger: Logger
+    var logger: Logger
 
     /// Lines go to `write` (tests collect them); standard error by default.
     public init(write: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
         logger = Logger(label: "kiln.api", factory: { _ in JSONLineLogHandler(write: write) })
+    }
+
+    /// The same log with the engine's name on every line (`engine_name`), for deployments of
+    /// several engines whose logs are gathered in one place.
+    public func naming(engine name: String) -> RequestLog {
+        var named = self
+        named.logger[metadataKey: "engine_name"] = .string(name)
+        return named
     }
 
     /// A log that drops everything.

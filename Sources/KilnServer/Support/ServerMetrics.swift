@@ -39,7 +39,7 @@ public final class ServerMetrics: Sendable {
     /// The exposition: what is counted so far, then two gauges read at the scrape (stacks by
     /// status, counted by the store with one GROUP BY; operations running), written as
     /// integers.
-    func text(engine: Engine, operations: OperationTracker) async -> String {
+    func text(engine: Engine, operations: OperationTracker, membership: EngineMembership? = nil) async -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         var text = String(decoding: buffer, as: UTF8.self)
@@ -50,6 +50,28 @@ public final class ServerMetrics: Sendable {
         }
         text += "# HELP kiln_operations_running Background stack operations running now.\n"
         text += "# TYPE kiln_operations_running gauge\nkiln_operations_running \(operations.running)\n"
+        if let membership { text += await Self.engineLines(membership) }
         return text
+    }
+
+    /// Which engine answered (`kiln_engine_info`, its name and id as labels, so a scrape through
+    /// a load balancer still says whose figures these are) and how many engines share the
+    /// database, up and down, as the heartbeat table says at the scrape.
+    static func engineLines(_ membership: EngineMembership) async -> String {
+        let me = membership.engine
+        var text = "# HELP kiln_engine_info The engine that answered this scrape.\n# TYPE kiln_engine_info gauge\n"
+        text += "kiln_engine_info{engine=\"\(label(me.name))\",engine_id=\"\(label(me.id))\",version=\"\(label(me.version))\"} 1\n"
+        guard let rows = try? await membership.store.engines() else { return text }
+        let now = Date()
+        let up = rows.filter { $0.isAlive(ttl: membership.ttl, now: now) }.count
+        text += "# HELP kiln_engines Engines sharing the database, by heartbeat status.\n# TYPE kiln_engines gauge\n"
+        text += "kiln_engines{status=\"down\"} \(rows.count - up)\nkiln_engines{status=\"up\"} \(up)\n"
+        return text
+    }
+
+    /// A label value escaped as the text format asks (backslash, quote, newline).
+    static func label(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v3-cancel-request") { db in try db.execute(sql: v3CancelRequest) }
         migrator.registerMigration("v4-cloud-objects") { db in try db.execute(sql: v4CloudObjects) }
         migrator.registerMigration("v5-notification-outbox") { db in try db.execute(sql: v5NotificationOutbox) }
+        migrator.registerMigration("v6-engines") { db in try db.execute(sql: v6Engines) }
         return migrator
     }()
 
@@ -195,5 +196,38 @@ enum Migrations {
         CREATE INDEX notifications_queue ON notifications(sink_id, stack_id, sequence) WHERE state = 'pending';
         CREATE INDEX notifications_id ON notifications(id);
         CREATE INDEX notifications_failed ON notifications(sequence) WHERE state = 'failed';
+        """
+
+    // Several engines on one database: each engine's heartbeat row (alive while recent), claims
+    // on background work that is not a stack's operation (a notification queue), tokens by the
+    // SHA-256 of their text (never the text) with their revocation, and secrets every engine
+    // shares, stored once by whichever engine starts first.
+    private static let v6Engines = """
+        CREATE TABLE engines (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            heartbeat_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE work_claims (
+            key TEXT PRIMARY KEY NOT NULL,
+            owner TEXT NOT NULL,
+            expiry REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE tokens (
+            digest TEXT PRIMARY KEY NOT NULL,
+            body TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            revoked_at REAL
+        ) WITHOUT ROWID;
+        CREATE INDEX tokens_expiry ON tokens(expires_at);
+        CREATE TABLE shared_secrets (
+            name TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
         """
 }
