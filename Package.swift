@@ -120,7 +120,8 @@ let package = Package(
             name: "KilnServerTests",
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnServer", "KilnEngine", "KilnStore", "KilnCloud", "KilnEmulator",
-                "KilnResources",
+                "KilnResources", "KilnNotify", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

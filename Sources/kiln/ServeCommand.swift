@@ -115,9 +115,10 @@ struct ServeCommand: AsyncParsableCommand {
         defer { heartbeat.cancel() }
         // Takeover: operations whose engine died (its lease lapsed) are resumed here, checked
         // every TTL, not only at start.
+        let sweepInterval = leaseTtl
         let sweep = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(leaseTtl))
+                try? await Task.sleep(for: .seconds(sweepInterval))
                 if Task.isCancelled { break }
                 for stack in await engine.recover() {
                     membershipLogger.notice("took over an interrupted operation", metadata: [

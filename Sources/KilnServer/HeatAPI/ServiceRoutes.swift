@@ -20,7 +20,7 @@ extension HeatAPI {
             [
                 "id": .string(EngineService.uuid(row.id, "service")), "engine_id": .string(EngineService.uuid(row.id, "engine")),
                 "host": .string(row.name), "hostname": .string(row.host), "binary": "heat-engine", "topic": "engine",
-                "status": row.id == membership.engine.id || row.isAlive(ttl: membership.ttl, now: now) ? "up" : "down",
+                "status": .string(row.id == membership.engine.id || row.isAlive(ttl: membership.ttl, now: now) ? "up" : "down"),
                 "report_interval": .int(max(1, Int(membership.ttl / 3))),
                 "created_at": .string(HeatTime.iso(row.startedAt)), "updated_at": .string(HeatTime.iso(row.heartbeatAt)),
                 "deleted_at": .null,

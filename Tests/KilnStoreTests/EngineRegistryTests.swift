@@ -1,0 +1,110 @@
+import Foundation
+import KilnModel
+import KilnStore
+import Testing
+
+/// The engine registry on SQLite: heartbeat rows, work claims, tokens and shared secrets, each
+/// seen by a second store on the same file (as a second engine process would see it).
+@Suite("Engine registry (SQLite)")
+struct EngineRegistryTests {
+    func engine(_ id: String, name: String, beat: Double) -> EngineRecord {
+        EngineRecord(id: id, name: name, host: "h", pid: 7, version: "0.1.0", startedAt: at(0), heartbeatAt: at(beat))
+    }
+
+    @Test func heartbeatsAreUpsertedAndSeenByAnotherStore() async throws {
+        let directory = try TempDirectory()
+        let one = try directory.openStore(), two = try directory.openStore()
+        try await one.heartbeat(engine("e1", name: "b", beat: 1))
+        try await two.heartbeat(engine("e2", name: "a", beat: 2))
+        try await one.heartbeat(engine("e1", name: "b", beat: 5))
+        let rows = try await two.engines()
+        #expect(rows.map(\.id) == ["e2", "e1"], "ordered by name")
+        #expect(rows.last?.heartbeatAt == at(5) && rows.last?.startedAt == at(0))
+        #expect(rows.last?.isAlive(ttl: 10, now: at(15)) == true && rows.last?.isAlive(ttl: 10, now: at(16)) == false)
+        try await two.removeEngine(id: "e1")
+        #expect(try await one.engines().map(\.id) == ["e2"])
+    }
+
+    @Test func aWorkClaimHasOneHolderUntilItLapsesOrIsReleased() async throws {
+        let directory = try TempDirectory()
+        let one = try directory.openStore(), two = try directory.openStore()
+        #expect(try await one.claimWork("q", owner: "e1", until: at(10), now: at(0)))
+        #expect(try await !two.claimWork("q", owner: "e2", until: at(20), now: at(5)))
+        #expect(try await one.claimWork("q", owner: "e1", until: at(20), now: at(5)), "the holder renews")
+        #expect(try await two.claimWork("q", owner: "e2", until: at(40), now: at(21)), "lapsed: taken over")
+        #expect(try await !one.claimWork("q", owner: "e1", until: at(50), now: at(22)))
+        try await one.releaseWork("q", owner: "e1")
+        #expect(try await !one.claimWork("q", owner: "e1", until: at(50), now: at(22)), "only the holder releases")
+        try await two.releaseWork("q", owner: "e2")
+        #expect(try await one.claimWork("q", owner: "e1", until: at(50), now: at(22)))
+    }
+
+    /// Many claimers on one key at once, from two stores (two connections to the file): one wins.
+    @Test func concurrentClaimsHaveExactlyOneWinner() async throws {
+        let directory = try TempDirectory()
+        let stores = [try directory.openStore(), try directory.openStore()]
+        let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    try await stores[index % 2].claimWork("race", owner: "e\(index)", until: at(60), now: at(0))
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(wins == 1)
+    }
+
+    @Test func tokensAreKeptByDigestAndRevokedForEveryone() async throws {
+        let directory = try TempDirectory()
+        let one = try directory.openStore(), two = try directory.openStore()
+        let token = StoredToken(digest: "abc", body: #"{"user_id":"u"}"#, issuedAt: at(0), expiresAt: at(100))
+        try await one.saveToken(token)
+        #expect(try await two.token(digest: "abc") == token)
+        #expect(try await two.token(digest: "other") == nil)
+        try await two.revokeToken(digest: "abc")
+        #expect(try await one.token(digest: "abc")?.revokedAt != nil)
+        try await one.saveToken(StoredToken(digest: "old", body: "{}", issuedAt: at(0), expiresAt: at(10)))
+        #expect(try await two.purgeTokens(expiredBefore: at(50)) == 1)
+        #expect(try await one.token(digest: "old") == nil && one.token(digest: "abc") != nil)
+    }
+
+    @Test func theFirstStoredSecretIsTheOneEveryoneReads() async throws {
+        let directory = try TempDirectory()
+        let one = try directory.openStore(), two = try directory.openStore()
+        #expect(try await one.sharedSecret(name: "signing", proposed: "first") == "first")
+        #expect(try await two.sharedSecret(name: "signing", proposed: "second") == "first")
+        #expect(try await two.sharedSecret(name: "other", proposed: "second") == "second")
+    }
+
+    /// Rendezvous hashing: every key has one owner among the live engines; when one engine
+    /// leaves only its keys move, and they spread over the others.
+    @Test func rendezvousHashingMovesOnlyTheLeaversKeys() {
+        let engines = ["kiln:h:1:a", "kiln:h:2:b", "kiln:h:3:c"]
+        let keys = (0..<300).map { "alarm:\($0)" }
+        let before = Dictionary(uniqueKeysWithValues: keys.map { ($0, EngineMembership.owner(of: $0, among: engines)!) })
+        for engine in engines { #expect(before.values.filter { $0 == engine }.count > 50, "\(engine) has a fair share") }
+        let after = Dictionary(uniqueKeysWithValues: keys.map { ($0, EngineMembership.owner(of: $0, among: engines.filter { $0 != "kiln:h:2:b" })!) })
+        for key in keys where before[key] != "kiln:h:2:b" { #expect(after[key] == before[key]) }
+        let moved = keys.filter { before[$0] == "kiln:h:2:b" }.map { after[$0]! }
+        #expect(Set(moved) == ["kiln:h:1:a", "kiln:h:3:c"])
+        #expect(EngineMembership.owner(of: "x", among: engines.reversed()) == EngineMembership.owner(of: "x", among: engines))
+    }
+
+    /// A membership reads who is alive from the table: a stale engine's keys come to the others.
+    @Test func membershipDividesKeysAmongLiveEnginesOnly() async throws {
+        let directory = try TempDirectory()
+        let a = EngineMembership(store: try directory.openStore(), id: "kiln:h:1:a", name: "a", version: "t", ttl: 10)
+        let b = EngineMembership(store: try directory.openStore(), id: "kiln:h:2:b", name: "b", version: "t", ttl: 10)
+        let now = Date()
+        try await a.beat(now: now)
+        try await b.beat(now: now)
+        try await a.refresh(now: now)
+        #expect(a.liveEngineIDs == b.liveEngineIDs && a.liveEngineIDs.count == 2)
+        let keys = (0..<100).map { "k\($0)" }
+        #expect(keys.allSatisfy { a.owns($0) != b.owns($0) }, "each key is exactly one engine's")
+        // b's heartbeat is older than the TTL eleven seconds on: a owns everything.
+        try await a.beat(now: now.addingTimeInterval(11))
+        #expect(a.liveEngineIDs == ["kiln:h:1:a"] && keys.allSatisfy(a.owns))
+        #expect(a.engines.count == 2, "the dead engine's row is still listed")
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import KilnModel
+import KilnStore
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Two real `kiln serve` processes on one home (one SQLite file, one identity.json), as
+/// engines behind a load balancer: identity shared through the database, the service list
+/// from the heartbeat table, and a create on an engine killed with SIGKILL carried to the end
+/// by the other. Conditions are polled in the database, never timed.
+@Suite("Several kiln serve engines on one database", .serialized)
+struct MultiEngineServeTests {
+    @Test func aTokenAndTheServiceListAreSharedAndAKilledEnginesCreateIsTakenOver() async throws {
+        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"])
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home)
+        let password = try Self.password(a.cloudsFile)
+        let (token, project) = try await Self.signIn(port: a.port, password: password)
+        let validated = try await Self.call(b.port, "GET", "/v3/auth/tokens", token: token, headers: ["X-Subject-Token": token])
+        #expect(validated.0 == 200, "a's token is valid on b")
+
+        // The service list, from either engine: both up, named as given.
+        let (status, services) = try await Self.call(b.port, "GET", "/v1/\(project)/services", token: token)
+        #expect(status == 200)
+        #expect(Self.hosts(services) == ["a": "up", "b": "up"], "\(services.jsonText())")
+        let (_, metrics) = try await Self.call(b.port, "GET", "/metrics", token: nil)
+        #expect(metrics.stringValue?.contains("kiln_engine_info{engine=\"b\"") == true)
+
+        // A token revoked on a is refused by b.
+        let (second, _) = try await Self.signIn(port: b.port, password: password)
+        #expect(try await Self.call(a.port, "GET", "/v1/\(project)/stacks", token: second).0 == 200)
+        #expect(try await Self.call(a.port, "DELETE", "/v3/auth/tokens", token: token, headers: ["X-Subject-Token": second]).0 == 204)
+        #expect(try await Self.call(b.port, "GET", "/v1/\(project)/stacks", token: second).0 == 401)
+
+        // A create on a, killed midway: b takes it over once a's lease lapses and finishes it.
+        let count = 192
+        let created = try await Self.call(a.port, "POST", "/v1/\(project)/stacks", token: token, body: [
+            "stack_name": "big", "template": .string(CrashTemplates.wide(count, createWait: 1)),
+        ])
+        #expect(created.0 == 201, "\(created.1.jsonText())")
+        let stackID = try #require(created.1["stack"]["id"].stringValue)
+        let store = try SQLiteStore(path: a.databasePath)
+        try await Self.waitUntil("a few resources created") {
+            try await store.events(stackID: stackID, resourceName: nil, after: nil, limit: nil)
+                .filter { $0.statusText == "CREATE_COMPLETE" && $0.resourceName != "big" }.count >= 8
+        }
+        kill(a.process.processIdentifier, SIGKILL)
+        a.process.waitUntilExit()
+        #expect(try await store.stack(id: stackID)?.statusText == "CREATE_IN_PROGRESS")
+
+        try await Self.waitUntil("the create finished on b", seconds: 180) {
+            try await store.stack(id: stackID)?.status != .inProgress
+        }
+        let stack = try #require(try await store.stack(id: stackID))
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        #expect(stack.owner == nil)
+        let resources = try await store.resources(stackID: stackID)
+        #expect(resources.count == count && resources.allSatisfy { $0.statusText == "CREATE_COMPLETE" })
+        let events = try await store.events(stackID: stackID, resourceName: nil, after: nil, limit: nil)
+        #expect(events.last?.statusText == "CREATE_COMPLETE" && events.last?.resourceName == "big")
+        // Every resource ends created exactly once after its last start.
+        for resource in resources {
+            let own = events.filter { $0.resourceName == resource.name }
+            #expect(own.last?.statusText == "CREATE_COMPLETE")
+        }
+
+        // a is down in b's service list once its heartbeat is older than the TTL.
+        try await Self.waitUntil("a listed down") {
+            Self.hosts(try await Self.call(b.port, "GET", "/v1/\(project)/services", token: token).1) == ["a": "down", "b": "up"]
+        }
+    }
+
+    static func hosts(_ services: Value) -> [String: String] {
+        var byHost: [String: String] = [:]
+        for entry in services["services"].listValue ?? [] { byHost[entry["host"].stringValue ?? ""] = entry["status"].stringValue }
+        return byHost
+    }
+
+    static func password(_ cloudsFile: String) throws -> String {
+        let text = try String(contentsOfFile: cloudsFile, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("password:") })
+        return line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
+    /// A token of admin in project admin, and the project's id.
+    static func signIn(port: Int, password: String) async throws -> (String, String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v3/auth/tokens")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let body: Value = ["auth": [
+            "identity": ["methods": ["password"], "password": ["user": [
+                "name": "admin", "password": .string(password), "domain": ["name": "Default"]]]],
+            "scope": ["project": ["name": "admin", "domain": ["name": "Default"]]],
+        ]]
+        request.httpBody = Data(body.jsonText().utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let token = try #require((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Subject-Token"))
+        let project = try #require(try Value.parseJSON(String(decoding: data, as: UTF8.self))["token"]["project"]["id"].stringValue)
+        return (token, project)
+    }
+
+    static func call(_ port: Int, _ method: String, _ path: String, token: String?, headers: [String: String] = [:],
+                     body: Value? = nil) async throws -> (Int, Value) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let token { request.setValue(token, forHTTPHeaderField: "X-Auth-Token") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body { request.httpBody = Data(body.jsonText().utf8) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let text = String(decoding: data, as: UTF8.self)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? Value.parseJSON(text)) ?? .string(text))
+    }
+
+    static func waitUntil(_ what: String, seconds: Double = 60, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try await !condition() {
+            guard Date() < deadline else { throw WaitError(what: what) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    struct WaitError: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "timed out waiting until \(what)" }
+    }
+}
