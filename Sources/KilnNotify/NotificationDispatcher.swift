@@ -117,8 +117,13 @@ public final class NotificationDispatcher: Sendable {
             }
             guard started else { continue }
             group.addTask {
+                var drained = true
                 if let membership = self.membership {
-                    _ = await membership.holding(Self.claimKey(head)) { await self.drain(sinkID: head.sinkID, stackID: head.stackID) }
+                    // Held by another engine (the two disagree on who is alive for a moment):
+                    // left to it, looked at again at the next poll, not at once.
+                    drained = await membership.holding(Self.claimKey(head)) {
+                        await self.drain(sinkID: head.sinkID, stackID: head.stackID)
+                    } != nil
                 } else {
                     await self.drain(sinkID: head.sinkID, stackID: head.stackID)
                 }
@@ -126,7 +131,7 @@ public final class NotificationDispatcher: Sendable {
                     state.queues.remove(key)
                     state.perSink[head.sinkID, default: 1] -= 1
                 }
-                self.bell.ring()
+                if drained { self.bell.ring() }
             }
         }
         return (max(0.005, wait), dueCount)
