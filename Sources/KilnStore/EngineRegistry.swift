@@ -2,8 +2,9 @@ import Foundation
 
 /// What several `kiln serve` engines sharing one database coordinate through it: who is alive
 /// (heartbeat rows), which engine does a piece of background work now (work claims), and the
-/// identity they all honour (tokens, shared secrets). The database is the only shared part:
-/// no message bus, no engine talks to another.
+/// tokens they all honour. (Signing keys need nothing here: a scaling policy's pre-signed URL key
+/// is in its resource's stored data and a webhook's secret in its sink's row, read alike by every
+/// engine.) The database is the only shared part: no message bus, no engine talks to another.
 ///
 /// Every method is one transaction. A PostgreSQL store implements them with the same meaning;
 /// the SQLite ones are in `SQLite/EngineRows.swift` and `SQLite/TokenRows.swift`.
@@ -35,11 +36,6 @@ public protocol EngineRegistry: Sendable {
     func revokeToken(digest: String) async throws
     /// Deletes tokens (revoked or not) that expired before `cutoff`; the number deleted.
     func purgeTokens(expiredBefore cutoff: Date) async throws -> Int
-
-    /// A secret every engine must share (a signing key): the stored value for `name`, or, when
-    /// none is stored yet, `proposed`, stored first. Of engines starting together, all read the
-    /// one value that was stored first.
-    func sharedSecret(name: String, proposed: String) async throws -> String
 }
 
 /// One engine (one `kiln serve` process start), as its heartbeat row says.

@@ -79,6 +79,29 @@ struct MultiEngineTests {
         }
     }
 
+    /// A scaling policy made by engine a: its pre-signed alarm URL (keyed by the policy's stored
+    /// key) is honoured by engine b, with no token.
+    @Test func aPreSignedAlarmURLFromOneEngineIsHonouredByTheOther() async throws {
+        let engines = try await TwoEngines()
+        let password = engines.adminPassword
+        try await engines.run { a, b in
+            let (token, project) = try #require(try await a.signIn(user: "admin", password: password, project: "admin"))
+            let created = try await a.call(.post, "/v1/\(project)/stacks", token: token, body: [
+                "stack_name": "scaled", "template": ScalingAPITests.template, "parameters": [:], "disable_rollback": true,
+            ])
+            #expect(created.status == .created)
+            let stack = pathOf(try #require(created.headers[.location]))
+            #expect(try await a.waitForStack(stack, token: token)["stack_status"] == "CREATE_COMPLETE")
+            func output(_ key: String) async throws -> Value {
+                try await b.call(.get, "\(stack)/outputs/\(key)", token: token).json["output"]["output_value"]
+            }
+            let alarmURL = try #require(try await output("alarm_url").stringValue)
+            let signed = try await b.call(.post, pathOf(alarmURL), body: ["previous": "ok", "current": "alarm", "reason": "cpu high"])
+            #expect(signed.status == .ok, "\(signed.json)")
+            #expect(try await output("size") == 2)
+        }
+    }
+
     @Test func theServiceListShowsEveryEngineUpThenDownThenGone() async throws {
         let engines = try await TwoEngines()
         let password = engines.adminPassword

@@ -3,7 +3,7 @@ import KilnModel
 import KilnStore
 import Testing
 
-/// The engine registry on SQLite: heartbeat rows, work claims, tokens and shared secrets, each
+/// The engine registry on SQLite: heartbeat rows, work claims and tokens, each
 /// seen by a second store on the same file (as a second engine process would see it).
 @Suite("Engine registry (SQLite)")
 struct EngineRegistryTests {
@@ -67,14 +67,6 @@ struct EngineRegistryTests {
         #expect(try await two.purgeTokens(expiredBefore: at(50)) == 1)
         #expect(try await one.token(digest: "old") == nil)
         #expect(try await one.token(digest: "abc") != nil)
-    }
-
-    @Test func theFirstStoredSecretIsTheOneEveryoneReads() async throws {
-        let directory = try TempDirectory()
-        let one = try directory.openStore(), two = try directory.openStore()
-        #expect(try await one.sharedSecret(name: "signing", proposed: "first") == "first")
-        #expect(try await two.sharedSecret(name: "signing", proposed: "second") == "first")
-        #expect(try await two.sharedSecret(name: "other", proposed: "second") == "second")
     }
 
     /// Rendezvous hashing: every key has one owner among the live engines; when one engine

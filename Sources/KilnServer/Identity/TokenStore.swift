@@ -28,6 +28,8 @@ public struct IssuedToken: Sendable {
 final class TokenStore: Sendable {
     private let tokens = Mutex<[String: IssuedToken]>([:])
     let shared: (any EngineRegistry)?
+    /// Tokens issued by this process: every 256th also purges the expired ones from the table.
+    private let issued = Atomic<Int>(0)
     let lifetime: TimeInterval
     /// The time tokens are issued and checked at (tests move it on instead of waiting).
     let now: @Sendable () -> Date
@@ -52,6 +54,7 @@ final class TokenStore: Sendable {
             } catch {
                 return nil
             }
+            if issued.add(1, ordering: .relaxed).newValue % 256 == 0 { _ = try? await shared.purgeTokens(expiredBefore: now) }
             return token
         }
         tokens.withLock { all in

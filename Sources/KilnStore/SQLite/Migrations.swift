@@ -200,8 +200,7 @@ enum Migrations {
 
     // Several engines on one database: each engine's heartbeat row (alive while recent), claims
     // on background work that is not a stack's operation (a notification queue), tokens by the
-    // SHA-256 of their text (never the text) with their revocation, and secrets every engine
-    // shares, stored once by whichever engine starts first.
+    // SHA-256 of their text (never the text) with their revocation.
     private static let v6Engines = """
         CREATE TABLE engines (
             id TEXT PRIMARY KEY NOT NULL,
@@ -225,9 +224,5 @@ enum Migrations {
             revoked_at REAL
         ) WITHOUT ROWID;
         CREATE INDEX tokens_expiry ON tokens(expires_at);
-        CREATE TABLE shared_secrets (
-            name TEXT PRIMARY KEY NOT NULL,
-            value TEXT NOT NULL
-        ) WITHOUT ROWID;
         """
 }

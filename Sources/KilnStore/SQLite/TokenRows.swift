@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Tokens by digest, and shared secrets.
+/// Tokens by digest.
 extension SQLiteStore {
     public func saveToken(_ token: StoredToken) async throws {
         try await write { db in
@@ -37,15 +37,6 @@ extension SQLiteStore {
         try await write { db in
             try db.cachedStatement(sql: "DELETE FROM tokens WHERE expires_at < ?").execute(arguments: [Codec.seconds(cutoff)])
             return db.changesCount
-        }
-    }
-
-    public func sharedSecret(name: String, proposed: String) async throws -> String {
-        try await write { db in
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO shared_secrets (name, value) VALUES (?, ?)")
-                .execute(arguments: [name, proposed])
-            return try String.fetchOne(
-                db.cachedStatement(sql: "SELECT value FROM shared_secrets WHERE name = ?"), arguments: [name]) ?? proposed
         }
     }
 }
