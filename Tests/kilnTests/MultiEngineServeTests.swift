@@ -71,6 +71,43 @@ struct MultiEngineServeTests {
         }
     }
 
+    /// Beyond Heat: an update on an engine killed midway is carried on by the other engine to
+    /// UPDATE_COMPLETE, every resource on the new template.
+    @Test func aKilledEnginesUpdateIsCarriedOnByTheOther() async throws {
+        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"])
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home)
+        let (token, project) = try await Self.signIn(port: b.port, password: try Self.password(a.cloudsFile))
+        let count = 128
+        let created = try await Self.call(b.port, "POST", "/v1/\(project)/stacks", token: token, body: [
+            "stack_name": "moving", "template": .string(CrashTemplates.wide(count, updateWait: 1)),
+        ])
+        #expect(created.0 == 201, "\(created.1.jsonText())")
+        let stackID = try #require(created.1["stack"]["id"].stringValue)
+        let store = try SQLiteStore(path: a.databasePath)
+        try await Self.waitUntil("created") { try await store.stack(id: stackID)?.statusText == "CREATE_COMPLETE" }
+
+        let updated = try await Self.call(a.port, "PUT", "/v1/\(project)/stacks/moving/\(stackID)", token: token, body: [
+            "template": .string(CrashTemplates.wide(count, updateWait: 1, value: "b")),
+        ])
+        #expect(updated.0 == 202, "\(updated.1.jsonText())")
+        try await Self.waitUntil("a few resources updated") {
+            try await store.events(stackID: stackID, resourceName: nil, after: nil, limit: nil)
+                .filter { $0.statusText == "UPDATE_COMPLETE" && $0.resourceName != "moving" }.count >= 8
+        }
+        kill(a.process.processIdentifier, SIGKILL)
+        a.process.waitUntilExit()
+        #expect(try await store.stack(id: stackID)?.statusText == "UPDATE_IN_PROGRESS")
+
+        try await Self.waitUntil("the update finished on b", seconds: 180) {
+            try await store.stack(id: stackID)?.status != .inProgress
+        }
+        let stack = try #require(try await store.stack(id: stackID))
+        #expect(stack.statusText == "UPDATE_COMPLETE", "\(stack.statusReason)")
+        let resources = try await store.resources(stackID: stackID)
+        #expect(resources.count == count)
+        #expect(resources.allSatisfy { $0.status == .complete && $0.properties.mapValue?["value"] == .string("b") })
+    }
+
     static func hosts(_ services: Value) -> [String: String] {
         var byHost: [String: String] = [:]
         for entry in services["services"].listValue ?? [] { byHost[entry["host"].stringValue ?? ""] = entry["status"].stringValue }
