@@ -26,6 +26,9 @@ struct MultiEngineServeTests {
         #expect(Self.hosts(services) == ["a": "up", "b": "up"], "\(services.jsonText())")
         let (_, metrics) = try await Self.call(b.port, "GET", "/metrics", token: nil)
         #expect(metrics.stringValue?.contains("kiln_engine_info{engine=\"b\"") == true)
+        // Its JSON log lines name it too (the request just answered among them).
+        let lines = try String(contentsOf: b.log, encoding: .utf8).split(separator: "\n").compactMap { try? Value.parseJSON(String($0)) }
+        #expect(lines.contains { $0["event"] == "request" && $0["engine_name"] == "b" })
 
         // A token revoked on a is refused by b.
         let (second, _) = try await Self.signIn(port: b.port, password: password)
