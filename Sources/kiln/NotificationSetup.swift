@@ -61,13 +61,16 @@ enum EmbeddedNotifications {
     private static let running = Mutex<(NotificationDispatcher, Task<Void, Never>)?>(nil)
 
     static func start(_ engine: Engine) {
+        // Not an engine of the service list (no heartbeat): it delivers every queue, but under
+        // work claims, so never a queue a `kiln serve` on the same database is delivering.
+        let claims = EngineMembership(store: engine.store, id: engine.owner, name: "kiln", version: ServeCommand.version, ttl: 30)
         let dispatcher = engine.notificationDispatcher(
             policy: DeliveryPolicy(),
             logger: Logger(label: "kiln.notifications", factory: { label in
                 // Quiet unless asked: the command's output is the user's.
                 ProcessInfo.processInfo.environment["KILN_NOTIFICATION_LOG"] == nil
                     ? SwiftLogNoOpLogHandler() as any LogHandler : StreamLogHandler.standardError(label: label)
-            }))
+            }), membership: claims)
         running.withLock { state in
             guard state == nil else { return }
             state = (dispatcher, Task { await dispatcher.run() })
