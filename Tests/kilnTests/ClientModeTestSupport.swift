@@ -11,11 +11,12 @@ final class ServedKiln: @unchecked Sendable {
 
     /// `arguments`: more `kiln serve` options (`--evaluation-interval 0.3`, ...); `home` and
     /// `port`: a restart's (clouds.yaml and signal URLs name the first port), else new ones.
+    /// `logName`: a second server on the same home logs to a file of its own.
     init(_ arguments: [String] = [], home existing: KilnHome? = nil, port fixed: Int? = nil,
-         environment extra: [String: String] = [:]) async throws {
+         environment extra: [String: String] = [:], logName: String = "serve.log") async throws {
         home = try existing ?? KilnHome()
         port = try fixed ?? Self.freePort()
-        log = home.directory.appendingPathComponent("serve.log")
+        log = home.directory.appendingPathComponent(logName)
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
         process.executableURL = CLITests.kiln

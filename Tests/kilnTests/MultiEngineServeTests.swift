@@ -14,7 +14,7 @@ import FoundationNetworking
 struct MultiEngineServeTests {
     @Test func aTokenAndTheServiceListAreSharedAndAKilledEnginesCreateIsTakenOver() async throws {
         let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"])
-        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home)
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home, logName: "serve-b.log")
         let password = try Self.password(a.cloudsFile)
         let (token, project) = try await Self.signIn(port: a.port, password: password)
         let validated = try await Self.call(b.port, "GET", "/v3/auth/tokens", token: token, headers: ["X-Subject-Token": token])
@@ -78,7 +78,7 @@ struct MultiEngineServeTests {
     /// UPDATE_COMPLETE, every resource on the new template.
     @Test func aKilledEnginesUpdateIsCarriedOnByTheOther() async throws {
         let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"])
-        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home)
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home, logName: "serve-b.log")
         let (token, project) = try await Self.signIn(port: b.port, password: try Self.password(a.cloudsFile))
         let count = 128
         let created = try await Self.call(b.port, "POST", "/v1/\(project)/stacks", token: token, body: [
@@ -109,6 +109,55 @@ struct MultiEngineServeTests {
         let resources = try await store.resources(stackID: stackID)
         #expect(resources.count == count)
         #expect(resources.allSatisfy { $0.status == .complete && $0.properties.mapValue?["value"] == .string("b") })
+    }
+
+    /// An engine paused (SIGSTOP) past its lease: the other takes its create over; resumed
+    /// (SIGCONT), the paused one finds its lease lost and its late writes are refused by the
+    /// fence, and the create ends once, complete.
+    @Test func aPausedEnginesLateWritesAreRefusedByTheFence() async throws {
+        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"])
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home, logName: "serve-b.log")
+        let (token, project) = try await Self.signIn(port: a.port, password: try Self.password(a.cloudsFile))
+        let count = 192
+        let created = try await Self.call(a.port, "POST", "/v1/\(project)/stacks", token: token, body: [
+            "stack_name": "paused", "template": .string(CrashTemplates.wide(count, createWait: 1)),
+        ])
+        #expect(created.0 == 201, "\(created.1.jsonText())")
+        let stackID = try #require(created.1["stack"]["id"].stringValue)
+        let store = try SQLiteStore(path: a.databasePath)
+        try await Self.waitUntil("a few resources created") {
+            try await store.events(stackID: stackID, resourceName: nil, after: nil, limit: nil)
+                .filter { $0.statusText == "CREATE_COMPLETE" && $0.resourceName != "paused" }.count >= 8
+        }
+        let holder = try #require(try await store.stack(id: stackID)?.owner)
+        kill(a.process.processIdentifier, SIGSTOP)
+        defer { kill(a.process.processIdentifier, SIGCONT) }
+        try await Self.waitUntil("b took the create over") {
+            let owner = try await store.stack(id: stackID)?.owner
+            return owner != nil && owner != holder
+        }
+        kill(a.process.processIdentifier, SIGCONT)
+        try await Self.waitUntil("the create finished", seconds: 180) { try await store.stack(id: stackID)?.status != .inProgress }
+        let stack = try #require(try await store.stack(id: stackID))
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        let resources = try await store.resources(stackID: stackID)
+        #expect(resources.count == count && resources.allSatisfy { $0.statusText == "CREATE_COMPLETE" })
+        let events = try await store.events(stackID: stackID, resourceName: nil, after: nil, limit: nil)
+        #expect(events.filter { $0.resourceName == "paused" && $0.statusText == "CREATE_COMPLETE" }.count == 1)
+        // a, resumed, learns it lost the lease: its operation writes nothing more.
+        var seen: [Value] = []
+        do {
+            try await Self.waitUntil("a reports its lease lost") {
+                seen = try String(contentsOf: a.log, encoding: .utf8).split(separator: "\n")
+                    .compactMap { try? Value.parseJSON(String($0)) }
+                return seen.contains {
+                    $0["engine_name"] == "a" && ($0["event"].stringValue?.hasPrefix("lease lost") == true || $0["event"] == "operation stopped")
+                }
+            }
+        } catch {
+            Issue.record("\(error): \(seen.filter { $0["event"] != "request" }.map { $0.jsonText() })")
+        }
+        #expect(try await store.stack(id: stackID)?.statusText == "CREATE_COMPLETE")
     }
 
     static func hosts(_ services: Value) -> [String: String] {
