@@ -115,12 +115,13 @@ struct ServeCommand: AsyncParsableCommand {
         defer { heartbeat.cancel() }
         // Takeover: operations whose engine died (its lease lapsed) are resumed here, checked
         // every TTL, not only at start.
-        let sweepInterval = leaseTtl
+        let sweepInterval = leaseTtl, operations = server.operations
         let sweep = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(sweepInterval))
                 if Task.isCancelled { break }
-                for stack in await engine.recover() {
+                // Their events reach the event alarms as the server's own operations' do.
+                for stack in await engine.recover(observer: operations.eventObserver) {
                     membershipLogger.notice("took over an interrupted operation", metadata: [
                         "stack": .string(stack.id), "stack_name": .string(stack.name), "status": .string(stack.statusText),
                     ])

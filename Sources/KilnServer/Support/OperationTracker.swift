@@ -24,6 +24,10 @@ public final class OperationTracker: Sendable {
 
     func observed(_ event: EventRecord) { eventSink.withLock { $0 }?(event) }
 
+    /// Hands events to the same place, for operations the server did not start itself (those
+    /// `kiln serve` takes over from an engine that died).
+    public var eventObserver: @Sendable (EventRecord) -> Void { { [self] event in observed(event) } }
+
     public var running: Int { state.withLock { $0 } }
 
     func started() { state.withLock { $0 += 1 } }
