@@ -60,6 +60,16 @@ public final class EngineMembership: Sendable {
         }
     }
 
+    /// Removes the rows of earlier starts of this engine (same name, same host) that are dead:
+    /// a restarted engine replaces the one that was killed in the service list instead of
+    /// listing it down forever, as a restarted heat-engine removes its own dead service records.
+    public func forgetEarlierStarts(now: Date = Date()) async throws {
+        for row in try await store.engines()
+        where row.id != engine.id && row.name == engine.name && row.host == engine.host && !row.isAlive(ttl: ttl, now: now) {
+            try await store.removeEngine(id: row.id)
+        }
+    }
+
     /// Leaves the table (a clean shutdown): the others take this engine's share at their next read.
     public func leave() async {
         try? await store.removeEngine(id: engine.id)

@@ -91,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: engine.store, id: engine.owner, name: name, version: Self.version, ttl: leaseTtl)
         let membershipLogger = Logger(label: "kiln.engines", factory: logs)
         do {
+            try await membership.forgetEarlierStarts()
             try await membership.beat()
         } catch {
             standardError("kiln: cannot write this engine's heartbeat: \(error)")

@@ -100,4 +100,23 @@ struct EngineRegistryTests {
         #expect(a.liveEngineIDs == ["kiln:h:1:a"] && keys.allSatisfy(a.owns))
         #expect(a.engines.count == 2, "the dead engine's row is still listed")
     }
+
+    /// A restart of an engine (same name and host) removes the dead rows of its earlier starts,
+    /// never a live one's nor another engine's.
+    @Test func aRestartedEngineForgetsItsDeadEarlierStarts() async throws {
+        let directory = try TempDirectory()
+        let store = try directory.openStore()
+        let host = ProcessInfo.processInfo.hostName
+        let now = Date()
+        func row(_ id: String, _ name: String, beat: Double) -> EngineRecord {
+            EngineRecord(id: id, name: name, host: host, pid: 1, version: "t", startedAt: now, heartbeatAt: now.addingTimeInterval(beat))
+        }
+        try await store.heartbeat(row("old", "a", beat: -60))
+        try await store.heartbeat(row("twin", "a", beat: -1))
+        try await store.heartbeat(row("other", "b", beat: -60))
+        let restarted = EngineMembership(store: store, id: "new", name: "a", version: "t", ttl: 10)
+        try await restarted.forgetEarlierStarts(now: now)
+        try await restarted.beat(now: now)
+        #expect(Set(try await store.engines().map(\.id)) == ["twin", "other", "new"])
+    }
 }
