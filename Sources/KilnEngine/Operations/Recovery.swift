@@ -5,8 +5,8 @@ import KilnTemplate
 
 extension Engine {
     /// Finds stacks whose operation was interrupted (the process running it died) and
-    /// carries each to a final state: creates, deletes and create-rollbacks resume where
-    /// they stopped; other operations are marked FAILED with the reason. Run at start-up,
+    /// carries each to a final state: creates, deletes, updates and rollbacks resume where
+    /// they stopped; other operations (suspend, resume, check, ...) are marked FAILED with the reason. Run at start-up,
     /// so no stack stays IN_PROGRESS forever.
     @discardableResult
     public func recover(observer: EngineObserver? = nil) async -> [StackRecord] {
@@ -56,6 +56,38 @@ extension Engine {
                 }
                 try await run.flush()
                 return run.stack
+            }
+        case .update:
+            // Beyond Heat (which marks it FAILED): the update is carried on to the template it
+            // was bringing the stack to. What was done is unchanged now, what was under way is
+            // done again (a half-made create finishes by its client token), and replaced
+            // objects kept on record are deleted at the end. A failure ends it UPDATE_FAILED
+            // (the parameters to roll back to were the dead engine's), to be retried.
+            return try await withLease(run) {
+                if let failure = try await run.updateResources(action: .update) {
+                    run.setStack(.update, .failed, reason: failure)
+                } else {
+                    run.setStack(.update, .complete, reason: "Stack UPDATE completed successfully")
+                }
+                try await run.flush()
+                return run.stack
+            }
+        case .rollback:
+            // An update's rollback: carried on back to the previous template.
+            guard let previousID = stack.previousTemplateID, let previous = try await store.template(id: previousID) else {
+                return try await fail(stack, records: records, reason: "Engine stopped during ROLLBACK and the previous template is gone", observer: observer)
+            }
+            var target = stack
+            target.templateID = previousID
+            let back = StackRun(engine: self, stack: target, loaded: try await load(target, template: previous), records: records, observer: observer)
+            return try await withLease(back) {
+                if let failure = try await back.updateResources(action: .rollback) {
+                    back.setStack(.rollback, .failed, reason: failure)
+                } else {
+                    back.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
+                }
+                try await back.flush()
+                return back.stack
             }
         default:
             return try await fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue); the operation was not resumed", observer: observer)
