@@ -48,6 +48,7 @@ public struct KilnServer: Sendable {
         // The cloud's own APIs, so the stock clients see it as a real cloud.
         if let cloud = engine.cloud { CloudAPI(cloud: cloud, tokens: tokens).register(on: router) }
         MetricsRoute(engine: engine, metrics: metrics, operations: operations, membership: membership).register(on: router)
+        HealthcheckRoute(engine: engine).register(on: router)
         return router
     }
 

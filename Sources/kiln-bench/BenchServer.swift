@@ -88,7 +88,7 @@ struct BenchServer: Sendable {
 
     func removeHome() { try? FileManager.default.removeItem(at: home) }
 
-    private static func signInBody(password: String) -> String {
+    static func signInBody(password: String) -> String {
         let body: Value = ["auth": [
             "identity": ["methods": ["password"], "password": ["user": [
                 "name": "admin", "password": .string(password), "domain": ["name": "Default"]]]],
@@ -98,7 +98,7 @@ struct BenchServer: Sendable {
     }
 
     /// A port nothing listens on now: bind port 0, read what the kernel chose, let it go.
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

@@ -9,11 +9,20 @@ import Synchronization
 /// finish). Fails on any unexpected reply, a stack that did not complete or was not deleted,
 /// an incomplete event list, or a stack left behind.
 func loadBenchmark(_ arguments: [String]) async -> Int32 {
-    let options = ServerBenchOptions(arguments, allowed: ["--clients", "--seconds", "--resources"])
+    let options = ServerBenchOptions(arguments, allowed: ["--clients", "--seconds", "--resources", "--port"])
     let clients = options.positive("--clients", 50), duration = options.positive("--seconds", 60)
     let resources = options.positive("--resources", 5), format = options.format
-    guard let bench = await BenchServer.startOrReport() else { return 1 }
-    defer { bench.removeHome() }
+    // `--port N`: drive a `kiln serve` already running on 127.0.0.1:N (engines behind a load
+    // balancer, say) as its admin, whose password is in $KILN_BENCH_PASSWORD.
+    let target: LoadTarget
+    if options.given["--port"] != nil {
+        guard let remote = LoadTarget.signIn(port: options.positive("--port", 8004)) else { return 1 }
+        target = remote
+    } else {
+        guard let bench = await BenchServer.startOrReport() else { return 1 }
+        target = LoadTarget(port: bench.port, token: bench.token, stacksPath: bench.stacksPath, bench: bench)
+    }
+    defer { target.bench?.removeHome() }
 
     let tally = LoadTally(), latencies = Latencies()
     let template = noneTemplate(resources: resources)
@@ -21,7 +30,7 @@ func loadBenchmark(_ arguments: [String]) async -> Int32 {
     let deadline = Date().addingTimeInterval(Double(duration))
     let start = ContinuousClock.now
     await onThreads(clients) { clientIndex in
-        let driver = LoadDriver(client: bench.client(), stacks: bench.stacksPath, latencies: latencies, tally: tally)
+        let driver = LoadDriver(client: target.client(), stacks: target.stacksPath, latencies: latencies, tally: tally)
         var loop = 0
         while Date() < deadline {
             driver.cycle(name: "load-\(clientIndex)-\(loop)", template: template, resources: names)
@@ -31,8 +40,8 @@ func loadBenchmark(_ arguments: [String]) async -> Int32 {
     let elapsed = seconds(since: start)
 
     // Nothing may be left: no stack listed, none stored in progress.
-    let final = bench.client()
-    if let reply = try? final.call("GET", bench.stacksPath), reply.status == 200 {
+    let final = target.client()
+    if let reply = try? final.call("GET", target.stacksPath), reply.status == 200 {
         let left = reply.json.mapValue?["stacks"]?.listValue ?? []
         if !left.isEmpty {
             let named = left.prefix(5).map { stack -> String in
@@ -44,9 +53,11 @@ func loadBenchmark(_ arguments: [String]) async -> Int32 {
     } else {
         latencies.error("the final stack list failed")
     }
-    let stored = await (try? bench.engine.stacks(StackQuery(projectID: nil))) ?? []
-    let running = stored.filter { $0.statusText.hasSuffix("IN_PROGRESS") }
-    if !running.isEmpty { latencies.error("\(running.count) stack(s) stored IN_PROGRESS after the run") }
+    if let bench = target.bench {
+        let stored = await (try? bench.engine.stacks(StackQuery(projectID: nil))) ?? []
+        let running = stored.filter { $0.statusText.hasSuffix("IN_PROGRESS") }
+        if !running.isEmpty { latencies.error("\(running.count) stack(s) stored IN_PROGRESS after the run") }
+    }
 
     let counts = tally.counts
     let errors = latencies.errors
@@ -68,6 +79,28 @@ func loadBenchmark(_ arguments: [String]) async -> Int32 {
     for error in errors.prefix(20) { FileHandle.standardError.write(Data("kiln-bench: \(error)\n".utf8)) }
     let clean = errors.isEmpty && counts.started == counts.completed && counts.completed == counts.deleted
     return clean ? 0 : 1
+}
+
+/// The server the load goes to: this process's own (`bench`), or one already running.
+struct LoadTarget: Sendable {
+    let port: Int
+    let token: String
+    let stacksPath: String
+    var bench: BenchServer?
+
+    func client() -> LoopbackClient { LoopbackClient(port: port, token: token) }
+
+    /// Signs in as admin (project admin) with $KILN_BENCH_PASSWORD; nil with the reason told.
+    static func signIn(port: Int) -> LoadTarget? {
+        let password = ProcessInfo.processInfo.environment["KILN_BENCH_PASSWORD"] ?? ""
+        guard let reply = try? LoopbackClient(port: port).call("POST", "/v3/auth/tokens", body: BenchServer.signInBody(password: password)),
+              reply.status == 201, let token = reply.headers["x-subject-token"], let project = reply.json["token"]["project"]["id"].stringValue
+        else {
+            FileHandle.standardError.write(Data("kiln-bench: cannot sign in as admin on 127.0.0.1:\(port) (password from KILN_BENCH_PASSWORD)\n".utf8))
+            return nil
+        }
+        return LoadTarget(port: port, token: token, stacksPath: "/v1/\(project)/stacks", bench: nil)
+    }
 }
 
 /// How many stacks got how far.

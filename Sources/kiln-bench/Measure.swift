@@ -7,7 +7,7 @@ func fail(_ message: String) -> Never {
         usage: kiln-bench validate [--resources N | --tree DIR [--runs N]] [--format text|json]
                kiln-bench stack [--resources N[,N...]] [--shape flat|chain|fan-in|all] [--type none|random] [--max-parallel N] [--format text|json]
                kiln-bench api [--stacks N] [--requests N] [--cycles N] [--concurrency N] [--format text|json]
-               kiln-bench load [--clients N] [--seconds N] [--resources N] [--format text|json]
+               kiln-bench load [--clients N] [--seconds N] [--resources N] [--port N] [--format text|json]
                kiln-bench cloud [--servers N] [--latency none|real|KIND=DURATION,...] [--max-parallel N] [--examples DIR] [--format text|json]
 
         """.utf8))

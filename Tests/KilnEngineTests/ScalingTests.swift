@@ -253,6 +253,38 @@ struct ScalingTests {
         #expect(try await outputs(engine, stack)["values"] == ["v2", "v2"])
     }
 
+    @Test func aDeleteDuringAResizeWaitsForItAndDeletesEverything() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(wait: 1)))
+        let scaling = Task { try await engine.signal("s", resource: "up", data: Self.alarm) }
+        var started = false
+        for _ in 0..<400 where !started {
+            started = try await engine.store.resource(stackID: stack.id, name: "group")?.statusText == "UPDATE_IN_PROGRESS"
+            if !started { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(started)
+        // The resize holds the stack's claim but the stack is not IN_PROGRESS: the delete waits.
+        let deleted = try await engine.delete("s")
+        #expect(deleted.statusText == "DELETE_COMPLETE", "\(deleted.statusReason)")
+        try await scaling.value
+        #expect(try await engine.store.childStacks(of: stack.id).allSatisfy { $0.statusText == "DELETE_COMPLETE" })
+    }
+
+    @Test func aSignalInCooldownIsIgnoredWithoutHoldingTheStack() async throws {
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(request("s", Self.template(groupCooldown: 600, policyCooldown: nil)))
+        try await engine.signal("s", resource: "up", data: Self.alarm)
+        #expect(try await size(engine, stack) == 2)
+        try await engine.signal("s", resource: "up", data: Self.alarm)
+        #expect(try await size(engine, stack) == 2)
+        let reasons = try await policyEvents(engine, stack)
+        #expect(reasons.last?.contains("due to cooldown, cooldown 600") == true, "\(reasons)")
+        // No claim was left behind or taken: an update goes straight through.
+        #expect(try await engine.store.stack(id: stack.id)?.owner == nil)
+    }
+
     @Test func aSignalDuringAStackUpdateIsIgnored() async throws {
         let home = TemporaryHome()
         let engine = try home.engine()

@@ -19,6 +19,20 @@ import KilnTemplate
         }
     }
 
+    @Test func healthcheckAnswersOKWithoutAToken() async throws {
+        let fixture = try ServerFixture(users: [])
+        try await fixture.run { client in
+            let reply = try await client.client.execute(uri: "/healthcheck", method: .get) { response in
+                (response.status, String(buffer: response.body))
+            }
+            #expect(reply.0 == .ok && reply.1 == "OK")
+            let head = try await client.client.execute(uri: "/healthcheck", method: .head) { response in
+                (response.status, response.body.readableBytes)
+            }
+            #expect(head.0 == .ok && head.1 == 0)
+        }
+    }
+
     @Test func metricsCountRequestsByRouteTemplateAndStacksByStatus() async throws {
         let fixture = try ServerFixture(users: [])
         try await fixture.run { client in

@@ -146,35 +146,6 @@ struct CrashRecoveryTests {
         #expect(shown.status == 1 && shown.stderr.contains("not found"))
     }
 
-    /// Beyond Heat (which marks an interrupted update FAILED): the next command carries the
-    /// update on to its template; a resource caught in progress is replaced.
-    @Test func updateKilledResumesToComplete() async throws {
-        let home = try KilnHome()
-        let created = try await home.kiln(["stack", "create", "moving", "-t", try home.write("a.yaml", CrashTemplates.wide(24, updateWait: 0.2))])
-        #expect(created.status == 0, "\(created.stderr)")
-        let changed = try home.write("b.yaml", CrashTemplates.wide(24, updateWait: 0.2, value: "b"))
-
-        let crash = try await CrashRun.start(["stack", "update", "moving", "-t", changed, "--max-parallel", "4"], in: home)
-        try await crash.waitUntil("a few resources updated") { _ in try await crash.resourceEvents("moving", .update, .complete).count >= 4 }
-        crash.killNow()
-        let stack = try await #require(try crash.stack("moving"))
-        #expect(stack.statusText == "UPDATE_IN_PROGRESS")
-
-        let shown = try await home.kiln(["stack", "show", "moving", "--format", "json"])
-        #expect(shown.status == 0, "\(shown.stderr)")
-        #expect(shown.stderr.contains("resumed interrupted stack moving: UPDATE_COMPLETE"), "\(shown.stderr)")
-        let updated = try await #require(try crash.store.stack(id: stack.id))
-        #expect(updated.statusText == "UPDATE_COMPLETE")
-        #expect(updated.owner == nil, "the recovering process gave up its claim")
-        let after = try await crash.store.resources(stackID: stack.id)
-        #expect(after.count == 24 && after.allSatisfy { $0.status == .complete && $0.properties.mapValue?["value"] == .string("b") })
-        await #expect(try crash.events("moving").last?.statusText == "UPDATE_COMPLETE")
-
-        let deleted = try await home.kiln(["stack", "delete", "moving", "--yes"])
-        #expect(deleted.status == 0, "\(deleted.stderr)")
-        await #expect(try crash.store.stack(id: stack.id)?.statusText == "DELETE_COMPLETE")
-    }
-
     @Test func rollbackKilledCompletesOnTheNextCommand() async throws {
         let home = try KilnHome()
         let template = try home.write("failing.yaml", CrashTemplates.failingAfter(12, deleteWait: 0.2))

@@ -17,3 +17,10 @@ extension ResourceRecord {
     /// as it is rather than replacing it once more.
     static let replacementFailedKey = "replacement_failed"
 }
+
+extension ResourceRecord {
+    /// Set on a resource while its create (or its replacement's) is under way, cleared when it
+    /// returns: a record still marked after its engine died is half made, and carrying the
+    /// update on finishes that create with the same client token rather than starting another.
+    static let creatingKey = "creating"
+}

@@ -13,7 +13,7 @@ extension Engine {
             let holder = holderDescription(stack).map { " (\($0) is running it)" } ?? ""
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)\(holder)")
         }
-        guard try await claimOperation(&stack) else {
+        guard try await claimStackOperation(&stack) else {
             throw EngineError.conflict("stack '\(stack.name)' is busy: \(stack.statusText)")
         }
         let loaded = try await load(stack)

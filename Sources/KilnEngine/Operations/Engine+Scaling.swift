@@ -34,6 +34,13 @@ extension Engine {
         guard let groupName = try await scalingGroup(settings.groupReference, in: stack, types: types) else {
             throw EngineError.refused("Alarm \(record.name) could not find scaling group named \"\(settings.groupReference)\"")
         }
+        // In cooldown: ignored without claiming the stack, as Heat checks the cooldown before it
+        // adjusts. An alarm repeating every round would otherwise hold the stack's claim again
+        // and again, and a stack delete or update in between would be refused as busy.
+        if let reason = try await cooldownHolds(group: groupName, in: stack, settings: settings, types: types) {
+            try await note(stack, record, .complete, Self.noAction(groupName, reason))
+            return
+        }
         var claimed = try await self.stack(stack.id, projectID: stack.projectID)
         guard try await claimOperation(&claimed) else {
             // Another resize holds the stack, or a stack operation does (the group then changes under it).
@@ -53,6 +60,21 @@ extension Engine {
         try await withLease(run) {
             try await run.adjust(group: groupName, policy: record, settings: settings, details: Self.signalDetails(data))
         }
+    }
+
+    /// Why a signal now would be ignored for the group's cooldown ("due to cooldown, cooldown
+    /// 600"), read without the stack's claim; nil when the group may resize (checked again under
+    /// the claim) or an interrupted resize is to be finished first.
+    private func cooldownHolds(
+        group name: String, in stack: StackRecord, settings: ScalingPolicySettings, types: TypeResolver
+    ) async throws -> String? {
+        guard let record = try await store.resource(stackID: stack.id, name: name),
+              record.metadata.mapValue?["scaling_in_progress"] != .bool(true),
+              let plugin = types.plugin(type: record.type, resource: name) as? any ScalingGroupPlugin else { return nil }
+        let group = LiveResource(record, stackName: stack.name)
+        guard let end = StackRun.cooldownEnd(group), Date() < end else { return nil }
+        let cooldown = max(0, settings.cooldown ?? (try? plugin.limits(of: group))?.cooldown ?? 0)
+        return "due to cooldown, cooldown \(StackRun.number(cooldown))"
     }
 
     /// Finishes a resize an engine was killed in (the group's `scaling_in_progress` still set).

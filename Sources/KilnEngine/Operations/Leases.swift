@@ -24,6 +24,24 @@ extension Engine {
         return true
     }
 
+    /// Claims the stack for a delete. A signal's resize holds the claim without the stack being
+    /// IN_PROGRESS, for as long as the resize takes: a delete waits for it, up to a lease's
+    /// length, rather than being refused as busy because an alarm fired a moment before; a
+    /// stack operation's claim (the stack IN_PROGRESS) is not waited for. (An update or an
+    /// action is still refused at once: it would act on a group changing under it.)
+    func claimStackOperation(_ stack: inout StackRecord) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(leaseSeconds)
+        while true {
+            if try await claimOperation(&stack) { return true }
+            guard Date() < deadline, let current = try await store.stack(id: stack.id), current.status != .inProgress else {
+                return false
+            }
+            stack.owner = current.owner
+            stack.leaseExpiry = current.leaseExpiry
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+    }
+
     /// A claim for a stack this engine is about to store (a create or an adopt).
     func newOperationClaim() -> String {
         let operation = "\(owner)/\(operations.next())"

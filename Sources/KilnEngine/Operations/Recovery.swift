@@ -6,7 +6,7 @@ import KilnTemplate
 extension Engine {
     /// Finds stacks whose operation was interrupted (the process running it died) and
     /// carries each to a final state: creates, deletes, updates and rollbacks resume where
-    /// they stopped; other operations are marked FAILED with the reason. Run at start-up,
+    /// they stopped; other operations (suspend, resume, check, ...) are marked FAILED with the reason. Run at start-up,
     /// and by `kiln serve` every lease TTL (taking over from engines that died), so no stack
     /// stays IN_PROGRESS forever.
     @discardableResult
@@ -58,22 +58,37 @@ extension Engine {
                 try await run.flush()
                 return run.stack
             }
-        case .update, .rollback:
-            // Beyond Heat (which marks them FAILED): an update carries on to the template it was
-            // going to (stored on the stack with its start), an update's rollback to the
-            // previous one (stored on the stack when the rollback began). The walk compares the
-            // stored resources with the template, so what was done already is left as it is.
-            // The parameters the update replaced are not kept, so a resumed update that fails
-            // ends UPDATE_FAILED instead of rolling back.
-            let action = stack.action
+        case .update:
+            // Beyond Heat (which marks it FAILED): the update is carried on to the template it
+            // was bringing the stack to. What was done is unchanged now, what was under way is
+            // done again (a half-made create finishes by its client token), and replaced
+            // objects kept on record are deleted at the end. A failure ends it UPDATE_FAILED
+            // (the parameters to roll back to were the dead engine's), to be retried.
             return try await withLease(run) {
-                if let failure = try await run.updateResources(action: action) {
-                    run.setStack(action, .failed, reason: failure)
+                if let failure = try await run.updateResources(action: .update) {
+                    run.setStack(.update, .failed, reason: failure)
                 } else {
-                    run.setStack(action, .complete, reason: "Stack \(action.rawValue) completed successfully")
+                    run.setStack(.update, .complete, reason: "Stack UPDATE completed successfully")
                 }
                 try await run.flush()
                 return run.stack
+            }
+        case .rollback:
+            // An update's rollback: carried on back to the previous template.
+            guard let previousID = stack.previousTemplateID, let previous = try await store.template(id: previousID) else {
+                return try await fail(stack, records: records, reason: "Engine stopped during ROLLBACK and the previous template is gone", observer: observer)
+            }
+            var target = stack
+            target.templateID = previousID
+            let back = StackRun(engine: self, stack: target, loaded: try await load(target, template: previous), records: records, observer: observer)
+            return try await withLease(back) {
+                if let failure = try await back.updateResources(action: .rollback) {
+                    back.setStack(.rollback, .failed, reason: failure)
+                } else {
+                    back.setStack(.rollback, .complete, reason: "Stack ROLLBACK completed successfully")
+                }
+                try await back.flush()
+                return back.stack
             }
         default:
             return try await fail(stack, records: records, reason: "Engine stopped during \(stack.action.rawValue); the operation was not resumed", observer: observer)

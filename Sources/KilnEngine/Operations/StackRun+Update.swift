@@ -70,6 +70,11 @@ extension StackRun {
                     }
                     // What was taken in stays as it was found.
                     if ExternalResource.id(of: record) != nil { change = .unchanged }
+                    // Left half made by an engine that died (an update carried on after it):
+                    // its create is finished, with the same client token, not begun again.
+                    if let record, record.status == .inProgress, record.data.mapValue?[ResourceRecord.creatingKey] == .bool(true) {
+                        change = .added
+                    }
                     plan[name] = change
                     if let refusal = RestrictedAction.refusing(
                         change, restricted: loaded.environment.registry.restrictedActions(forResource: name)) {
@@ -146,7 +151,9 @@ extension StackRun {
                         }()
                         let attempt = error as? AttemptFailure
                         if var intact = attempt?.oldIntact {
-                            // The replacement was not made: the old resource is still the one in place.
+                            // The replacement was not made: the old resource is still the one in
+                            // place, and no longer kept apart for deletion.
+                            forgetKept(StackRun.keptName(of: intact, for: name))
                             intact.data[ResourceRecord.replacementFailedKey] = true
                             transition(name, type: intact.type, .update, .failed, reason: reason, live: intact)
                         } else {
@@ -194,11 +201,18 @@ extension StackRun {
         {
             var resource = try prepared.get()
             let old = resource
+            /// The resource to create: no physical object yet, marked `creating` until the
+            /// create returns. One left half made by a dead engine (still marked) keeps its
+            /// client token and name, so the cloud hands back the object it began.
             func fresh() -> LiveResource {
                 var fresh = resource
                 fresh.physicalID = nil
                 fresh.data = [:]
                 fresh.attributes = [:]
+                if resource.data[ResourceRecord.creatingKey] == .bool(true) {
+                    for key in ["client_token", "physical_name"] { fresh.data[key] = resource.data[key] }
+                }
+                fresh.data[ResourceRecord.creatingKey] = true
                 return fresh
             }
             var previousResource = old
@@ -208,9 +222,15 @@ extension StackRun {
             func replace() async throws -> AppliedChange {
                 var new = fresh()
                 new.data[ResourceRecord.replacementFailedKey] = nil
+                // The old object is on record under its kept name before anything replaces it
+                // in the resource's own record: an engine dying from here on leaves it to the
+                // clean-up of whoever carries the update on, never orphaned.
+                try await context.keepReplaced(previousResource)
                 do {
                     try await plugin.create(&new, context)
+                    new.data[ResourceRecord.creatingKey] = nil
                 } catch {
+                    new.data[ResourceRecord.creatingKey] = nil
                     if new.physicalID != nil { try? await plugin.delete(new, context) }
                     throw AttemptFailure(resource: new, underlying: error, oldIntact: previousResource)
                 }
@@ -223,7 +243,10 @@ extension StackRun {
                 resource = fresh()
                 do {
                     try await plugin.create(&resource, context)
+                    resource.data[ResourceRecord.creatingKey] = nil
                 } catch {
+                    // A failed create is not half made: a later attempt starts afresh.
+                    resource.data[ResourceRecord.creatingKey] = nil
                     throw AttemptFailure(resource: resource, underlying: error)
                 }
                 return .kept(resource)

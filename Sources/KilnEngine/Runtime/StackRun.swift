@@ -110,15 +110,29 @@ final class StackRun {
     /// between the replacement and the clean-up loses track of nothing: the next update or
     /// delete removes it as a resource no longer in the template.
     func keepReplaced(_ old: LiveResource, of name: String) -> String {
-        let kept = "\(name)~\(old.physicalID.map { String($0.prefix(12)) } ?? "replaced")"
-        let record = ResourceRecord(
-            stackID: stack.id, name: kept, type: old.type, physicalID: old.physicalID, action: .update,
+        let record = Self.keptRecord(old, of: name, stackID: stack.id)
+        records[record.name] = record
+        pending.resources.append(record)
+        return record.name
+    }
+
+    /// The name a replaced resource is kept under: `name~ID`.
+    static func keptName(of old: LiveResource, for name: String) -> String {
+        "\(name)~\(old.physicalID.map { String($0.prefix(12)) } ?? "replaced")"
+    }
+
+    static func keptRecord(_ old: LiveResource, of name: String, stackID: String) -> ResourceRecord {
+        ResourceRecord(
+            stackID: stackID, name: keptName(of: old, for: name), type: old.type, physicalID: old.physicalID, action: .update,
             status: .complete, statusReason: "replaced by a new \(name); deleted once the update completes",
             properties: .map(old.properties), attributes: .map(old.attributes), data: .map(old.data),
             metadata: old.metadata, requires: [], createdAt: Date())
-        records[kept] = record
-        pending.resources.append(record)
-        return kept
+    }
+
+    /// Drops a kept record whose replacement was not made (its object is still the resource's).
+    func forgetKept(_ kept: String) {
+        records.removeValue(forKey: kept)
+        pending.deletedResources.append((stack.id, kept))
     }
 
     /// Sets the stack's state, with Heat's stack event.
@@ -321,6 +335,15 @@ struct EngineResourceContext: ResourceContext {
         record.metadata = resource.metadata
         record.updatedAt = Date()
         var batch = StoreBatch(resources: [record])
+        batch.lease = lease.map { (stackID, $0) }
+        try await store.commit(batch)
+    }
+
+    /// Commits the resource's current object under its kept name (see `StackRun.keepReplaced`)
+    /// before a replacement is made, fenced by the operation's claim.
+    func keepReplaced(_ old: LiveResource) async throws {
+        guard old.physicalID != nil else { return }
+        var batch = StoreBatch(resources: [StackRun.keptRecord(old, of: old.name, stackID: stackID)])
         batch.lease = lease.map { (stackID, $0) }
         try await store.commit(batch)
     }
