@@ -152,15 +152,6 @@ extension ValueMap: Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(dictionary) }
 }
 
-extension ValueMap: ExpressibleByDictionaryLiteral {
-    /// A literal keeps no order (as a Swift dictionary literal): written sorted.
-    public init(dictionaryLiteral elements: (String, Value)...) {
-        var dictionary = [String: Value](minimumCapacity: elements.count)
-        for (key, value) in elements { dictionary[key] = value }
-        self.init(dictionary)
-    }
-}
-
 extension ValueMap: CustomStringConvertible {
     public var description: String {
         "[" + orderedEntries.map { "\($0.key.debugDescription): \($0.value)" }.joined(separator: ", ") + "]"

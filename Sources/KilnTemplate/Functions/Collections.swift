@@ -108,7 +108,7 @@ public struct MapReplace: TemplateFunction {
 
     private func map(_ value: Value) throws -> ValueMap {
         switch value {
-        case .null: return [:]
+        case .null: return ValueMap([:])
         case .map(let map): return map
         default: throw site.evaluationError("the arguments must be \(MapReplace.form), found \(value.kindName)")
         }
