@@ -119,7 +119,12 @@ public struct ValueMap: Sendable {
 
     /// Python's `dict.update`: existing keys keep their place, new ones follow in the other map's order.
     public mutating func merge(_ other: ValueMap, uniquingKeysWith combine: (Value, Value) throws -> Value) rethrows {
-        for (key, value) in other.orderedEntries {
+        guard order != nil else {  // no order to keep: Dictionary's own merge
+            try dictionary.merge(other.dictionary, uniquingKeysWith: combine)
+            return
+        }
+        for key in other.orderedKeys {
+            let value = other.dictionary[key]!
             if let existing = dictionary[key] { dictionary[key] = try combine(existing, value) } else { self[key] = value }
         }
     }
