@@ -61,7 +61,7 @@ struct JSONParser {
         if depth > 512 { throw fail("JSON nested too deeply") }
         defer { depth -= 1 }
         index += 1
-        var map: [String: Value] = [:]
+        var map = ValueMap.ordered()  // Python's json keeps the text's key order.
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .map(map) }
         while true {

@@ -1,11 +1,14 @@
 /// Writes a `Value` as JSON into one UTF-8 buffer. One writer, one string escaper, two styles:
-/// Python's `json.dumps(sort_keys=True)` (what Heat's functions and API print) and the
-/// compact form the store keeps (written on every commit, so bytes, not scalars).
+/// Python's `json.dumps` (with `sort_keys=True` where Heat's functions turn data into text;
+/// in the map's own order where Heat's API prints its dicts) and the compact form the store
+/// keeps (written on every commit, so bytes, not scalars; maps in their own order, so an
+/// ordered map reads back in the same order).
 struct JSONWriter {
     enum Style {
         /// `", "`/`": "` separators or `indent` spaces per level; Python's float text;
         /// `asciiOnly` escapes everything outside ASCII as `\uXXXX` (ensure_ascii).
-        case python(indent: Int?, asciiOnly: Bool)
+        /// `sortKeys` as Python's sort_keys; otherwise maps in their order (`ValueMap.orderedKeys`).
+        case python(indent: Int?, asciiOnly: Bool, sortKeys: Bool)
         /// No spaces; Swift's shortest round-trip doubles (infinities as out-of-range
         /// literals, which read back as infinities; NaN, which JSON lacks, as null); UTF-8 as is.
         case storage
@@ -23,7 +26,8 @@ struct JSONWriter {
 
     mutating func write(_ value: Value) {
         switch style {
-        case .python(let indent, let asciiOnly): writePython(value, indent: indent, level: 0, asciiOnly: asciiOnly)
+        case .python(let indent, let asciiOnly, let sortKeys):
+            writePython(value, indent: indent, level: 0, asciiOnly: asciiOnly, sortKeys: sortKeys)
         case .storage: writeStorage(value)
         }
     }
@@ -35,7 +39,7 @@ struct JSONWriter {
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    private mutating func writePython(_ value: Value, indent: Int?, level: Int, asciiOnly: Bool) {
+    private mutating func writePython(_ value: Value, indent: Int?, level: Int, asciiOnly: Bool, sortKeys: Bool) {
         switch value {
         case .null: append("null")
         case .bool(let b): append(b ? "true" : "false")
@@ -48,19 +52,19 @@ struct JSONWriter {
             for (i, item) in items.enumerated() {
                 if i > 0 { append(indent == nil ? ", " : ",") }
                 if let indent { newline(indent: indent, level: level + 1) }
-                writePython(item, indent: indent, level: level + 1, asciiOnly: asciiOnly)
+                writePython(item, indent: indent, level: level + 1, asciiOnly: asciiOnly, sortKeys: sortKeys)
             }
             if let indent { newline(indent: indent, level: level) }
             bytes.append(UInt8(ascii: "]"))
         case .map(let map):
             if map.isEmpty { append("{}"); return }
             bytes.append(UInt8(ascii: "{"))
-            for (i, key) in map.keys.sorted().enumerated() {
+            for (i, key) in (sortKeys ? map.keys.sorted() : map.orderedKeys).enumerated() {
                 if i > 0 { append(indent == nil ? ", " : ",") }
                 if let indent { newline(indent: indent, level: level + 1) }
                 writeString(key, asciiOnly: asciiOnly)
                 append(": ")
-                writePython(map[key]!, indent: indent, level: level + 1, asciiOnly: asciiOnly)
+                writePython(map[key]!, indent: indent, level: level + 1, asciiOnly: asciiOnly, sortKeys: sortKeys)
             }
             if let indent { newline(indent: indent, level: level) }
             bytes.append(UInt8(ascii: "}"))
@@ -90,7 +94,7 @@ struct JSONWriter {
             bytes.append(UInt8(ascii: "]"))
         case .map(let map):
             bytes.append(UInt8(ascii: "{"))
-            for (index, key) in map.keys.sorted().enumerated() {
+            for (index, key) in map.orderedKeys.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 writeString(key, asciiOnly: false)
                 bytes.append(UInt8(ascii: ":"))

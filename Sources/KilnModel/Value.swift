@@ -9,8 +9,11 @@ public enum Value: Hashable, Sendable {
     case double(Double)
     case string(String)
     case list([Value])
-    case map([String: Value])
+    /// A map; see `ValueMap` for its key order (kept where Heat's Python dicts keep one).
+    case map(ValueMap)
 
+    /// A map built from a Swift dictionary: no key order is kept (written with sorted keys).
+    public static func map(_ dictionary: [String: Value]) -> Value { .map(ValueMap(dictionary)) }
 
     public var stringValue: String? {
         if case .string(let s) = self { return s }
@@ -22,7 +25,14 @@ public enum Value: Hashable, Sendable {
         return nil
     }
 
+    /// A map's entries as a Swift dictionary (free: the map's own storage).
     public var mapValue: [String: Value]? {
+        if case .map(let m) = self { return m.dictionary }
+        return nil
+    }
+
+    /// A map's entries with their order.
+    public var mapContents: ValueMap? {
         if case .map(let m) = self { return m }
         return nil
     }
@@ -85,7 +95,7 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     public init(arrayLiteral elements: Value...) { self = .list(elements) }
     public init(nilLiteral: ()) { self = .null }
     public init(dictionaryLiteral elements: (String, Value)...) {
-        var map: [String: Value] = [:]
+        var map = [String: Value](minimumCapacity: elements.count)
         for (k, v) in elements { map[k] = v }
         self = .map(map)
     }

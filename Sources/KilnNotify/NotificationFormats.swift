@@ -52,22 +52,24 @@ public enum NotificationFormats {
             }
             return (state, "")
         }()
+        // Typed apart: `Value.map` is overloaded (a ValueMap or a dictionary), too much for one expression.
+        let body: [String: Value] = [
+            "resource_name": isStack ? payload["stack_name"] ?? .null : payload["resource_name"] ?? .null,
+            "physical_resource_id": isStack ? .string(notification.stackID) : payload["physical_resource_id"] ?? .null,
+            "stack_id": .string(notification.stackID),
+            "resource_action": .string(action),
+            "resource_status": .string(status),
+            "resource_status_reason": isStack ? payload["state_reason"] ?? .null : payload["resource_status_reason"] ?? .null,
+            "resource_type": isStack ? "OS::Heat::Stack" : payload["resource_type"] ?? .null,
+            "resource_properties": Value.map([String: Value]()),
+            "version": "0.1",
+        ]
         return .map([
             "id": .string(notification.id),
             "timestamp": .string(HeatTime.iso(notification.createdAt)),
             "version": "0.1",
             "type": "os.heat.event",
-            "payload": .map([
-                "resource_name": isStack ? payload["stack_name"] ?? .null : payload["resource_name"] ?? .null,
-                "physical_resource_id": isStack ? .string(notification.stackID) : payload["physical_resource_id"] ?? .null,
-                "stack_id": .string(notification.stackID),
-                "resource_action": .string(action),
-                "resource_status": .string(status),
-                "resource_status_reason": isStack ? payload["state_reason"] ?? .null : payload["resource_status_reason"] ?? .null,
-                "resource_type": isStack ? "OS::Heat::Stack" : payload["resource_type"] ?? .null,
-                "resource_properties": .map([:]),
-                "version": "0.1",
-            ]),
+            "payload": .map(body),
         ])
     }
 }

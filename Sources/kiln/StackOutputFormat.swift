@@ -23,10 +23,11 @@ func showFinished(_ stack: StackRecord, service: any StackService, format: Repor
 enum StackFormat {
     static func time(_ date: Date?) -> Value { date.map { .string(HeatTime.iso($0)) } ?? .null }
 
-    /// A value in one table cell: text as is, anything else as JSON.
+    /// A value in one table cell: text as is, anything else as JSON with maps in their own
+    /// order (openstack prints Heat's dicts unsorted: a yaql or template map in Heat's order).
     static func cell(_ value: Value?) -> String {
         guard let value, value != .null else { return "" }
-        return value.stringValue ?? value.jsonText()
+        return value.stringValue ?? value.jsonText(sortKeys: false)
     }
 
     /// openstack's Field/Value table of one object.

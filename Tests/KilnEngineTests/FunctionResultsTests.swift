@@ -150,6 +150,41 @@ struct FunctionResultsTests {
         #expect(try await home.engine().outputs(of: stack).first { $0.key == "file" }?.value == "file text\n")
     }
 
+    /// Maps in outputs keep Heat's key order: a template's and a json parameter's source order,
+    /// yaql's insertion order, map_merge's update order; list_join's JSON is sorted. Measured
+    /// with heat-oracle's outputs printed without sort_keys.
+    @Test func outputMapsKeepHeatsKeyOrder() async throws {
+        let text = """
+            heat_template_version: 2018-08-31
+            parameters:
+              js: {type: json, default: {"zeta": 1, "alpha": 2, "mid": {"y": 1, "b": 2}}}
+            outputs:
+              yaql_dict: {value: {yaql: {expression: "dict(b=>1, a=>2, c=>3)"}}}
+              yaql_merge: {value: {yaql: {expression: "$.data.mergeWith({aa => 5, bb => 6})", data: {zz: 1, aa: 2}}}}
+              param: {value: {get_param: js}}
+              plain: {value: {zz: 1, aa: 2, mm: {get_param: js}}}
+              merged: {value: {map_merge: [{zz: 1, aa: 2}, {bb: 1, zz: 3}]}}
+              joined: {value: {list_join: [",", [{zz: 1, aa: 2}]]}}
+            """
+        let home = TemporaryHome()
+        let engine = try home.engine()
+        let stack = try await engine.create(StackRequest(name: "order", templateName: "order.yaml", template: text))
+        #expect(stack.statusText == "CREATE_COMPLETE", "\(stack.statusReason)")
+        // Read back from the store by a new engine, so the stored JSON keeps the order too.
+        let outputs = Dictionary(uniqueKeysWithValues: try await home.engine().outputs(of: stack).map { ($0.key, $0.value) })
+        let heat: [String: String] = [
+            "yaql_dict": #"{"b": 1, "a": 2, "c": 3}"#,
+            "yaql_merge": #"{"zz": 1, "aa": 5, "bb": 6}"#,
+            "param": #"{"zeta": 1, "alpha": 2, "mid": {"y": 1, "b": 2}}"#,
+            "plain": #"{"zz": 1, "aa": 2, "mm": {"zeta": 1, "alpha": 2, "mid": {"y": 1, "b": 2}}}"#,
+            "merged": #"{"zz": 3, "aa": 2, "bb": 1}"#,
+            "joined": #""{\"aa\": 2, \"zz\": 1}""#,
+        ]
+        for (key, json) in heat.sorted(by: { $0.key < $1.key }) {
+            #expect(outputs[key]?.jsonText(sortKeys: false) == json, "\(key)")
+        }
+    }
+
     @Test func olderVersionGivesHeatsResult() async throws {
         let home = TemporaryHome()
         let engine = try home.engine()

@@ -28,6 +28,9 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
         switch kiln {
         case .success(let value):
             #expect(value == expected, "\(c.expression)", sourceLocation: sourceLocation)
+            // Key order too: Heat's dicts keep insertion order, and `heat` is written in it.
+            #expect(value?.jsonText(sortKeys: false) == expected.jsonText(sortKeys: false),
+                "\(c.expression): key order", sourceLocation: sourceLocation)
         case .failure(let error):
             Issue.record("\(c.expression): Heat gives \(heat), Kiln failed: \(error)", sourceLocation: sourceLocation)
         }
@@ -45,6 +48,12 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
     /// Math, conversions, type checks, operators and more sets.
     @Test func mathAndTypesMeasuredWithHeat() throws {
         try checkAgainstHeat(Self.math)
+    }
+
+    /// Dict key order: insertion order, as Heat's Python dicts keep it, for dicts yaql builds
+    /// and for maps from the template's data (source order).
+    @Test func keyOrderMeasuredWithHeat() throws {
+        try checkAgainstHeat(Self.keyOrder)
     }
 
     /// Dates and timespans (UTC).
@@ -73,6 +82,63 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
             #expect(diagnostics.count == 1, "\(expression)")
         }
     }
+
+    /// Measured with heat-oracle's outputs, printed without sort_keys so Heat's own key order
+    /// shows (`keys()` and `items()` alone are views Heat cannot output: `.toList()` is added).
+    static let keyOrder: [YaqlCase] = [
+        // A dict is no collection for these (Heat fails the create).
+        (#"$.data.select($)"#, #"{zz: 1, aa: 2}"#, nil),
+        (#"$.data.orderBy($)"#, #"{zz: 1, aa: 2}"#, nil),
+        (#"$.data.toList()"#, #"{zz: 1, aa: 2}"#, nil),
+        (#"$.data.dict()"#, #"[[z, 1], [a, 2]]"#, nil),
+        (#"dict(b=>1, a=>2, c=>3)"#, #"{}"#, #"{"b": 1, "a": 2, "c": 3}"#),
+        (#"dict(b=>1, a=>2).values()"#, #"{}"#, #"[1, 2]"#),
+        (#"dict(b=>1, a=>2).items().select(list($))"#, #"{}"#, #"[[["b", 1]], [["a", 2]]]"#),
+        (#"$.data"#, #"{zz: 1, aa: 2, mm: 3}"#, #"{"zz": 1, "aa": 2, "mm": 3}"#),
+        (#"$.data.values()"#, #"{zz: 1, aa: 2, mm: 3}"#, #"[1, 2, 3]"#),
+        (#"$.data.items().select($[0])"#, #"{zz: 1, aa: 2, mm: 3}"#, #"["zz", "aa", "mm"]"#),
+        (#"str(dict(b=>1, a=>2))"#, #"{}"#, #""{'b': 1, 'a': 2}""#),
+        (#"str($.data)"#, #"{zz: 1, aa: {y: 1, b: 2}}"#, #""{'zz': 1, 'aa': {'y': 1, 'b': 2}}""#),
+        (#"dict(b=>1, a=>2).set(c, 3)"#, #"{}"#, #"{"b": 1, "a": 2, "c": 3}"#),
+        (#"dict(b=>1, a=>2).set(a, 3)"#, #"{}"#, #"{"b": 1, "a": 3}"#),
+        (#"dict(b=>1, a=>2).set({z=>1, c=>2})"#, #"{}"#, #"{"b": 1, "a": 2, "z": 1, "c": 2}"#),
+        (#"$.data.toDict($.name, $.v)"#, #"[{"name": "z", "v": 1}, {"name": "a", "v": 2}]"#, #"{"z": 1, "a": 2}"#),
+        (#"dict(z=>1, a=>2).mergeWith(dict(y=>1, b=>2))"#, #"{}"#, #"{"z": 1, "a": 2, "y": 1, "b": 2}"#),
+        (#"dict(z=>1, a=>{x=>1}).mergeWith(dict(a=>{q=>2, c=>1}, b=>2))"#, #"{}"#, #"{"z": 1, "a": {"x": 1, "q": 2, "c": 1}, "b": 2}"#),
+        (#"$.data.select(dict(k=>$, j=>1))"#, #"[1, 2]"#, #"[{"k": 1, "j": 1}, {"k": 2, "j": 1}]"#),
+        (#"{z => 1, a => 2}"#, #"{}"#, #"{"z": 1, "a": 2}"#),
+        (#"dict([[z, 1], [a, 2]])"#, #"{}"#, #"{"z": 1, "a": 2}"#),
+        (#"dict($.data.select([$, $ * 2]))"#, #"[3, 1, 2]"#, #"{"3": 6, "1": 2, "2": 4}"#),
+        (#"dict(z=>1, a=>2, m=>3).delete(a)"#, #"{}"#, #"{"z": 1, "m": 3}"#),
+        (#"dict(z=>1, a=>2, m=>3).delete(a).set(a, 5)"#, #"{}"#, #"{"z": 1, "m": 3, "a": 5}"#),
+        (#"dict(z=>1, a=>2) + dict(b=>3, z=>4)"#, #"{}"#, #"{"z": 4, "a": 2, "b": 3}"#),
+        (#"$.data.deleteAll([m])"#, #"{zz: 1, m: 2, aa: 3}"#, #"{"zz": 1, "aa": 3}"#),
+        (#"$.data.select($.value)"#, #"[{value: {q: 1, b: 2}}]"#, #"[{"q": 1, "b": 2}]"#),
+        (#"'abc'.replace(dict(b=>x, a=>b))"#, #"{}"#, #""bxc""#),
+        (#"$.data.keys().first()"#, #"{zz: 1, aa: 2}"#, #""zz""#),
+        (#"list($.data)"#, #"{zz: 1, aa: 2}"#, #"[{"zz": 1, "aa": 2}]"#),
+        (#"dict(b=>1, a=>2).keys().toList()"#, #"{}"#, #"["b", "a"]"#),
+        (#"$.data.keys().toList()"#, #"{zz: 1, aa: 2, mm: 3}"#, #"["zz", "aa", "mm"]"#),
+        (#"{z => 1, a => 2}.keys().toList()"#, #"{}"#, #"["z", "a"]"#),
+        (#"$.data.select($.keys().toList())"#, #"[{z: 1, a: 2}, {y: 1, b: 2}]"#, #"[["z", "a"], ["y", "b"]]"#),
+        (#"$.data.keys().toList().join(',')"#, #"{zz: 1, aa: 2, mm: 3}"#, #""zz,aa,mm""#),
+        (#"$.data.values().toList()"#, #"{zz: 1, aa: 2, mm: 3}"#, #"[1, 2, 3]"#),
+        (#"$.data.items().toList().select($[1])"#, #"{zz: 1, aa: 2, mm: 3}"#, #"[1, 2, 3]"#),
+        (#"$.data.set(b, 0)"#, #"{zz: 1, aa: 2}"#, #"{"zz": 1, "aa": 2, "b": 0}"#),
+        (#"$.data.set(zz, 0)"#, #"{zz: 1, aa: 2}"#, #"{"zz": 0, "aa": 2}"#),
+        (#"$.data.mergeWith({aa => 5, bb => 6})"#, #"{zz: 1, aa: 2}"#, #"{"zz": 1, "aa": 5, "bb": 6}"#),
+        (#"$.data.toDict($, $.len())"#, #"[ccc, a, bb]"#, #"{"ccc": 3, "a": 1, "bb": 2}"#),
+        (#"$.data.toDict($)"#, #"[ccc, a, bb]"#, #"{"ccc": "ccc", "a": "a", "bb": "bb"}"#),
+        (#"$.data.select(dict($.items().toList().select([$[0].toUpper(), $[1]])))"#, #"[{zz: 1, aa: 2}]"#, #"[{"ZZ": 1, "AA": 2}]"#),
+        (#"str($.data.keys().toList())"#, #"{zz: 1, aa: 2}"#, #""('zz', 'aa')""#),
+        (#"$.data.c.mergeWith($.data.b)"#, #"{c: {y: [1], x: 1}, b: {z: 3, y: [2]}}"#, #"{"y": [1, 2], "x": 1, "z": 3}"#),
+        (#"$.data + {bb => 1, zz => 2}"#, #"{zz: 1, aa: 2}"#, #"{"zz": 2, "aa": 2, "bb": 1}"#),
+        (#"dict(z => 1, y => 2, x => 3).values().toList()"#, #"{}"#, #"[1, 2, 3]"#),
+        (#"$.data.where($.values().toList().len() > 0)"#, #"[{z: 1, a: 2}]"#, #"[{"z": 1, "a": 2}]"#),
+        (#"$.data.z.items().toList().select($[0] + '=' + str($[1])).join('&')"#, #"{z: {q: 1, b: 2, m: 3}}"#, #""q=1&b=2&m=3""#),
+        (#"$.data.aa"#, #"{zz: {y: 1, b: 2}, aa: {n: 1, c: 2}}"#, #"{"n": 1, "c": 2}"#),
+        (#"$.data.select([$.keys().toList().first(), $.values().toList().last()])"#, #"[{q: 1, a: 2}]"#, #"[["q", 2]]"#),
+    ]
 
     static let library: [YaqlCase] = [
         (#"regex('(\d)').split('a1b2c')"#, #"{}"#, #"["a", "1", "b", "2", "c"]"#),
@@ -162,7 +228,7 @@ func checkAgainstHeat(_ cases: [YaqlCase], sourceLocation: Testing.SourceLocatio
         (#"isRegex(regex('a'))"#, #"{}"#, #"true"#),
         (#"regex('A', ignoreCase => true).matches('a')"#, #"{}"#, #"true"#),
         (#"regex('(b)(c)').search('abc', $.value)"#, #"{}"#, #""bc""#),
-        (#"regex('(b)(c)').search('abc', $)"#, #"{}"#, #"{"end": 3, "start": 1, "value": "bc"}"#),
+        (#"regex('(b)(c)').search('abc', $)"#, #"{}"#, #"{"value": "bc", "start": 1, "end": 3}"#),
         (#"regex('(b)(c)').search('abc', $.start)"#, #"{}"#, #"1"#),
         (#"'a1b2'.searchAll('\d', $.value + '!')"#, #"{}"#, nil),  // Heat: No method "searchAll" for receiver a1b2 matches supplied arguments
         (#"switch(1 > 2 => a, 2 > 1 => b)"#, #"{}"#, #""b""#),

@@ -218,7 +218,7 @@ final class StackRun {
         if let expression = definition.properties {
             let value = try scope.value(of: expression)
             switch value {
-            case .map(let map): properties = map
+            case .map(let map): properties = map.dictionary
             case .null: break
             default: throw EvaluationError("properties must be a map, found \(value.kindName)", at: expression.location)
             }

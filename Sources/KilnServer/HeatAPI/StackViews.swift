@@ -55,7 +55,8 @@ struct StackViews {
     func output(view output: StackOutput, withValue: Bool) -> Value { Self.outputView(output, withValue) }
 
     static func outputView(_ output: StackOutput, _ withValue: Bool) -> Value {
-        var out: [String: Value] = ["output_key": .string(output.key), "description": .string(output.description)]
+        // In Heat's order (its API answers `output_key`, `description`, `output_value`).
+        var out = ValueMap(orderedPairs: [("output_key", .string(output.key)), ("description", .string(output.description))])
         guard withValue else { return .map(out) }
         out["output_value"] = output.value
         if let error = output.error { out["output_error"] = .string(error) }

@@ -5,10 +5,11 @@ import KilnTemplate
 
 extension Response {
     /// A JSON answer. The content type is exactly `application/json` (gabbi compares it literally).
+    /// Maps in their own order, as Heat writes its Python dicts (see `ValueMap`).
     static func json(_ body: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body.jsonText())))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body.jsonText(sortKeys: false))))
     }
 
     static func empty(_ status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {

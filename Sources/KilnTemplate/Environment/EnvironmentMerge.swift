@@ -118,10 +118,11 @@ struct ParameterMerger {
     }
 
     /// Heat's `merge_map`: later keys replace; deeply, maps recurse, lists extend, strings join.
-    static func mergeMaps(_ old: [String: Value], _ new: [String: Value], deep: Bool) -> [String: Value] {
+    /// Keys keep their place, new ones follow in the new map's order (a Python dict's update).
+    static func mergeMaps(_ old: ValueMap, _ new: ValueMap, deep: Bool) -> ValueMap {
         if old.isEmpty { return new }
-        var out = old
-        for (key, value) in new where value != .null {
+        var out = old.keepingOrder()
+        for (key, value) in new.orderedEntries where value != .null {
             guard deep else {
                 out[key] = value
                 continue

@@ -44,7 +44,8 @@ public struct MapMerge: TemplateFunction {
         }
         // The same big map given many times would otherwise be merged into itself at length.
         try ResultSize.require(items: entries, of: site.name, at: site.location)
-        var merged: [String: Value] = [:]
+        // Python's dict.update: keys keep their first place, new ones follow (heat-oracle).
+        var merged = ValueMap.ordered(minimumCapacity: entries)
         for case .map(let map) in maps { merged.merge(map) { _, later in later } }
         return .map(merged)
     }
@@ -83,9 +84,9 @@ public struct MapReplace: TemplateFunction {
         }
         let newKeys = try map(replacements["keys"] ?? .null)
         let newValues = try map(replacements["values"] ?? .null)
-        var output: [String: Value] = [:]
-        // Source order is not kept in a map; walk keys sorted so errors are reproducible.
-        for key in input.keys.sorted(by: PythonString.less) {
+        var output = ValueMap.ordered(minimumCapacity: input.count)
+        // The input's order, as Heat walks its dict (a map that keeps no order counts as sorted).
+        for key in input.orderedKeys {
             guard let value = input[key] else { continue }
             var newKey = key
             if let replacement = newKeys[key], replacement != .null {
@@ -105,9 +106,9 @@ public struct MapReplace: TemplateFunction {
         return .map(output)
     }
 
-    private func map(_ value: Value) throws -> [String: Value] {
+    private func map(_ value: Value) throws -> ValueMap {
         switch value {
-        case .null: return [:]
+        case .null: return ValueMap([:])
         case .map(let map): return map
         default: throw site.evaluationError("the arguments must be \(MapReplace.form), found \(value.kindName)")
         }

@@ -144,7 +144,7 @@ public struct EvaluationScope: Sendable {
             }
             return .list(values)
         case .map(let entries, _):
-            var map = [String: Value](minimumCapacity: entries.count)
+            var map = ValueMap.ordered(minimumCapacity: entries.count)  // the source's order, as Heat's
             for entry in entries {
                 if let v = try evaluate(entry.value) { map[entry.key] = v }
             }

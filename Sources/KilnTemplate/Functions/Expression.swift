@@ -42,7 +42,7 @@ public indirect enum Expression: Sendable {
             }
             return .list(values)
         case .map(let entries, _):
-            var map: [String: Value] = [:]
+            var map = ValueMap.ordered(minimumCapacity: entries.count)  // the source's order, as Heat's
             for entry in entries {
                 guard let v = entry.value.staticValue else { return nil }
                 map[entry.key] = v

@@ -12,7 +12,7 @@ extension Node {
         case .string(let s): self.init(Scalar.string(s), at: location)
         case .list(let items): self.init(Kind.sequence(items.map { Node(value: $0, at: location) }), at: location)
         case .map(let map):
-            let entries = map.keys.sorted().map { key in
+            let entries = map.orderedKeys.map { key in
                 Entry(key: key, keyLocation: location, value: Node(value: map[key]!, at: location))
             }
             self.init(Kind.mapping(entries), at: location)

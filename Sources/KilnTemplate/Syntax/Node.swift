@@ -90,13 +90,13 @@ extension Node {
         }
     }
 
-    /// Plain data, dropping locations.
+    /// Plain data, dropping locations. Maps keep the source's key order, as Heat's YAML loader does.
     public var value: Value {
         switch kind {
         case .scalar(let scalar): return Value(scalar)
         case .sequence(let items): return .list(items.map(\.value))
         case .mapping(let entries):
-            var map = [String: Value](minimumCapacity: entries.count)
+            var map = ValueMap.ordered(minimumCapacity: entries.count)
             for entry in entries { map[entry.key] = entry.value.value }
             return .map(map)
         }

@@ -133,7 +133,7 @@ public struct WaitConditionHandleResource: ResourcePlugin {
         var fields: [String: Value]
         switch body {
         case .null, .string(""), .list([]): fields = [:]
-        case .map(let map): fields = map
+        case .map(let map): fields = map.dictionary
         default: throw ResourceFailure.failed("Metadata format invalid")
         }
         fields["reason"] = fields["reason"] ?? .string("Signal \(number) received")

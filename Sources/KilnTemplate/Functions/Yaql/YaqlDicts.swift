@@ -1,19 +1,14 @@
 import KilnModel
-/// yaql's dictionary functions. Kiln's maps are unordered, so keys come back sorted.
-/// Heat keeps insertion order (measured with heat-oracle: `{z: 1, a: 2}.keys()` is
-/// `[z, a]`), so results differ where a template relies on that order: `keys()`, `values()`,
-/// `items()`, `str()` of a dict. Fixing it needs an ordered map in `Value` itself.
+/// yaql's dictionary functions. Heat's dicts are Python dicts, which keep insertion order
+/// (measured with heat-oracle: `{z => 1, a => 2}.keys()` is `[z, a]`, `set` appends a new key
+/// and keeps an existing key's place), so every dict yaql builds is an ordered `ValueMap`, and
+/// `keys()`, `values()`, `items()` follow `orderedKeys`. A map that came with no order (built
+/// from a Swift dictionary elsewhere in Kiln) counts as sorted.
 extension YaqlLibrary {
     static let dictFunctions: [String: Function] = [
-        "keys": { call in .list(try map(call).keys.sorted().map(Value.string)) },
-        "values": { call in
-            let m = try map(call)
-            return .list(m.keys.sorted().compactMap { m[$0] })
-        },
-        "items": { call in
-            let m = try map(call)
-            return .list(m.keys.sorted().map { .list([.string($0), m[$0] ?? .null]) })
-        },
+        "keys": { call in .list(try map(call).orderedKeys.map(Value.string)) },
+        "values": { call in .list(try map(call).orderedValues) },
+        "items": { call in .list(try map(call).orderedEntries.map { .list([.string($0.key), $0.value]) }) },
         "get": { call in
             let key = try call.evaluator.key(call.requiredArgument(0))
             return try map(call)[key] ?? call.argument(1) ?? .null
@@ -25,7 +20,7 @@ extension YaqlLibrary {
         },
         "dict": { call in
             // dict(a => 1, b => 2) or dict([[key, value], ...]).
-            var out: [String: Value] = [:]
+            var out = ValueMap.ordered()
             if call.receiver == nil, call.arguments.allSatisfy(isPair) {
                 for case .pair(let key, let value) in call.arguments {
                     out[try call.evaluator.key(call.evaluator.evaluate(key, call.env))] =
@@ -44,14 +39,14 @@ extension YaqlLibrary {
         "toDict": { call in
             let keySelector = try requireLambda(call, 0)
             let valueSelector = call.lambda(1)
-            var out: [String: Value] = [:]
+            var out = ValueMap.ordered()
             for item in try call.collection() {
                 out[try call.evaluator.key(keySelector(item))] = try valueSelector?(item) ?? item
             }
             return .map(out)
         },
         "deleteAll": { call in
-            var m = try map(call)
+            var m = try map(call).keepingOrder()
             for key in try call.list(call.requiredArgument(0)) { m[try call.evaluator.key(key)] = nil }
             return .map(m)
         },
@@ -70,10 +65,10 @@ extension YaqlLibrary {
 
     /// `dict.set(key, value)` or `dict.set(otherDict)`: a copy with the keys stored.
     static func dictSet(_ call: YaqlCall) throws -> Value {
-        var m = try map(call)
+        var m = try map(call).keepingOrder()
         let first = try call.requiredArgument(0)
         if case .map(let other) = first, call.rest.count == 1 {
-            for (key, value) in other { m[key] = value }
+            for (key, value) in other.orderedEntries { m[key] = value }
         } else {
             m[try call.evaluator.key(first)] = try call.requiredArgument(1)
         }
@@ -82,12 +77,12 @@ extension YaqlLibrary {
 
     /// `dict.delete(key, ...)`: a copy without the keys.
     static func dictDelete(_ call: YaqlCall) throws -> Value {
-        var m = try map(call)
+        var m = try map(call).keepingOrder()
         for key in try call.allArguments().dropFirst() { m[try call.evaluator.key(key)] = nil }
         return .map(m)
     }
 
-    static func map(_ call: YaqlCall) throws -> [String: Value] {
+    static func map(_ call: YaqlCall) throws -> ValueMap {
         let value = try call.subject()
         guard case .map(let m) = value else { throw YaqlRuntimeError("\(call.name)() needs a dict, found \(value.kindName)") }
         return m
@@ -99,10 +94,11 @@ extension YaqlLibrary {
     }
 
     /// yaql's `mergeWith`: dicts merge recursively, lists keep the left items then the new
-    /// right ones, anything else takes the right value.
-    static func merge(_ left: [String: Value], _ right: [String: Value]) -> [String: Value] {
-        var out = left
-        for (key, value) in right {
+    /// right ones, anything else takes the right value. Keys keep the left dict's order, new
+    /// ones follow in the right dict's order (measured with heat-oracle).
+    static func merge(_ left: ValueMap, _ right: ValueMap) -> ValueMap {
+        var out = left.keepingOrder()
+        for (key, value) in right.orderedEntries {
             switch (out[key], value) {
             case (.map(let a)?, .map(let b)): out[key] = .map(merge(a, b))
             case (.list(let a)?, .list(let b)):

@@ -43,7 +43,7 @@ struct YaqlEvaluator: Sendable {
         case .list(let items):
             return try checked(.list(items.map { try evaluate($0, env) }))
         case .dict(let entries):
-            var map: [String: Value] = [:]
+            var map = ValueMap.ordered(minimumCapacity: entries.count)  // `{b => 1, a => 2}` keeps b first, as Python.
             for entry in entries { map[try key(evaluate(entry.key, env))] = try evaluate(entry.value, env) }
             return .map(map)
         case .call(let name, _?, _) where Self.chainedOrderings.contains(name):

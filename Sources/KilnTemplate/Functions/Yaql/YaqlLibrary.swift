@@ -49,7 +49,7 @@ enum YaqlLibrary {
         case .list(let items) where items.count == 1: return "(" + repr(items[0]) + ",)"
         case .list(let items): return "(" + items.map(repr).joined(separator: ", ") + ")"
         case .map(let map):
-            return "{" + map.keys.sorted().map { "\(repr(.string($0))): \(repr(map[$0] ?? .null))" }
+            return "{" + map.orderedEntries.map { "\(repr(.string($0.key))): \(repr($0.value))" }
                 .joined(separator: ", ") + "}"
         }
     }
@@ -117,7 +117,8 @@ enum YaqlLibrary {
         switch (left, right) {
         case (.string(let a), .string(let b)): return .string(a + b)
         case (.list(let a), .list(let b)): return .list(a + b)
-        case (.map(let a), .map(let b)): return .map(a.merging(b) { _, new in new })
+        // Existing keys keep their place, new ones follow (Python's `{**a, **b}`).
+        case (.map(let a), .map(let b)): return .map(a.keepingOrder().merging(b) { _, new in new })
         default: return try arithmetic("+", left, right)
         }
     }

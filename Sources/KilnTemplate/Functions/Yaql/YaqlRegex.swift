@@ -98,11 +98,14 @@ extension YaqlLibrary {
     /// UTF-16 offsets, the same for text in the Basic Multilingual Plane).
     static func matchRecord(_ match: NSTextCheckingResult, _ group: Int, _ text: String) -> Value {
         let range = match.range(at: group)
-        guard range.location != NSNotFound else { return .map(["value": .null, "start": -1, "end": -1]) }
-        return .map([
-            "value": .string((text as NSString).substring(with: range)),
-            "start": .int(range.location), "end": .int(range.location + range.length),
-        ])
+        // In this order, as Heat prints the record (heat-oracle).
+        guard range.location != NSNotFound else {
+            return .map(ValueMap(orderedPairs: [("value", .null), ("start", -1), ("end", -1)]))
+        }
+        return .map(ValueMap(orderedPairs: [
+            ("value", .string((text as NSString).substring(with: range))),
+            ("start", .int(range.location)), ("end", .int(range.location + range.length)),
+        ]))
     }
 
     /// The match's text, or the selector's value with `$` and `$1` the match record and `$2`,

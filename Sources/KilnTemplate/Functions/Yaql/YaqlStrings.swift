@@ -18,7 +18,7 @@ extension YaqlLibrary {
             // 'text'.replace({old => new, ...}): every key replaced, in the dict's order.
             if case .map(let pairs)? = try call.argument(0) {
                 var out = s
-                for key in pairs.keys.sorted() { out = try replace(out, key, text(pairs[key] ?? .null), count: -1) }
+                for (key, value) in pairs.orderedEntries { out = try replace(out, key, text(value), count: -1) }
                 return .string(out)
             }
             let old = try call.stringArgument(0) ?? ""
