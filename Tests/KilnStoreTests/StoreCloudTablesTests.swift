@@ -31,8 +31,9 @@ import Testing
         var renamed = net
         renamed.name = "renamed"
         renamed.body = "{}"
+        let replacement = renamed
         let inserted = try await store.cloudWrite { tables in
-            try tables.put(renamed)
+            try tables.put(replacement)
             let again = try tables.insertIfAbsent(self.row("network", "n1"))
             let fresh = try tables.insertIfAbsent(self.row("network", "n9"))
             try tables.deleteRows(kind: "subnet", parentID: "n1")

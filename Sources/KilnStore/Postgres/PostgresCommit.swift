@@ -14,6 +14,7 @@ extension PostgresStore {
         try await write { db, log in
             var locked = Set(batch.events.map(\.stackID))
             if let lease = batch.lease { locked.insert(lease.stackID) }
+            if let subscription = batch.subscription { locked.insert(subscription.stackID) }
             if !locked.isEmpty {
                 let rows = try await db.rows(
                     "SELECT id, owner FROM stacks WHERE id = ANY(\(locked.sorted())) ORDER BY id FOR UPDATE", log)

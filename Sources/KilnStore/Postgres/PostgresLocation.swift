@@ -60,27 +60,32 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return String(text[..<colon]) + ":***" + String(text[at...])
     }
 
-    var tls: (connection: PostgresConnection.Configuration.TLS, client: PostgresClient.Configuration.TLS) {
+    /// The TLS settings for `sslMode` (a TLS context that cannot be made is a StoreError).
+    func tls() throws -> (connection: PostgresConnection.Configuration.TLS, client: PostgresClient.Configuration.TLS) {
         var unverified = TLSConfiguration.makeClientConfiguration()
         unverified.certificateVerification = .none
-        switch sslMode {
-        case "disable": return (.disable, .disable)
-        case "require": return (.require(try! NIOSSLContext(configuration: unverified)), .require(unverified))
-        case "verify-full":
-            let full = TLSConfiguration.makeClientConfiguration()
-            return (.require(try! NIOSSLContext(configuration: full)), .require(full))
-        default: return (.prefer(try! NIOSSLContext(configuration: unverified)), .prefer(unverified))
+        do {
+            switch sslMode {
+            case "disable": return (.disable, .disable)
+            case "require": return (.require(try NIOSSLContext(configuration: unverified)), .require(unverified))
+            case "verify-full":
+                let full = TLSConfiguration.makeClientConfiguration()
+                return (.require(try NIOSSLContext(configuration: full)), .require(full))
+            default: return (.prefer(try NIOSSLContext(configuration: unverified)), .prefer(unverified))
+            }
+        } catch {
+            throw StoreError("cannot set up TLS for \(self) (sslmode=\(sslMode)): \(error)")
         }
     }
 
-    var connectionConfiguration: PostgresConnection.Configuration {
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
         PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: tls.connection)
+            host: host, port: port, username: user, password: password, database: database, tls: try tls().connection)
     }
 
-    func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
+    func clientConfiguration(maximumConnections: Int) throws -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: tls.client)
+            host: host, port: port, username: user, password: password, database: database, tls: try tls().client)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 1
         return configuration

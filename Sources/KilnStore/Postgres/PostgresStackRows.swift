@@ -15,7 +15,8 @@ extension PostgresStore {
     ) async throws -> StackRecord {
         try await write { db, log in
             if stack.parentID == nil {
-                let key = stack.projectID + "\u{0}" + stack.name
+                // (A hash collision only makes two creates wait for each other.)
+                let key = stack.projectID + "\n" + stack.name
                 try await db.run("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", log)
                 if try await Self.topLevelStackExists(db, log, name: stack.name, projectID: stack.projectID) {
                     throw StoreError("stack '\(stack.name)' already exists")

@@ -22,7 +22,7 @@ public final class PostgresStore: Store {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
-                configuration: location.connectionConfiguration, id: 0, logger: logger)
+                configuration: try location.connectionConfiguration(), id: 0, logger: logger)
         } catch {
             throw StoreError.postgres(error, location: location, opening: true)
         }
@@ -33,14 +33,15 @@ public final class PostgresStore: Store {
             try? await connection.close()
             throw StoreError.postgres(error, location: location, opening: true)
         }
-        return PostgresStore(location: location, maximumConnections: maximumConnections, logger: logger)
+        return PostgresStore(
+            location: location, configuration: try location.clientConfiguration(maximumConnections: maximumConnections),
+            logger: logger)
     }
 
-    private init(location: PostgresLocation, maximumConnections: Int, logger: Logger) {
+    private init(location: PostgresLocation, configuration: PostgresClient.Configuration, logger: Logger) {
         self.location = location
         self.logger = logger
-        let client = PostgresClient(
-            configuration: location.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
     }

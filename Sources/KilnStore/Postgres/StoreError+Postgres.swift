@@ -22,7 +22,7 @@ extension StoreError {
             }
             return StoreError("\(prefix): \(message) (SQLSTATE \(state))")
         case .connectionError:
-            let cause = error.underlying.map { "\($0)" } ?? "connection failed"
+            let cause = connectionFailure(error.underlying)
             return StoreError("\(prefix): cannot connect to PostgreSQL at \(location.host):\(location.port): \(cause)")
         case .authMechanismRequiresPassword:
             return StoreError("\(prefix): the server asks for a password and the URL (or PGPASSWORD) gives none")
@@ -33,6 +33,18 @@ extension StoreError {
         default:
             return StoreError("\(prefix): \(error.code)")
         }
+    }
+
+    /// NIO's connection errors list every address tried; one phrase says it.
+    private static func connectionFailure(_ error: (any Error)?) -> String {
+        let text = error.map { "\($0)" } ?? ""
+        for (needle, phrase) in [
+            ("Connection refused", "connection refused"), ("timed out", "timed out"), ("imeout", "timed out"),
+            ("No route", "no route to host"), ("Unknown host", "unknown host"), ("Name or service", "unknown host"),
+        ] where text.contains(needle) {
+            return phrase
+        }
+        return text.isEmpty ? "connection failed" : String(text.prefix(200))
     }
 
     /// Serialization failures and deadlocks: PostgreSQL rolled the transaction back, and running
