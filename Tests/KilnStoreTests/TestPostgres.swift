@@ -120,26 +120,29 @@ enum TestPostgres {
         try? FileManager.default.removeItem(atPath: cluster.directory)
     }
 
-    @discardableResult
-    private static func command(_ path: String, _ arguments: [String], asUser: String?) throws -> String {
-        let process = Process()
-        if let asUser {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", asUser, "--", path] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
+    /// Runs a command to its end, its output in a file: posix_spawn and waitpid, because
+    /// Foundation's Process was seen never noticing runuser's exit (left a zombie) here.
+    private static func command(_ path: String, _ arguments: [String], asUser: String?) throws {
+        let argv = asUser.map { ["/usr/sbin/runuser", "-u", $0, "--", path] + arguments } ?? [path] + arguments
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-pg-command-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) }
+        cArguments.append(nil)
+        defer { for argument in cArguments { free(argument) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else { throw StoreError("cannot run \(argv[0]): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw StoreError("\((path as NSString).lastPathComponent) failed (status \(status)): \(text.suffix(500))")
         }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw StoreError("\((path as NSString).lastPathComponent) failed (\(process.terminationStatus)): \(text.suffix(500))")
-        }
-        return text
     }
 }
