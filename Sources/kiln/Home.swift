@@ -52,11 +52,17 @@ struct HomeOptions: ParsableArguments {
 
     var databasePath: String { URL(fileURLWithPath: directory).appendingPathComponent("kiln.db").path }
 
-    /// `--database`, else `$KILN_DATABASE`, else the home's SQLite file; a bad URL is a one-line error.
+    /// `--database`, else `$KILN_DATABASE`, else the home's SQLite file.
+    var parsedStoreLocation: Result<StoreLocation, Error> {
+        Result {
+            try StoreLocation(database: database ?? ProcessInfo.processInfo.environment["KILN_DATABASE"], defaultPath: databasePath)
+        }
+    }
+
+    /// The database to open; a bad URL is a one-line error (never showing a password).
     func storeLocation() throws -> StoreLocation {
         do {
-            return try StoreLocation(
-                database: database ?? ProcessInfo.processInfo.environment["KILN_DATABASE"], defaultPath: databasePath)
+            return try parsedStoreLocation.get()
         } catch {
             standardError("kiln: \(error)")
             throw ExitCode(2)
@@ -110,7 +116,7 @@ struct HomeOptions: ParsableArguments {
         do {
             return try await EmulatedCloud(store: store, options: options)
         } catch {
-            standardError("kiln: cannot open the emulated cloud in \((try? storeLocation())?.description ?? databasePath): \(error)")
+            standardError("kiln: cannot open the emulated cloud in \((try? parsedStoreLocation.get())?.description ?? databasePath): \(error)")
             throw ExitCode(1)
         }
     }
