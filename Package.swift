@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         // AsyncHTTPClient's TLS (already resolved through it): clouds.yaml's `cacert` and `verify: false`.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        // The PostgreSQL store (`--database postgresql://...`): several engines sharing one database.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // libyaml's event parser: the fastest way from bytes to a located AST.
@@ -34,7 +36,14 @@ let package = Package(
         // What every layer shares: values, their JSON, actions and statuses, stored records.
         .target(name: "KilnModel"),
         .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML"]),
-        .target(name: "KilnStore", dependencies: ["KilnModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "KilnStore",
+            dependencies: [
+                "KilnModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The cloud's service protocols and objects (compute, network, block storage, load balancer, images).
         .target(name: "KilnCloud", dependencies: ["KilnModel"]),
         // The emulated cloud: the protocols kept in the store's database.
@@ -107,7 +116,11 @@ let package = Package(
         .testTarget(name: "KilnTemplateTests", dependencies: ["KilnModel", "KilnTemplate"]),
         .testTarget(
             name: "KilnStoreTests",
-            dependencies: ["KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift"),
+                // The conformance suite's throwaway PostgreSQL databases.
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "KilnEngineTests",

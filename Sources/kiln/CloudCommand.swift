@@ -56,13 +56,7 @@ struct CloudOptions: ParsableArguments {
 
     func session() async throws -> (EmulatedCloud, CloudSession) {
         try FileManager.default.createDirectory(atPath: home.directory, withIntermediateDirectories: true)
-        let store: any Store
-        do {
-            store = try openStore(path: home.databasePath)
-        } catch {
-            standardError("kiln: cannot open \(home.databasePath): \(error)")
-            throw ExitCode(1)
-        }
+        let store = try await home.openStore()
         let cloud = try await home.openCloud(store: store)
         return (cloud, cloud.session(projectID: project))
     }

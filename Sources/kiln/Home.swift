@@ -44,7 +44,44 @@ struct HomeOptions: ParsableArguments {
         valueName: "DURATION"))
     var telemetryInterval: String?
 
+    @Option(help: ArgumentHelp(
+        "The database: postgresql://USER@HOST:PORT/DB for a PostgreSQL shared by several engines, or a SQLite file "
+            + "(default: $KILN_DATABASE, else HOME/kiln.db).",
+        valueName: "URL"))
+    var database: String?
+
     var databasePath: String { URL(fileURLWithPath: directory).appendingPathComponent("kiln.db").path }
+
+    /// `--database`, else `$KILN_DATABASE`, else the home's SQLite file.
+    var parsedStoreLocation: Result<StoreLocation, Error> {
+        Result {
+            try StoreLocation(database: database ?? ProcessInfo.processInfo.environment["KILN_DATABASE"], defaultPath: databasePath)
+        }
+    }
+
+    /// The database to open; a bad URL is a one-line error (never showing a password).
+    func storeLocation() throws -> StoreLocation {
+        do {
+            return try parsedStoreLocation.get()
+        } catch {
+            standardError("kiln: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Opens the store (see `storeLocation`); a database that cannot be opened is a one-line error.
+    func openStore() async throws -> any Store {
+        let location = try storeLocation()
+        do {
+            return try await location.open()
+        } catch {
+            switch location {
+            case .sqlite(let path): standardError("kiln: cannot open \(path): \(error)")
+            case .postgres: standardError("kiln: \(error)")
+            }
+            throw ExitCode(1)
+        }
+    }
 
     /// The engine's cloud: a clouds.yaml entry's real OpenStack with `--cloud`, else the emulator in the home's database.
     func engineCloud(store: any Store) async throws -> any Cloud {
@@ -79,7 +116,7 @@ struct HomeOptions: ParsableArguments {
         do {
             return try await EmulatedCloud(store: store, options: options)
         } catch {
-            standardError("kiln: cannot open the emulated cloud in \(databasePath): \(error)")
+            standardError("kiln: cannot open the emulated cloud in \((try? parsedStoreLocation.get())?.description ?? databasePath): \(error)")
             throw ExitCode(1)
         }
     }
@@ -97,13 +134,7 @@ struct HomeOptions: ParsableArguments {
             standardError("kiln: cannot create \(directory): \(error.localizedDescription)")
             throw ExitCode(1)
         }
-        let store: any Store
-        do {
-            store = try openStore(path: databasePath)
-        } catch {
-            standardError("kiln: cannot open \(databasePath): \(error)")
-            throw ExitCode(1)
-        }
+        let store = try await openStore()
         let cloud = try await engineCloud(store: store)
         let engine = Engine(
             store: store, plugins: .standard, cloud: cloud, maxParallel: maxParallel, leaseSeconds: leaseSeconds, logger: logger,
@@ -137,8 +168,6 @@ extension HomeOptions {
         }
     }
 }
-
-func openStore(path: String) throws -> any Store { try SQLiteStore(path: path) }
 
 /// `--max-parallel N` for commands that run operations.
 struct ParallelOptions: ParsableArguments {

@@ -3,17 +3,17 @@ import KilnModel
 import KilnStore
 import Testing
 
-/// The engine registry on SQLite: heartbeat rows, work claims and tokens, each
-/// seen by a second store on the same file (as a second engine process would see it).
-@Suite("Engine registry (SQLite)")
+/// The engine registry on both stores: heartbeat rows, work claims and tokens, each seen by a
+/// second store on the same database (as a second engine process would see it).
+@Suite("Engine registry (SQLite and PostgreSQL)")
 struct EngineRegistryTests {
     func engine(_ id: String, name: String, beat: Double) -> EngineRecord {
         EngineRecord(id: id, name: name, host: "h", pid: 7, version: "0.1.0", startedAt: at(0), heartbeatAt: at(beat))
     }
 
-    @Test func heartbeatsAreUpsertedAndSeenByAnotherStore() async throws {
-        let directory = try TempDirectory()
-        let one = try directory.openStore(), two = try directory.openStore()
+    @Test(arguments: StoreBackend.allCases) func heartbeatsAreUpsertedAndSeenByAnotherStore(_ backend: StoreBackend) async throws {
+        let directory = try await backend.database()
+        let one = try await directory.open(), two = try await directory.open()
         try await one.heartbeat(engine("e1", name: "b", beat: 1))
         try await two.heartbeat(engine("e2", name: "a", beat: 2))
         try await one.heartbeat(engine("e1", name: "b", beat: 5))
@@ -25,9 +25,9 @@ struct EngineRegistryTests {
         #expect(try await one.engines().map(\.id) == ["e2"])
     }
 
-    @Test func aWorkClaimHasOneHolderUntilItLapsesOrIsReleased() async throws {
-        let directory = try TempDirectory()
-        let one = try directory.openStore(), two = try directory.openStore()
+    @Test(arguments: StoreBackend.allCases) func aWorkClaimHasOneHolderUntilItLapsesOrIsReleased(_ backend: StoreBackend) async throws {
+        let directory = try await backend.database()
+        let one = try await directory.open(), two = try await directory.open()
         #expect(try await one.claimWork("q", owner: "e1", until: at(10), now: at(0)))
         #expect(try await !two.claimWork("q", owner: "e2", until: at(20), now: at(5)))
         #expect(try await one.claimWork("q", owner: "e1", until: at(20), now: at(5)), "the holder renews")
@@ -40,9 +40,9 @@ struct EngineRegistryTests {
     }
 
     /// Many claimers on one key at once, from two stores (two connections to the file): one wins.
-    @Test func concurrentClaimsHaveExactlyOneWinner() async throws {
-        let directory = try TempDirectory()
-        let stores = [try directory.openStore(), try directory.openStore()]
+    @Test(arguments: StoreBackend.allCases) func concurrentClaimsHaveExactlyOneWinner(_ backend: StoreBackend) async throws {
+        let directory = try await backend.database()
+        let stores = [try await directory.open(), try await directory.open()]
         let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<16 {
                 group.addTask {
@@ -54,9 +54,9 @@ struct EngineRegistryTests {
         #expect(wins == 1)
     }
 
-    @Test func tokensAreKeptByDigestAndRevokedForEveryone() async throws {
-        let directory = try TempDirectory()
-        let one = try directory.openStore(), two = try directory.openStore()
+    @Test(arguments: StoreBackend.allCases) func tokensAreKeptByDigestAndRevokedForEveryone(_ backend: StoreBackend) async throws {
+        let directory = try await backend.database()
+        let one = try await directory.open(), two = try await directory.open()
         let token = StoredToken(digest: "abc", body: #"{"user_id":"u"}"#, issuedAt: at(0), expiresAt: at(100))
         try await one.saveToken(token)
         #expect(try await two.token(digest: "abc") == token)
@@ -84,10 +84,10 @@ struct EngineRegistryTests {
     }
 
     /// A membership reads who is alive from the table: a stale engine's keys come to the others.
-    @Test func membershipDividesKeysAmongLiveEnginesOnly() async throws {
-        let directory = try TempDirectory()
-        let a = EngineMembership(store: try directory.openStore(), id: "kiln:h:1:a", name: "a", version: "t", ttl: 10)
-        let b = EngineMembership(store: try directory.openStore(), id: "kiln:h:2:b", name: "b", version: "t", ttl: 10)
+    @Test(arguments: StoreBackend.allCases) func membershipDividesKeysAmongLiveEnginesOnly(_ backend: StoreBackend) async throws {
+        let directory = try await backend.database()
+        let a = EngineMembership(store: try await directory.open(), id: "kiln:h:1:a", name: "a", version: "t", ttl: 10)
+        let b = EngineMembership(store: try await directory.open(), id: "kiln:h:2:b", name: "b", version: "t", ttl: 10)
         let now = Date()
         try await a.beat(now: now)
         try await b.beat(now: now)
@@ -103,9 +103,9 @@ struct EngineRegistryTests {
 
     /// A restart of an engine (same name and host) removes the dead rows of its earlier starts,
     /// never a live one's nor another engine's.
-    @Test func aRestartedEngineForgetsItsDeadEarlierStarts() async throws {
-        let directory = try TempDirectory()
-        let store = try directory.openStore()
+    @Test(arguments: StoreBackend.allCases) func aRestartedEngineForgetsItsDeadEarlierStarts(_ backend: StoreBackend) async throws {
+        let directory = try await backend.database()
+        let store = try await directory.open()
         let host = ProcessInfo.processInfo.hostName
         let now = Date()
         func row(_ id: String, _ name: String, beat: Double) -> EngineRecord {

@@ -3,7 +3,7 @@ import KilnModel
 import KilnStore
 
 /// A fresh directory for one test's database files, removed when the test ends.
-final class TempDirectory {
+final class TempDirectory: Sendable {
     let url: URL
 
     init() throws {
@@ -32,7 +32,7 @@ func template(_ name: String = "main.yaml") -> TemplateRecord {
 
 @discardableResult
 func makeStack(
-    _ store: SQLiteStore, _ name: String, project: String = "default", parent: String? = nil,
+    _ store: any Store, _ name: String, project: String = "default", parent: String? = nil,
     action: Action = .create, status: Status = .complete, tags: [String] = [], created: Double = 0,
     updated: Double? = nil
 ) async throws -> StackRecord {

@@ -33,7 +33,16 @@ public final class SQLiteStore: Store {
         }
         do {
             writer = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
-            try Migrations.migrator.migrate(writer)
+            // Processes opening a new file together race on GRDB's check of applied migrations
+            // (seen as "table ... already exists"): the loser looks again, and finds them applied.
+            for attempt in 1...5 {
+                do {
+                    try Migrations.migrator.migrate(writer)
+                    break
+                } catch where attempt < 5 {
+                    Thread.sleep(forTimeInterval: 0.02 * Double(attempt))
+                }
+            }
         } catch {
             throw StoreError.opening(error, path: path, busyTimeout: busyTimeout)
         }

@@ -3,10 +3,10 @@ import KilnModel
 import KilnStore
 import Testing
 
-@Suite struct SQLiteStoreBatchTests {
-    @Test func resourcesAreUpsertedDeletedAndReadBackExactly() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+@Suite struct StoreBatchTests {
+    @Test(arguments: StoreBackend.allCases) func resourcesAreUpsertedDeletedAndReadBackExactly(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let stack = try await makeStack(store, "app")
         var server = resource(stack.id, "server", status: .inProgress)
         server.properties = .map([
@@ -38,9 +38,9 @@ import Testing
     }
 
     /// Batches larger than one multi-row statement, with the same resource twice: the later row wins.
-    @Test func largeBatchesKeepEveryRowAndTheLastWriteOfAResource() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func largeBatchesKeepEveryRowAndTheLastWriteOfAResource(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let stack = try await makeStack(store, "app")
         var resources = (0..<100).map { resource(stack.id, "r\($0)", status: .inProgress) }
         resources.append(resource(stack.id, "r3", status: .failed))
@@ -55,9 +55,9 @@ import Testing
             == events.map(\.resourceName))
     }
 
-    @Test func eventsFollowInOrderByResourceAfterASequenceAndLimited() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func eventsFollowInOrderByResourceAfterASequenceAndLimited(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let stack = try await makeStack(store, "app")
         let other = try await makeStack(store, "other")
         try await store.commit(StoreBatch(events: [event(stack.id, "a"), event(stack.id, "b"), event(other.id, "a")]))
@@ -75,9 +75,9 @@ import Testing
         #expect(try await store.events(stackID: stack.id, resourceName: nil, after: sequences[3], limit: nil).isEmpty)
     }
 
-    @Test func stackUpdatesInABatchLeaveTheLeaseAlone() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func stackUpdatesInABatchLeaveTheLeaseAlone(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         var stack = try await makeStack(store, "app", status: .inProgress)
         #expect(try await store.claim(stackID: stack.id, owner: "engine-1", until: at(100), now: at(0)))
         stack.status = .complete
@@ -94,9 +94,9 @@ import Testing
     }
 
     /// The second half of the batch refers to a stack that does not exist: nothing of the first half stays.
-    @Test func aFailingBatchLeavesNothingWritten() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func aFailingBatchLeavesNothingWritten(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         var stack = try await makeStack(store, "app", status: .inProgress)
         try await store.commit(StoreBatch(resources: [resource(stack.id, "kept")]))
         stack.status = .complete
@@ -112,9 +112,9 @@ import Testing
         #expect(try await store.stack(id: stack.id)?.status == .inProgress)
     }
 
-    @Test func updatingAMissingStackFailsTheBatch() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func updatingAMissingStackFailsTheBatch(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let stack = try await makeStack(store, "app")
         let ghost = StackRecord(name: "ghost")
         await #expect(throws: StoreError.self) {
@@ -123,9 +123,9 @@ import Testing
         #expect(try await store.resources(stackID: stack.id).isEmpty)
     }
 
-    @Test func snapshotsSaveReplaceListAndDelete() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func snapshotsSaveReplaceListAndDelete(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let stack = try await makeStack(store, "app")
         var first = SnapshotRecord(
             stackID: stack.id, name: "first", status: .inProgress, templateID: stack.templateID,

@@ -2,10 +2,10 @@ import Foundation
 import KilnStore
 import Testing
 
-@Suite struct SQLiteStoreLeaseTests {
-    @Test func claimRenewReleaseAndTakeover() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+@Suite struct StoreLeaseTests {
+    @Test(arguments: StoreBackend.allCases) func claimRenewReleaseAndTakeover(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let stack = try await makeStack(store, "app", status: .inProgress)
 
         #expect(try await store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
@@ -28,9 +28,9 @@ import Testing
 
     /// A batch fenced by a lease commits only while its owner holds the stack; once another
     /// process took over it writes nothing at all.
-    @Test func aFencedBatchNeedsTheLease() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func aFencedBatchNeedsTheLease(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let stack = try await makeStack(store, "app", status: .inProgress)
         #expect(try await store.claim(stackID: stack.id, owner: "a", until: at(60), now: at(0)))
 
@@ -50,9 +50,9 @@ import Testing
         #expect(try await store.stack(id: stack.id)?.owner == "b")
     }
 
-    @Test func interruptedStacksAreInProgressWithoutALiveClaim() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func interruptedStacksAreInProgressWithoutALiveClaim(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let unclaimed = try await makeStack(store, "unclaimed", status: .inProgress, created: 1)
         let expired = try await makeStack(store, "expired", status: .inProgress, created: 2)
         let running = try await makeStack(store, "running", status: .inProgress, created: 3)

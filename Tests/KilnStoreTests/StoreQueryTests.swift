@@ -2,17 +2,17 @@ import Foundation
 import KilnStore
 import Testing
 
-@Suite struct SQLiteStoreQueryTests {
+@Suite struct StoreQueryTests {
     /// Keeps its directory alive as long as the store is used.
     private struct Fixture {
-        let dir: TempDirectory
-        let store: SQLiteStore
+        let dir: TestDatabase
+        let store: any Store
     }
 
     /// alpha CREATE_COMPLETE, beta CREATE_FAILED, gamma UPDATE_FAILED (+ nested), delta in another project.
-    private func fixture() async throws -> Fixture {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    private func fixture(_ backend: StoreBackend) async throws -> Fixture {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         try await makeStack(store, "alpha", tags: ["web", "prod"], created: 10, updated: 50)
         try await makeStack(store, "beta", status: .failed, tags: ["web"], created: 20)
         let gamma = try await makeStack(store, "gamma", action: .update, status: .failed, tags: ["db"], created: 30, updated: 40)
@@ -21,12 +21,12 @@ import Testing
         return Fixture(dir: dir, store: store)
     }
 
-    private func names(_ store: SQLiteStore, _ query: StackQuery) async throws -> [String] {
+    private func names(_ store: any Store, _ query: StackQuery) async throws -> [String] {
         try await store.stacks(query).map(\.name)
     }
 
-    @Test func projectAndNestedFilters() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StoreBackend.allCases) func projectAndNestedFilters(_ backend: StoreBackend) async throws {
+        let fixture = try await fixture(backend)
         let store = fixture.store
         #expect(try await names(store, StackQuery()) == ["gamma", "beta", "alpha"])
         #expect(try await names(store, StackQuery(showNested: true)) == ["nested", "gamma", "beta", "alpha"])
@@ -35,8 +35,8 @@ import Testing
         #expect(try await names(store, StackQuery(names: ["alpha", "gamma", "nope"])) == ["gamma", "alpha"])
     }
 
-    @Test func statusFiltersTakeFullTextBareActionOrBareStatus() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StoreBackend.allCases) func statusFiltersTakeFullTextBareActionOrBareStatus(_ backend: StoreBackend) async throws {
+        let fixture = try await fixture(backend)
         let store = fixture.store
         #expect(try await names(store, StackQuery(statuses: ["CREATE_COMPLETE"])) == ["alpha"])
         #expect(try await names(store, StackQuery(statuses: ["FAILED"])) == ["gamma", "beta"])
@@ -45,8 +45,8 @@ import Testing
         #expect(try await names(store, StackQuery(statuses: ["BOGUS"])).isEmpty)
     }
 
-    @Test func tagFilters() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StoreBackend.allCases) func tagFilters(_ backend: StoreBackend) async throws {
+        let fixture = try await fixture(backend)
         let store = fixture.store
         #expect(try await names(store, StackQuery(tags: ["web", "prod"])) == ["alpha"])
         #expect(try await names(store, StackQuery(tagsAny: ["prod", "db"])) == ["gamma", "alpha"])
@@ -55,8 +55,8 @@ import Testing
         #expect(try await names(store, StackQuery(tags: ["web"], notTagsAny: ["prod"])) == ["beta"])
     }
 
-    @Test func sortKeysAndDirections() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StoreBackend.allCases) func sortKeysAndDirections(_ backend: StoreBackend) async throws {
+        let fixture = try await fixture(backend)
         let store = fixture.store
         #expect(try await names(store, StackQuery(sortKey: "name", ascending: true)) == ["alpha", "beta", "gamma"])
         #expect(try await names(store, StackQuery(sortKey: "name", ascending: false)) == ["gamma", "beta", "alpha"])
@@ -67,8 +67,8 @@ import Testing
         await #expect(throws: StoreError.self) { try await store.stacks(StackQuery(sortKey: "colour")) }
     }
 
-    @Test func limitAndMarkerPageThroughEveryStackOnce() async throws {
-        let fixture = try await fixture()
+    @Test(arguments: StoreBackend.allCases) func limitAndMarkerPageThroughEveryStackOnce(_ backend: StoreBackend) async throws {
+        let fixture = try await fixture(backend)
         let store = fixture.store
         for ascending in [true, false] {
             var seen: [String] = []
@@ -88,9 +88,9 @@ import Testing
         await #expect(throws: StoreError.self) { try await store.stacks(StackQuery(marker: "no-such-stack")) }
     }
 
-    @Test func markerPagingIsStableWhenSortValuesTie() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func markerPagingIsStableWhenSortValuesTie(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         for index in 0..<7 {
             try await makeStack(store, "s\(index)", created: 0)  // all created at the same second
         }
@@ -108,9 +108,9 @@ import Testing
 
 /// The metrics gauge's numbers come from one GROUP BY query.
 @Suite struct SQLiteStoreCountTests {
-    @Test func stacksAreCountedByStatusTopLevelOnly() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func stacksAreCountedByStatusTopLevelOnly(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let parent = try await makeStack(store, "a")
         try await makeStack(store, "b")
         try await makeStack(store, "c", status: .failed)

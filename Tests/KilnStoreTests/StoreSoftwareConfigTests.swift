@@ -3,8 +3,8 @@ import KilnModel
 import KilnStore
 import Testing
 
-/// Software configs and deployments in a real SQLite file.
-@Suite struct SQLiteStoreSoftwareConfigTests {
+/// Software configs and deployments, on each store.
+@Suite struct StoreSoftwareConfigTests {
     func config(_ name: String, project: String = "p1", created: Double = 0) -> SoftwareConfigRecord {
         SoftwareConfigRecord(
             projectID: project, name: name, group: "script", config: .string("#!/bin/sh\necho \(name)"),
@@ -18,14 +18,14 @@ import Testing
             action: "CREATE", status: "IN_PROGRESS", statusReason: "Deploy data available", createdAt: at(created))
     }
 
-    @Test func configsSurviveReopeningAndListByProjectInOrder() async throws {
-        let dir = try TempDirectory()
+    @Test(arguments: StoreBackend.allCases) func configsSurviveReopeningAndListByProjectInOrder(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
         let first = config("a", created: 1), second = config("b", created: 2), theirs = config("c", project: "p2", created: 3)
         do {
-            let store = try dir.openStore()
+            let store = try await dir.open()
             for record in [second, theirs, first] { try await store.saveSoftwareConfig(record) }
         }
-        let store = try dir.openStore()
+        let store = try await dir.open()
         #expect(try await store.softwareConfig(id: first.id) == first)
         #expect(try await store.softwareConfig(id: "missing") == nil)
         #expect(try await store.softwareConfigs(projectID: "p1", limit: nil, marker: nil) == [first, second])
@@ -35,9 +35,9 @@ import Testing
         #expect(try await store.softwareConfigs(projectID: nil, limit: 5, marker: second.id) == [theirs])
     }
 
-    @Test func aConfigInUseIsNotDeleted() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func aConfigInUseIsNotDeleted(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let used = config("used"), spare = config("spare")
         try await store.saveSoftwareConfig(used)
         try await store.saveSoftwareConfig(spare)
@@ -54,9 +54,9 @@ import Testing
         #expect(try await store.deleteSoftwareConfig(id: used.id) == true)
     }
 
-    @Test func deploymentsFilterByServerAndProjectAndUpdateInPlace() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func deploymentsFilterByServerAndProjectAndUpdateInPlace(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let shared = config("shared")
         try await store.saveSoftwareConfig(shared)
         let one = deployment(shared.id, server: "vm1", created: 1)
@@ -80,9 +80,9 @@ import Testing
         #expect(try await store.softwareDeployments(projectID: "p1", serverID: "vm1").first == done)
     }
 
-    @Test func aDeploymentMustReferToAStoredConfig() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func aDeploymentMustReferToAStoredConfig(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         await #expect(throws: StoreError.self) { try await store.saveSoftwareDeployment(deployment("no-such-config", server: "vm1")) }
         #expect(try await store.softwareDeployments(projectID: nil, serverID: nil).isEmpty)
     }

@@ -3,10 +3,10 @@ import KilnModel
 import KilnStore
 import Testing
 
-@Suite struct SQLiteStoreStackTests {
-    @Test func createdStackReadsBackWithItsTemplateAndEvents() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+@Suite struct StoreStackTests {
+    @Test(arguments: StoreBackend.allCases) func createdStackReadsBackWithItsTemplateAndEvents(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let record = StackRecord(
             name: "web", projectID: "p1", action: .create, status: .inProgress, statusReason: "Stack CREATE started",
             parameters: ["flavor": "m1.small", "note": "héllo ✓"], tags: ["a", "b"], timeoutMinutes: 30,
@@ -33,9 +33,9 @@ import Testing
         #expect(events.first == expectedEvent)
     }
 
-    @Test func topLevelNamesAreUniquePerProjectButNestedStacksMayShareThem() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func topLevelNamesAreUniquePerProjectButNestedStacksMayShareThem(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let parent = try await makeStack(store, "app")
         await #expect(throws: StoreError.self) { try await makeStack(store, "app") }
         do {
@@ -50,9 +50,9 @@ import Testing
         #expect(try await store.stack(id: nested.id)?.parentID == parent.id)
     }
 
-    @Test func aDeletedStacksNameCanBeReused() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func aDeletedStacksNameCanBeReused(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         var old = try await makeStack(store, "app")
         old.action = .delete
         old.status = .complete
@@ -62,9 +62,9 @@ import Testing
         #expect(try await store.stack(named: "app", projectID: "default")?.id == new.id)
     }
 
-    @Test func purgeRemovesNestedStacksTheirRowsAndUnusedTemplates() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func purgeRemovesNestedStacksTheirRowsAndUnusedTemplates(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let top = try await makeStack(store, "top")
         let child = try await makeStack(store, "child", parent: top.id)
         let grandchild = try await makeStack(store, "grandchild", parent: child.id)
@@ -97,9 +97,9 @@ import Testing
         #expect(try await store.template(id: pending) != nil)
     }
 
-    @Test func templatesSaveAndReplaceById() async throws {
-        let dir = try TempDirectory()
-        let store = try dir.openStore()
+    @Test(arguments: StoreBackend.allCases) func templatesSaveAndReplaceById(_ backend: StoreBackend) async throws {
+        let dir = try await backend.database()
+        let store = try await dir.open()
         let id = try await store.saveTemplate(template())
         var changed = template("changed.yaml")
         changed.id = id
