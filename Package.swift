@@ -104,11 +104,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A throwaway PostgreSQL cluster on loopback (initdb, pg_ctl) and fresh databases on it,
+        // for the tests and `kiln-bench scale-out`; or the server $KILN_TEST_POSTGRES names.
+        .target(
+            name: "KilnLocalPostgres",
+            dependencies: [
+                "KilnStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "kiln-bench",
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnServer", "KilnCloud", "KilnEmulator",
-                "KilnResources", "KilnNotify",
+                "KilnResources", "KilnNotify", "KilnLocalPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -119,7 +127,7 @@ let package = Package(
             dependencies: [
                 "KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift"),
                 // The conformance suite's throwaway PostgreSQL databases.
-                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                "KilnLocalPostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -166,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "kilnTests",
             dependencies: [
-                "kiln", "KilnModel", "KilnStore", "KilnClient", "KilnNotify",
+                "kiln", "KilnModel", "KilnStore", "KilnClient", "KilnNotify", "KilnLocalPostgres",
                 // Webhook receivers and event-stream proxies on loopback.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -9,6 +9,7 @@ func fail(_ message: String) -> Never {
                kiln-bench api [--stacks N] [--requests N] [--cycles N] [--concurrency N] [--format text|json]
                kiln-bench load [--clients N] [--seconds N] [--resources N] [--port N] [--format text|json]
                kiln-bench cloud [--servers N] [--latency none|real|KIND=DURATION,...] [--max-parallel N] [--examples DIR] [--format text|json]
+               kiln-bench scale-out [--engines N] [--clients N] [--seconds N] [--resources N] [--format text|json]
 
         """.utf8))
     exit(2)

@@ -9,6 +9,7 @@ import Foundation
 //   notify:   notifications per second to a webhook during an N-resource create, cost, latency
 //   telemetry: one alarm evaluation round's aggregates over N groups of M servers
 //   scale:    N auto-scaling groups of M servers with CPU alarms in a served engine: round time, load -> new member ONLINE
+//   scale-out: 1 vs N kiln serve engines on one PostgreSQL: stacks/s, per-resource cost vs SQLite, takeover after kill -9
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let benchmark = arguments.first else { fail("name a benchmark") }
@@ -22,5 +23,6 @@ case "cloud": exit(await cloudBenchmark(arguments))
 case "telemetry": exit(await telemetryBenchmark(arguments))
 case "scale": exit(await scaleBenchmark(arguments))
 case "notify": exit(await notifyBenchmark(arguments))
+case "scale-out": exit(await scaleOutBenchmark(arguments))
 default: fail("unknown benchmark \(benchmark)")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnLocalPostgres
 import KilnStore
 import Testing
 

@@ -3,19 +3,19 @@ import KilnStore
 import Logging
 import PostgresNIO
 
-/// PostgreSQL for the store tests: the server `KILN_TEST_POSTGRES` names (a URL; CI starts
-/// one), else a throwaway cluster this process starts once (initdb and pg_ctl in a temporary
+/// PostgreSQL for the tests and `kiln-bench`: the server `KILN_TEST_POSTGRES` names (a URL; CI
+/// starts one), else a throwaway cluster this process starts once (initdb and pg_ctl in a temporary
 /// directory, on a free loopback port, trust authentication) and stops at exit. Each test
 /// gets a database of its own. With no server and no PostgreSQL binaries, every PostgreSQL
 /// case fails with a message saying so: they never pass without running.
-enum TestPostgres {
+public enum TestPostgres {
     private static let logger = Logger(label: "kiln.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     private static let lock = NSLock()
     nonisolated(unsafe) private static var server: Result<PostgresLocation, Error>?
     nonisolated(unsafe) private static var cluster: (pgCtl: String, directory: String, asUser: String?)?
 
     /// A new, empty database on the test server.
-    static func makeDatabase() async throws -> PostgresLocation {
+    public static func makeDatabase() async throws -> PostgresLocation {
         var location = try serverLocation()
         let name = "kiln_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let connection = try await PostgresConnection.connect(
@@ -35,6 +35,12 @@ enum TestPostgres {
         return location
     }
 
+    /// A new, empty database as a `postgresql://` URL, for `kiln --database`.
+    public static func makeDatabaseURL() async throws -> String {
+        let location = try await makeDatabase()
+        return url(location, database: location.database)
+    }
+
     private static func password(of location: PostgresLocation) -> String? {
         guard let text = ProcessInfo.processInfo.environment["KILN_TEST_POSTGRES"] else { return nil }
         return URLComponents(string: text)?.password
@@ -52,7 +58,7 @@ enum TestPostgres {
         return components.string!
     }
 
-    static func serverLocation() throws -> PostgresLocation {
+    public static func serverLocation() throws -> PostgresLocation {
         lock.lock()
         defer { lock.unlock() }
         if server == nil {
@@ -114,7 +120,7 @@ enum TestPostgres {
         throw lastError ?? StoreError("cannot start PostgreSQL")
     }
 
-    static func stopCluster() {
+    public static func stopCluster() {
         guard let cluster else { return }
         try? command(cluster.pgCtl, ["-D", cluster.directory + "/data", "-m", "immediate", "stop"], asUser: cluster.asUser)
         try? FileManager.default.removeItem(atPath: cluster.directory)
