@@ -20,6 +20,19 @@ extension Engine {
             // Clearing it resumes it (`resumeAfterHookCleared`).
             if (try? await waitsOnHook(stack)) == true { continue }
             guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack)) == true else { continue }
+            // The list was read before the claim: the operation may have ended since (its final
+            // state committed with its release, so the claim found the stack free). Holding the
+            // claim now, read the stack again; only one still in the same operation is resumed.
+            guard let current = try? await store.stack(id: stack.id), current.status == .inProgress,
+                  current.action == stack.action
+            else {
+                await endOperation(stack)
+                continue
+            }
+            let claimedBy = stack.owner, claimedUntil = stack.leaseExpiry
+            stack = current
+            stack.owner = claimedBy
+            stack.leaseExpiry = claimedUntil
             logger.notice("resuming an interrupted operation", metadata: [
                 "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),
             ])
