@@ -1,5 +1,6 @@
 import Foundation
 import KilnModel
+import KilnLocalPostgres
 import KilnStore
 import Testing
 #if canImport(FoundationNetworking)
@@ -10,11 +11,30 @@ import FoundationNetworking
 /// engines behind a load balancer: identity shared through the database, the service list
 /// from the heartbeat table, and a create on an engine killed with SIGKILL carried to the end
 /// by the other. Conditions are polled in the database, never timed.
+/// The database the engines share: the home's SQLite file, or a fresh PostgreSQL database.
+enum EngineDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    /// `--database URL` for each engine (none: the home's SQLite file).
+    func arguments() async throws -> [String] {
+        self == .postgres ? ["--database", try await TestPostgres.makeDatabaseURL()] : []
+    }
+
+    /// The test's own view of the engines' store.
+    func store(_ served: ServedKiln, _ arguments: [String]) async throws -> any Store {
+        guard let url = arguments.last, self == .postgres else { return try SQLiteStore(path: served.databasePath) }
+        return try await StoreLocation(database: url, defaultPath: served.databasePath).open()
+    }
+}
+
 @Suite("Several kiln serve engines on one database", .serialized)
 struct MultiEngineServeTests {
-    @Test func aTokenAndTheServiceListAreSharedAndAKilledEnginesCreateIsTakenOver() async throws {
-        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"])
-        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home, logName: "serve-b.log")
+    @Test(arguments: EngineDatabase.allCases) func aTokenAndTheServiceListAreSharedAndAKilledEnginesCreateIsTakenOver(_ database: EngineDatabase) async throws {
+        let shared = try await database.arguments()
+        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"] + shared)
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"] + shared, home: a.home, logName: "serve-b.log")
         let password = try Self.password(a.cloudsFile)
         let (token, project) = try await Self.signIn(port: a.port, password: password)
         let validated = try await Self.call(b.port, "GET", "/v3/auth/tokens", token: token, headers: ["X-Subject-Token": token])
@@ -43,7 +63,7 @@ struct MultiEngineServeTests {
         ])
         #expect(created.0 == 201, "\(created.1.jsonText())")
         let stackID = try #require(created.1["stack"]["id"].stringValue)
-        let store = try SQLiteStore(path: a.databasePath)
+        let store = try await database.store(a, shared)
         try await Self.waitUntil("a few resources created") {
             try await store.events(stackID: stackID, resourceName: nil, after: nil, limit: nil)
                 .filter { $0.statusText == "CREATE_COMPLETE" && $0.resourceName != "big" }.count >= 8
@@ -76,9 +96,10 @@ struct MultiEngineServeTests {
 
     /// Beyond Heat: an update on an engine killed midway is carried on by the other engine to
     /// UPDATE_COMPLETE, every resource on the new template.
-    @Test func aKilledEnginesUpdateIsCarriedOnByTheOther() async throws {
-        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"])
-        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"], home: a.home, logName: "serve-b.log")
+    @Test(arguments: EngineDatabase.allCases) func aKilledEnginesUpdateIsCarriedOnByTheOther(_ database: EngineDatabase) async throws {
+        let shared = try await database.arguments()
+        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"] + shared)
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"] + shared, home: a.home, logName: "serve-b.log")
         let (token, project) = try await Self.signIn(port: b.port, password: try Self.password(a.cloudsFile))
         let count = 128
         let created = try await Self.call(b.port, "POST", "/v1/\(project)/stacks", token: token, body: [
@@ -86,7 +107,7 @@ struct MultiEngineServeTests {
         ])
         #expect(created.0 == 201, "\(created.1.jsonText())")
         let stackID = try #require(created.1["stack"]["id"].stringValue)
-        let store = try SQLiteStore(path: a.databasePath)
+        let store = try await database.store(a, shared)
         try await Self.waitUntil("created") { try await store.stack(id: stackID)?.statusText == "CREATE_COMPLETE" }
 
         let updated = try await Self.call(a.port, "PUT", "/v1/\(project)/stacks/moving/\(stackID)", token: token, body: [
