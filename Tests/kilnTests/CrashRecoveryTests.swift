@@ -9,9 +9,9 @@ import Testing
 @Suite("Crash recovery", .serialized)
 struct CrashRecoveryTests {
     static let count = 200
-    /// 200 resources, 8 at a time, 0.2 s each: about 5 s of create to kill into (2.5 s was
-    /// not always enough on a loaded CI machine, where the test's own polling is starved).
-    static let wide = CrashTemplates.wide(count, createWait: 0.2)
+    /// 200 resources, 8 at a time, 0.4 s each: about 10 s of create to kill into (2.5 s and then
+    /// 5 s were not always enough on a loaded CI machine, where the test's own polling is starved).
+    static let wide = CrashTemplates.wide(count, createWait: 0.4)
 
     enum KillPoint: CustomStringConvertible, CaseIterable {
         case rightAfterStart, midway, nearTheEnd
