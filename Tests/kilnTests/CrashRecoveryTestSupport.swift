@@ -32,8 +32,10 @@ struct CrashRun {
                 Issue.record("kiln ended (status \(result.status)) before \(what): \(result.stderr)")
                 throw CrashTestError.conditionNotReached(what)
             }
-            // Blocking on purpose: a kill point needs 5 ms polling, which Task.sleep does not keep under load.
-            usleep(5_000)
+            // Yields its thread: a blocking sleep here held one of the two cooperative threads the
+            // whole parallel suite shares, and under load the polls themselves (which need a thread
+            // to resume on) fell seconds behind and missed 4 s kill windows.
+            try await Task.sleep(nanoseconds: 5_000_000)
         }
         Issue.record("timed out waiting for \(what)")
         throw CrashTestError.conditionNotReached(what)
