@@ -14,7 +14,11 @@ extension Engine {
         guard let candidates = try? await store.stacks(StackQuery(projectID: nil, statuses: ["IN_PROGRESS"], showNested: true))
         else { return [] }
         var recovered: [StackRecord] = []
-        for var stack in candidates {
+        // A nested stack whose parent is IN_PROGRESS too is carried on by the parent's
+        // operation (its resource applies the child again): resumed on its own first, it
+        // would run twice, with twice the events.
+        let interrupted = Set(candidates.map(\.id))
+        for var stack in candidates where !(stack.parentID.map(interrupted.contains) ?? false) {
             // One waiting for a hook to be cleared stays as it is: resuming it here would hold
             // this process (every command, a server's start) until someone clears the hook.
             // Clearing it resumes it (`resumeAfterHookCleared`).
@@ -38,6 +42,10 @@ extension Engine {
             ])
             if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
         }
+        // A child whose parent's operation was not resumed (marked FAILED) is left to itself
+        // now: one more pass carries it on.
+        let skipped = candidates.contains { $0.parentID.map(interrupted.contains) ?? false }
+        if skipped && !recovered.isEmpty { recovered += await recover(observer: observer) }
         // A group killed while a signal resized it: its child stack was among the candidates.
         await resumeInterruptedScaling(children: candidates)
         // One killed before or after its child stack's update ran: its stack's claim is left behind.
