@@ -96,6 +96,11 @@ public protocol Store: EngineRegistry {
     // renewed while it runs, and taken over by another when it expires.
     /// Claims the stack for `owner` until `expiry` if it is unclaimed, already `owner`'s, or expired at `now`.
     func claim(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool
+    /// Claims an interrupted operation's stack for `owner`, as `claim` does, for an engine
+    /// taking over: on PostgreSQL a row another engine is claiming or committing at this
+    /// moment is skipped (`FOR UPDATE SKIP LOCKED`), not waited for, so engines sweeping at
+    /// once divide the interrupted operations between them instead of queueing on each one.
+    func takeOver(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool
     /// Extends the claim; false if `owner` no longer holds it.
     func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool
     func release(stackID: String, owner: String) async throws

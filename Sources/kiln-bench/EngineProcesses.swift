@@ -96,9 +96,14 @@ final class EngineProcesses: @unchecked Sendable {
     /// Starts engine `index` again (after `kill`), under the same name, port and options, and
     /// waits until it answers its health check.
     func restart(_ index: Int) async throws {
+        try relaunch(index)
+        try await Self.waitHealthy(port: ports[index])
+    }
+
+    /// Starts engine `index` again without waiting for it.
+    func relaunch(_ index: Int) throws {
         processes[index] = try Self.launch(
             index: index, port: ports[index], home: home, database: database, arguments: extraArguments, environment: extraEnvironment)
-        try await Self.waitHealthy(port: ports[index])
     }
 
     /// SIGTERM to every engine still running, then waits for each; the home goes.

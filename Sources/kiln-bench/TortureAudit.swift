@@ -47,12 +47,15 @@ struct TortureAudit {
         return tree
     }
 
-    /// The highest event sequence so far: events after it belong to the next operation.
-    func lastSequence() async throws -> Int64 {
+    /// The highest event sequence of the named stacks' trees: events after it belong to the
+    /// next operation (operations run one at a time, so older trees have older events).
+    func lastSequence(of names: [String]) async throws -> Int64 {
         var last: Int64 = 0
-        for stack in try await store.stacks(StackQuery(projectID: nil, showNested: true, showDeleted: true)) {
-            for event in try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil) {
-                last = max(last, event.sequence ?? 0)
+        for name in names {
+            for stack in try await tree(named: name) {
+                for event in try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil) {
+                    last = max(last, event.sequence ?? 0)
+                }
             }
         }
         return last

@@ -132,7 +132,9 @@ private final class Torture {
     /// restarted engine), and audits.
     private func perform(_ step: TortureStep, engine: Int, killAfter: Double?, expectedCounts: [String: Int]?) async throws -> Outcome {
         let before = try await audit.resources(of: step.stack)
-        let sequence = try await audit.lastSequence()
+        let sequence = try await audit.lastSequence(of: Array(Set(steps.map(\.stack))))
+        // An engine killed in an earlier round may still be starting.
+        try await EngineProcesses.waitHealthy(port: cluster.ports[engine])
         let client = cluster.client(engine)
         var path = "\(cluster.stacksPath)/\(step.stack)/\(ids[step.stack] ?? "")"
         let reply: LoopbackClient.Reply
@@ -158,7 +160,8 @@ private final class Torture {
         }
         let final = try waitForStack(cluster.client(survivor), path, interval: 0.02, limit: 600)
         let elapsed = seconds(since: accepted)
-        if killAfter != nil && engines > 1 { try await cluster.restart(engine) }
+        // Started again while the audit runs; waited for when next sent an operation.
+        if killAfter != nil && engines > 1 { try cluster.relaunch(engine) }
         let status = final.status ?? (final.http == 404 ? "DELETE_COMPLETE" : "HTTP \(final.http)")
         let problems = try await audit.problems(after: step, since: sequence, before: before, expectedCounts: expectedCounts)
         return Outcome(seconds: elapsed, status: status, interrupted: interrupted, problems: problems)

@@ -23,7 +23,7 @@ extension Engine {
             // this process (every command, a server's start) until someone clears the hook.
             // Clearing it resumes it (`resumeAfterHookCleared`).
             if (try? await waitsOnHook(stack)) == true { continue }
-            guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack)) == true else { continue }
+            guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack, takingOver: true)) == true else { continue }
             // The list was read before the claim: the operation may have ended since (its final
             // state committed with its release, so the claim found the stack free). Holding the
             // claim now, read the stack again; only one still in the same operation is resumed.
