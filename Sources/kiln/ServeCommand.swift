@@ -121,11 +121,15 @@ struct ServeCommand: AsyncParsableCommand {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(sweepInterval))
                 if Task.isCancelled { break }
-                // Their events reach the event alarms as the server's own operations' do.
-                for stack in await engine.recover(observer: operations.eventObserver) {
-                    membershipLogger.notice("took over an interrupted operation", metadata: [
-                        "stack": .string(stack.id), "stack_name": .string(stack.name), "status": .string(stack.statusText),
-                    ])
+                // Their events reach the event alarms as the server's own operations' do. Not
+                // awaited: a long takeover must not keep the next sweep from noticing another
+                // dead engine (operations this engine is running are never claimed twice).
+                Task {
+                    for stack in await engine.recover(observer: operations.eventObserver) {
+                        membershipLogger.notice("took over an interrupted operation", metadata: [
+                            "stack": .string(stack.id), "stack_name": .string(stack.name), "status": .string(stack.statusText),
+                        ])
+                    }
                 }
             }
         }

@@ -13,7 +13,7 @@ extension Engine {
     public func recover(observer: EngineObserver? = nil) async -> [StackRecord] {
         guard let candidates = try? await store.stacks(StackQuery(projectID: nil, statuses: ["IN_PROGRESS"], showNested: true))
         else { return [] }
-        var recovered: [StackRecord] = []
+        var recovered: [StackRecord] = [], claimed: [StackRecord] = []
         // A nested stack whose parent is IN_PROGRESS too is carried on by the parent's
         // operation (its resource applies the child again): resumed on its own first, it
         // would run twice, with twice the events.
@@ -37,10 +37,23 @@ extension Engine {
             stack = current
             stack.owner = claimedBy
             stack.leaseExpiry = claimedUntil
-            logger.notice("resuming an interrupted operation", metadata: [
-                "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),
-            ])
-            if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
+            claimed.append(stack)
+        }
+        // All claimed first, then carried on side by side: an engine that died with ten
+        // operations leaves ten to take over at once, not one after another (each holds only
+        // its own stack; the scheduler bounds the work inside each).
+        recovered = await withTaskGroup(of: StackRecord?.self) { group in
+            for stack in claimed {
+                group.addTask {
+                    self.logger.notice("resuming an interrupted operation", metadata: [
+                        "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),
+                    ])
+                    return try? await self.resume(stack, observer: observer)
+                }
+            }
+            var finished: [StackRecord] = []
+            for await stack in group { if let stack { finished.append(stack) } }
+            return finished
         }
         // A child whose parent's operation was not resumed (marked FAILED) is left to itself
         // now: one more pass carries it on.
