@@ -145,6 +145,8 @@ let package = Package(
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnServer", "KilnEngine", "KilnStore", "KilnCloud", "KilnEmulator",
                 "KilnResources", "KilnNotify", .product(name: "Crypto", package: "swift-crypto"),
+                // The identity tests' shared PostgreSQL databases.
+                "KilnLocalPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -3,6 +3,9 @@ import Foundation
 /// How the built-in identity service hashes passwords, limits sign-in attempts and keys its
 /// tokens (`kiln serve`'s `--lockout-*` and `--token-key-*` options).
 public struct IdentityOptions: Sendable {
+    /// OWASP's current work factor for PBKDF2-HMAC-SHA256.
+    public static let defaultPasswordIterations = 600_000
+
     /// PBKDF2 iterations of new password hashes; shorter hashes are re-hashed at sign-in.
     /// Only tests lower it (OWASP's figure is the default).
     public var passwordIterations = PasswordHash.defaultIterations

@@ -10,7 +10,7 @@ import Foundation
 /// Kilns (5,000 iterations, the same format) still verify; `needsUpgrade` tells the identity
 /// service to re-hash at the next successful sign-in.
 enum PasswordHash {
-    static let defaultIterations = 600_000
+    static let defaultIterations = IdentityOptions.defaultPasswordIterations
     /// Most iterations a stored hash may ask for: a bigger number is a damaged (or hostile) row,
     /// refused rather than spending minutes on it.
     static let maximumIterations = 10_000_000
