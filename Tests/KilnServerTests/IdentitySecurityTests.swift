@@ -19,11 +19,12 @@ import KilnStore
         var alice = try #require(try await store.identityUsers().first { $0.name == "alice" })
         alice.passwordHash = PasswordHash.make("old-secret", iterations: 5_000)
         try await store.saveIdentityUser(alice)
+        let oldHash = alice.passwordHash
         try await servers.run { client in
             #expect(try await client.passwordSignIn(user: "alice", password: "old-secret").status == .created)
             let upgraded = try #require(try await store.identityUsers().first { $0.name == "alice" }?.passwordHash)
             #expect(upgraded.hasPrefix("pbkdf2-sha256$600000$"))
-            #expect(upgraded != alice.passwordHash)
+            #expect(upgraded != oldHash)
             #expect(try await client.passwordSignIn(user: "alice", password: "old-secret").status == .created)
             #expect(try await client.passwordSignIn(user: "alice", password: "wrong").status == .unauthorized)
         }
@@ -111,12 +112,13 @@ import KilnStore
         options.keyRotation = 3600
         let servers = try await SharedIdentityServers(count: 1, options: options, clock: clock)
         let identity = servers.identities[0]
-        let first = try #require(await identity.trustToken(projectID: try #require(await identity.project(named: "admin")?.id), userID: nil))
+        let admin = try #require(await identity.project(named: "admin")?.id)
+        let first = try #require(await identity.trustToken(projectID: admin, userID: nil))
         clock.advance(1800)
-        let second = try #require(await identity.trustToken(projectID: try #require(await identity.project(named: "admin")?.id), userID: nil))
+        let second = try #require(await identity.trustToken(projectID: admin, userID: nil))
         #expect(FernetToken.keyID(of: first) == FernetToken.keyID(of: second))
         clock.advance(1801)
-        let third = try #require(await identity.trustToken(projectID: try #require(await identity.project(named: "admin")?.id), userID: nil))
+        let third = try #require(await identity.trustToken(projectID: admin, userID: nil))
         #expect(FernetToken.keyID(of: third) != FernetToken.keyID(of: first))
         #expect(try await servers.stores[0].tokenKeys().count == 2)
     }

@@ -36,11 +36,12 @@ struct IdentityRegistryTests {
     @Test(arguments: StoreBackend.allCases) func concurrentImportsHaveOneWinner(_ backend: StoreBackend) async throws {
         let database = try await backend.database()
         let stores = [try await database.open(), try await database.open()]
-        let project = self.project, user = self.user
+        let project = self.project
+        let users = (0..<6).map { user("u\($0)", "admin") }
         let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<6 {
                 group.addTask {
-                    try await stores[index % 2].importIdentity(projects: [project], users: [user("u\(index)", "admin")])
+                    try await stores[index % 2].importIdentity(projects: [project], users: [users[index]])
                 }
             }
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
