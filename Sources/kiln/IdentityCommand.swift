@@ -15,7 +15,7 @@ struct IdentityCommand: AsyncParsableCommand {
 
     /// The identity in the database; an older HOME/identity.json is imported first when the
     /// database has no user yet (as `kiln serve` does).
-    static func open(home: HomeOptions) async throws -> IdentityService {
+    static func open(home: HomeOptions, options: IdentityOptions = IdentityOptions()) async throws -> IdentityService {
         let path = URL(fileURLWithPath: home.directory).appendingPathComponent("identity.json").path
         let store = try await home.openStore()
         do {
@@ -34,7 +34,7 @@ struct IdentityCommand: AsyncParsableCommand {
             standardError("kiln: cannot read the identity: \(error)")
             throw ExitCode(1)
         }
-        return IdentityService(file: nil, shared: store)
+        return IdentityService(file: nil, shared: store, options: options)
     }
 }
 
@@ -68,10 +68,24 @@ extension IdentityCommand {
             abstract: "Make a new token key; tokens sealed with the old ones stay valid for kiln serve's --token-key-grace.",
             discussion: "Every engine on the database issues with the new key within seconds. Old keys past the grace period are deleted.")
 
+        @Option(help: ArgumentHelp(
+            "Seconds a retired key still validates, as kiln serve's --token-key-grace: keys retired longer ago are deleted "
+                + "(default: the token lifetime, 12 h).",
+            valueName: "SECONDS"))
+        var tokenKeyGrace: Double?
+
         @OptionGroup var home: HomeOptions
 
+        func validate() throws {
+            if let tokenKeyGrace, !(tokenKeyGrace >= 0 && tokenKeyGrace.isFinite) {
+                throw ValidationError("--token-key-grace must be 0 or more seconds")
+            }
+        }
+
         func run() async throws {
-            let identity = try await IdentityCommand.open(home: home)
+            var options = IdentityOptions()
+            options.keyGrace = tokenKeyGrace
+            let identity = try await IdentityCommand.open(home: home, options: options)
             do {
                 try await identity.rotateKeys()
                 print("kiln: token key rotated")
