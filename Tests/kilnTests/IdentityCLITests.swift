@@ -1,5 +1,6 @@
 import Foundation
 import KilnModel
+import KilnStore
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -41,6 +42,33 @@ struct IdentityCLITests {
         let log = try String(contentsOf: a.log, encoding: .utf8)
         #expect(log.contains("user locked after failed sign-ins"))
         #expect(!log.contains("wrong-1") && !log.contains(password))
+    }
+
+    /// A home of an older Kiln: identity.json with a 5,000-iteration hash (computed with
+    /// Python's hashlib.pbkdf2_hmac). The first start imports it; the old password signs in and
+    /// its hash is upgraded to 600,000 iterations in the database.
+    @Test func anOlderIdentityFileIsImportedOnceAndItsHashUpgraded() async throws {
+        let home = try KilnHome()
+        let hash = "pbkdf2-sha256$5000$000102030405060708090a0b0c0d0e0f$61aed2959a2bb7421ed5b45615ea71f9afce5fc7bc90a24e4533ac59c9185c40"
+        _ = try home.write("identity.json", """
+            {"projects": [{"id": "p0", "name": "admin", "domainID": "default"}],
+             "users": [{"id": "u0", "name": "admin", "domainID": "default", "passwordHash": "\(hash)",
+                        "roles": {"p0": ["admin", "member", "reader"]}}]}
+            """)
+        _ = try home.write("clouds.yaml", "clouds: {}\n")
+        let served = try await ServedKiln([], home: home)
+        #expect(try await Self.signIn(served.port, "admin", "old-kiln-secret") == 201)
+        #expect(try await Self.signIn(served.port, "admin", "wrong") == 401)
+        let store = try SQLiteStore(path: served.databasePath)
+        let admin = try #require(try await store.identityUsers().first)
+        #expect(admin.id == "u0" && admin.roles == ["p0": ["admin", "member", "reader"]])
+        #expect(admin.passwordHash.hasPrefix("pbkdf2-sha256$600000$"))
+        // Imported once: a changed file is not read again.
+        _ = try home.write("identity.json", #"{"projects": [], "users": []}"#)
+        served.process.terminate()
+        served.process.waitUntilExit()
+        let restarted = try await ServedKiln([], home: home, logName: "serve-2.log")
+        #expect(try await Self.signIn(restarted.port, "admin", "old-kiln-secret") == 201)
     }
 
     @Test func badLockoutOptionsAreUsageErrors() async throws {
