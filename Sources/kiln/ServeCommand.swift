@@ -57,6 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
         "Seconds a rotated-out token key still validates tokens (default: the token lifetime, 12 h).", valueName: "SECONDS"))
     var tokenKeyGrace: Double?
 
+    /// Hidden: the test suite's servers sign in hundreds of times and lower it; nobody else should.
+    @Option(help: ArgumentHelp("PBKDF2 iterations of new password hashes (tests only).", visibility: .hidden))
+    var passwordIterations: Int = IdentityOptions.defaultPasswordIterations
+
     @OptionGroup var home: HomeOptions
     @OptionGroup var notifications: NotificationOptions
 
@@ -67,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let engineName, engineName.isEmpty || engineName.count > 255 || engineName.contains(where: \.isNewline) {
             throw ValidationError("--engine-name must be 1 to 255 characters on one line")
         }
+        if !(1_000...10_000_000).contains(passwordIterations) { throw ValidationError("--password-iterations must be 1000 to 10000000") }
         if lockoutFailureAttempts < 0 { throw ValidationError("--lockout-failure-attempts must be 0 or more") }
         if !(lockoutDuration >= 0 && lockoutDuration.isFinite) { throw ValidationError("--lockout-duration must be 0 or more seconds") }
         if !(tokenKeyRotation >= 0 && tokenKeyRotation.isFinite) { throw ValidationError("--token-key-rotation must be 0 or more seconds") }
@@ -188,7 +193,7 @@ struct ServeCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: home.directory)
         let identityPath = directory.appendingPathComponent("identity.json").path
         do {
-            let (file, newPassword) = try IdentityFile.openOrCreate(path: identityPath)
+            let (file, newPassword) = try IdentityFile.openOrCreate(path: identityPath, iterations: passwordIterations)
             let imported = try await IdentityService.importIdentity(file, into: store)
             if let newPassword, imported {
                 let cloudsPath = directory.appendingPathComponent("clouds.yaml").path
@@ -207,6 +212,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         var options = IdentityOptions()
+        options.passwordIterations = passwordIterations
         options.lockoutFailureAttempts = lockoutFailureAttempts
         options.lockoutDuration = lockoutDuration
         options.keyRotation = tokenKeyRotation > 0 ? tokenKeyRotation : nil

@@ -56,7 +56,7 @@ struct IdentityCLITests {
                         "roles": {"p0": ["admin", "member", "reader"]}}]}
             """)
         _ = try home.write("clouds.yaml", "clouds: {}\n")
-        let served = try await ServedKiln([], home: home)
+        let served = try await ServedKiln(["--password-iterations", "600000"], home: home)
         #expect(try await Self.signIn(served.port, "admin", "old-kiln-secret") == 201)
         #expect(try await Self.signIn(served.port, "admin", "wrong") == 401)
         let store = try SQLiteStore(path: served.databasePath)
@@ -67,7 +67,7 @@ struct IdentityCLITests {
         _ = try home.write("identity.json", #"{"projects": [], "users": []}"#)
         served.process.terminate()
         served.process.waitUntilExit()
-        let restarted = try await ServedKiln([], home: home, logName: "serve-2.log")
+        let restarted = try await ServedKiln(["--password-iterations", "600000"], home: home, logName: "serve-2.log")
         #expect(try await Self.signIn(restarted.port, "admin", "old-kiln-secret") == 201)
     }
 
