@@ -35,7 +35,8 @@ let package = Package(
         ),
         // What every layer shares: values, their JSON, actions and statuses, stored records.
         .target(name: "KilnModel"),
-        .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML"]),
+        // Heat's `digest` function hashes through swift-crypto.
+        .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "KilnStore",
             dependencies: [
@@ -88,6 +89,8 @@ let package = Package(
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnCloud", "KilnEmulator", "KilnClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Password hashing: PBKDF2-HMAC-SHA256.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -142,6 +145,8 @@ let package = Package(
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnServer", "KilnEngine", "KilnStore", "KilnCloud", "KilnEmulator",
                 "KilnResources", "KilnNotify", .product(name: "Crypto", package: "swift-crypto"),
+                // The identity tests' shared PostgreSQL databases.
+                "KilnLocalPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

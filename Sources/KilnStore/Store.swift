@@ -4,7 +4,7 @@ import KilnModel
 /// Everything the engine keeps. The only place that speaks SQL is behind this protocol;
 /// SQLite (GRDB) is the embedded default. Every method is one transaction, and a
 /// `StoreBatch` commits all its changes together or none.
-public protocol Store: EngineRegistry {
+public protocol Store: EngineRegistry, IdentityRegistry {
     // Stacks
     /// Inserts a stack with its template (assigning the template's id) and first events.
     func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord],

@@ -41,6 +41,26 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "SECONDS"))
     var leaseTtl: Double = 10
 
+    @Option(help: ArgumentHelp(
+        "Failed sign-ins in a row that lock a user of the built-in identity (Keystone's lockout_failure_attempts; 0: never).",
+        valueName: "N"))
+    var lockoutFailureAttempts: Int = 5
+
+    @Option(help: ArgumentHelp("Seconds a locked user stays locked (Keystone's lockout_duration).", valueName: "SECONDS"))
+    var lockoutDuration: Double = 300
+
+    @Option(help: ArgumentHelp(
+        "Seconds between automatic rotations of the token key (0: only kiln identity rotate-keys).", valueName: "SECONDS"))
+    var tokenKeyRotation: Double = 86400
+
+    @Option(help: ArgumentHelp(
+        "Seconds a rotated-out token key still validates tokens (default: the token lifetime, 12 h).", valueName: "SECONDS"))
+    var tokenKeyGrace: Double?
+
+    /// Hidden: the test suite's servers sign in hundreds of times and lower it; nobody else should.
+    @Option(help: ArgumentHelp("PBKDF2 iterations of new password hashes (tests only).", visibility: .hidden))
+    var passwordIterations: Int = IdentityOptions.defaultPasswordIterations
+
     @OptionGroup var home: HomeOptions
     @OptionGroup var notifications: NotificationOptions
 
@@ -50,6 +70,13 @@ struct ServeCommand: AsyncParsableCommand {
         if !(leaseTtl >= 1 && leaseTtl <= 86400) { throw ValidationError("--lease-ttl must be 1 to 86400 seconds") }
         if let engineName, engineName.isEmpty || engineName.count > 255 || engineName.contains(where: \.isNewline) {
             throw ValidationError("--engine-name must be 1 to 255 characters on one line")
+        }
+        if !(1_000...10_000_000).contains(passwordIterations) { throw ValidationError("--password-iterations must be 1000 to 10000000") }
+        if lockoutFailureAttempts < 0 { throw ValidationError("--lockout-failure-attempts must be 0 or more") }
+        if !(lockoutDuration >= 0 && lockoutDuration.isFinite) { throw ValidationError("--lockout-duration must be 0 or more seconds") }
+        if !(tokenKeyRotation >= 0 && tokenKeyRotation.isFinite) { throw ValidationError("--token-key-rotation must be 0 or more seconds") }
+        if let tokenKeyGrace, !(tokenKeyGrace >= 0 && tokenKeyGrace.isFinite) {
+            throw ValidationError("--token-key-grace must be 0 or more seconds")
         }
         if let keystoneURL, Self.keystone(keystoneURL) == nil {
             throw ValidationError("--keystone-url '\(keystoneURL)' is not an http(s) URL")
@@ -103,8 +130,9 @@ struct ServeCommand: AsyncParsableCommand {
             server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url), log: RequestLog().naming(engine: name))
             print("kiln: serving http://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
         } else {
-            // Tokens in the database: one issued by any engine sharing it is valid on all.
-            identity = IdentityService(file: try setUpIdentity(), shared: engine.store)
+            // Users, token keys and revocations in the database: a token issued by any engine
+            // sharing it is valid on all.
+            identity = try await setUpIdentity(store: engine.store, logger: Logger(label: "kiln.identity", factory: logs))
             server = KilnServer(engine: engine, identity: identity!, log: RequestLog().naming(engine: name))
             print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
         }
@@ -162,28 +190,38 @@ struct ServeCommand: AsyncParsableCommand {
         print("kiln: stopped")
     }
 
-    /// `HOME/identity.json`, created on first start with an admin whose password is printed once
-    /// and written to `HOME/clouds.yaml`.
-    func setUpIdentity() throws -> IdentityFile {
+    /// The identity in the database. On the first start on a database, HOME/identity.json (an
+    /// older Kiln's, or created now with an admin whose password is printed once and written to
+    /// HOME/clouds.yaml) is imported into it; from then on the database is what counts.
+    func setUpIdentity(store: any Store, logger: Logger) async throws -> IdentityService {
         let directory = URL(fileURLWithPath: home.directory)
         let identityPath = directory.appendingPathComponent("identity.json").path
-        let identity: IdentityFile
         do {
-            let (file, newPassword) = try IdentityFile.openOrCreate(path: identityPath)
-            identity = file
-            if let newPassword {
+            let (file, newPassword) = try IdentityFile.openOrCreate(path: identityPath, iterations: passwordIterations)
+            let imported = try await IdentityService.importIdentity(file, into: store)
+            if let newPassword, imported {
                 let cloudsPath = directory.appendingPathComponent("clouds.yaml").path
                 try cloudsYAML(password: newPassword).write(toFile: cloudsPath, atomically: true, encoding: .utf8)
                 _ = chmod(cloudsPath, 0o600)
                 print("kiln: created \(identityPath) with user admin in project admin")
                 print("kiln: admin password (shown once): \(newPassword)")
                 print("kiln: wrote \(cloudsPath): OS_CLIENT_CONFIG_FILE=\(cloudsPath) openstack --os-cloud kiln stack list")
+            } else if newPassword != nil {
+                print("kiln: the database already has users (another engine's); \(identityPath) was not imported")
+            } else if imported {
+                print("kiln: imported \(identityPath) into the database; users are kept there from now on")
             }
         } catch {
-            standardError("kiln: cannot set up \(identityPath): \(error)")
+            standardError("kiln: cannot set up the identity (\(identityPath)): \(error)")
             throw ExitCode(1)
         }
-        return identity
+        var options = IdentityOptions()
+        options.passwordIterations = passwordIterations
+        options.lockoutFailureAttempts = lockoutFailureAttempts
+        options.lockoutDuration = lockoutDuration
+        options.keyRotation = tokenKeyRotation > 0 ? tokenKeyRotation : nil
+        options.keyGrace = tokenKeyGrace
+        return IdentityService(file: nil, shared: store, options: options, logger: logger)
     }
 
     /// Running operations get a grace period to finish; any still running after it are durable
