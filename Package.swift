@@ -132,6 +132,7 @@ let package = Package(
                 "KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift"),
                 // The conformance suite's throwaway PostgreSQL databases.
                 "KilnLocalPostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
