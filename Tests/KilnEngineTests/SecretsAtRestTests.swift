@@ -51,7 +51,7 @@ struct SecretsAtRestTests {
             let stack = try await engine.create(create)
             #expect(stack.status == .complete, "\(stack.statusReason)")
             stackID = stack.id
-            random = try #require(try await engine.store.resource(stackID: stack.id, name: "r")?.data["value"]?.stringValue)
+            random = try #require(try await engine.store.resource(stackID: stack.id, name: "r")?.data["value"].stringValue)
         }
         let bytes = Self.databaseBytes(home)
         #expect(bytes.count > 4096)
@@ -74,7 +74,7 @@ struct SecretsAtRestTests {
         outputs = try await engine.outputs(of: try await engine.stack("s"))
         #expect(outputs.first { $0.key == "line" }?.value == "user=bob pw=******!")
         #expect(try await engine.store.resource(stackID: stackID, name: "v")?.attributes["value"] == "hunter2-at-rest")
-        #expect(try await engine.store.resource(stackID: stackID, name: "r")?.data["value"]?.stringValue == random)
+        #expect(try await engine.store.resource(stackID: stackID, name: "r")?.data["value"].stringValue == random)
         let after = Self.databaseBytes(home)
         #expect(after.range(of: Data("hunter2-at-rest".utf8)) == nil)
 

@@ -80,11 +80,13 @@ struct ServeTLSTests {
             trusted.caCertFile = certificates.ca
             let client = try await HeatClient.connect(trusted)
             #expect(client.session.endpoint.hasPrefix("https://127.0.0.1:\(port)/v1/"), "\(client.session.endpoint)")
-            #expect(try await client.stacks(tags: nil, statuses: nil).isEmpty)
+            let listed = try await client.stacks(tags: nil, statuses: nil)
+            #expect(listed.isEmpty)
             // By name too (the certificate names localhost).
             var byName = Self.cloud(port, password: password, host: "localhost")
             byName.caCertFile = certificates.ca
-            #expect(try await HeatClient.connect(byName).session.endpoint.hasPrefix("https://localhost:\(port)/v1/"))
+            let named = try await HeatClient.connect(byName)
+            #expect(named.session.endpoint.hasPrefix("https://localhost:\(port)/v1/"))
             // The system's CAs do not know the test CA: refused.
             let refused = await Self.failure(Self.cloud(port, password: password))
             #expect(refused?.contains("cannot reach https://127.0.0.1:\(port)") == true, "\(refused ?? "accepted")")
@@ -92,7 +94,8 @@ struct ServeTLSTests {
             // clouds.yaml `verify: false`: accepted without the CA.
             var insecure = Self.cloud(port, password: password)
             insecure.verify = false
-            #expect(try await HeatClient.connect(insecure).stacks(tags: nil, statuses: nil).isEmpty)
+            let unverified = try await HeatClient.connect(insecure).stacks(tags: nil, statuses: nil)
+            #expect(unverified.isEmpty)
             // Plain HTTP to the TLS port is no answer at all.
             var plain = Self.cloud(port, password: password)
             plain.authURL = "http://127.0.0.1:\(port)/v3"
@@ -122,7 +125,8 @@ struct ServeTLSTests {
             var withCertificate = withoutCertificate
             withCertificate.clientCertFile = certificates.clientCertificate
             withCertificate.clientKeyFile = certificates.clientKey
-            #expect(try await HeatClient.connect(withCertificate).stacks(tags: nil, statuses: nil).isEmpty)
+            let presented = try await HeatClient.connect(withCertificate).stacks(tags: nil, statuses: nil)
+            #expect(presented.isEmpty)
             // A certificate without its key is named before any connection.
             var keyless = withoutCertificate
             keyless.clientCertFile = certificates.clientCertificate

@@ -63,7 +63,7 @@ import Testing
 
         // Through the key: exactly what was written.
         #expect(try await sealed.stack(id: created.id)?.parameters == Self.stack().parameters)
-        #expect(try await sealed.stacks(StackQuery()).first?.parameters == Self.stack().parameters)
+        #expect(try await sealed.stacks(StackQuery(projectID: "p1")).map(\.parameters) == [Self.stack().parameters])
         #expect(try await sealed.template(id: templateID)?.environments == Self.environmentTemplate().environments)
         var expectedResource = Self.resource(created.id)
         expectedResource.createdAt = try #require(try await sealed.resources(stackID: created.id).first?.createdAt)

@@ -23,7 +23,8 @@ extension SecretSealer {
 
     func opened(_ stack: StackRecord) throws -> StackRecord {
         var out = stack
-        for (name, value) in stack.parameters where Self.isSealed(value) {
+        // In name order, so a wrong key always names the same parameter.
+        for (name, value) in stack.parameters.sorted(by: { $0.key < $1.key }) where Self.isSealed(value) {
             out.parameters[name] = try open(value, what: "parameter '\(name)' of stack \(stack.name) (\(stack.id))")
         }
         return out
