@@ -79,6 +79,18 @@ extension KilnHome {
         }
         return try SQLiteStore(path: databasePath)
     }
+
+    /// The home's store as `kiln` opens it: sealed values (parameters, resources' properties,
+    /// data, metadata) opened with the home's key. The plain `store()` sees them sealed.
+    func sealedStore() async throws -> any Store {
+        try sealed(try await store(), home: directory)
+    }
+}
+
+/// A store of a `kiln` home opened with the home's secret key, as the `kiln` process opens it.
+func sealed(_ base: any Store, home: URL) throws -> any Store {
+    let path = home.appendingPathComponent("secret.key").path
+    return SealedStore(base, sealer: SecretSealer(key: try SecretKeyFile.load(path), keySource: path))
 }
 
 /// Templates of OS::Heat::TestResource with waits, slow enough to be killed at a chosen point.
