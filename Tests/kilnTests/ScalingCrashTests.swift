@@ -63,7 +63,7 @@ struct ScalingCrashTests {
     /// Servers take long enough that the kill lands while the new one builds.
     static let latency = ["--cloud-latency", "server=10s,others=10ms"]
 
-    func count(_ kind: String, in store: SQLiteStore) async throws -> Int {
+    func count(_ kind: String, in store: any Store) async throws -> Int {
         try await store.cloudRead { tables in try tables.rows(kind: kind, projectID: nil, parentID: nil).count }
     }
 
@@ -78,14 +78,14 @@ struct ScalingCrashTests {
         try await crash.waitUntil("the new server building", seconds: 60) { store in try await count("server", in: store) >= 2 }
         crash.killNow()
         let stack = try #require(try await crash.stack("app"))
-        let group = try #require(try await home.sealedStore().resource(stackID: stack.id, name: "web"))
+        let group = try #require(try await crash.store.resource(stackID: stack.id, name: "web"))
         #expect(group.statusText == "UPDATE_IN_PROGRESS", "killed too late to test recovery")
         #expect(group.metadata.mapValue?["scaling_in_progress"] == .bool(true))
 
         // Any next command finishes the resize the killed one started.
         let shown = try await home.kiln(["stack", "output", "show", "app", "size", "--format", "json"])
         #expect(shown.status == 0, "\(shown.stderr)")
-        let resized = try #require(try await home.sealedStore().resource(stackID: stack.id, name: "web"))
+        let resized = try #require(try await crash.store.resource(stackID: stack.id, name: "web"))
         #expect(resized.statusText == "UPDATE_COMPLETE", "\(resized.statusReason)")
         #expect(resized.metadata.mapValue?["scaling_in_progress"] == .bool(false))
         #expect(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(shown.stdout)")

@@ -31,7 +31,7 @@ struct UpdateCrashTests {
     }
 
     /// The emulated cloud's servers: id and availability zone.
-    func servers(_ store: SQLiteStore) async throws -> [String: String] {
+    func servers(_ store: any Store) async throws -> [String: String] {
         let rows = try await store.cloudRead { tables in try tables.rows(kind: "server", projectID: nil, parentID: nil) }
         var zones: [String: String] = [:]
         for row in rows {
@@ -101,7 +101,7 @@ struct UpdateCrashTests {
         #expect(shown.stderr.contains("resumed interrupted stack moving: UPDATE_COMPLETE"), "\(shown.stderr)")
         let updated = try await #require(try crash.store.stack(id: stack.id))
         #expect(updated.statusText == "UPDATE_COMPLETE" && updated.owner == nil)
-        let after = try await home.sealedStore().resources(stackID: stack.id)
+        let after = try await crash.store.resources(stackID: stack.id)
         #expect(after.count == 24 && after.allSatisfy { $0.status == .complete && $0.properties.mapValue?["value"] == .string("b") })
         // Updated in place or, those caught mid-update, replaced: never lost track of.
         #expect(after.allSatisfy { $0.physicalID != nil })
