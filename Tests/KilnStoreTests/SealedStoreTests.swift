@@ -8,7 +8,13 @@ import Testing
 /// back through the same backend without the key), opens back exactly, keeps loading rows
 /// written before sealing, and names the key when it is the wrong one. On SQLite and PostgreSQL.
 @Suite struct SealedStoreTests {
-    static let secrets = ["hunter2-param", "env-secret-42", "hook-secret-7", "sig-key-xyz", "attr-secret-9", "snap-secret-3"]
+    static let secrets = [
+        "hunter2-param", "env-secret-42", "hook-secret-7", "sig-key-xyz", "attr-secret-9", "snap-secret-3", "Bearer tok-55",
+    ]
+
+    /// A webhook sink with a secret and a header, as an environment's `event_sinks` gives it.
+    static let sink = EventSink(
+        kind: .webhook, target: "http://127.0.0.1:9/hook", secret: "hook-secret-7", headers: ["Authorization": "Bearer tok-55"])
 
     static func sealer(_ source: String = "test.key") -> SecretSealer {
         SecretSealer(key: SymmetricKey(size: .bits256), keySource: source)
@@ -44,8 +50,9 @@ import Testing
         let template = try #require(try await raw.template(id: templateID))
         let resources = try await raw.resources(stackID: stackID)
         let snapshot = try #require(try await raw.snapshot(id: snapshotID))
+        let sinks = try await raw.notificationSinks().values.map { $0.definition.jsonText() }.joined()
         return [
-            stack.parameters.description, template.environments.map(\.text).joined(),
+            sinks, stack.parameters.description, template.environments.map(\.text).joined(),
             resources.map { [$0.properties, $0.attributes, $0.data, $0.metadata].map { $0.jsonText() }.joined() }.joined(),
             snapshot.data.jsonText(),
         ].joined(separator: "\n")
@@ -55,7 +62,10 @@ import Testing
         let database = try await backend.database()
         let raw = try await database.open()
         let sealed = SealedStore(raw, sealer: Self.sealer())
-        let created = try await sealed.createStack(Self.stack(), template: Self.environmentTemplate(), events: [])
+        let stack = Self.stack()
+        let created = try await sealed.createStack(
+            stack, template: Self.environmentTemplate(), events: [],
+            subscription: NotificationSubscription(stackID: stack.id, projectID: "p1", sinks: [Self.sink]))
         let templateID = try #require(created.templateID)
         try await sealed.commit(StoreBatch(resources: [Self.resource(created.id)]))
         let snapshot = SnapshotRecord(stackID: created.id, name: "s", templateID: templateID, data: ["value": "snap-secret-3"], createdAt: at(2))
@@ -70,6 +80,8 @@ import Testing
         #expect(try await sealed.resources(stackID: created.id) == [expectedResource])
         #expect(try await sealed.resource(stackID: created.id, name: "policy") == expectedResource)
         #expect(try await sealed.snapshot(id: snapshot.id)?.data == snapshot.data)
+        // The sink under its plain id (the outbox's rows name it), its secret and header opened.
+        #expect(try await sealed.notificationSinks() == [Self.sink.id: Self.sink])
 
         // The backend's own rows, read without the key: no secret, each sealed value marked.
         let text = try await Self.rawText(raw, created.id, templateID: templateID, snapshotID: snapshot.id)

@@ -1,9 +1,9 @@
 import Foundation
 import KilnModel
 
-/// The parts of the store `SealedStore` passes through as they are: notifications (their
-/// bodies are redacted before they are written), software configs, and the engines' registry
-/// (heartbeats, work claims, tokens stored by digest).
+/// The parts of the store `SealedStore` passes through as they are (but for the sinks): the
+/// notification outbox, software configs, and the engines' registry (heartbeats, work claims,
+/// tokens stored by digest).
 extension SealedStore {
     // Notifications
     public func notificationHeads() async throws -> [NotificationHead] { try await base.notificationHeads() }
@@ -22,7 +22,12 @@ extension SealedStore {
         try await base.pendingNotifications(sinkID: sinkID, stackID: stackID, limit: limit)
     }
 
-    public func notificationSinks() async throws -> [String: EventSink] { try await base.notificationSinks() }
+    /// Webhook secrets and headers are sealed in their rows (`SealedSinks`): opened here.
+    public func notificationSinks() async throws -> [String: EventSink] {
+        var opened: [String: EventSink] = [:]
+        for (id, sink) in try await base.notificationSinks() { opened[id] = try sealer.opened(sink, id: id) }
+        return opened
+    }
 
     public func deliveredNotifications(sequences: [Int64]) async throws { try await base.deliveredNotifications(sequences: sequences) }
 

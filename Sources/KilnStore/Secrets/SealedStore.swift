@@ -21,7 +21,7 @@ public struct SealedStore: Store {
         _ stack: StackRecord, template: TemplateRecord, events: [EventRecord], subscription: NotificationSubscription?
     ) async throws -> StackRecord {
         let created = try await base.createStack(
-            sealer.sealed(stack), template: sealer.sealed(template), events: events, subscription: subscription)
+            sealer.sealed(stack), template: sealer.sealed(template), events: events, subscription: sealer.sealed(subscription))
         return try sealer.opened(created)
     }
 
@@ -73,6 +73,7 @@ public struct SealedStore: Store {
         var sealed = batch
         sealed.stacks = batch.stacks.map(sealer.sealed)
         sealed.resources = batch.resources.map(sealer.sealed)
+        sealed.subscription = sealer.sealed(batch.subscription)
         try await base.commit(sealed)
     }
 
