@@ -43,6 +43,8 @@ let package = Package(
                 "KilnModel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                // Secrets at rest: AES-GCM under the engine's key file.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The cloud's service protocols and objects (compute, network, block storage, load balancer, images).
@@ -88,6 +90,8 @@ let package = Package(
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnCloud", "KilnEmulator", "KilnClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // `kiln serve --tls-cert --tls-key`: HTTPS through swift-nio-ssl.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // Password hashing: PBKDF2-HMAC-SHA256.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -131,6 +135,7 @@ let package = Package(
                 "KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift"),
                 // The conformance suite's throwaway PostgreSQL databases.
                 "KilnLocalPostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

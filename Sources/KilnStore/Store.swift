@@ -157,11 +157,18 @@ public struct NotificationSubscription: Sendable {
     public var stackID: String
     public var projectID: String
     public var sinks: [EventSink]
+    /// What is written for a sink, by its id, when it is not `sink.definition`: a sealed store's
+    /// (see `SealedStore`) with the secret and headers sealed. The row keeps the plain sink's id,
+    /// which the outbox rows name.
+    public var storedDefinitions: [String: Value] = [:]
+
     public init(stackID: String, projectID: String, sinks: [EventSink]) {
         self.stackID = stackID
         self.projectID = projectID
         self.sinks = sinks
     }
+
+    public func storedDefinition(of sink: EventSink) -> Value { storedDefinitions[sink.id] ?? sink.definition }
 }
 
 /// Where one sink is in one stack's events: everything up to `afterSequence` is delivered (or

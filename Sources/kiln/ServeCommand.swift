@@ -61,6 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PBKDF2 iterations of new password hashes (tests only).", visibility: .hidden))
     var passwordIterations: Int = IdentityOptions.defaultPasswordIterations
 
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate (chain), with --tls-key.", valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+
     @OptionGroup var home: HomeOptions
     @OptionGroup var notifications: NotificationOptions
 
@@ -78,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let tokenKeyGrace, !(tokenKeyGrace >= 0 && tokenKeyGrace.isFinite) {
             throw ValidationError("--token-key-grace must be 0 or more seconds")
         }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if let keystoneURL, Self.keystone(keystoneURL) == nil {
             throw ValidationError("--keystone-url '\(keystoneURL)' is not an http(s) URL")
         }
@@ -96,11 +103,26 @@ struct ServeCommand: AsyncParsableCommand {
         return url
     }
 
+    /// `https` with --tls-cert, else `http`: what the URLs this server prints and hands out say.
+    var scheme: String { tlsCert == nil ? "http" : "https" }
+
+    /// The certificate and key, read before anything starts: a bad file is a one-line error.
+    func serverTLS() throws -> ServerTLS? {
+        guard let tlsCert, let tlsKey else { return nil }
+        do {
+            return try ServerTLS(certificate: tlsCert, key: tlsKey)
+        } catch {
+            standardError("kiln: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
     func run() async throws {
+        let tls = try serverTLS()
         // Signal URLs (scaling policies' alarm_url and signal_url) name this server unless
         // KILN_HEAT_URL says otherwise. Set before the engine starts any work.
         if ProcessInfo.processInfo.environment["KILN_HEAT_URL"] == nil, port != 0 {
-            setenv("KILN_HEAT_URL", "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1/kiln", 0)
+            setenv("KILN_HEAT_URL", "\(scheme)://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1/kiln", 0)
         }
         // The engine's operations are logged as the requests are: JSON lines on standard error,
         // each naming this engine.
@@ -128,13 +150,13 @@ struct ServeCommand: AsyncParsableCommand {
         var identity: IdentityService?
         if let keystoneURL, let url = Self.keystone(keystoneURL) {
             server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url), log: RequestLog().naming(engine: name))
-            print("kiln: serving http://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
+            print("kiln: serving \(scheme)://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
         } else {
             // Users, token keys and revocations in the database: a token issued by any engine
             // sharing it is valid on all.
             identity = try await setUpIdentity(store: engine.store, logger: Logger(label: "kiln.identity", factory: logs))
             server = KilnServer(engine: engine, identity: identity!, log: RequestLog().naming(engine: name))
-            print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
+            print("kiln: serving \(scheme)://\(host):\(port)/v3 (identity) and \(scheme)://\(host):\(port)/v1 (orchestration)")
         }
         server.membership = membership
         print("kiln: engine \(name) (\(engine.owner)), lease TTL \(leaseTtl) s")
@@ -183,7 +205,11 @@ struct ServeCommand: AsyncParsableCommand {
         let delivery = Task { await dispatcher.run() }
         defer { delivery.cancel() }
         // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
-        try await server.application(host: host, port: port).runService()
+        if let tls {
+            try await server.application(host: host, port: port, tls: tls).runService()
+        } else {
+            try await server.application(host: host, port: port).runService()
+        }
         await finishOperations(server.operations)
         // Leaving the table hands this engine's alarms and queues to the others at once.
         await membership.leave()
@@ -240,7 +266,7 @@ struct ServeCommand: AsyncParsableCommand {
         clouds:
           kiln:
             auth:
-              auth_url: http://\(host):\(port)/v3
+              auth_url: \(scheme)://\(host):\(port)/v3
               username: admin
               password: "\(password)"
               project_name: admin

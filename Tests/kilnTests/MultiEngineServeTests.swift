@@ -24,8 +24,10 @@ enum EngineDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible
 
     /// The test's own view of the engines' store.
     func store(_ served: ServedKiln, _ arguments: [String]) async throws -> any Store {
-        guard let url = arguments.last, self == .postgres else { return try SQLiteStore(path: served.databasePath) }
-        return try await StoreLocation(database: url, defaultPath: served.databasePath).open()
+        guard let url = arguments.last, self == .postgres else {
+            return try sealed(try SQLiteStore(path: served.databasePath), home: served.home.directory)
+        }
+        return try sealed(try await StoreLocation(database: url, defaultPath: served.databasePath).open(), home: served.home.directory)
     }
 }
 
