@@ -23,19 +23,29 @@ func tortureCheck(_ arguments: [String]) async -> Int32 {
     let engines = backend == "sqlite" ? 1 : options.positive("--engines", 3)
     let seed = options.given["--seed"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970 * 1000)
     let examples = URL(fileURLWithPath: options.given["--examples"] ?? "examples")
+    let torture: Torture
     do {
-        let torture = try await Torture(backend: backend, engines: engines, ttl: ttl, seed: seed, examples: examples)
-        let report = try await torture.run(kills: kills, json: options.format == "json")
-        let failed = report["problems"].listValue?.isEmpty != true
-        // A failed run's home (engine logs, the SQLite database) stays for a look.
-        torture.cluster.stop(keepingHome: failed)
-        if failed { FileHandle.standardError.write(Data("kiln-bench torture: engine logs and database kept in \(torture.cluster.home.path)\n".utf8)) }
-        if options.format == "json" { print(report.prettyJSON()) }
-        return failed ? 1 : 0
+        torture = try await Torture(backend: backend, engines: engines, ttl: ttl, seed: seed, examples: examples)
     } catch {
         FileHandle.standardError.write(Data("kiln-bench torture: \(error)\n".utf8))
         return 1
     }
+    let report: Value
+    do {
+        report = try await torture.run(kills: kills, json: options.format == "json")
+    } catch {
+        FileHandle.standardError.write(Data("kiln-bench torture: \(error)\n".utf8))
+        torture.showLogs()
+        torture.cluster.stop(keepingHome: true)
+        FileHandle.standardError.write(Data("kiln-bench torture: engine logs and database kept in \(torture.cluster.home.path)\n".utf8))
+        return 1
+    }
+    if options.format == "json" { print(report.prettyJSON()) }
+    let failed = report["problems"].listValue?.isEmpty != true
+    // A failed run's home (engine logs, the SQLite database) stays for a look.
+    torture.cluster.stop(keepingHome: failed)
+    if failed { FileHandle.standardError.write(Data("kiln-bench torture: engine logs and database kept in \(torture.cluster.home.path)\n".utf8)) }
+    return failed ? 1 : 0
 }
 
 /// One torture run: the engines, the database they share, the cycle of operations.
@@ -168,7 +178,7 @@ private final class Torture {
     }
 
     /// The end of each engine's log, to see why a check failed.
-    private func showLogs() {
+    func showLogs() {
         for index in 0..<engines {
             let path = cluster.home.appendingPathComponent("engine-\(index).log").path
             let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").suffix(15)

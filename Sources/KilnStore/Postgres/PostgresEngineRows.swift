@@ -6,7 +6,7 @@ import PostgresNIO
 /// sees its row changed (the row lock serializes them).
 extension PostgresStore {
     public func heartbeat(_ engine: EngineRecord) async throws {
-        try await write { db, log in
+        try await controlWrite { db, log in
             try await db.run(
                 """
                 INSERT INTO engines (id, name, host, pid, version, started_at, heartbeat_at)

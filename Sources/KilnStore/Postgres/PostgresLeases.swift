@@ -30,7 +30,7 @@ extension PostgresStore {
 
     /// Renewal succeeds while `owner` is still the holder, even past expiry if nobody took over.
     public func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool {
-        try await write { db, log in
+        try await controlWrite { db, log in
             try await db.count(
                 "UPDATE stacks SET lease_expiry = \(Codec.seconds(expiry)) WHERE id = \(stackID) AND owner = \(owner) RETURNING 1",
                 log) > 0

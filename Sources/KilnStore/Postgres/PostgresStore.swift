@@ -11,6 +11,10 @@ import PostgresNIO
 public final class PostgresStore: Store {
     public let location: PostgresLocation
     let client: PostgresClient
+    /// Two connections of their own for lease renewals and heartbeats: an engine busy with
+    /// commits (its pool's connections all taken) must still renew in time, or other engines
+    /// would take over operations it is running, and it theirs, over and over.
+    let control: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
 
@@ -42,8 +46,17 @@ public final class PostgresStore: Store {
         self.location = location
         self.logger = logger
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        var controlConfiguration = configuration
+        controlConfiguration.options.maximumConnections = 2
+        let control = PostgresClient(configuration: controlConfiguration, backgroundLogger: logger)
         self.client = client
-        runner = Task { await client.run() }
+        self.control = control
+        runner = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                group.addTask { await control.run() }
+            }
+        }
     }
 
     deinit { runner.cancel() }
@@ -60,6 +73,11 @@ public final class PostgresStore: Store {
         try await transaction("BEGIN", body)
     }
 
+    /// A write on the control connections (lease renewals, heartbeats).
+    func controlWrite<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        try await transaction("BEGIN", control: true, body)
+    }
+
     /// A read: one snapshot of the last commit.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
@@ -71,9 +89,9 @@ public final class PostgresStore: Store {
     /// Run in a task of its own: never abandoned because the calling task was cancelled (an
     /// operation being stopped still commits the state it has reached), as SQLiteStore's are.
     func transaction<T: Sendable>(
-        _ begin: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+        _ begin: String, control: Bool = false, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
-        let client = self.client, logger = self.logger, location = self.location
+        let client = control ? self.control : self.client, logger = self.logger, location = self.location
         let result: Result<T, Error> = await Task {
             var attempt = 0
             while true {
