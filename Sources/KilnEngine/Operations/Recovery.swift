@@ -33,6 +33,7 @@ extension Engine {
             stack = current
             stack.owner = claimedBy
             stack.leaseExpiry = claimedUntil
+            LeaseMetrics.takeover()
             logger.notice("resuming an interrupted operation", metadata: [
                 "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),
             ])
