@@ -9,10 +9,12 @@ let package = Package(
     name: "KilnFuzz",
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // libFuzzer's LLVMFuzzerRunDriver, declared (its library comes with -sanitize=fuzzer).
+        .systemLibrary(name: "CFuzzDriver"),
         .target(name: "KilnModel"),
         .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML"]),
-        .executableTarget(name: "FuzzTemplate", dependencies: ["KilnTemplate"]),
-        .executableTarget(name: "FuzzEnvironment", dependencies: ["KilnTemplate"]),
-        .executableTarget(name: "FuzzJSON", dependencies: ["KilnTemplate"]),
+        .executableTarget(name: "FuzzTemplate", dependencies: ["KilnTemplate", "CFuzzDriver"]),
+        .executableTarget(name: "FuzzEnvironment", dependencies: ["KilnTemplate", "CFuzzDriver"]),
+        .executableTarget(name: "FuzzJSON", dependencies: ["KilnTemplate", "CFuzzDriver"]),
     ]
 )

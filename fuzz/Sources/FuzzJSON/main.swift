@@ -1,8 +1,12 @@
+import CFuzzDriver
+import Glibc
 import KilnTemplate
 
-/// libFuzzer's entry point (built with -parse-as-library: libFuzzer supplies main).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzJSON(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    FuzzInputs.json(Array(UnsafeRawBufferPointer(start: start, count: count)))
+// libFuzzer's driver with this target's input function (FuzzInputs.json); its options and
+// corpus directories are this program's arguments.
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
+    FuzzInputs.json(data.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [])
     return 0
-}
+})
