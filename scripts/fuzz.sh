@@ -16,9 +16,9 @@ case "$target" in
     json) product=FuzzJSON ;;
     *) echo "fuzz.sh: unknown target $target (template, environment or json)" >&2; exit 2 ;;
 esac
-# The targets call libFuzzer's driver from their own main (fuzz/Sources/CFuzzDriver).
+# The targets call libFuzzer's driver from their own main (fuzz/Sources/CFuzzDriver); lld: gold fails on the link.
 swift build -c release --package-path fuzz --product "$product" \
-    -Xswiftc -sanitize=fuzzer,address >&2
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >&2
 binary="$(swift build -c release --package-path fuzz --show-bin-path)/$product"
 work="fuzz/.build/corpus/$target"
 crashes="fuzz/.build/crashes/$target"
