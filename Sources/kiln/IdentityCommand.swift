@@ -8,14 +8,14 @@ struct IdentityCommand: AsyncParsableCommand {
         commandName: "identity", abstract: "Manage kiln serve's users.", subcommands: [User.self])
 
     struct User: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [Create.self])
+        static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
     }
 }
 
 extension IdentityCommand.User {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a user with roles in a project and print its generated password.",
+            commandName: "create", abstract: "Create a user with roles in a project and print its generated password.",
             discussion: "Roles as in Heat's default policy: reader, member, admin. A running kiln serve sees the user after a restart.")
 
         @Argument(help: "The user's name.") var name: String
