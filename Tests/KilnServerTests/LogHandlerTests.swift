@@ -15,7 +15,7 @@ import Testing
 
     @Test func jsonLinesHaveTimeLevelEventLabelAndTypedFields() throws {
         let collected = Lines()
-        var logger = Logger(label: "kiln.engine") { label in JSONLineLogHandler(label: label, write: collected.write) }
+        var logger = Logger(label: "kiln.engine") { label in JSONLineLogHandler(label: label) { collected.write($0) } }
         logger[metadataKey: "engine_name"] = "e1"
         logger.warning("lease lost", metadata: ["stack": "abc", "attempt": .stringConvertible(3), "ratio": .stringConvertible(0.5)])
         let line = try #require(collected.all.first)
@@ -29,7 +29,7 @@ import Testing
 
     @Test func textLinesQuoteWhatWouldNotSplitBack() throws {
         let collected = Lines()
-        let logger = Logger(label: "kiln.api") { label in TextLogHandler(label: label, write: collected.write) }
+        let logger = Logger(label: "kiln.api") { label in TextLogHandler(label: label) { collected.write($0) } }
         logger.info("request", metadata: ["route": "/v1/:project/stacks", "reason": "two words", "status": .stringConvertible(200)])
         let line = try #require(collected.all.first)
         let afterTime = try #require(line.split(separator: " ", maxSplits: 1).last)
