@@ -48,6 +48,7 @@ extension Engine {
     func newOperationClaim() -> String {
         let operation = "\(owner)/\(operations.next())"
         operations.started(operation)
+        LeaseMetrics.claim(taken: true)
         return operation
     }
 
