@@ -42,7 +42,8 @@ import Testing
         let listed = try await served.client(["stack", "list"])
         #expect(listed.status == 0, "\(listed.stderr)")
         let log = try String(contentsOf: served.log, encoding: .utf8)
-        let line = try #require(log.split(separator: "\n").first { $0.contains(" kiln.api: request ") })
+        // The client signs in (POST /v3/auth/tokens) before it lists.
+        let line = try #require(log.split(separator: "\n").first { $0.contains(" kiln.api: request ") && $0.contains("route=/v1/") })
         // 2026-12-05T23:10:00.123Z INFO kiln.api: request duration_ms=0.8 engine_name=... method=GET ...
         #expect(line.contains("INFO kiln.api: request "), "\(line)")
         #expect(line.contains(" method=GET ") && line.contains(" status=200"), "\(line)")
