@@ -35,13 +35,16 @@ let package = Package(
         ),
         // What every layer shares: values, their JSON, actions and statuses, stored records.
         .target(name: "KilnModel"),
-        .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML"]),
+        // Heat's `digest` function hashes through swift-crypto.
+        .target(name: "KilnTemplate", dependencies: ["KilnModel", "CLibYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "KilnStore",
             dependencies: [
                 "KilnModel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                // Secrets at rest: AES-GCM under the engine's key file.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The cloud's service protocols and objects (compute, network, block storage, load balancer, images).
@@ -92,7 +95,11 @@ let package = Package(
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnEngine", "KilnCloud", "KilnEmulator", "KilnClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // `kiln serve --tls-cert --tls-key`: HTTPS through swift-nio-ssl.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Password hashing: PBKDF2-HMAC-SHA256.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -137,6 +144,7 @@ let package = Package(
                 "KilnModel", "KilnStore", .product(name: "GRDB", package: "GRDB.swift"),
                 // The conformance suite's throwaway PostgreSQL databases.
                 "KilnLocalPostgres", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -151,6 +159,8 @@ let package = Package(
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnServer", "KilnEngine", "KilnStore", "KilnCloud", "KilnEmulator",
                 "KilnResources", "KilnNotify", .product(name: "Crypto", package: "swift-crypto"),
+                // The identity tests' shared PostgreSQL databases.
+                "KilnLocalPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

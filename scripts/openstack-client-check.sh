@@ -12,10 +12,10 @@ KILN=${1:-$ROOT/.build/debug/kiln}
 VENV=${KILN_OSC_VENV:-$ROOT/.build/osc-venv}
 WORK=$(mktemp -d)
 PASSED=0 FAILED=0
-SERVER_PID=
+SERVER_PID= TLS_PID=
 
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+    for pid in $SERVER_PID $TLS_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -366,5 +366,35 @@ check "stack delete of the hooked stack" "" -- os stack delete --yes --wait hook
 check "stack delete --yes --wait" "" -- os stack delete --yes --wait s2 bad
 check "stack list is empty after delete" "^$" -- os stack list
 check "wrong password is refused" "" -- bash -c "! '$OPENSTACK' --os-cloud kiln --os-password wrong stack list >/dev/null 2>&1"
+
+# --- TLS: a second kiln serve with --tls-cert/--tls-key (a CA and a server certificate for
+# 127.0.0.1 made here); the stock client reaches it with --os-cacert and is refused without ---
+TLS=$WORK/tls
+mkdir -p "$TLS"
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$TLS/server.ext"
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=Kiln check CA" \
+        -addext basicConstraints=critical,CA:TRUE -keyout "$TLS/ca-key.pem" -out "$TLS/ca.pem" >"$TLS/openssl.log" 2>&1 \
+    && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$TLS/key.pem" -out "$TLS/server.csr" >>"$TLS/openssl.log" 2>&1 \
+    && openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca-key.pem" -CAcreateserial -days 2 \
+        -extfile "$TLS/server.ext" -out "$TLS/cert.pem" >>"$TLS/openssl.log" 2>&1; then
+    TLS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+    "$KILN" serve --host 127.0.0.1 --port "$TLS_PORT" --home "$TLS/home" --tls-cert "$TLS/cert.pem" --tls-key "$TLS/key.pem" \
+        >"$TLS/serve.log" 2>&1 &
+    TLS_PID=$!
+    for _ in $(seq 1 300); do
+        [ -f "$TLS/home/clouds.yaml" ] && curl -s -o /dev/null --cacert "$TLS/ca.pem" "https://127.0.0.1:$TLS_PORT/v3" && break
+        sleep 0.1
+    done
+    tls_os() { OS_CLIENT_CONFIG_FILE=$TLS/home/clouds.yaml "$OPENSTACK" --os-cloud kiln "$@" 2>&1; }
+    check "kiln serve --tls-cert: openstack --os-cacert CA stack list" "^\[\]$" -- tls_os --os-cacert "$TLS/ca.pem" stack list -f json
+    check "kiln serve --tls-cert: the catalog says https" "https://127\.0\.0\.1:$TLS_PORT/v1/" -- tls_os --os-cacert "$TLS/ca.pem" catalog list
+    check "kiln serve --tls-cert: refused without the CA" "[Cc][Ee][Rr][Tt][Ii][Ff][Ii][Cc][Aa][Tt][Ee]" -- \
+        bash -c "! OS_CLIENT_CONFIG_FILE='$TLS/home/clouds.yaml' '$OPENSTACK' --os-cloud kiln stack list 2>&1"
+    check "kiln serve --tls-cert: kiln's own client mode with --os-cacert" "^ID +Stack Name +Stack Status" -- \
+        env OS_CLIENT_CONFIG_FILE="$TLS/home/clouds.yaml" "$KILN" stack list --os-cloud kiln --os-cacert "$TLS/ca.pem"
+else
+    fail "openssl makes the TLS check's certificates" "$(cat "$TLS/openssl.log")"
+fi
 
 finish

@@ -33,6 +33,10 @@ public struct CloudConfig: Sendable, Equatable {
     public var verify: Bool = true
     /// A PEM file of the CAs to trust instead of the system's (clouds.yaml `cacert`, OS_CACERT).
     public var caCertFile: String?
+    /// A client certificate (PEM, clouds.yaml `cert`, OS_CERT) and its key (`key`, OS_KEY), for
+    /// clouds whose endpoints ask the client to prove who it is.
+    public var clientCertFile: String?
+    public var clientKeyFile: String?
 
     public init(
         name: String? = nil, file: String? = nil, authURL: String? = nil, username: String? = nil, userID: String? = nil,

@@ -107,6 +107,8 @@ public struct CloudConfigResolver: Sendable {
         if let verify = text(entry["verify"]), let flag = Self.flag(verify) { config.verify = flag }
         if let insecure = text(entry["insecure"]), let flag = Self.flag(insecure) { config.verify = !flag }
         config.caCertFile = text(entry["cacert"])
+        config.clientCertFile = text(entry["cert"])
+        config.clientKeyFile = text(entry["key"])
         return config
     }
 
@@ -128,6 +130,8 @@ public struct CloudConfigResolver: Sendable {
         }
         if let interface = variable("OS_INTERFACE") { config.interface = interface }
         if let cacert = variable("OS_CACERT") { config.caCertFile = cacert }
+        if let cert = variable("OS_CERT") { config.clientCertFile = cert }
+        if let key = variable("OS_KEY") { config.clientKeyFile = key }
         if let insecure = variable("OS_INSECURE"), let flag = Self.flag(insecure) { config.verify = !flag }
         // A project named by one variable must not keep the file's other way of naming it.
         if variable("OS_PROJECT_NAME") != nil || variable("OS_TENANT_NAME") != nil,

@@ -40,6 +40,9 @@ public struct HTTPTransport: Sendable {
     public var verifyCertificates = true
     /// A PEM file of trusted CAs instead of the system's.
     public var caCertFile: String?
+    /// A client certificate (PEM chain) and its private key, presented when the server asks.
+    public var clientCertFile: String?
+    public var clientKeyFile: String?
 
     public init(timeout: TimeInterval = 60) {
         self.timeout = timeout
@@ -50,6 +53,8 @@ public struct HTTPTransport: Sendable {
         self.timeout = timeout
         self.verifyCertificates = config.verify
         self.caCertFile = config.caCertFile
+        self.clientCertFile = config.clientCertFile
+        self.clientKeyFile = config.clientKeyFile
     }
 
     /// AsyncHTTPClient's browser-like defaults on the shared NIO event loops, except: a failed
@@ -73,9 +78,22 @@ public struct HTTPTransport: Sendable {
     /// `idleTimeout`: the most a response may stay silent (a stream's client: a connection
     /// that died without closing is then noticed), in its own client.
     func client(idleTimeout: TimeAmount? = nil) throws(KilnClientError) -> HTTPClient {
-        if verifyCertificates, caCertFile == nil, idleTimeout == nil { return Self.shared }
-        let key = "\(verifyCertificates)|\(caCertFile ?? "")|\(idleTimeout?.nanoseconds ?? 0)"
+        let defaultTLS = verifyCertificates && caCertFile == nil && clientCertFile == nil
+        if defaultTLS, idleTimeout == nil { return Self.shared }
+        let key = "\(verifyCertificates)|\(caCertFile ?? "")|\(clientCertFile ?? "")|\(clientKeyFile ?? "")|\(idleTimeout?.nanoseconds ?? 0)"
         if let made = Self.clients.withLock({ $0[key] }) { return made }
+        let configuration = Self.configuration(tls: defaultTLS ? nil : try tlsConfiguration(), idleTimeout: idleTimeout)
+        return Self.clients.withLock { clients in
+            if let made = clients[key] { return made }
+            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[key] = made
+            return made
+        }
+    }
+
+    /// The TLS settings as clouds.yaml gives them: `verify`, `cacert`, `cert` and `key`. A file
+    /// that cannot be read is named here, before any connection is tried.
+    func tlsConfiguration() throws(KilnClientError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if !verifyCertificates { tls.certificateVerification = .none }
         if let caCertFile {
@@ -84,13 +102,20 @@ public struct HTTPTransport: Sendable {
             }
             tls.trustRoots = .file(caCertFile)
         }
-        let configuration = Self.configuration(tls: verifyCertificates && caCertFile == nil ? nil : tls, idleTimeout: idleTimeout)
-        return Self.clients.withLock { clients in
-            if let made = clients[key] { return made }
-            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            clients[key] = made
-            return made
+        if let clientCertFile {
+            guard let clientKeyFile else { throw .configuration("cert \(clientCertFile) is given without its key (clouds.yaml key, OS_KEY)") }
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertFile).map { .certificate($0) }
+            } catch {
+                throw .configuration("cert \(clientCertFile) cannot be read as a PEM certificate: \(error)")
+            }
+            do {
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientKeyFile, format: .pem))
+            } catch {
+                throw .configuration("key \(clientKeyFile) cannot be read as a PEM private key: \(error)")
+            }
         }
+        return tls
     }
 
     public func send(

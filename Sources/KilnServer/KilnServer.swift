@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import KilnEngine
 import KilnStore
 
@@ -37,8 +38,10 @@ public struct KilnServer: Sendable {
         self.operations = OperationTracker(metrics: metrics)
     }
 
-    public func router() -> Router<KilnRequestContext> {
+    /// `secure`: the server is behind TLS, so the URLs it returns say https.
+    public func router(secure: Bool = false) -> Router<KilnRequestContext> {
         let router = Router(context: KilnRequestContext.self)
+        if secure { router.add(middleware: HTTPSSchemeMiddleware()) }
         // First, so it wraps every route (Hummingbird applies middleware as routes are added).
         router.add(middleware: ObservedMiddleware(metrics: metrics, operations: operations, log: log))
         if let identity { IdentityRoutes(identity: identity, servesCloud: engine.cloud != nil).register(on: router) }
@@ -58,6 +61,17 @@ public struct KilnServer: Sendable {
     ) -> some ApplicationProtocol {
         return Application(
             router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) })
+    }
+
+    /// The same over HTTPS (`kiln serve --tls-cert --tls-key`), through Hummingbird's TLS
+    /// module (swift-nio-ssl); the URLs it returns say https.
+    public func application(
+        host: String, port: Int, tls: ServerTLS, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        return Application(
+            router: router(secure: true), server: try .tls(.http1(), tlsConfiguration: tls.configuration),
+            configuration: .init(address: .hostname(host, port: port), serverName: "kiln"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) })
     }
 }

@@ -4,7 +4,7 @@ import KilnModel
 /// Everything the engine keeps. The only place that speaks SQL is behind this protocol;
 /// SQLite (GRDB) is the embedded default. Every method is one transaction, and a
 /// `StoreBatch` commits all its changes together or none.
-public protocol Store: EngineRegistry {
+public protocol Store: EngineRegistry, IdentityRegistry {
     // Stacks
     /// Inserts a stack with its template (assigning the template's id) and first events.
     func createStack(_ stack: StackRecord, template: TemplateRecord, events: [EventRecord],
@@ -96,6 +96,11 @@ public protocol Store: EngineRegistry {
     // renewed while it runs, and taken over by another when it expires.
     /// Claims the stack for `owner` until `expiry` if it is unclaimed, already `owner`'s, or expired at `now`.
     func claim(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool
+    /// Claims an interrupted operation's stack for `owner`, as `claim` does, for an engine
+    /// taking over: on PostgreSQL a row another engine is claiming or committing at this
+    /// moment is skipped (`FOR UPDATE SKIP LOCKED`), not waited for, so engines sweeping at
+    /// once divide the interrupted operations between them instead of queueing on each one.
+    func takeOver(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool
     /// Extends the claim; false if `owner` no longer holds it.
     func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool
     func release(stackID: String, owner: String) async throws
@@ -152,11 +157,18 @@ public struct NotificationSubscription: Sendable {
     public var stackID: String
     public var projectID: String
     public var sinks: [EventSink]
+    /// What is written for a sink, by its id, when it is not `sink.definition`: a sealed store's
+    /// (see `SealedStore`) with the secret and headers sealed. The row keeps the plain sink's id,
+    /// which the outbox rows name.
+    public var storedDefinitions: [String: Value] = [:]
+
     public init(stackID: String, projectID: String, sinks: [EventSink]) {
         self.stackID = stackID
         self.projectID = projectID
         self.sinks = sinks
     }
+
+    public func storedDefinition(of sink: EventSink) -> Value { storedDefinitions[sink.id] ?? sink.definition }
 }
 
 /// Where one sink is in one stack's events: everything up to `afterSequence` is delivered (or

@@ -50,7 +50,20 @@ struct HomeOptions: ParsableArguments {
         valueName: "URL"))
     var database: String?
 
+    @Option(help: ArgumentHelp(
+        "The key that seals secrets in the database, made on first start (default: $KILN_SECRET_KEY_FILE, else "
+            + "HOME/secret.key). Engines sharing a database need the same file.",
+        valueName: "FILE"))
+    var secretKeyFile: String?
+
     var databasePath: String { URL(fileURLWithPath: directory).appendingPathComponent("kiln.db").path }
+
+    /// `--secret-key-file`, else `$KILN_SECRET_KEY_FILE`, else `HOME/secret.key`.
+    var secretKeyPath: String {
+        if let secretKeyFile, !secretKeyFile.isEmpty { return secretKeyFile }
+        if let env = ProcessInfo.processInfo.environment["KILN_SECRET_KEY_FILE"], !env.isEmpty { return env }
+        return URL(fileURLWithPath: directory).appendingPathComponent("secret.key").path
+    }
 
     /// `--database`, else `$KILN_DATABASE`, else the home's SQLite file.
     var parsedStoreLocation: Result<StoreLocation, Error> {
@@ -69,11 +82,19 @@ struct HomeOptions: ParsableArguments {
         }
     }
 
-    /// Opens the store (see `storeLocation`); a database that cannot be opened is a one-line error.
+    /// Opens the store (see `storeLocation`) with its secrets sealed under the home's key (made
+    /// on first start); a database or key that cannot be opened is a one-line error.
     func openStore() async throws -> any Store {
         let location = try storeLocation()
+        let sealer: SecretSealer
         do {
-            return try await location.open()
+            sealer = SecretSealer(key: try SecretKeyFile.loadOrCreate(path: secretKeyPath), keySource: secretKeyPath)
+        } catch {
+            standardError("kiln: \(error)")
+            throw ExitCode(1)
+        }
+        do {
+            return SealedStore(try await location.open(), sealer: sealer)
         } catch {
             switch location {
             case .sqlite(let path): standardError("kiln: cannot open \(path): \(error)")

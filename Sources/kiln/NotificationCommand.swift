@@ -61,7 +61,7 @@ struct NotificationCommand: ParsableCommand {
     }
 
     static func remote(_ connection: ConnectionOptions) async throws -> HeatClient? {
-        let resolver = CloudConfigResolver()
+        let resolver = connection.resolver
         guard resolver.wantsRemote(cloud: connection.osCloud) else { return nil }
         do {
             return try await HeatClient.connect(try resolver.resolve(cloud: connection.osCloud))

@@ -43,6 +43,32 @@ struct ServeCommand: AsyncParsableCommand {
     var leaseTtl: Double = 10
 
     @Option(help: ArgumentHelp(
+        "Failed sign-ins in a row that lock a user of the built-in identity (Keystone's lockout_failure_attempts; 0: never).",
+        valueName: "N"))
+    var lockoutFailureAttempts: Int = 5
+
+    @Option(help: ArgumentHelp("Seconds a locked user stays locked (Keystone's lockout_duration).", valueName: "SECONDS"))
+    var lockoutDuration: Double = 300
+
+    @Option(help: ArgumentHelp(
+        "Seconds between automatic rotations of the token key (0: only kiln identity rotate-keys).", valueName: "SECONDS"))
+    var tokenKeyRotation: Double = 86400
+
+    @Option(help: ArgumentHelp(
+        "Seconds a rotated-out token key still validates tokens (default: the token lifetime, 12 h).", valueName: "SECONDS"))
+    var tokenKeyGrace: Double?
+
+    /// Hidden: the test suite's servers sign in hundreds of times and lower it; nobody else should.
+    @Option(help: ArgumentHelp("PBKDF2 iterations of new password hashes (tests only).", visibility: .hidden))
+    var passwordIterations: Int = IdentityOptions.defaultPasswordIterations
+
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate (chain), with --tls-key.", valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp(
         "Log lines on standard error: json (one JSON object a line, for log shippers) or text (for people).",
         valueName: "FORMAT"))
     var logFormat: String = "json"
@@ -58,6 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--engine-name must be 1 to 255 characters on one line")
         }
         if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be json or text") }
+        if !(1_000...10_000_000).contains(passwordIterations) { throw ValidationError("--password-iterations must be 1000 to 10000000") }
+        if lockoutFailureAttempts < 0 { throw ValidationError("--lockout-failure-attempts must be 0 or more") }
+        if !(lockoutDuration >= 0 && lockoutDuration.isFinite) { throw ValidationError("--lockout-duration must be 0 or more seconds") }
+        if !(tokenKeyRotation >= 0 && tokenKeyRotation.isFinite) { throw ValidationError("--token-key-rotation must be 0 or more seconds") }
+        if let tokenKeyGrace, !(tokenKeyGrace >= 0 && tokenKeyGrace.isFinite) {
+            throw ValidationError("--token-key-grace must be 0 or more seconds")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if let keystoneURL, Self.keystone(keystoneURL) == nil {
             throw ValidationError("--keystone-url '\(keystoneURL)' is not an http(s) URL")
         }
@@ -76,11 +110,26 @@ struct ServeCommand: AsyncParsableCommand {
         return url
     }
 
+    /// `https` with --tls-cert, else `http`: what the URLs this server prints and hands out say.
+    var scheme: String { tlsCert == nil ? "http" : "https" }
+
+    /// The certificate and key, read before anything starts: a bad file is a one-line error.
+    func serverTLS() throws -> ServerTLS? {
+        guard let tlsCert, let tlsKey else { return nil }
+        do {
+            return try ServerTLS(certificate: tlsCert, key: tlsKey)
+        } catch {
+            standardError("kiln: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
     func run() async throws {
+        let tls = try serverTLS()
         // Signal URLs (scaling policies' alarm_url and signal_url) name this server unless
         // KILN_HEAT_URL says otherwise. Set before the engine starts any work.
         if ProcessInfo.processInfo.environment["KILN_HEAT_URL"] == nil, port != 0 {
-            setenv("KILN_HEAT_URL", "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1/kiln", 0)
+            setenv("KILN_HEAT_URL", "\(scheme)://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1/kiln", 0)
         }
         // The engine's operations are logged as the requests are: JSON lines (or text) on
         // standard error, each naming this engine.
@@ -110,12 +159,13 @@ struct ServeCommand: AsyncParsableCommand {
         var identity: IdentityService?
         if let keystoneURL, let url = Self.keystone(keystoneURL) {
             server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url), log: requestLog)
-            print("kiln: serving http://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
+            print("kiln: serving \(scheme)://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
         } else {
-            // Tokens in the database: one issued by any engine sharing it is valid on all.
-            identity = IdentityService(file: try setUpIdentity(), shared: engine.store)
+            // Users, token keys and revocations in the database: a token issued by any engine
+            // sharing it is valid on all.
+            identity = try await setUpIdentity(store: engine.store, logger: Logger(label: "kiln.identity", factory: logs))
             server = KilnServer(engine: engine, identity: identity!, log: requestLog)
-            print("kiln: serving http://\(host):\(port)/v3 (identity) and http://\(host):\(port)/v1 (orchestration)")
+            print("kiln: serving \(scheme)://\(host):\(port)/v3 (identity) and \(scheme)://\(host):\(port)/v1 (orchestration)")
         }
         server.membership = membership
         // Subsystems deep in the engine (leases, cloud calls, alarms) count through
@@ -134,11 +184,15 @@ struct ServeCommand: AsyncParsableCommand {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(sweepInterval))
                 if Task.isCancelled { break }
-                // Their events reach the event alarms as the server's own operations' do.
-                for stack in await engine.recover(observer: operations.eventObserver) {
-                    membershipLogger.notice("took over an interrupted operation", metadata: [
-                        "stack": .string(stack.id), "stack_name": .string(stack.name), "status": .string(stack.statusText),
-                    ])
+                // Their events reach the event alarms as the server's own operations' do. Not
+                // awaited: a long takeover must not keep the next sweep from noticing another
+                // dead engine (operations this engine is running are never claimed twice).
+                Task {
+                    for stack in await engine.recover(observer: operations.eventObserver) {
+                        membershipLogger.notice("took over an interrupted operation", metadata: [
+                            "stack": .string(stack.id), "stack_name": .string(stack.name), "status": .string(stack.statusText),
+                        ])
+                    }
                 }
             }
         }
@@ -164,35 +218,49 @@ struct ServeCommand: AsyncParsableCommand {
         let delivery = Task { await dispatcher.run() }
         defer { delivery.cancel() }
         // SIGTERM/SIGINT: the server stops taking requests and lets running ones answer.
-        try await server.application(host: host, port: port).runService()
+        if let tls {
+            try await server.application(host: host, port: port, tls: tls).runService()
+        } else {
+            try await server.application(host: host, port: port).runService()
+        }
         await finishOperations(server.operations)
         // Leaving the table hands this engine's alarms and queues to the others at once.
         await membership.leave()
         print("kiln: stopped")
     }
 
-    /// `HOME/identity.json`, created on first start with an admin whose password is printed once
-    /// and written to `HOME/clouds.yaml`.
-    func setUpIdentity() throws -> IdentityFile {
+    /// The identity in the database. On the first start on a database, HOME/identity.json (an
+    /// older Kiln's, or created now with an admin whose password is printed once and written to
+    /// HOME/clouds.yaml) is imported into it; from then on the database is what counts.
+    func setUpIdentity(store: any Store, logger: Logger) async throws -> IdentityService {
         let directory = URL(fileURLWithPath: home.directory)
         let identityPath = directory.appendingPathComponent("identity.json").path
-        let identity: IdentityFile
         do {
-            let (file, newPassword) = try IdentityFile.openOrCreate(path: identityPath)
-            identity = file
-            if let newPassword {
+            let (file, newPassword) = try IdentityFile.openOrCreate(path: identityPath, iterations: passwordIterations)
+            let imported = try await IdentityService.importIdentity(file, into: store)
+            if let newPassword, imported {
                 let cloudsPath = directory.appendingPathComponent("clouds.yaml").path
                 try cloudsYAML(password: newPassword).write(toFile: cloudsPath, atomically: true, encoding: .utf8)
                 _ = chmod(cloudsPath, 0o600)
                 print("kiln: created \(identityPath) with user admin in project admin")
                 print("kiln: admin password (shown once): \(newPassword)")
                 print("kiln: wrote \(cloudsPath): OS_CLIENT_CONFIG_FILE=\(cloudsPath) openstack --os-cloud kiln stack list")
+            } else if newPassword != nil {
+                print("kiln: the database already has users (another engine's); \(identityPath) was not imported")
+            } else if imported {
+                print("kiln: imported \(identityPath) into the database; users are kept there from now on")
             }
         } catch {
-            standardError("kiln: cannot set up \(identityPath): \(error)")
+            standardError("kiln: cannot set up the identity (\(identityPath)): \(error)")
             throw ExitCode(1)
         }
-        return identity
+        var options = IdentityOptions()
+        options.passwordIterations = passwordIterations
+        options.lockoutFailureAttempts = lockoutFailureAttempts
+        options.lockoutDuration = lockoutDuration
+        options.keyRotation = tokenKeyRotation > 0 ? tokenKeyRotation : nil
+        options.keyGrace = tokenKeyGrace
+        return IdentityService(file: nil, shared: store, options: options, logger: logger)
     }
 
     /// Running operations get a grace period to finish; any still running after it are durable
@@ -211,7 +279,7 @@ struct ServeCommand: AsyncParsableCommand {
         clouds:
           kiln:
             auth:
-              auth_url: http://\(host):\(port)/v3
+              auth_url: \(scheme)://\(host):\(port)/v3
               username: admin
               password: "\(password)"
               project_name: admin

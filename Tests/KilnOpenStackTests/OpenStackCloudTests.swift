@@ -25,9 +25,13 @@ struct OpenStackCloudTests {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
-        let (file, password) = try IdentityFile.openOrCreate(path: home.appendingPathComponent("identity.json").path)
+        // Few hash iterations: sign-in speed is not what these tests are about.
+        let (file, password) = try IdentityFile.openOrCreate(path: home.appendingPathComponent("identity.json").path, iterations: 1_000)
+        var options = IdentityOptions()
+        options.passwordIterations = 1_000
         let emulator = try await EmulatedCloud(store: store)
-        let server = KilnServer(engine: Engine(store: store, plugins: .standard, cloud: emulator), identity: IdentityService(file: file))
+        let server = KilnServer(
+            engine: Engine(store: store, plugins: .standard, cloud: emulator), identity: IdentityService(file: file, options: options))
         let app = server.application(host: "127.0.0.1", port: 0)
         try await app.test(.live) { client in
             let port = try #require(client.port)

@@ -274,6 +274,8 @@ struct OpenStackDecodingTests {
           corp:
             auth: {auth_url: "https://keystone.corp/v3", username: demo, password: secret, project_name: demo}
             cacert: /etc/ssl/corp-ca.pem
+            cert: /etc/ssl/me.pem
+            key: /etc/ssl/me-key.pem
         """.write(to: file, atomically: true, encoding: .utf8)
         let resolver = CloudConfigResolver(environment: ["OS_CLIENT_CONFIG_FILE": file.path], currentDirectory: directory.path, homeDirectory: directory.path)
         let lab = try resolver.resolve(cloud: "lab")
@@ -282,5 +284,12 @@ struct OpenStackDecodingTests {
         #expect(corp.verify && corp.caCertFile == "/etc/ssl/corp-ca.pem")
         let insecure = CloudConfigResolver(environment: ["OS_CLIENT_CONFIG_FILE": file.path, "OS_INSECURE": "true"], currentDirectory: directory.path, homeDirectory: directory.path)
         #expect(try !insecure.resolve(cloud: "corp").verify)
+        // clouds.yaml `cert`/`key` (a client certificate), OS_CERT/OS_KEY/OS_CACERT over them.
+        #expect(corp.clientCertFile == "/etc/ssl/me.pem" && corp.clientKeyFile == "/etc/ssl/me-key.pem")
+        let overridden = try CloudConfigResolver(
+            environment: ["OS_CLIENT_CONFIG_FILE": file.path, "OS_CERT": "/tmp/c.pem", "OS_KEY": "/tmp/k.pem", "OS_CACERT": "/tmp/ca.pem"],
+            currentDirectory: directory.path, homeDirectory: directory.path
+        ).resolve(cloud: "corp")
+        #expect(overridden.clientCertFile == "/tmp/c.pem" && overridden.clientKeyFile == "/tmp/k.pem" && overridden.caCertFile == "/tmp/ca.pem")
     }
 }

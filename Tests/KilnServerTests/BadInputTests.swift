@@ -352,8 +352,8 @@ extension ServerFixture {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
         let path = home.appendingPathComponent("identity.json").path
-        let (file, password) = try IdentityFile.openOrCreate(path: path)
-        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file, tokenLifetime: tokenLifetime, now: now), log: .silent)
+        let (file, password) = try IdentityFile.openOrCreate(path: path, iterations: SharedIdentityServers.fastIterations)
+        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file, tokenLifetime: tokenLifetime, options: SharedIdentityServers.fastOptions(), now: now), log: .silent)
         adminPassword = password ?? ""
     }
 }

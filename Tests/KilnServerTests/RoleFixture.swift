@@ -18,10 +18,12 @@ extension ServerFixture {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
         let path = home.appendingPathComponent("identity.json").path
-        var (file, password) = try IdentityFile.openOrCreate(path: path)
-        for user in users { file.addUser(name: user.name, password: user.password, project: user.project, roles: user.roles) }
+        var (file, password) = try IdentityFile.openOrCreate(path: path, iterations: SharedIdentityServers.fastIterations)
+        for user in users { file.addUser(
+            name: user.name, password: user.password, project: user.project, roles: user.roles,
+            iterations: SharedIdentityServers.fastIterations) }
         try file.write(to: path)
-        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file), log: log)
+        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file, options: SharedIdentityServers.fastOptions()), log: log)
         adminPassword = password ?? ""
     }
 }

@@ -26,12 +26,12 @@ struct ServerFixture {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
         let path = home.appendingPathComponent("identity.json").path
-        var (file, password) = try IdentityFile.openOrCreate(path: path)
-        file.addUser(name: "alice", password: "alice-secret", project: "other")
+        var (file, password) = try IdentityFile.openOrCreate(path: path, iterations: SharedIdentityServers.fastIterations)
+        file.addUser(name: "alice", password: "alice-secret", project: "other", iterations: SharedIdentityServers.fastIterations)
         try file.write(to: path)
         adminPassword = password ?? ""
         let made = try await cloud?(store)
-        server = KilnServer(engine: Engine(store: store, plugins: .standard, cloud: made), identity: IdentityService(file: file))
+        server = KilnServer(engine: Engine(store: store, plugins: .standard, cloud: made), identity: IdentityService(file: file, options: SharedIdentityServers.fastOptions()))
     }
 
     private init(plain: ()) throws {
@@ -39,11 +39,11 @@ struct ServerFixture {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: home.appendingPathComponent("kiln.db").path)
         let path = home.appendingPathComponent("identity.json").path
-        var (file, password) = try IdentityFile.openOrCreate(path: path)
-        file.addUser(name: "alice", password: "alice-secret", project: "other")
+        var (file, password) = try IdentityFile.openOrCreate(path: path, iterations: SharedIdentityServers.fastIterations)
+        file.addUser(name: "alice", password: "alice-secret", project: "other", iterations: SharedIdentityServers.fastIterations)
         try file.write(to: path)
         adminPassword = password ?? ""
-        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file))
+        server = KilnServer(engine: Engine(store: store), identity: IdentityService(file: file, options: SharedIdentityServers.fastOptions()))
     }
 
     func run<T: Sendable>(_ test: @Sendable (Client) async throws -> T) async throws -> T {

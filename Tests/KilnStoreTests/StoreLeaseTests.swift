@@ -26,6 +26,20 @@ import Testing
         #expect(try await !store.claim(stackID: "no-such-stack", owner: "a", until: at(60), now: at(0)))
     }
 
+    /// A takeover claims only an interrupted operation: IN_PROGRESS, its claim lapsed.
+    @Test(arguments: StoreBackend.allCases) func aTakeoverClaimsOnlyAnInterruptedOperation(_ backend: StoreBackend) async throws {
+        let store = try await backend.database().open()
+        let running = try await makeStack(store, "running", status: .inProgress)
+        let finished = try await makeStack(store, "finished", status: .complete)
+        #expect(try await store.claim(stackID: running.id, owner: "a", until: at(60), now: at(0)))
+        #expect(try await !store.takeOver(stackID: running.id, owner: "b", until: at(90), now: at(30)))
+        #expect(try await !store.takeOver(stackID: finished.id, owner: "b", until: at(90), now: at(30)))
+        #expect(try await store.takeOver(stackID: running.id, owner: "b", until: at(120), now: at(61)))
+        #expect(try await !store.takeOver(stackID: running.id, owner: "c", until: at(130), now: at(62)))
+        #expect(try await !store.renew(stackID: running.id, owner: "a", until: at(200)))
+        #expect(try await store.stack(id: running.id)?.owner == "b")
+    }
+
     /// A batch fenced by a lease commits only while its owner holds the stack; once another
     /// process took over it writes nothing at all.
     @Test(arguments: StoreBackend.allCases) func aFencedBatchNeedsTheLease(_ backend: StoreBackend) async throws {

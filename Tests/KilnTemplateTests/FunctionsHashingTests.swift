@@ -25,4 +25,25 @@ import Testing
         #expect(HashAlgorithm.sha1.hexDigest(Array(String(repeating: "a", count: 55).utf8)) == "c1c8bbdc22796e28c0e15163d20899b65621d65a")
         #expect(HashAlgorithm.md5.hexDigest(Array(String(repeating: "a", count: 56).utf8)) == "3b0c8ac703f828b04c6c197006d17218")
     }
+
+    /// SHA-224 is the one digest written by hand (swift-crypto has none): FIPS 180-4's
+    /// examples and padding edges (55, 56, 64 bytes), a many-block message and every byte
+    /// value, the expected values from Python's hashlib.
+    @Test(arguments: [
+        ([UInt8](), "d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f"),
+        (Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8), "75388b16512776cc5dba5da1fd890150b0c6455cb4f58b1952522525"),
+        (Array(repeating: UInt8(ascii: "a"), count: 55), "fb0bd626a70c28541dfa781bb5cc4d7d7f56622a58f01a0b1ddd646f"),
+        (Array(repeating: UInt8(ascii: "a"), count: 56), "d40854fc9caf172067136f2e29e1380b14626bf6f0dd06779f820dcd"),
+        (Array(repeating: UInt8(ascii: "a"), count: 64), "a88cd5cde6d6fe9136a4e58b49167461ea95d388ca2bdb7afdc3cbf4"),
+        (Array(repeating: UInt8(ascii: "a"), count: 1000), "4e8f0ce90b64661a2b5e84be6d93a7d9b76871062f1814433d04a03d"),
+        (Array(0...255), "88702e63237824c4eb0d0fcfe41469a462493e8beb2a75bbe5981734"),
+    ])
+    func sha224Vectors(message: [UInt8], expected: String) {
+        #expect(HashAlgorithm.sha224.hexDigest(message) == expected)
+    }
+
+    /// swift-crypto's SHA-384 past one block (the abc vector is above).
+    @Test func sha384ManyBlocks() {
+        #expect(HashAlgorithm.sha384.hexDigest(Array(repeating: UInt8(ascii: "a"), count: 1000)).hasPrefix("f54480689c6b0b11"))
+    }
 }

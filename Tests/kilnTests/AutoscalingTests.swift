@@ -14,7 +14,7 @@ struct AutoscalingTests {
     /// Fast clocks: samples every second, evaluation rounds every 0.3 s.
     static let serve = ["--evaluation-interval", "0.3", "--telemetry-interval", "1s"]
 
-    func count(_ kind: String, in store: SQLiteStore) async throws -> Int {
+    func count(_ kind: String, in store: any Store) async throws -> Int {
         try await store.cloudRead { tables in try tables.rows(kind: kind, projectID: nil, parentID: nil).count }
     }
 

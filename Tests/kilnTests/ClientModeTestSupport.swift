@@ -20,7 +20,9 @@ final class ServedKiln: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
         process.executableURL = CLITests.kiln
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--home", home.directory.path] + arguments
+        // Few password hash iterations (the clients sign in at every command) unless the test says.
+        let iterations = arguments.contains("--password-iterations") ? [] : ["--password-iterations", "1000"]
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--home", home.directory.path] + iterations + arguments
         process.environment = ServedKiln.embeddedEnvironment.merging(extra) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: log)

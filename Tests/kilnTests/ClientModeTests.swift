@@ -85,7 +85,7 @@ struct ClientModeTests {
         #expect(remoteCreate.stdout.contains("CREATE_COMPLETE"))
 
         // The server ran it: its store has the stack, with the parameter and tags given.
-        let store = try SQLiteStore(path: server.databasePath)
+        let store = try sealed(try SQLiteStore(path: server.databasePath), home: server.home.directory)
         let stored = try await #require(try store.stacks(StackQuery(projectID: nil)).first { $0.name == "web" })
         #expect(stored.statusText == "CREATE_COMPLETE")
         #expect(stored.parameters["word"] == "hi")

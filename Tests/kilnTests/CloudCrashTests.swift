@@ -13,7 +13,7 @@ struct CloudCrashTests {
     /// running in parallel on a loaded machine delays the test's polling by a second or two.
     static let latency = ["--cloud-latency", "server=10s,volume=300ms,others=20ms"]
 
-    func count(_ kind: String, in store: SQLiteStore) async throws -> Int {
+    func count(_ kind: String, in store: any Store) async throws -> Int {
         try await store.cloudRead { tables in try tables.rows(kind: kind, projectID: nil, parentID: nil).count }
     }
 

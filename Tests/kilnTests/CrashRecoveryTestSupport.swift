@@ -9,12 +9,13 @@ import Testing
 struct CrashRun {
     let home: KilnHome
     let running: KilnHome.Running
-    let store: SQLiteStore
+    /// Opened with the home's key, as `kiln` opens it (sealed values read as they are).
+    let store: any Store
 
     /// Starts `kiln ARGUMENTS` in `home`. The database is created first by a quick command,
     /// so the test's store and the child never migrate the same new file at once.
     static func start(_ arguments: [String], in home: KilnHome) async throws -> CrashRun {
-        let store = try await home.store()
+        let store = try await home.sealedStore()
         return CrashRun(home: home, running: try home.start(arguments), store: store)
     }
 
@@ -22,7 +23,7 @@ struct CrashRun {
 
     /// Polls the store until `condition` holds (every 5 ms, for at most `seconds`). Fails if
     /// the process ends first or time runs out, with what it printed.
-    func waitUntil(_ what: String, seconds: Double = 15, _ condition: (SQLiteStore) async throws -> Bool) async throws {
+    func waitUntil(_ what: String, seconds: Double = 15, _ condition: (any Store) async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try await condition(store) { return }
@@ -79,6 +80,18 @@ extension KilnHome {
         }
         return try SQLiteStore(path: databasePath)
     }
+
+    /// The home's store as `kiln` opens it: sealed values (parameters, resources' properties,
+    /// data, metadata) opened with the home's key. The plain `store()` sees them sealed.
+    func sealedStore() async throws -> any Store {
+        try sealed(try await store(), home: directory)
+    }
+}
+
+/// A store of a `kiln` home opened with the home's secret key, as the `kiln` process opens it.
+func sealed(_ base: any Store, home: URL) throws -> any Store {
+    let path = home.appendingPathComponent("secret.key").path
+    return SealedStore(base, sealer: SecretSealer(key: try SecretKeyFile.load(path), keySource: path))
 }
 
 /// Templates of OS::Heat::TestResource with waits, slow enough to be killed at a chosen point.

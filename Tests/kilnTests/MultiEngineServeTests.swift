@@ -24,8 +24,10 @@ enum EngineDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible
 
     /// The test's own view of the engines' store.
     func store(_ served: ServedKiln, _ arguments: [String]) async throws -> any Store {
-        guard let url = arguments.last, self == .postgres else { return try SQLiteStore(path: served.databasePath) }
-        return try await StoreLocation(database: url, defaultPath: served.databasePath).open()
+        guard let url = arguments.last, self == .postgres else {
+            return try sealed(try SQLiteStore(path: served.databasePath), home: served.home.directory)
+        }
+        return try sealed(try await StoreLocation(database: url, defaultPath: served.databasePath).open(), home: served.home.directory)
     }
 }
 
@@ -193,6 +195,80 @@ struct MultiEngineServeTests {
             Issue.record("\(error): \(seen.filter { $0["event"] != "request" }.map { $0.jsonText() })")
         }
         #expect(try await store.stack(id: stackID)?.statusText == "CREATE_COMPLETE")
+    }
+
+    /// Two engines of three paused (SIGSTOP) at once, each in the middle of its own create,
+    /// past their leases: the third takes both over and finishes them; resumed (SIGCONT),
+    /// both paused engines find their leases lost and their late writes refused by the fence,
+    /// and each create ends once, complete. On PostgreSQL: a paused SQLite engine may hold the
+    /// file's one write lock, which stops every engine (see the test above).
+    @Test func twoPausedEnginesLateWritesAreRefusedByTheFence() async throws {
+        let shared = try await EngineDatabase.postgres.arguments()
+        let a = try await ServedKiln(["--engine-name", "a", "--lease-ttl", "2"] + shared)
+        let b = try await ServedKiln(["--engine-name", "b", "--lease-ttl", "2"] + shared, home: a.home, logName: "serve-b.log")
+        let c = try await ServedKiln(["--engine-name", "c", "--lease-ttl", "2"] + shared, home: a.home, logName: "serve-c.log")
+        let store = try await EngineDatabase.postgres.store(a, shared)
+        let (token, project) = try await Self.signIn(port: a.port, password: try Self.password(a.cloudsFile))
+        let count = 192
+        var stacks: [(name: String, id: String, engine: ServedKiln)] = []
+        for (name, engine) in [("paused-a", a), ("paused-b", b)] {
+            let created = try await Self.call(engine.port, "POST", "/v1/\(project)/stacks", token: token, body: [
+                "stack_name": .string(name), "template": .string(CrashTemplates.wide(count, createWait: 1)),
+            ])
+            #expect(created.0 == 201, "\(created.1.jsonText())")
+            stacks.append((name, try #require(created.1["stack"]["id"].stringValue), engine))
+        }
+        for stack in stacks {
+            try await Self.waitUntil("a few resources of \(stack.name) created") {
+                try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil)
+                    .filter { $0.statusText == "CREATE_COMPLETE" && $0.resourceName != stack.name }.count >= 4
+            }
+        }
+        var holders: [String: String] = [:]
+        for stack in stacks { holders[stack.id] = try #require(try await store.stack(id: stack.id)?.owner) }
+        kill(a.process.processIdentifier, SIGSTOP)
+        kill(b.process.processIdentifier, SIGSTOP)
+        defer {
+            kill(a.process.processIdentifier, SIGCONT)
+            kill(b.process.processIdentifier, SIGCONT)
+        }
+        try await Self.waitUntil("c took both creates over", seconds: 60) {
+            for stack in stacks {
+                let owner = try await store.stack(id: stack.id)?.owner
+                if owner == nil || owner == holders[stack.id] { return false }
+            }
+            return true
+        }
+        for stack in stacks { #expect(try await store.stack(id: stack.id)?.owner?.contains(":") == true) }
+        kill(a.process.processIdentifier, SIGCONT)
+        kill(b.process.processIdentifier, SIGCONT)
+        for stack in stacks {
+            try await Self.waitUntil("\(stack.name) finished", seconds: 180) { try await store.stack(id: stack.id)?.status != .inProgress }
+            let record = try #require(try await store.stack(id: stack.id))
+            #expect(record.statusText == "CREATE_COMPLETE", "\(stack.name): \(record.statusReason)")
+            let resources = try await store.resources(stackID: stack.id)
+            #expect(resources.count == count && resources.allSatisfy { $0.statusText == "CREATE_COMPLETE" })
+            let events = try await store.events(stackID: stack.id, resourceName: nil, after: nil, limit: nil)
+            #expect(events.filter { $0.resourceName == stack.name && $0.statusText == "CREATE_COMPLETE" }.count == 1)
+            // No resource completed twice: the paused engine's late commits were refused.
+            let completed = events.filter { $0.resourceName != stack.name && $0.statusText == "CREATE_COMPLETE" }.map(\.resourceName)
+            #expect(completed.count == Set(completed).count, "\(stack.name): a resource's CREATE_COMPLETE recorded twice")
+            // The paused engine, resumed, learns it lost the lease: its operation writes nothing more.
+            var seen: [Value] = []
+            let name = stack.engine === a ? "a" : "b"
+            do {
+                try await Self.waitUntil("\(name) reports its lease lost") {
+                    seen = try String(contentsOf: stack.engine.log, encoding: .utf8).split(separator: "\n")
+                        .compactMap { try? Value.parseJSON(String($0)) }
+                    return seen.contains {
+                        $0["engine_name"] == .string(name) && ($0["event"].stringValue?.hasPrefix("lease lost") == true || $0["event"] == "operation stopped")
+                    }
+                }
+            } catch {
+                Issue.record("\(error): \(seen.filter { $0["event"] != "request" }.map { $0.jsonText() })")
+            }
+        }
+        _ = c
     }
 
     static func hosts(_ services: Value) -> [String: String] {

@@ -63,7 +63,7 @@ struct ScalingCrashTests {
     /// Servers take long enough that the kill lands while the new one builds.
     static let latency = ["--cloud-latency", "server=10s,others=10ms"]
 
-    func count(_ kind: String, in store: SQLiteStore) async throws -> Int {
+    func count(_ kind: String, in store: any Store) async throws -> Int {
         try await store.cloudRead { tables in try tables.rows(kind: kind, projectID: nil, parentID: nil).count }
     }
 

@@ -31,7 +31,7 @@ struct UpdateCrashTests {
     }
 
     /// The emulated cloud's servers: id and availability zone.
-    func servers(_ store: SQLiteStore) async throws -> [String: String] {
+    func servers(_ store: any Store) async throws -> [String: String] {
         let rows = try await store.cloudRead { tables in try tables.rows(kind: "server", projectID: nil, parentID: nil) }
         var zones: [String: String] = [:]
         for row in rows {

@@ -11,11 +11,17 @@ import Synchronization
 extension Engine {
     /// Claims the stack for a new operation of this engine (its claim is then `stack.owner`),
     /// or returns false when a live operation holds it.
-    func claimOperation(_ stack: inout StackRecord) async throws -> Bool {
+    /// `takingOver`: the stack's operation was interrupted and this engine carries it on
+    /// (`Store.takeOver`: a row another engine is claiming is skipped, not waited for).
+    func claimOperation(_ stack: inout StackRecord, takingOver: Bool = false) async throws -> Bool {
         let operation = "\(owner)/\(operations.next())"
         let expiry = Date().addingTimeInterval(leaseSeconds)
         operations.started(operation)
-        guard try await store.claim(stackID: stack.id, owner: operation, until: expiry, now: claimTime(stack)) else {
+        let now = try claimTime(stack)
+        let claimed = takingOver
+            ? try await store.takeOver(stackID: stack.id, owner: operation, until: expiry, now: now)
+            : try await store.claim(stackID: stack.id, owner: operation, until: expiry, now: now)
+        guard claimed else {
             operations.ended(operation)
             LeaseMetrics.claim(taken: false)
             return false

@@ -13,13 +13,17 @@ extension Engine {
     public func recover(observer: EngineObserver? = nil) async -> [StackRecord] {
         guard let candidates = try? await store.stacks(StackQuery(projectID: nil, statuses: ["IN_PROGRESS"], showNested: true))
         else { return [] }
-        var recovered: [StackRecord] = []
-        for var stack in candidates {
+        var recovered: [StackRecord] = [], claimed: [StackRecord] = []
+        // A nested stack whose parent is IN_PROGRESS too is carried on by the parent's
+        // operation (its resource applies the child again): resumed on its own first, it
+        // would run twice, with twice the events.
+        let interrupted = Set(candidates.map(\.id))
+        for var stack in candidates where !(stack.parentID.map(interrupted.contains) ?? false) {
             // One waiting for a hook to be cleared stays as it is: resuming it here would hold
             // this process (every command, a server's start) until someone clears the hook.
             // Clearing it resumes it (`resumeAfterHookCleared`).
             if (try? await waitsOnHook(stack)) == true { continue }
-            guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack)) == true else { continue }
+            guard (try? leaseLapsed(stack)) == true, await (try? claimOperation(&stack, takingOver: true)) == true else { continue }
             // The list was read before the claim: the operation may have ended since (its final
             // state committed with its release, so the claim found the stack free). Holding the
             // claim now, read the stack again; only one still in the same operation is resumed.
@@ -34,11 +38,28 @@ extension Engine {
             stack.owner = claimedBy
             stack.leaseExpiry = claimedUntil
             LeaseMetrics.takeover()
-            logger.notice("resuming an interrupted operation", metadata: [
-                "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),
-            ])
-            if let finished = try? await resume(stack, observer: observer) { recovered.append(finished) }
+            claimed.append(stack)
         }
+        // All claimed first, then carried on side by side: an engine that died with ten
+        // operations leaves ten to take over at once, not one after another (each holds only
+        // its own stack; the scheduler bounds the work inside each).
+        recovered = await withTaskGroup(of: StackRecord?.self) { group in
+            for stack in claimed {
+                group.addTask {
+                    self.logger.notice("resuming an interrupted operation", metadata: [
+                        "stack": .string(stack.id), "stack_name": .string(stack.name), "action": .string(stack.action.rawValue),
+                    ])
+                    return try? await self.resume(stack, observer: observer)
+                }
+            }
+            var finished: [StackRecord] = []
+            for await stack in group { if let stack { finished.append(stack) } }
+            return finished
+        }
+        // A child whose parent's operation was not resumed (marked FAILED) is left to itself
+        // now: one more pass carries it on.
+        let skipped = candidates.contains { $0.parentID.map(interrupted.contains) ?? false }
+        if skipped && !recovered.isEmpty { recovered += await recover(observer: observer) }
         // A group killed while a signal resized it: its child stack was among the candidates.
         await resumeInterruptedScaling(children: candidates)
         // One killed before or after its child stack's update ran: its stack's claim is left behind.

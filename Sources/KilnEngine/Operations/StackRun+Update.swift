@@ -72,9 +72,12 @@ extension StackRun {
                     if ExternalResource.id(of: record) != nil { change = .unchanged }
                     // Left half made by an engine that died (an update carried on after it):
                     // its create is finished, with the same client token, not begun again.
-                    if let record, record.status == .inProgress, record.data.mapValue?[ResourceRecord.creatingKey] == .bool(true) {
-                        change = .added
-                    }
+                    // Left CREATE_IN_PROGRESS by a create (a nested stack's, carried on by its
+                    // parent's update): the same, by the client token it saved.
+                    let resumingCreate = record.map {
+                        $0.status == .inProgress && ($0.data.mapValue?[ResourceRecord.creatingKey] == .bool(true) || $0.action == .create)
+                    } ?? false
+                    if resumingCreate { change = .added }
                     plan[name] = change
                     if let refusal = RestrictedAction.refusing(
                         change, restricted: loaded.environment.registry.restrictedActions(forResource: name)) {
@@ -82,7 +85,8 @@ extension StackRun {
                         continue
                     }
                     work[name] = Self.work(for: change, prepared, plugin: plugin,
-                                           previousProperties: record?.properties.mapValue ?? [:], context: context)
+                                           previousProperties: record?.properties.mapValue ?? [:], resumingCreate: resumingCreate,
+                                           context: context)
                     let requires = requirements(of: name)
                     switch change {
                     case .added:
@@ -196,7 +200,7 @@ extension StackRun {
     /// What applying one planned change does to a resource, run in the resource's task.
     private static func work(
         for change: ResourceChange, _ prepared: Result<LiveResource, Error>, plugin: any ResourcePlugin,
-        previousProperties: [String: Value], context: EngineResourceContext
+        previousProperties: [String: Value], resumingCreate: Bool = false, context: EngineResourceContext
     ) -> GraphWalk<AppliedChange>.Work {
         {
             var resource = try prepared.get()
@@ -209,7 +213,7 @@ extension StackRun {
                 fresh.physicalID = nil
                 fresh.data = [:]
                 fresh.attributes = [:]
-                if resource.data[ResourceRecord.creatingKey] == .bool(true) {
+                if resumingCreate || resource.data[ResourceRecord.creatingKey] == .bool(true) {
                     for key in ["client_token", "physical_name"] { fresh.data[key] = resource.data[key] }
                 }
                 fresh.data[ResourceRecord.creatingKey] = true

@@ -69,10 +69,14 @@ enum UpdateClassifier {
         if record.status == .failed {
             return .replaced(reason: "resource is \(record.statusText)", diff: diff)
         }
-        if record.status == .inProgress {
+        // Left UPDATE_IN_PROGRESS by an engine that died (an update carried on after it): the
+        // update is applied again, as what it changes is set, not added; it is replaced only
+        // if the change itself calls for it. Left in any other action, it is made anew.
+        let interrupted = record.status == .inProgress
+        if interrupted && record.action != .update {
             return .replaced(reason: "resource was left \(record.statusText)", diff: diff)
         }
-        if diff.isEmpty { return schema.alwaysUpdates ? .updated(diff: []) : .unchanged }
+        if diff.isEmpty { return schema.alwaysUpdates || interrupted ? .updated(diff: []) : .unchanged }
         if schema.acceptsAnyProperty { return .updated(diff: diff) }
         let fixed = diff.filter { schema.properties[$0.name]?.updateAllowed != true }
         if !fixed.isEmpty {

@@ -106,8 +106,12 @@ struct NestedStackRunner: NestedStacks {
     // MARK: Finding children
 
     /// The live child stack a resource of the parent owns.
+    /// The resource's child stack; one already deleted (DELETE_COMPLETE, kept as Heat keeps
+    /// it) is not: deleting it again would repeat its events, and updating it would revive it.
     func child(of resource: String) async throws -> StackRecord? {
-        try await engine.store.childStacks(of: parent.id).first { $0.parentResource == resource }
+        try await engine.store.childStacks(of: parent.id).last {
+            $0.parentResource == resource && !($0.action == .delete && $0.status == .complete)
+        }
     }
 
     /// How deep a stack is nested (a top-level stack is 0).

@@ -24,9 +24,9 @@ struct IdentityRoutes {
         }
         router.delete("/v3/auth/tokens") { request, _ in
             guard let caller = request.headers[.authToken], await identity.validate(caller) != nil,
-                  let subject = request.headers[.subjectToken], await identity.validate(subject) != nil
+                  let subject = request.headers[.subjectToken], let token = await identity.validate(subject)
             else { return Self.error(404, "Could not find token.", type: "Not Found") }
-            await identity.revoke(subject)
+            await identity.revoke(token)
             return Response.empty(.noContent)
         }
     }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import KilnModel
 import KilnStore
@@ -20,97 +19,63 @@ public struct IssuedToken: Sendable {
     public var isAdmin: Bool { roles.contains("admin") }
 }
 
-/// Where issued tokens are kept. With a database (`shared`), in its token table, so a token
-/// issued by one engine is valid on every engine sharing the database and a revocation reaches
-/// them all at their next validation; the table holds the SHA-256 of each token's text, never
-/// the text, so reading the database gives no usable token. Without one, in memory only: a
-/// restart signs everyone out, as a Keystone with a new key would.
+/// Issues and validates tokens: `FernetToken`s sealed with the keyring's primary key. A token
+/// is validated by opening it (no lookup of the token: any engine with the keys can), checking
+/// its expiry, and checking its id against the revocation list in the registry, so a
+/// `DELETE /v3/auth/tokens` on one engine reaches every engine sharing the database.
 final class TokenStore: Sendable {
-    private let tokens = Mutex<[String: IssuedToken]>([:])
-    let shared: (any EngineRegistry)?
-    /// Tokens issued by this process: every 256th also purges the expired ones from the table.
-    private let issued = Atomic<Int>(0)
+    let registry: any IdentityRegistry
+    let keys: TokenKeyring
     let lifetime: TimeInterval
     /// The time tokens are issued and checked at (tests move it on instead of waiting).
     let now: @Sendable () -> Date
+    /// Revocations by this process: every 256th also purges those of expired tokens.
+    private let revocations = Atomic<Int>(0)
 
-    init(lifetime: TimeInterval, shared: (any EngineRegistry)? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(registry: any IdentityRegistry, keys: TokenKeyring, lifetime: TimeInterval, now: @escaping @Sendable () -> Date) {
+        self.registry = registry
+        self.keys = keys
         self.lifetime = lifetime
-        self.shared = shared
         self.now = now
     }
 
-    func issue(user: IdentityFile.User, project: IdentityFile.Project, methods: [String], expiresAt: Date? = nil) async -> IssuedToken? {
+    /// A new token; nil when no key could be read or made (the database is busy or gone).
+    func issue(user: IdentityUserRecord, project: IdentityProjectRecord, methods: [String], expiresAt: Date? = nil) async -> IssuedToken? {
         let now = self.now()
-        let token = IssuedToken(
-            id: "gAAAA" + RandomText.id() + RandomText.id(), userID: user.id, userName: user.name,
-            projectID: project.id, projectName: project.name, roles: user.roles[project.id] ?? [],
-            methods: methods, auditID: String(RandomText.id().prefix(22)), issuedAt: now,
-            expiresAt: expiresAt ?? now.addingTimeInterval(lifetime))
-        if let shared {
-            do {
-                try await shared.saveToken(StoredToken(
-                    digest: Self.digest(token.id), body: Self.body(token).jsonText(), issuedAt: now, expiresAt: token.expiresAt))
-            } catch {
-                return nil
-            }
-            if issued.add(1, ordering: .relaxed).newValue % 256 == 0 { _ = try? await shared.purgeTokens(expiredBefore: now) }
-            return token
+        let id = FernetToken.base64url(RandomText.bytes(16))
+        let expires = expiresAt ?? now.addingTimeInterval(lifetime)
+        let payload = FernetToken.Payload(
+            t: id, u: user.id, un: user.name, p: project.id, pn: project.name, r: user.roles[project.id] ?? [], m: methods,
+            i: Self.milliseconds(now), e: Self.milliseconds(expires))
+        guard let key = try? await keys.primary(), let text = FernetToken.seal(payload, keyID: key.record.id, key: key.key) else {
+            return nil
         }
-        tokens.withLock { all in
-            all = all.filter { $0.value.expiresAt > now }
-            all[token.id] = token
-        }
+        return Self.token(text: text, payload)
+    }
+
+    /// The token if it opens with a usable key, has not expired and is not revoked.
+    func valid(_ text: String) async -> IssuedToken? {
+        guard let keyID = FernetToken.keyID(of: text), let key = await keys.key(id: keyID),
+              let payload = FernetToken.open(text, key: key.key)
+        else { return nil }
+        let token = Self.token(text: text, payload)
+        guard token.expiresAt > now(), let revoked = try? await registry.isTokenRevoked(payload.t), !revoked else { return nil }
         return token
     }
 
-    /// The token if it exists, is not revoked and has not expired.
-    func valid(_ id: String) async -> IssuedToken? {
-        if let shared {
-            guard let stored = try? await shared.token(digest: Self.digest(id)), stored.revokedAt == nil,
-                  stored.expiresAt > now(), let body = try? Value.parseJSON(stored.body) else { return nil }
-            return Self.token(id: id, body: body, issuedAt: stored.issuedAt, expiresAt: stored.expiresAt)
-        }
-        return tokens.withLock { all in
-            guard let token = all[id] else { return nil }
-            if token.expiresAt <= now() {
-                all[id] = nil
-                return nil
-            }
-            return token
-        }
+    func revoke(_ token: IssuedToken) async {
+        let now = self.now()
+        try? await registry.revokeTokenID(token.auditID, expiresAt: token.expiresAt, now: now)
+        // Revocations of expired tokens are of no more use: swept out now and then.
+        if revocations.add(1, ordering: .relaxed).newValue % 256 == 1 { try? await registry.purgeRevocations(expiredBefore: now) }
     }
 
-    func revoke(_ id: String) async {
-        if let shared {
-            try? await shared.revokeToken(digest: Self.digest(id))
-            // Expired tokens are of no more use to anyone: the revocation sweeps them out.
-            _ = try? await shared.purgeTokens(expiredBefore: now())
-            return
-        }
-        _ = tokens.withLock { $0.removeValue(forKey: id) }
+    static func token(text: String, _ payload: FernetToken.Payload) -> IssuedToken {
+        IssuedToken(
+            id: text, userID: payload.u, userName: payload.un, projectID: payload.p, projectName: payload.pn, roles: payload.r,
+            methods: payload.m, auditID: payload.t, issuedAt: date(payload.i), expiresAt: date(payload.e))
     }
 
-    /// The SHA-256 of a token's text, in hex: its key in the table.
-    static func digest(_ id: String) -> String {
-        SHA256.hash(data: Data(id.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// What the table keeps of a token: everything but its text.
-    static func body(_ token: IssuedToken) -> Value {
-        [
-            "user_id": .string(token.userID), "user_name": .string(token.userName), "project_id": .string(token.projectID),
-            "project_name": .string(token.projectName), "roles": .list(token.roles.map(Value.string)),
-            "methods": .list(token.methods.map(Value.string)), "audit_id": .string(token.auditID),
-        ]
-    }
-
-    static func token(id: String, body: Value, issuedAt: Date, expiresAt: Date) -> IssuedToken? {
-        guard let userID = body["user_id"].stringValue, let projectID = body["project_id"].stringValue else { return nil }
-        return IssuedToken(
-            id: id, userID: userID, userName: body["user_name"].stringValue ?? "", projectID: projectID,
-            projectName: body["project_name"].stringValue ?? "", roles: (body["roles"].listValue ?? []).compactMap(\.stringValue),
-            methods: (body["methods"].listValue ?? []).compactMap(\.stringValue), auditID: body["audit_id"].stringValue ?? "",
-            issuedAt: issuedAt, expiresAt: expiresAt)
-    }
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 }

@@ -49,9 +49,10 @@ extension Request {
         }
     }
 
-    /// `http://host:port` as the client addressed us: links and redirects must be absolute.
+    /// `http://host:port` (https behind TLS, see `HTTPSSchemeMiddleware`) as the client
+    /// addressed us: links and redirects must be absolute.
     var baseURL: String {
         let host = head.authority ?? "localhost"
-        return "http://\(host)"
+        return "\(head.scheme == "https" ? "https" : "http")://\(host)"
     }
 }

@@ -13,14 +13,20 @@ import PostgresNIO
 /// that complete the query, and blocking an event loop would deadlock on its own I/O; a
 /// dedicated thread only waits for the event loop, which is free to finish the query.
 ///
-/// The transaction is SERIALIZABLE: what a closure read (an address free, a quota not reached)
-/// is still true when it commits, or PostgreSQL refuses the commit and the whole closure runs
-/// again (up to a few times) on a fresh snapshot. Two engines taking the same address at once
-/// thus end with one owner, as SQLite's single writer ensures.
+/// Cloud writes take one transaction advisory lock first, so they run one at a time across
+/// every engine on the database, as SQLite's single writer runs them: what a closure read (an
+/// address free, a quota not reached) is still true when it commits. SERIALIZABLE alone was
+/// not enough in practice: dozens of ports made at once all change their project's usage row,
+/// and the retried transactions kept failing each other (SQLSTATE 40001) until one gave up.
+/// At READ COMMITTED after the lock, every statement sees the last writer's commit.
 extension PostgresStore {
+    /// "klncloud" as a number: the advisory lock key of cloud writes.
+    static let cloudLockKey: Int64 = 0x6B6C_6E63_6C6F_7564
+
     public func cloudWrite<T: Sendable>(_ body: @escaping @Sendable (any CloudTables) throws -> T) async throws -> T {
-        try await transaction("BEGIN ISOLATION LEVEL SERIALIZABLE") { db, log in
-            try await Self.onDedicatedThread { try body(PostgresCloudTables(db: db, logger: log)) }
+        try await transaction("BEGIN") { db, log in
+            try await db.run("SELECT pg_advisory_xact_lock(\(Self.cloudLockKey))", log)
+            return try await Self.onDedicatedThread { try body(PostgresCloudTables(db: db, logger: log)) }
         }
     }
 

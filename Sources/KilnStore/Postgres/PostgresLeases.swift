@@ -16,6 +16,18 @@ extension PostgresStore {
         }
     }
 
+    public func takeOver(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool {
+        try await write { db, log in
+            try await db.count(
+                """
+                UPDATE stacks SET owner = \(owner), lease_expiry = \(Codec.seconds(expiry)), cancel_request = NULL
+                WHERE id = (SELECT id FROM stacks WHERE id = \(stackID) AND status = 'IN_PROGRESS' AND (owner IS NULL
+                OR owner = \(owner) OR lease_expiry IS NULL OR lease_expiry < \(Codec.seconds(now))) FOR UPDATE SKIP LOCKED)
+                RETURNING 1
+                """, log) > 0
+        }
+    }
+
     /// Renewal succeeds while `owner` is still the holder, even past expiry if nobody took over.
     public func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool {
         try await write { db, log in

@@ -88,6 +88,12 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             host: host, port: port, username: user, password: password, database: database, tls: try tls().client)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 1
+        // An engine stopped (SIGSTOP, a frozen VM) inside a transaction would hold its row
+        // locks for as long as it is stopped, and no other engine could take its operation
+        // over. PostgreSQL ends such a session after this long idle in a transaction; the
+        // engine, if it runs again, finds its commit refused. No transaction of Kiln's waits
+        // on anything but the database between its statements.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "10s")]
         return configuration
     }
 }

@@ -17,7 +17,7 @@ enum PostgresMigrations {
     static let all: [(name: String, statements: [String])] = [
         ("v1", v1), ("v2-software-config", v2SoftwareConfig), ("v3-cancel-request", v3CancelRequest),
         ("v4-cloud-objects", v4CloudObjects), ("v5-notification-outbox", v5NotificationOutbox),
-        ("v6-engines", v6Engines),
+        ("v6-engines", v6Engines), ("v7-identity", v7Identity),
     ]
 
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
@@ -265,5 +265,45 @@ enum PostgresMigrations {
         )
         """,
         "CREATE INDEX tokens_expiry ON tokens(expires_at)",
+    ]
+
+    // The built-in identity shared by the engines (as SQLite's v7-identity).
+    private static let v7Identity = [
+        """
+        CREATE TABLE identity_projects (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            domain_id TEXT NOT NULL,
+            UNIQUE (domain_id, name)
+        )
+        """,
+        """
+        CREATE TABLE identity_users (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            domain_id TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            failed_sign_ins BIGINT NOT NULL DEFAULT 0,
+            locked_until DOUBLE PRECISION,
+            UNIQUE (domain_id, name)
+        )
+        """,
+        """
+        CREATE TABLE identity_roles (
+            user_id TEXT NOT NULL REFERENCES identity_users(id) ON DELETE CASCADE,
+            project_id TEXT NOT NULL REFERENCES identity_projects(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            position BIGINT NOT NULL,
+            PRIMARY KEY (user_id, project_id, role)
+        )
+        """,
+        """
+        CREATE TABLE token_keys (
+            id TEXT PRIMARY KEY NOT NULL,
+            secret TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            retired_at DOUBLE PRECISION
+        )
+        """,
     ]
 }

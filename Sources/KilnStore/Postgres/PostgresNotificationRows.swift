@@ -13,7 +13,7 @@ extension PostgresStore {
         for sink in subscription.sinks {
             try await db.run(
                 """
-                INSERT INTO notification_sinks (id, definition) VALUES (\(sink.id), \(Codec.json(sink.definition)))
+                INSERT INTO notification_sinks (id, definition) VALUES (\(sink.id), \(Codec.json(subscription.storedDefinition(of: sink))))
                 ON CONFLICT DO NOTHING
                 """, log)
             try await db.run(

@@ -17,6 +17,19 @@ extension SQLiteStore {
         }
     }
 
+    /// One writer: nobody else can be claiming the row at the same moment.
+    public func takeOver(stackID: String, owner: String, until expiry: Date, now: Date) async throws -> Bool {
+        try await write { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE stacks SET owner = ?, lease_expiry = ?, cancel_request = NULL
+                    WHERE id = ? AND status = 'IN_PROGRESS' AND (owner IS NULL OR owner = ? OR lease_expiry IS NULL OR lease_expiry < ?)
+                    """
+            ).execute(arguments: [owner, Codec.seconds(expiry), stackID, owner, Codec.seconds(now)])
+            return db.changesCount > 0
+        }
+    }
+
     /// Renewal succeeds while `owner` is still the holder, even past expiry if nobody took over.
     public func renew(stackID: String, owner: String, until expiry: Date) async throws -> Bool {
         try await write { db in

@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration("v4-cloud-objects") { db in try db.execute(sql: v4CloudObjects) }
         migrator.registerMigration("v5-notification-outbox") { db in try db.execute(sql: v5NotificationOutbox) }
         migrator.registerMigration("v6-engines") { db in try db.execute(sql: v6Engines) }
+        migrator.registerMigration("v7-identity") { db in try db.execute(sql: v7Identity) }
         return migrator
     }()
 
@@ -224,5 +225,39 @@ enum Migrations {
             revoked_at REAL
         ) WITHOUT ROWID;
         CREATE INDEX tokens_expiry ON tokens(expires_at);
+        """
+
+    // The built-in identity shared by the engines: projects, users with their password hash and
+    // sign-in failures/lock, role assignments, and the token keys (AES-GCM, rotated). Revoked
+    // token ids are rows of `tokens`.
+    private static let v7Identity = """
+        CREATE TABLE identity_projects (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            domain_id TEXT NOT NULL,
+            UNIQUE (domain_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE identity_users (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            domain_id TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL,
+            UNIQUE (domain_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE identity_roles (
+            user_id TEXT NOT NULL REFERENCES identity_users(id) ON DELETE CASCADE,
+            project_id TEXT NOT NULL REFERENCES identity_projects(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (user_id, project_id, role)
+        ) WITHOUT ROWID;
+        CREATE TABLE token_keys (
+            id TEXT PRIMARY KEY NOT NULL,
+            secret TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            retired_at REAL
+        ) WITHOUT ROWID;
         """
 }

@@ -13,7 +13,7 @@ extension SQLiteStore {
         let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(sequence), 0) FROM events")) ?? 0
         for sink in subscription.sinks {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO notification_sinks (id, definition) VALUES (?, ?)")
-                .execute(arguments: [sink.id, Codec.json(sink.definition)])
+                .execute(arguments: [sink.id, Codec.json(subscription.storedDefinition(of: sink))])
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO notification_cursors (sink_id, stack_id, project_id, after_sequence) VALUES (?, ?, ?, ?)
                 """).execute(arguments: [sink.id, subscription.stackID, subscription.projectID, last])

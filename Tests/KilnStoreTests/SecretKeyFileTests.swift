@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+import KilnStore
+import Testing
+
+/// The key file: made at first start with mode 0600, the same key on every later start, and a
+/// file others can read, or one that holds no key, refused with its path in the message.
+@Suite struct SecretKeyFileTests {
+    @Test func madeOnceOwnerOnlyAndReadBackTheSame() throws {
+        let path = try TestFiles.directory().appendingPathComponent("home/secret.key").path
+        let first = try SecretKeyFile.loadOrCreate(path: path)
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        let again = try SecretKeyFile.loadOrCreate(path: path)
+        #expect(first.withUnsafeBytes { Data($0) } == again.withUnsafeBytes { Data($0) })
+        #expect(first.bitCount == 256)
+        // No stray temporary files beside it.
+        let directory = (path as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["secret.key"])
+    }
+
+    @Test func aKeyOthersCanReadIsRefused() throws {
+        let path = try TestFiles.directory().appendingPathComponent("secret.key").path
+        _ = try SecretKeyFile.loadOrCreate(path: path)
+        chmod(path, 0o644)
+        #expect {
+            try SecretKeyFile.load(path)
+        } throws: { error in
+            "\(error)".contains("\(path) can be read by others (mode 644): chmod 600 \(path)")
+        }
+    }
+
+    @Test func aFileWithoutAKeyIsRefused() throws {
+        let path = try TestFiles.directory().appendingPathComponent("secret.key").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("not a key\n".utf8), attributes: [.posixPermissions: 0o600]))
+        #expect {
+            try SecretKeyFile.loadOrCreate(path: path)
+        } throws: { error in
+            "\(error)".contains("\(path) is not a Kiln secret key")
+        }
+    }
+}
