@@ -58,6 +58,8 @@ let package = Package(
             name: "KilnEngine",
             dependencies: [
                 "KilnModel", "KilnTemplate", "KilnStore", "KilnCloud", .product(name: "Logging", package: "swift-log"),
+                // Lease claims, renewals and takeovers counted.
+                .product(name: "Metrics", package: "swift-metrics"),
                 // Scaling policies' pre-signed alarm URLs (HMAC-SHA256).
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -84,7 +86,10 @@ let package = Package(
             ]
         ),
         // The cloud protocols over a real OpenStack's REST APIs.
-        .target(name: "KilnOpenStack", dependencies: ["KilnModel", "KilnCloud", "KilnClient"]),
+        .target(
+            name: "KilnOpenStack",
+            dependencies: ["KilnModel", "KilnCloud", "KilnClient", .product(name: "Metrics", package: "swift-metrics")]
+        ),
         .target(
             name: "KilnServer",
             dependencies: [
@@ -128,7 +133,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KilnModelTests", dependencies: ["KilnModel"]),
-        .testTarget(name: "KilnTemplateTests", dependencies: ["KilnModel", "KilnTemplate"]),
+        .testTarget(
+            name: "KilnTemplateTests", dependencies: ["KilnModel", "KilnTemplate"],
+            // Inputs the fuzzers found (scripts/fuzz.sh), replayed by FuzzRegressionTests from the source tree.
+            exclude: ["FuzzRegressions"]
+        ),
         .testTarget(
             name: "KilnStoreTests",
             dependencies: [

@@ -100,9 +100,12 @@ struct OpenStackAPI: Sendable {
             headers["X-Auth-Token"] = signedIn.token
             let url = try endpoint(service, signedIn) + path
             let answer: HTTPAnswer
+            let started = ContinuousClock.now
             do {
                 answer = try await cloud.transport.send(method, url, headers: headers, body: body)
+                CloudCallMetrics.record(service, method: method, status: answer.status, since: started)
             } catch {
+                CloudCallMetrics.record(service, method: method, status: nil, since: started)
                 if canRetry, retries < cloud.readRetries {
                     retries += 1
                     try await pause(retries, retryAfter: nil)

@@ -10,6 +10,7 @@ func fail(_ message: String) -> Never {
                kiln-bench load [--clients N] [--seconds N] [--resources N] [--port N] [--format text|json]
                kiln-bench cloud [--servers N] [--latency none|real|KIND=DURATION,...] [--max-parallel N] [--examples DIR] [--format text|json]
                kiln-bench scale-out [--engines N] [--clients N] [--seconds N] [--resources N] [--format text|json]
+               kiln-bench startup [--runs N] [--binary PATH] [--args "ARG ..."] [--format text|json]
 
         """.utf8))
     exit(2)

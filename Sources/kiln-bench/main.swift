@@ -11,6 +11,7 @@ import Foundation
 //   scale:    N auto-scaling groups of M servers with CPU alarms in a served engine: round time, load -> new member ONLINE
 //   scale-out: 1 vs N kiln serve engines on one PostgreSQL: stacks/s, per-resource cost vs SQLite, takeover after kill -9
 //   torture:  kill -9 of the engine running a create/update/delete at random points; every operation must finish, checked
+//   startup:  wall time of N runs of `kiln --version` (spawn to exit): the dynamic loader's share of every command
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let benchmark = arguments.first else { fail("name a benchmark") }
@@ -26,5 +27,6 @@ case "scale": exit(await scaleBenchmark(arguments))
 case "notify": exit(await notifyBenchmark(arguments))
 case "scale-out": exit(await scaleOutBenchmark(arguments))
 case "torture": exit(await tortureCheck(arguments))
+case "startup": exit(startupBenchmark(arguments))
 default: fail("unknown benchmark \(benchmark)")
 }

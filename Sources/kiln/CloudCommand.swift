@@ -64,7 +64,7 @@ struct CloudOptions: ParsableArguments {
 
 extension CloudCommand {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the emulated cloud's objects of one kind.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the emulated cloud's objects of one kind.")
         @Argument(help: ArgumentHelp("What to list: \(CloudKind.allValueStrings.joined(separator: ", ")).", valueName: "KIND"))
         var kind: CloudKind
         @OptionGroup var cloud: CloudOptions
@@ -79,7 +79,7 @@ extension CloudCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one object of the emulated cloud.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one object of the emulated cloud.")
         @Argument(help: ArgumentHelp("Its kind: \(CloudKind.allValueStrings.joined(separator: ", ")).", valueName: "KIND"))
         var kind: CloudKind
         @Argument(help: "Its id or name.") var id: String
@@ -107,7 +107,7 @@ extension CloudCommand {
 
     struct Quota: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a project's quotas and usage, or set limits (NAME=VALUE, -1 for unlimited).")
+            commandName: "quota", abstract: "Show a project's quotas and usage, or set limits (NAME=VALUE, -1 for unlimited).")
         @Argument(help: ArgumentHelp("Limits to set, e.g. instances=500 cores=1000 (\(Quotas.names.joined(separator: ", "))).",
                                      valueName: "NAME=VALUE"))
         var limits: [String] = []

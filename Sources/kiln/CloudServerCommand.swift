@@ -13,7 +13,7 @@ extension CloudCommand {
 
     struct Fail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fail a server as a dead host would: ERROR, and OFFLINE in monitored load-balancer pools.")
+            commandName: "fail", abstract: "Fail a server as a dead host would: ERROR, and OFFLINE in monitored load-balancer pools.")
         @Argument(help: "The server's id or name.") var server: String
         @OptionGroup var cloud: CloudOptions
 

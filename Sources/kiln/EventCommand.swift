@@ -14,7 +14,7 @@ struct EventCommand: ParsableCommand {
 extension EventCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List a stack's events; the table format is openstack's event log.")
+            commandName: "list", abstract: "List a stack's events; the table format is openstack's event log.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Option(help: "Only the events of this resource.") var resource: String?
         @Flag(help: "Keep printing new events until the stack reaches a final state.") var follow = false

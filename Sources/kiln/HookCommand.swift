@@ -19,7 +19,7 @@ struct HookCommand: ParsableCommand {
 
 extension HookCommand {
     struct Poll: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the resources paused on a hook.")
+        static let configuration = CommandConfiguration(commandName: "poll", abstract: "List the resources paused on a hook.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Option(help: "Depth of nested stacks whose paused resources to include (shown as child-stack/resource).")
         var nestedDepth: Int?
@@ -48,7 +48,7 @@ extension HookCommand {
 
     struct Clear: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Clear hooks, letting the paused resources go on.",
+            commandName: "clear", abstract: "Clear hooks, letting the paused resources go on.",
             discussion: "Resources of nested stacks are named with slashes (nest/x); names may be globs (nest/*).")
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The resources whose hook to clear.") var resources: [String]

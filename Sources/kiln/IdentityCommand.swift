@@ -10,7 +10,7 @@ struct IdentityCommand: AsyncParsableCommand {
         commandName: "identity", abstract: "Manage kiln serve's users and token keys.", subcommands: [User.self, RotateKeys.self])
 
     struct User: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [Create.self])
+        static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
     }
 
     /// The identity in the database; an older HOME/identity.json is imported first when the
@@ -41,7 +41,7 @@ struct IdentityCommand: AsyncParsableCommand {
 extension IdentityCommand.User {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a user with roles in a project and print its generated password.",
+            commandName: "create", abstract: "Create a user with roles in a project and print its generated password.",
             discussion: "Roles as in Heat's default policy: reader, member, admin. Every running kiln serve on the database sees the user at once.")
 
         @Argument(help: "The user's name.") var name: String

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import KilnTemplate
 
+/// Every command names itself (`commandName`): without one ArgumentParser derives it with
+/// `String(describing: type)`, a dynamic cast that scans all the static binary's ~12,000
+/// protocol conformances, for each of the ~50 commands at every start (`kiln-bench startup`).
 struct KilnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiln",

@@ -14,7 +14,7 @@ struct NotificationCommand: ParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List notifications still to deliver and dead-lettered ones (--failed: only those).")
+            commandName: "list", abstract: "List notifications still to deliver and dead-lettered ones (--failed: only those).")
         @Flag(help: "Only notifications given up on after the retry limit (the dead-letter list).") var failed = false
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
@@ -36,7 +36,7 @@ struct NotificationCommand: ParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Put a dead-lettered notification back in its queue (by its id, or a row's sequence number).")
+            commandName: "retry", abstract: "Put a dead-lettered notification back in its queue (by its id, or a row's sequence number).")
         @Argument(help: "The notification's id.") var id: String
         @OptionGroup var connection: ConnectionOptions
 

@@ -12,7 +12,7 @@ struct OutputCommand: ParsableCommand {
 
 extension OutputCommand {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a stack's outputs.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a stack's outputs.")
         @Argument(help: "The stack's name or id.") var stack: String
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
@@ -27,7 +27,7 @@ extension OutputCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one output; with --format json or yaml, just its value.")
+            commandName: "show", abstract: "Show one output; with --format json or yaml, just its value.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The output's name.") var name: String
         @OptionGroup var connection: ConnectionOptions

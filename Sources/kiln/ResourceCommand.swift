@@ -14,7 +14,7 @@ struct ResourceCommand: ParsableCommand {
 
 extension ResourceCommand {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a stack's resources.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a stack's resources.")
         @Argument(help: "The stack's name or id.") var stack: String
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
@@ -31,7 +31,7 @@ extension ResourceCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one resource of a stack.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one resource of a stack.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The resource's name.") var resource: String
         @OptionGroup var connection: ConnectionOptions

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Hummingbird
 import KilnEmulator
 import KilnServer
@@ -67,6 +68,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
     var tlsKey: String?
 
+    @Option(help: ArgumentHelp(
+        "Log lines on standard error: json (one JSON object a line, for log shippers) or text (for people).",
+        valueName: "FORMAT"))
+    var logFormat: String = "json"
+
     @OptionGroup var home: HomeOptions
     @OptionGroup var notifications: NotificationOptions
 
@@ -77,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let engineName, engineName.isEmpty || engineName.count > 255 || engineName.contains(where: \.isNewline) {
             throw ValidationError("--engine-name must be 1 to 255 characters on one line")
         }
+        if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be json or text") }
         if !(1_000...10_000_000).contains(passwordIterations) { throw ValidationError("--password-iterations must be 1000 to 10000000") }
         if lockoutFailureAttempts < 0 { throw ValidationError("--lockout-failure-attempts must be 0 or more") }
         if !(lockoutDuration >= 0 && lockoutDuration.isFinite) { throw ValidationError("--lockout-duration must be 0 or more seconds") }
@@ -124,14 +131,16 @@ struct ServeCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["KILN_HEAT_URL"] == nil, port != 0 {
             setenv("KILN_HEAT_URL", "\(scheme)://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/v1/kiln", 0)
         }
-        // The engine's operations are logged as the requests are: JSON lines on standard error,
-        // each naming this engine.
+        // The engine's operations are logged as the requests are: JSON lines (or text) on
+        // standard error, each naming this engine.
         let name = engineName ?? EngineMembership.defaultName()
+        let format = LogFormat(rawValue: logFormat) ?? .json
         let logs: @Sendable (String) -> any LogHandler = { label in
-            var handler = JSONLineLogHandler.standardError(label: label)
-            handler.metadata["engine_name"] = .string(name)
+            var handler = format.standardErrorHandler(label: label)
+            handler[metadataKey: "engine_name"] = .string(name)
             return handler
         }
+        let requestLog = RequestLog(handler: logs)
         let engine = try await home.openEngine(
             logger: Logger(label: "kiln.engine", factory: logs), deliversNotifications: false, leaseSeconds: leaseTtl)
         // This engine among those sharing the database: its heartbeat row, written before it
@@ -149,16 +158,20 @@ struct ServeCommand: AsyncParsableCommand {
         var server: KilnServer
         var identity: IdentityService?
         if let keystoneURL, let url = Self.keystone(keystoneURL) {
-            server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url), log: RequestLog().naming(engine: name))
+            server = KilnServer(engine: engine, tokens: KeystoneTokenValidator(keystoneURL: url), log: requestLog)
             print("kiln: serving \(scheme)://\(host):\(port)/v1 (orchestration); tokens validated by \(keystoneURL)")
         } else {
             // Users, token keys and revocations in the database: a token issued by any engine
             // sharing it is valid on all.
             identity = try await setUpIdentity(store: engine.store, logger: Logger(label: "kiln.identity", factory: logs))
-            server = KilnServer(engine: engine, identity: identity!, log: RequestLog().naming(engine: name))
+            server = KilnServer(engine: engine, identity: identity!, log: requestLog)
             print("kiln: serving \(scheme)://\(host):\(port)/v3 (identity) and \(scheme)://\(host):\(port)/v1 (orchestration)")
         }
         server.membership = membership
+        // Subsystems deep in the engine (leases, cloud calls, alarms) count through
+        // swift-metrics' global system: here it is this server's registry, shown at /metrics.
+        // Once per process, before those subsystems make their counters.
+        MetricsSystem.bootstrap(server.metrics.metricsFactory)
         print("kiln: engine \(name) (\(engine.owner)), lease TTL \(leaseTtl) s")
         let heartbeat = Task {
             await membership.run { error in membershipLogger.warning("heartbeat failed", metadata: ["error": "\(error)"]) }

@@ -12,7 +12,7 @@ struct SnapshotCommand: ParsableCommand {
 
 extension SnapshotCommand {
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Snapshot a stack.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Snapshot a stack.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Option(help: "The snapshot's name.") var name: String?
         @OptionGroup var connection: ConnectionOptions
@@ -32,7 +32,7 @@ extension SnapshotCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a stack's snapshots.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a stack's snapshots.")
         @Argument(help: "The stack's name or id.") var stack: String
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: FormatOptions
@@ -45,7 +45,7 @@ extension SnapshotCommand {
     }
 
     struct Restore: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Return a stack to a snapshot.")
+        static let configuration = CommandConfiguration(commandName: "restore", abstract: "Return a stack to a snapshot.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The snapshot's id.") var snapshot: String
         @Flag(help: "Show each event as it happens.") var wait = false
@@ -65,7 +65,7 @@ extension SnapshotCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a snapshot.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a snapshot.")
         @Argument(help: "The stack's name or id.") var stack: String
         @Argument(help: "The snapshot's id.") var snapshot: String
         @OptionGroup var connection: ConnectionOptions

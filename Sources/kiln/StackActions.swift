@@ -27,7 +27,7 @@ enum StackActions {
     }
 
     struct Suspend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Suspend a stack's resources.")
+        static let configuration = CommandConfiguration(commandName: "suspend", abstract: "Suspend a stack's resources.")
         @OptionGroup var target: Target
         func run() async throws {
             let name = target.name
@@ -36,7 +36,7 @@ enum StackActions {
     }
 
     struct Resume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resume a suspended stack.")
+        static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a suspended stack.")
         @OptionGroup var target: Target
         func run() async throws {
             let name = target.name
@@ -45,7 +45,7 @@ enum StackActions {
     }
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check that a stack's resources still exist as recorded.")
+        static let configuration = CommandConfiguration(commandName: "check", abstract: "Check that a stack's resources still exist as recorded.")
         @OptionGroup var target: Target
         func run() async throws {
             let name = target.name
@@ -55,7 +55,7 @@ enum StackActions {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel a stack's update in progress (it rolls back), or with --no-rollback a create or update (it stops FAILED).")
+            commandName: "cancel", abstract: "Cancel a stack's update in progress (it rolls back), or with --no-rollback a create or update (it stops FAILED).")
         @Argument(help: "The stack's name or id.") var name: String
         @Flag(help: "Stop a create or update where it is, without rolling back (Heat's cancel_without_rollback).")
         var noRollback = false
@@ -70,7 +70,7 @@ enum StackActions {
 
     struct Abandon: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Forget a stack without deleting its resources; print the data `stack adopt` takes.")
+            commandName: "abandon", abstract: "Forget a stack without deleting its resources; print the data `stack adopt` takes.")
         @Argument(help: "The stack's name or id.") var name: String
         @Option(help: "Write the abandon data to this file instead of standard output.") var outputFile: String?
         @OptionGroup var connection: ConnectionOptions
@@ -93,7 +93,7 @@ enum StackActions {
 
     struct Adopt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a stack from `stack abandon` data, taking over its resources.")
+            commandName: "adopt", abstract: "Create a stack from `stack abandon` data, taking over its resources.")
         @Argument(help: "The new stack's name.") var name: String
         @Option(help: "The abandon data (JSON).") var adoptFile: String
         @Option(name: [.customShort("t"), .customLong("template")], help: "A template (default: the one in the data).")

@@ -56,7 +56,7 @@ func splitTags(_ tags: [String]) -> [String] {
 
 extension StackCommand {
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a stack and carry it to a final state.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a stack and carry it to a final state.")
 
         @Argument(help: "The stack's name.") var name: String
         @Option(name: [.customShort("t"), .customLong("template")], help: "The template file.") var template: String
@@ -95,7 +95,7 @@ extension StackCommand {
     enum RollbackSetting: String, ExpressibleByArgument, CaseIterable { case enabled, disabled }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Update a stack and carry it to a final state.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Update a stack and carry it to a final state.")
 
         @Argument(help: "The stack's name or id.") var name: String
         @Option(name: [.customShort("t"), .customLong("template")], help: "The new template file.") var template: String?
@@ -141,7 +141,7 @@ extension StackCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete stacks. On a terminal, asks first unless --yes; otherwise proceeds, as openstack does.")
+            commandName: "delete", abstract: "Delete stacks. On a terminal, asks first unless --yes; otherwise proceeds, as openstack does.")
 
         @Argument(help: "Stack names or ids.") var names: [String]
         @Flag(name: [.customShort("y"), .customLong("yes")], help: "Do not ask for confirmation.") var yes = false
@@ -179,7 +179,7 @@ extension StackCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List stacks.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List stacks.")
 
         @Option(help: "Only stacks having all of these tags (comma-separated).") var tags: String?
         @Option(help: "Only stacks in this state: CREATE_COMPLETE, FAILED, UPDATE... (repeatable).") var status: [String] = []
@@ -199,7 +199,7 @@ extension StackCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a stack: state, parameters, outputs.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a stack: state, parameters, outputs.")
 
         @Argument(help: "The stack's name or id.") var name: String
         @OptionGroup var connection: ConnectionOptions
@@ -218,7 +218,7 @@ extension StackCommand {
     /// `kiln stack purge --age DAYS`: deleted stacks go for good, as `heat-manage purge_deleted`.
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove deleted stacks (with their events) deleted more than --age days ago (embedded engine).")
+            commandName: "purge", abstract: "Remove deleted stacks (with their events) deleted more than --age days ago (embedded engine).")
         @Option(help: "Days since the delete (0: every deleted stack).") var age: Double = 90
         @OptionGroup var home: HomeOptions
 

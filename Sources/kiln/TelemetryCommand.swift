@@ -10,12 +10,12 @@ import KilnModel
 extension CloudCommand {
     struct Load: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Drive the emulated servers' load (CPU percent, memory MB) that their telemetry reports.", subcommands: [Set.self])
+            commandName: "load", abstract: "Drive the emulated servers' load (CPU percent, memory MB) that their telemetry reports.", subcommands: [Set.self])
     }
 
     struct Metrics: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a server's Gnocchi metrics with their latest measures, or one metric's series (--metric).")
+            commandName: "metrics", abstract: "Show a server's Gnocchi metrics with their latest measures, or one metric's series (--metric).")
         @Argument(help: "The server's id or name.") var server: String
         @Option(help: "One metric's series: cpu, vcpus, memory, memory.usage or disk.root.size.") var metric: String?
         @Option(help: "The series' aggregation (mean, max, min, sum, count, last, first, median, std, rate:mean, ...).")
@@ -129,7 +129,7 @@ extension CloudCommand.Metrics {
 extension CloudCommand.Load {
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set the load of a server (id or name), of every server of a metering.server_group, or the default (--default).")
+            commandName: "set", abstract: "Set the load of a server (id or name), of every server of a metering.server_group, or the default (--default).")
         @Argument(help: "A server's id or name, or a metering.server_group value.") var target: String?
         @Flag(help: "Set the project's default load, for servers with no load of their own or of their group.") var `default` = false
         @Flag(help: "TARGET is a metering.server_group even if a server has that name.") var group = false

@@ -121,7 +121,7 @@ struct TemplateInput: ParsableArguments {
 extension TemplateCommand {
     struct Graph: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the resource dependency graph of a valid template.")
+            commandName: "graph", abstract: "Print the resource dependency graph of a valid template.")
 
         @OptionGroup var input: TemplateInput
 
@@ -143,7 +143,7 @@ extension TemplateCommand {
 
     struct Versions: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the template versions, as Heat's GET /template_versions.")
+            commandName: "versions", abstract: "List the template versions, as Heat's GET /template_versions.")
 
         @Option(help: "Output format: table, json or yaml.")
         var format: ReportFormat = .table
@@ -164,7 +164,7 @@ extension TemplateCommand {
 
     struct Functions: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the functions of a template version, as Heat's GET /template_versions/V/functions.")
+            commandName: "functions", abstract: "List the functions of a template version, as Heat's GET /template_versions/V/functions.")
 
         @Option(help: "The version: a date (2018-08-31), an alias (rocky) or key.date.")
         var version: String

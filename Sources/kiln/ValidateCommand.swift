@@ -12,7 +12,7 @@ extension TemplateCommand {
     /// it, or many at once (files, and folders searched for templates) on every core.
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate templates: one prints its parameters as `openstack orchestration template validate`; folders are searched for templates.",
+            commandName: "validate", abstract: "Validate templates: one prints its parameters as `openstack orchestration template validate`; folders are searched for templates.",
             discussion: """
                 One template file (-t FILE or a single PATH) prints Heat's validate body (--format \
                 yaml, json or table). Several files, or a folder (searched recursively for *.yaml and \

@@ -23,8 +23,10 @@ extension Engine {
             : try await store.claim(stackID: stack.id, owner: operation, until: expiry, now: now)
         guard claimed else {
             operations.ended(operation)
+            LeaseMetrics.claim(taken: false)
             return false
         }
+        LeaseMetrics.claim(taken: true)
         stack.owner = operation
         stack.leaseExpiry = expiry
         return true
@@ -52,6 +54,7 @@ extension Engine {
     func newOperationClaim() -> String {
         let operation = "\(owner)/\(operations.next())"
         operations.started(operation)
+        LeaseMetrics.claim(taken: true)
         return operation
     }
 
@@ -81,7 +84,9 @@ extension Engine {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(seconds / 3 * 1_000_000_000))
                     if Task.isCancelled { break }
-                    if (try? await store.renew(stackID: id, owner: operation, until: Date().addingTimeInterval(seconds))) == false {
+                    let kept = try? await store.renew(stackID: id, owner: operation, until: Date().addingTimeInterval(seconds))
+                    if let kept { LeaseMetrics.renewal(kept: kept) }
+                    if kept == false {
                         logger.warning("lease lost: another engine holds the stack; this operation writes nothing more")
                     }
                 }
@@ -106,9 +111,12 @@ extension Engine {
         return try outcome.get()
     }
 
-    /// The engine's logger with the stack and the operation named on every line.
+    /// The engine's logger with the stack and the operation named on every line, and the API
+    /// request that started it (when one did), so a request's line leads to its operation's.
     func operationLogger(_ stack: StackRecord, operation: String) -> Logger {
         var logger = self.logger
+        if let requestID = Engine.requestID { logger[metadataKey: "request_id"] = .string(requestID) }
+        logger[metadataKey: "project"] = .string(stack.projectID)
         logger[metadataKey: "stack"] = .string(stack.id)
         logger[metadataKey: "stack_name"] = .string(stack.name)
         logger[metadataKey: "operation"] = .string(operation)

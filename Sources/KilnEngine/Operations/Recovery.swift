@@ -37,6 +37,7 @@ extension Engine {
             stack = current
             stack.owner = claimedBy
             stack.leaseExpiry = claimedUntil
+            LeaseMetrics.takeover()
             claimed.append(stack)
         }
         // All claimed first, then carried on side by side: an engine that died with ten

@@ -24,6 +24,11 @@ public final class AlarmRunner: Sendable {
     let maxInFlight = 512
     let roundTimer = Metrics.Timer(label: "kiln_alarm_evaluation_round_seconds")
     let actionCounter = Counter(label: "kiln_alarm_actions_total")
+    /// Alarms evaluated, state transitions and failed rounds (through the global metrics
+    /// system, which `kiln serve` bootstraps into `/metrics`).
+    let evaluatedCounter = Counter(label: "kiln_alarms_evaluated_total")
+    let transitionCounter = Counter(label: "kiln_alarm_transitions_total")
+    let failedRoundCounter = Counter(label: "kiln_alarm_rounds_failed_total")
     /// Whether the last round saw enabled event alarms: events are fed to them only then.
     let hasEventAlarms = Mutex(false)
     /// With several engines on one database: each round reads the heartbeat table and
@@ -65,6 +70,8 @@ public final class AlarmRunner: Sendable {
             }
             hasEventAlarms.withLock { $0 = round.eventAlarms > 0 }
             roundTimer.record(duration: started.duration(to: .now))
+            evaluatedCounter.increment(by: round.evaluated)
+            transitionCounter.increment(by: round.transitions)
             if round.transitions > 0 || !round.actions.isEmpty {
                 logger.debug("alarm round", metadata: [
                     "evaluated": "\(round.evaluated)", "transitions": "\(round.transitions)", "actions": "\(round.actions.count)",
@@ -73,6 +80,7 @@ public final class AlarmRunner: Sendable {
             for action in round.actions { deliver(action) }
             return round
         } catch {
+            failedRoundCounter.increment()
             logger.warning("alarm evaluation round failed: \(error)")
             return nil
         }

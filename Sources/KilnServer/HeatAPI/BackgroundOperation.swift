@@ -16,11 +16,15 @@ enum BackgroundOperation {
         let firstOutcome = FirstOutcome()
         let tracker = OperationTracker.current
         tracker?.started()
+        // Detached drops task-locals: the request id is carried over by hand, for the operation's log lines.
+        let requestID = Engine.requestID
         Task.detached {
             do {
-                let stack = try await operation { event in
-                    firstOutcome.open(.success(event.stackID))
-                    tracker?.observed(event)
+                let stack = try await Engine.$requestID.withValue(requestID) {
+                    try await operation { event in
+                        firstOutcome.open(.success(event.stackID))
+                        tracker?.observed(event)
+                    }
                 }
                 tracker?.finished(stack)
                 firstOutcome.open(.success(stack.id))

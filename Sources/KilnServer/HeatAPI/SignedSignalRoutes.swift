@@ -51,9 +51,10 @@ enum SignalDelivery {
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let tracker = OperationTracker.current
         tracker?.started()
+        let requestID = Engine.requestID
         let task = Task.detached {
             defer { tracker?.finished(nil) }
-            return try await body()
+            return try await Engine.$requestID.withValue(requestID) { try await body() }
         }
         return try await task.value
     }

@@ -1,8 +1,6 @@
 import Foundation
+import KilnClient
 import KilnModel
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KilnTemplate
 
 /// `template_url`: as Heat does, the server fetches an http(s) template itself when the body
@@ -26,17 +24,21 @@ enum TemplateFetch {
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
             throw failure("Invalid URL scheme in \(text): only http and https are allowed")
         }
-        var request = URLRequest(url: url)
-        request.timeoutInterval = 10
-        let data: Data, response: URLResponse
+        // AsyncHTTPClient (redirects followed), not URLSession: FoundationNetworking would load
+        // libcurl, gnutls and Kerberos at every `kiln` start. A body a few times over the limit
+        // is still read to report its size; a larger one is cut off as a transport failure.
+        var transport = HTTPTransport(timeout: 10)
+        transport.maxBodyBytes = max(maxBytes, 1) * 4
+        let answer: HTTPAnswer
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            answer = try await transport.send("GET", url.absoluteString, headers: ["Accept": "*/*"])
         } catch {
-            throw failure("\(text): \(error.localizedDescription)")
+            throw failure("\(text): \(error)")
         }
-        if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
-            throw failure("\(text): HTTP \(status)")
+        if !(200..<300).contains(answer.status) {
+            throw failure("\(text): HTTP \(answer.status)")
         }
+        let data = answer.body
         guard data.count <= maxBytes else {
             throw HeatError.badRequest("Template size (\(data.count) bytes) exceeds maximum allowed size (\(maxBytes) bytes).")
         }

@@ -1,8 +1,6 @@
 import Foundation
+import KilnClient
 import KilnModel
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KilnTemplate
 import Synchronization
 
@@ -13,15 +11,14 @@ import Synchronization
 public final class KeystoneTokenValidator: TokenValidator {
     public let keystoneURL: URL
     let cacheSeconds: TimeInterval
-    private let session: URLSession
+    /// AsyncHTTPClient, not URLSession: FoundationNetworking would load libcurl at every `kiln` start.
+    private let transport: HTTPTransport
     private let cache = Mutex<[String: (token: IssuedToken, until: Date)]>([:])
 
     public init(keystoneURL: URL, cacheSeconds: TimeInterval = 60, timeoutSeconds: TimeInterval = 10) {
         self.keystoneURL = keystoneURL
         self.cacheSeconds = cacheSeconds
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeoutSeconds
-        session = URLSession(configuration: configuration)
+        transport = HTTPTransport(timeout: timeoutSeconds)
     }
 
     /// `http://host:5000` or `http://host:5000/v3` (either form, as clouds.yaml allows): the tokens URL.
@@ -34,15 +31,10 @@ public final class KeystoneTokenValidator: TokenValidator {
     public func validate(_ tokenID: String) async -> IssuedToken? {
         let now = Date()
         if let cached = cachedToken(tokenID, now: now) { return cached }
-        var request = URLRequest(url: tokensURL)
-        request.httpMethod = "GET"
-        request.setValue(tokenID, forHTTPHeaderField: "X-Auth-Token")
-        request.setValue(tokenID, forHTTPHeaderField: "X-Subject-Token")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        let headers = ["X-Auth-Token": tokenID, "X-Subject-Token": tokenID]
         // Keystone down or slow: the request is refused (401), never let through.
-        guard let (data, response) = try? await session.data(for: request),
-              (response as? HTTPURLResponse)?.statusCode == 200,
-              let body = try? Value.parseJSON(String(decoding: data, as: UTF8.self)),
+        guard let answer = try? await transport.send("GET", tokensURL.absoluteString, headers: headers),
+              answer.status == 200, let body = try? answer.json(),
               let token = Self.token(id: tokenID, from: body), token.expiresAt > now
         else { return nil }
         cache.withLock { entries in

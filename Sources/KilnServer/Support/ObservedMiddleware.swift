@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KilnEngine
 
 /// The first middleware of every route: gives each answer an `x-openstack-request-id`
 /// (`req-<uuid>`, as Heat's), counts and times it by route, logs one line for it, answers
@@ -18,8 +19,11 @@ struct ObservedMiddleware: RouterMiddleware {
         let id = "req-" + UUID().uuidString.lowercased()
         var response: Response
         do {
-            response = try await OperationTracker.$current.withValue(operations) {
-                try await next(request, context)
+            // The request id reaches the engine's log lines of operations this request starts.
+            response = try await Engine.$requestID.withValue(id) {
+                try await OperationTracker.$current.withValue(operations) {
+                    try await next(request, context)
+                }
             }
         } catch let error as any HTTPResponseError {
             // Hummingbird's own errors (no such route, body too large) are answered here, so they get an id too.
@@ -35,8 +39,16 @@ struct ObservedMiddleware: RouterMiddleware {
         let route = context.route
         let method = request.method.rawValue
         metrics.record(route: route, method: method, status: response.status.code, seconds: seconds)
-        log.request(id: id, method: method, route: route, status: response.status.code, seconds: seconds)
+        log.request(id: id, method: method, route: route, status: response.status.code, seconds: seconds,
+                    project: route.hasPrefix("/v1/:project") ? Self.project(request.uri.path) : nil)
         return response
+    }
+
+    /// The `{project}` of `/v1/{project}/...`.
+    static func project(_ path: String) -> String? {
+        let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true)
+        guard parts.count >= 2, parts[0] == "v1" else { return nil }
+        return String(parts[1]).removingPercentEncoding
     }
 }
 

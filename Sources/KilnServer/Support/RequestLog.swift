@@ -9,7 +9,12 @@ public struct RequestLog: Sendable {
 
     /// Lines go to `write` (tests collect them); standard error by default.
     public init(write: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
-        logger = Logger(label: "kiln.api", factory: { _ in JSONLineLogHandler(write: write) })
+        logger = Logger(label: "kiln.api", factory: { label in JSONLineLogHandler(label: label, write: write) })
+    }
+
+    /// Lines through another handler (`kiln serve --log-format text`).
+    public init(handler: @escaping @Sendable (String) -> any LogHandler) {
+        logger = Logger(label: "kiln.api", factory: handler)
     }
 
     /// The same log with the engine's name on every line (`engine_name`), for deployments of
@@ -23,10 +28,14 @@ public struct RequestLog: Sendable {
     /// A log that drops everything.
     public static let silent = RequestLog { _ in }
 
-    func request(id: String, method: String, route: String, status: Int, seconds: Double) {
-        logger.info("request", metadata: [
+    /// `project`: the project id of a `/v1/{project}/...` path (ids are not secret; names of
+    /// stacks stay out, as the route template keeps them out of metrics).
+    func request(id: String, method: String, route: String, status: Int, seconds: Double, project: String? = nil) {
+        var metadata: Logger.Metadata = [
             "request_id": .string(id), "method": .string(method), "route": .string(route),
             "status": .stringConvertible(status), "duration_ms": .stringConvertible((seconds * 1e6).rounded() / 1e3),
-        ])
+        ]
+        if let project { metadata["project"] = .string(project) }
+        logger.info("request", metadata: metadata)
     }
 }
