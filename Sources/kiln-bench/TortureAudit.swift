@@ -16,23 +16,17 @@ struct TortureAudit {
         "loadbalancer", "listener", "pool", "member", "healthmonitor", "ip",
     ]
 
-    /// How many objects of each kind the emulated cloud holds.
-    func cloudCounts() async throws -> [String: Int] {
+    /// The ids of every cloud object, by kind, in one read.
+    func cloud() async throws -> [String: [String]] {
         try await store.cloudRead { tables in
-            var counts: [String: Int] = [:]
-            for kind in Self.cloudKinds { counts[kind] = try tables.rows(kind: kind, projectID: nil, parentID: nil).count }
-            return counts
-        }
-    }
-
-    /// The ids of every cloud object, for checking that resources point at real ones.
-    func cloudIDs() async throws -> Set<String> {
-        try await store.cloudRead { tables in
-            var ids: Set<String> = []
-            for kind in Self.cloudKinds { for row in try tables.rows(kind: kind, projectID: nil, parentID: nil) { ids.insert(row.id) } }
+            var ids: [String: [String]] = [:]
+            for kind in Self.cloudKinds { ids[kind] = try tables.rows(kind: kind, projectID: nil, parentID: nil).map(\.id) }
             return ids
         }
     }
+
+    /// How many objects of each kind the emulated cloud holds.
+    func cloudCounts() async throws -> [String: Int] { try await cloud().mapValues(\.count) }
 
     /// The stack named `name` (the newest, deleted or not) and every stack nested in it.
     func tree(named name: String) async throws -> [StackRecord] {
@@ -79,13 +73,14 @@ struct TortureAudit {
         if let root = tree.first, root.statusText != "\(step.action)_COMPLETE" {
             problems.append("stack \(step.stack) ended \(root.statusText): \(root.statusReason)")
         }
+        let cloud = try await cloud()
         if let expectedCounts {
-            let counts = try await cloudCounts()
+            let counts = cloud.mapValues(\.count)
             for kind in Self.cloudKinds where counts[kind] != expectedCounts[kind] {
                 problems.append("cloud holds \(counts[kind] ?? 0) \(kind) objects, an uninterrupted run leaves \(expectedCounts[kind] ?? 0)")
             }
         }
-        let ids = try await cloudIDs()
+        let ids = Set(cloud.values.joined())
         for (key, record) in resources where Self.isCloud(record.type) {
             guard let id = record.physicalID, !id.isEmpty else { problems.append("resource \(key) has no cloud object"); continue }
             if !ids.contains(id) { problems.append("resource \(key)'s \(record.type) \(id) is not in the cloud") }
