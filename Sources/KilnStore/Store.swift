@@ -114,6 +114,13 @@ public protocol Store: EngineRegistry, IdentityRegistry {
     func cloudWrite<T: Sendable>(_ body: @escaping @Sendable (any CloudTables) throws -> T) async throws -> T
     /// One consistent read of the cloud's tables.
     func cloudRead<T: Sendable>(_ body: @escaping @Sendable (any CloudTables) throws -> T) async throws -> T
+
+    // Secrets at rest
+    /// Every sealed value (`SecretSealer`) stored in any text column of any table, each passed
+    /// to `reseal`, whose answer replaces it (nil: kept): what a key rotation re-seals, found
+    /// without a list of which records hold secrets. A table at a time, its rows locked while
+    /// they are rewritten; the number of values replaced.
+    func rewriteSealedValues(_ reseal: @escaping @Sendable (String) throws -> String?) async throws -> Int
 }
 
 /// Changes committed together.

@@ -85,16 +85,21 @@ struct HomeOptions: ParsableArguments {
     /// Opens the store (see `storeLocation`) with its secrets sealed under the home's key (made
     /// on first start); a database or key that cannot be opened is a one-line error.
     func openStore() async throws -> any Store {
-        let location = try storeLocation()
         let sealer: SecretSealer
         do {
-            sealer = SecretSealer(key: try SecretKeyFile.loadOrCreate(path: secretKeyPath), keySource: secretKeyPath)
+            sealer = SecretSealer(keyring: try SecretKeyFile.loadOrCreate(path: secretKeyPath), keySource: secretKeyPath)
         } catch {
             standardError("kiln: \(error)")
             throw ExitCode(1)
         }
+        return SealedStore(try await openBaseStore(), sealer: sealer)
+    }
+
+    /// The database as stored, without the sealing layer (`kiln secret-key` works below it).
+    func openBaseStore() async throws -> any Store {
+        let location = try storeLocation()
         do {
-            return SealedStore(try await location.open(), sealer: sealer)
+            return try await location.open()
         } catch {
             switch location {
             case .sqlite(let path): standardError("kiln: cannot open \(path): \(error)")

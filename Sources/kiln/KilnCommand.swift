@@ -12,7 +12,7 @@ struct KilnCommand: ParsableCommand {
         version: "kiln 0.1.0",
         subcommands: [
             StackCommand.self, TemplateCommand.self, CloudCommand.self, ServeCommand.self, IdentityCommand.self,
-            NotificationCommand.self,
+            NotificationCommand.self, SecretKeyCommand.self,
         ]
     )
 }

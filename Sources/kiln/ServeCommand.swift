@@ -69,6 +69,10 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsKey: String?
 
     @Option(help: ArgumentHelp(
+        "Require a client certificate signed by a CA in this PEM file (mutual TLS), with --tls-cert.", valueName: "FILE"))
+    var tlsClientCa: String?
+
+    @Option(help: ArgumentHelp(
         "Log lines on standard error: json (one JSON object a line, for log shippers) or text (for people).",
         valueName: "FORMAT"))
     var logFormat: String = "json"
@@ -92,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--token-key-grace must be 0 or more seconds")
         }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsClientCa != nil && tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         if let keystoneURL, Self.keystone(keystoneURL) == nil {
             throw ValidationError("--keystone-url '\(keystoneURL)' is not an http(s) URL")
         }
@@ -117,7 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
     func serverTLS() throws -> ServerTLS? {
         guard let tlsCert, let tlsKey else { return nil }
         do {
-            return try ServerTLS(certificate: tlsCert, key: tlsKey)
+            return try ServerTLS(certificate: tlsCert, key: tlsKey, clientCA: tlsClientCa)
         } catch {
             standardError("kiln: \(error)")
             throw ExitCode(1)

@@ -27,7 +27,7 @@ struct SecretsAtRestTests {
 
     static func engine(_ home: TemporaryHome, keyFile: String = "secret.key") throws -> Engine {
         let path = home.directory.appendingPathComponent(keyFile).path
-        let sealer = SecretSealer(key: try SecretKeyFile.loadOrCreate(path: path), keySource: path)
+        let sealer = SecretSealer(keyring: try SecretKeyFile.loadOrCreate(path: path), keySource: path)
         return Engine(store: SealedStore(try home.store(), sealer: sealer))
     }
 
@@ -58,7 +58,7 @@ struct SecretsAtRestTests {
         for secret in ["hunter2-at-rest", "env-key-at-rest-0123", random] {
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is readable in the database file")
         }
-        #expect(bytes.range(of: Data(SecretSealer.prefix.utf8)) != nil)
+        #expect(bytes.range(of: Data(SecretSealer.marker.utf8)) != nil)
 
         // A restart: a new engine on the same file and key.
         let engine = try Self.engine(home)

@@ -108,12 +108,10 @@ struct ServeTLSTests {
         defer { certificates.remove() }
         Ports.reset()
         try await withServer(tls: { server in
-            // Kiln's router behind a TLS that requires a certificate the test CA signed.
-            var tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.serverCertificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.serverKey, format: .pem)))
-            tls.certificateVerification = .noHostnameVerification
-            tls.trustRoots = .file(certificates.ca)
+            // Kiln's router behind a TLS that requires a certificate the test CA signed (--tls-client-ca).
+            let tls = try ServerTLS(
+                certificate: certificates.serverCertificate, key: certificates.serverKey, clientCA: certificates.ca
+            ).configuration
             return Application(
                 router: server.router(secure: true), server: try .tls(.http1(), tlsConfiguration: tls),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -139,6 +137,16 @@ struct ServeTLSTests {
             try ServerTLS(certificate: "/nonexistent/cert.pem", key: "/nonexistent/key.pem")
         } throws: { error in
             "\(error)".contains("--tls-cert /nonexistent/cert.pem cannot be read as a PEM certificate")
+        }
+    }
+
+    @Test func anUnreadableClientCAIsNamed() throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        #expect {
+            try ServerTLS(certificate: certificates.serverCertificate, key: certificates.serverKey, clientCA: "/nonexistent/ca.pem")
+        } throws: { error in
+            "\(error)".contains("--tls-client-ca /nonexistent/ca.pem cannot be read as a PEM certificate")
         }
     }
 }

@@ -87,7 +87,7 @@ import Testing
         let text = try await Self.rawText(raw, created.id, templateID: templateID, snapshotID: snapshot.id)
         for secret in Self.secrets { #expect(!text.contains(secret), "\(secret) readable in the \(backend) rows") }
         let rawStack = try #require(try await raw.stack(id: created.id))
-        #expect(rawStack.parameters["db_password"]?.hasPrefix(SecretSealer.prefix) == true)
+        #expect(rawStack.parameters["db_password"]?.hasPrefix(SecretSealer.marker) == true)
         #expect(rawStack.parameters.keys.sorted() == ["db_password", "flavor"])
         // The same secret sealed twice looks different (a fresh nonce each time).
         let resealed = try await sealed.createStack(
@@ -108,7 +108,7 @@ import Testing
         var stack = try #require(try await sealed.stack(id: created.id))
         stack.statusReason = "touched"
         try await sealed.commit(StoreBatch(stacks: [stack]))
-        #expect(try await raw.stack(id: created.id)?.parameters["db_password"]?.hasPrefix(SecretSealer.prefix) == true)
+        #expect(try await raw.stack(id: created.id)?.parameters["db_password"]?.hasPrefix(SecretSealer.marker) == true)
     }
 
     @Test(arguments: StoreBackend.allCases) func theWrongKeyIsAClearErrorNamingTheKeyFile(_ backend: StoreBackend) async throws {
@@ -125,5 +125,49 @@ import Testing
         #expect(message.contains("--secret-key-file"))
         #expect(!message.contains("hunter2"))
         await #expect(throws: StoreError.self) { _ = try await other.template(id: try #require(created.templateID)) }
+    }
+
+    /// A rotation (`kiln secret-key rotate`): every value sealed under the old key, in whichever
+    /// table, is sealed again under the new one (`census` finds none left under the old id), all
+    /// of it opens exactly with the new key alone, text that merely starts like a sealed value is
+    /// left as it was, and a second pass has nothing to do.
+    @Test(arguments: StoreBackend.allCases) func aRotationResealsEveryStoredSecretUnderTheNewKey(_ backend: StoreBackend) async throws {
+        let database = try await backend.database()
+        let raw = try await database.open()
+        let old = SymmetricKey(size: .bits256), new = SymmetricKey(size: .bits256)
+        let before = SealedStore(raw, sealer: SecretSealer(key: old, keySource: "old.key"))
+        let stack = Self.stack()
+        var created = try await before.createStack(
+            stack, template: Self.environmentTemplate(), events: [],
+            subscription: NotificationSubscription(stackID: stack.id, projectID: "p1", sinks: [Self.sink]))
+        let templateID = try #require(created.templateID)
+        created.statusReason = "kiln-enc:v2:0011223344556677:bm90IHNlYWxlZA=="
+        try await before.commit(StoreBatch(stacks: [created], resources: [Self.resource(created.id)]))
+        let snapshot = SnapshotRecord(stackID: created.id, name: "s", templateID: templateID, data: ["value": "snap-secret-3"], createdAt: at(2))
+        try await before.saveSnapshot(snapshot)
+
+        let oldID = SecretKeyring.id(of: old), newID = SecretKeyring.id(of: new)
+        let counted = try await SecretKeyRotation.census(raw)
+        #expect(counted.keys.sorted() == [oldID])
+        #expect(counted[oldID, default: 0] >= 7, "\(counted)")
+        let ring = SecretKeyring(keys: [new, old])
+        let replaced = try await SecretKeyRotation.reseal(raw, with: SecretSealer(keyring: ring, keySource: "both.key"))
+        #expect(replaced == counted[oldID])
+        #expect(try await SecretKeyRotation.census(raw) == [newID: replaced])
+        #expect(try await SecretKeyRotation.reseal(raw, with: SecretSealer(keyring: ring, keySource: "both.key")) == 0)
+
+        let after = SealedStore(raw, sealer: SecretSealer(key: new, keySource: "new.key"))
+        let reread = try #require(try await after.stack(id: created.id))
+        #expect(reread.parameters == Self.stack().parameters)
+        #expect(reread.statusReason == created.statusReason)
+        #expect(try await after.template(id: templateID)?.environments == Self.environmentTemplate().environments)
+        #expect(try await after.resource(stackID: created.id, name: "policy")?.data == Self.resource(created.id).data)
+        #expect(try await after.resource(stackID: created.id, name: "policy")?.properties == Self.resource(created.id).properties)
+        #expect(try await after.snapshot(id: snapshot.id)?.data == snapshot.data)
+        #expect(try await after.notificationSinks() == [Self.sink.id: Self.sink])
+        // The old key alone no longer opens anything, and says which key it would need.
+        var failure: StoreError?
+        do { _ = try await before.stack(id: created.id) } catch let error as StoreError { failure = error }
+        #expect(try #require(failure).description.contains("sealed with key \(newID), which that file does not hold"))
     }
 }

@@ -13,8 +13,9 @@ import Testing
         #expect(stat(path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
         let again = try SecretKeyFile.loadOrCreate(path: path)
-        #expect(first.withUnsafeBytes { Data($0) } == again.withUnsafeBytes { Data($0) })
-        #expect(first.bitCount == 256)
+        #expect(first.keys.count == 1 && again.keys.count == 1)
+        #expect(first.primary.withUnsafeBytes { Data($0) } == again.primary.withUnsafeBytes { Data($0) })
+        #expect(first.primary.bitCount == 256)
         // No stray temporary files beside it.
         let directory = (path as NSString).deletingLastPathComponent
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["secret.key"])
@@ -37,7 +38,24 @@ import Testing
         #expect {
             try SecretKeyFile.loadOrCreate(path: path)
         } throws: { error in
-            "\(error)".contains("\(path) is not a Kiln secret key")
+            "\(error)".contains("\(path) is not a Kiln secret key file") && "\(error)".contains("line 1 is not a key")
         }
+    }
+
+    /// A rotation puts a new key first and keeps the old one after it (same mode, no stray
+    /// files); retiring keeps only the first.
+    @Test func rotationPutsANewKeyFirstAndRetiringKeepsOnlyIt() throws {
+        let path = try TestFiles.directory().appendingPathComponent("secret.key").path
+        let first = try SecretKeyFile.loadOrCreate(path: path)
+        let rotated = try SecretKeyFile.rotate(path: path)
+        #expect(rotated.ids.count == 2 && rotated.ids[1] == first.primaryID && rotated.primaryID != first.primaryID)
+        #expect(try SecretKeyFile.load(path).ids == rotated.ids)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        let directory = (path as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["secret.key"])
+        let retired = try SecretKeyFile.retireOldKeys(path: path)
+        #expect(retired.ids == [rotated.primaryID])
+        #expect(try SecretKeyFile.load(path).ids == [rotated.primaryID])
     }
 }

@@ -91,7 +91,7 @@ extension KilnHome {
 /// A store of a `kiln` home opened with the home's secret key, as the `kiln` process opens it.
 func sealed(_ base: any Store, home: URL) throws -> any Store {
     let path = home.appendingPathComponent("secret.key").path
-    return SealedStore(base, sealer: SecretSealer(key: try SecretKeyFile.load(path), keySource: path))
+    return SealedStore(base, sealer: SecretSealer(keyring: try SecretKeyFile.load(path), keySource: path))
 }
 
 /// Templates of OS::Heat::TestResource with waits, slow enough to be killed at a chosen point.

@@ -2,14 +2,16 @@ import Foundation
 import HummingbirdTLS
 import NIOSSL
 
-/// `kiln serve --tls-cert FILE --tls-key FILE`: the server's certificate chain and key, read
-/// once at start so a bad file is a one-line error before anything listens.
+/// `kiln serve --tls-cert FILE --tls-key FILE [--tls-client-ca FILE]`: the server's certificate
+/// chain and key, and the CA a client's certificate must be signed by when one is required
+/// (mutual TLS), read once at start so a bad file is a one-line error before anything listens.
 public struct ServerTLS: Sendable {
     public let configuration: TLSConfiguration
 
     /// `certificate`: PEM, the server's certificate first, then any intermediates.
-    /// `key`: its PEM private key (RSA or EC, unencrypted).
-    public init(certificate: String, key: String) throws {
+    /// `key`: its PEM private key (RSA or EC, unencrypted). `clientCA`: PEM CA certificates;
+    /// when given, a client without a certificate one of them signed is refused in the handshake.
+    public init(certificate: String, key: String, clientCA: String? = nil) throws {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificate)
@@ -23,8 +25,21 @@ public struct ServerTLS: Sendable {
         } catch {
             throw ServerTLSError("--tls-key \(key) cannot be read as a PEM private key: \(error)")
         }
-        configuration = TLSConfiguration.makeServerConfiguration(
+        var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        if let clientCA {
+            let authorities: [NIOSSLCertificate]
+            do {
+                authorities = try NIOSSLCertificate.fromPEMFile(clientCA)
+            } catch {
+                throw ServerTLSError("--tls-client-ca \(clientCA) cannot be read as a PEM certificate: \(error)")
+            }
+            guard !authorities.isEmpty else { throw ServerTLSError("--tls-client-ca \(clientCA) holds no PEM certificate") }
+            // A server that verifies asks for the client's certificate and fails the handshake without one.
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .certificates(authorities)
+        }
+        self.configuration = configuration
     }
 }
 

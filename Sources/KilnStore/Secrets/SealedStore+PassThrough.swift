@@ -2,8 +2,7 @@ import Foundation
 import KilnModel
 
 /// The parts of the store `SealedStore` passes through as they are (but for the sinks): the
-/// notification outbox, software configs, and the engines' registry (heartbeats, work claims,
-/// tokens stored by digest).
+/// notification outbox and the engines' registry (heartbeats, work claims, tokens stored by digest).
 extension SealedStore {
     // Notifications
     public func notificationHeads() async throws -> [NotificationHead] { try await base.notificationHeads() }
@@ -55,28 +54,6 @@ extension SealedStore {
 
     public func finishNotifications(stackID: String) async throws { try await base.finishNotifications(stackID: stackID) }
 
-    // Software configs and deployments
-    public func saveSoftwareConfig(_ config: SoftwareConfigRecord) async throws { try await base.saveSoftwareConfig(config) }
-
-    public func softwareConfig(id: String) async throws -> SoftwareConfigRecord? { try await base.softwareConfig(id: id) }
-
-    public func softwareConfigs(projectID: String?, limit: Int?, marker: String?) async throws -> [SoftwareConfigRecord] {
-        try await base.softwareConfigs(projectID: projectID, limit: limit, marker: marker)
-    }
-
-    public func deleteSoftwareConfig(id: String) async throws -> Bool { try await base.deleteSoftwareConfig(id: id) }
-
-    public func saveSoftwareDeployment(_ deployment: SoftwareDeploymentRecord) async throws {
-        try await base.saveSoftwareDeployment(deployment)
-    }
-
-    public func softwareDeployment(id: String) async throws -> SoftwareDeploymentRecord? { try await base.softwareDeployment(id: id) }
-
-    public func softwareDeployments(projectID: String?, serverID: String?) async throws -> [SoftwareDeploymentRecord] {
-        try await base.softwareDeployments(projectID: projectID, serverID: serverID)
-    }
-
-    public func deleteSoftwareDeployment(id: String) async throws { try await base.deleteSoftwareDeployment(id: id) }
 
     // Engines, work claims and tokens
     public func heartbeat(_ engine: EngineRecord) async throws { try await base.heartbeat(engine) }
@@ -98,4 +75,10 @@ extension SealedStore {
     public func revokeToken(digest: String) async throws { try await base.revokeToken(digest: digest) }
 
     public func purgeTokens(expiredBefore cutoff: Date) async throws -> Int { try await base.purgeTokens(expiredBefore: cutoff) }
+}
+
+extension SealedStore {
+    public func rewriteSealedValues(_ reseal: @escaping @Sendable (String) throws -> String?) async throws -> Int {
+        try await base.rewriteSealedValues(reseal)
+    }
 }
