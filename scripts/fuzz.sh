@@ -25,10 +25,11 @@ crashes="fuzz/.build/crashes/$target"
 mkdir -p "$work" "$crashes"
 log="$(mktemp)"
 status=0
-# -detect_leaks=0: LeakSanitizer reports one 514-byte block that Foundation's NSRegularExpression
-# keeps for the process's life (the same single block after 1 or 50 runs of an input): not a
-# leak that grows; memory that does grow is caught by -rss_limit_mb.
-"$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 \
+# -detect_leaks=0 (while fuzzing) and ASAN_OPTIONS=detect_leaks=0 (at exit): LeakSanitizer reports
+# the blocks Foundation's NSRegularExpression keeps for the process's life (after a million inputs,
+# 119 blocks, 115 KiB in all, attributed to whichever input ran last): not a leak that grows; memory
+# that does grow is caught by -rss_limit_mb.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 \
     -artifact_prefix="$crashes/" -print_final_stats=1 "$@" "$work" "fuzz/seeds/$target" 2>"$log" || status=$?
 grep -E "^(==|#[0-9]+ +DONE|Done|stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|artifact_prefix|Test unit written)" "$log" \
     | grep -v "^==.*INFO" >&2 || true
