@@ -6,7 +6,6 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
-import Synchronization
 
 /// One HTTP answer: status, headers (names lowercased) and body.
 public struct HTTPAnswer: Sendable {
@@ -73,7 +72,7 @@ public struct HTTPTransport: Sendable {
     /// The process's one client (made on first use and kept for the process's life, as
     /// `HTTPClient.shared` is), and one more per other TLS setting.
     private static let shared = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration())
-    private static let clients = Mutex<[String: HTTPClient]>([:])
+    private static let clients = Locked<[String: HTTPClient]>([:])
 
     /// `idleTimeout`: the most a response may stay silent (a stream's client: a connection
     /// that died without closing is then noticed), in its own client.

@@ -1,7 +1,7 @@
+import KilnModel
 import Foundation
 import KilnCloud
 import KilnStore
-import Synchronization
 
 /// The kinds of object the emulator keeps, as `cloud_objects.kind`.
 enum EmulatedKind: String, CaseIterable {
@@ -41,7 +41,7 @@ public final class EmulatedCloud: Cloud {
     /// The time (tests may move it).
     let clock: @Sendable () -> Date
     /// Calls made per faulted operation, for "fails its first N calls".
-    private let faultCounts = Mutex<[String: Int]>([:])
+    private let faultCounts = Locked<[String: Int]>([:])
     /// Telemetry's last snapshot of the servers and their load (EmulatedTelemetry).
     let telemetry = TelemetryCache()
 

@@ -3,7 +3,6 @@ import Foundation
 import KilnCloud
 import KilnModel
 import KilnStore
-import Synchronization
 
 /// A server as telemetry sees it: what Gnocchi's `instance` resource shows and what its
 /// measures are computed from. Kept for a deleted server too (kind `instance.ended`), with
@@ -121,7 +120,7 @@ final class TelemetrySnapshot: Sendable {
 
 /// The last snapshot, per emulated cloud.
 final class TelemetryCache: Sendable {
-    let latest = Mutex<TelemetrySnapshot?>(nil)
+    let latest = Locked<TelemetrySnapshot?>(nil)
     static let generationID = "telemetry.generation"
     /// The sampling interval the last process given one stored, so every process on a home computes the same measures.
     static let intervalID = "telemetry.interval"

@@ -3,7 +3,6 @@ import KilnModel
 import KilnStore
 import Logging
 import Metrics
-import Synchronization
 
 /// Delivers the outbox: at least once, in order per (sink, stack), with retries and backoff,
 /// and a dead-letter list after `policy.maxAttempts`.
@@ -23,8 +22,8 @@ public final class NotificationDispatcher: Sendable {
     let logger: Logger
     let metrics: NotificationMetrics
     /// Queues being drained now, and how many per sink.
-    private let busy = Mutex<(queues: Set<String>, perSink: [String: Int])>(([], [:]))
-    private let sinkCache = Mutex<[String: EventSink]>([:])
+    private let busy = Locked<(queues: Set<String>, perSink: [String: Int])>(([], [:]))
+    private let sinkCache = Locked<[String: EventSink]>([:])
     /// With several engines on one database: this engine delivers only the queues rendezvous
     /// hashing gives it among the live engines, each under a work claim (`notify:SINK:STACK`), so
     /// a queue is delivered by one engine at a time even while engines disagree on who is alive.

@@ -2,7 +2,6 @@ import Foundation
 import KilnClient
 import KilnCloud
 import KilnModel
-import Synchronization
 
 /// The cloud protocols over a real OpenStack's REST APIs: signs in with Keystone v3 (password,
 /// token or application credential, as clouds.yaml says), finds each service in the catalog by
@@ -19,7 +18,7 @@ public final class OpenStackCloud: Cloud {
     /// How often a read the cloud answered 429/502/503/504 is tried again.
     let readRetries: Int
     /// The token in use, and the sign-in under way if one is (every caller waits for that one).
-    private let signing = Mutex<(current: Keystone.SignedIn?, renewal: Task<Keystone.SignedIn, any Error>?)>((nil, nil))
+    private let signing = Locked<(current: Keystone.SignedIn?, renewal: Task<Keystone.SignedIn, any Error>?)>((nil, nil))
 
     public init(config: CloudConfig, transport: HTTPTransport? = nil, pollInterval: Double = 2, readRetries: Int = 3) {
         self.config = config

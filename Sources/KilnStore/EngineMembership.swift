@@ -1,5 +1,5 @@
+import KilnModel
 import Foundation
-import Synchronization
 
 /// This engine's place among the engines sharing the database: it writes the engine's
 /// heartbeat row, reads who else is alive, and divides keyed work (alarms, notification
@@ -17,8 +17,8 @@ public final class EngineMembership: Sendable {
     /// Seconds after its last heartbeat an engine counts as dead; heartbeats come every third of it.
     public let ttl: TimeInterval
     /// The live engines' ids as last read, sorted (this engine's always among them).
-    private let live = Mutex<[String]>([])
-    private let everyone = Mutex<[EngineRecord]>([])
+    private let live = Locked<[String]>([])
+    private let everyone = Locked<[EngineRecord]>([])
 
     public init(store: any EngineRegistry, id: String, name: String, version: String, ttl: TimeInterval, startedAt: Date = Date()) {
         self.store = store

@@ -1,9 +1,9 @@
-import Synchronization
+import KilnModel
 
 /// Rung when a commit puts notifications in the outbox, so the dispatcher of the same process
 /// starts on them at once instead of at its next poll (other processes' rows wait for a poll).
 public final class OutboxBell: Sendable {
-    private let waiters = Mutex<(rung: Bool, continuations: [CheckedContinuation<Void, Never>])>((false, []))
+    private let waiters = Locked<(rung: Bool, continuations: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init() {}
 

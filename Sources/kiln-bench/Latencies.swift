@@ -1,5 +1,5 @@
+import KilnModel
 import Foundation
-import Synchronization
 
 /// Request latencies and outcomes gathered from many client threads.
 final class Latencies: Sendable {
@@ -7,7 +7,7 @@ final class Latencies: Sendable {
         var seconds: [Double] = []
         var errors: [String] = []
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func record(_ seconds: Double) { state.withLock { $0.seconds.append(seconds) } }
 
@@ -27,7 +27,7 @@ final class Latencies: Sendable {
 
 /// Hands out work items 0..<total to any number of threads.
 final class WorkCounter: Sendable {
-    private let next = Mutex(0)
+    private let next = Locked(0)
     let total: Int
 
     init(total: Int) { self.total = total }

@@ -2,7 +2,6 @@ import Foundation
 import KilnModel
 import KilnStore
 import KilnTemplate
-import Synchronization
 
 /// `kiln-bench load`: N concurrent clients each loop create → poll until final → list → events
 /// → delete → poll until gone, until the deadline (no loop starts after it; running ones
@@ -108,7 +107,7 @@ final class LoadTally: Sendable {
     struct Counts {
         var started = 0, completed = 0, deleted = 0
     }
-    private let state = Mutex(Counts())
+    private let state = Locked(Counts())
 
     func update(_ change: (inout Counts) -> Void) { state.withLock { change(&$0) } }
 

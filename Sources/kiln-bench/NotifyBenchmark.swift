@@ -5,7 +5,6 @@ import KilnModel
 import KilnNotify
 import KilnStore
 import KilnTemplate
-import Synchronization
 
 /// `kiln-bench notify`: a stack of N resources created with every notification going to a
 /// webhook receiver on loopback (in this process, over real HTTP), against the same create with
@@ -147,7 +146,7 @@ private func timedCreate(_ template: String, sinks: [EventSink], in directory: U
 /// The webhook receiver: notes when each notification id arrived; `hang` makes it never answer.
 private final class BenchReceiver: Sendable {
     let url: String
-    private let state = Mutex<(received: [String: Date], hanging: Bool)>(([:], false))
+    private let state = Locked<(received: [String: Date], hanging: Bool)>(([:], false))
 
     private init(url: String) { self.url = url }
 
@@ -156,8 +155,8 @@ private final class BenchReceiver: Sendable {
     func hang() { state.withLock { $0.hanging = true } }
 
     static func start() async throws -> BenchReceiver {
-        let port = Mutex<Int?>(nil)
-        let holder = Mutex<BenchReceiver?>(nil)
+        let port = Locked<Int?>(nil)
+        let holder = Locked<BenchReceiver?>(nil)
         let router = Router()
         router.post("/hook") { request, _ -> Response in
             _ = try await request.body.collect(upTo: 1 << 20)

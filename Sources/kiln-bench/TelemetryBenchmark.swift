@@ -3,7 +3,6 @@ import KilnCloud
 import KilnEmulator
 import KilnModel
 import KilnStore
-import Synchronization
 
 /// `kiln-bench telemetry`: what one alarm evaluation round costs the emulated Gnocchi. N
 /// groups of M servers (each group's `metering.server_group`, its own load) on a durable
@@ -24,7 +23,7 @@ func telemetryBenchmark(_ arguments: [String]) async -> Int32 {
     let json = (given["--format"] ?? "text") == "json"
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let time = Mutex(Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600))
+    let time = Locked(Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600))
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var emulator = EmulatorOptions()

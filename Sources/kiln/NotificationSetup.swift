@@ -1,3 +1,4 @@
+import KilnModel
 import ArgumentParser
 import Foundation
 import KilnStore
@@ -5,7 +6,6 @@ import KilnEngine
 import KilnNotify
 import Logging
 import Metrics
-import Synchronization
 
 /// `kiln serve`'s delivery settings for the notification outbox.
 struct NotificationOptions: ParsableArguments {
@@ -58,7 +58,7 @@ extension Engine {
 /// (default 10); queues waiting for a retry (a receiver down) are not waited for. What is left
 /// is delivered by the next kiln command or `kiln serve`.
 enum EmbeddedNotifications {
-    private static let running = Mutex<(NotificationDispatcher, Task<Void, Never>)?>(nil)
+    private static let running = Locked<(NotificationDispatcher, Task<Void, Never>)?>(nil)
 
     static func start(_ engine: Engine) {
         // Not an engine of the service list (no heartbeat): it delivers every queue, but under

@@ -155,7 +155,7 @@ extension Engine {
 
 /// The operations an engine is running, by claim name, each with its stop request.
 final class RunningOperations: Sendable {
-    private let running = Mutex<[String: OperationStop]>([:])
+    private let running = Locked<[String: OperationStop]>([:])
     private let counter = Atomic<Int>(0)
 
     func next() -> Int { counter.add(1, ordering: .relaxed).newValue }

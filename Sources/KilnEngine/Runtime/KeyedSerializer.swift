@@ -1,9 +1,10 @@
+import KilnModel
 import Synchronization
 
 /// Runs async work one at a time per key (others run freely): two signals to the same
 /// resource must read-modify-write its data in turn, or one is lost.
 final class KeyedSerializer: Sendable {
-    private let tails = Mutex<[String: (id: Int, done: Task<Void, Never>)]>([:])
+    private let tails = Locked<[String: (id: Int, done: Task<Void, Never>)]>([:])
     private let counter = Atomic<Int>(0)
 
     func run<T: Sendable>(_ key: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {

@@ -2,7 +2,6 @@ import Foundation
 import KilnModel
 import KilnStore
 import KilnTemplate
-import Synchronization
 
 /// A stack's template made ready to run: validated against the engine's resource types,
 /// parameters resolved (user values, environment, defaults, pseudo parameters), conditions
@@ -109,7 +108,7 @@ struct LoadedTemplate: Sendable {
 /// Records the files a validation reads from disk, so the stack keeps them (as Heat's files map).
 final class FileReads: Sendable {
     private let allowed: Bool
-    private let reads = Mutex<[String: String]>([:])
+    private let reads = Locked<[String: String]>([:])
 
     init(allowed: Bool) { self.allowed = allowed }
 

@@ -1,5 +1,4 @@
 import KilnModel
-import Synchronization
 
 /// Validated templates by the stack and stored template they were loaded for, so a stack is
 /// validated once, not again by every view and operation step that needs it. Template
@@ -23,7 +22,7 @@ final class LoadedTemplates: Sendable {
         var order: [Key] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let capacity: Int
 
     init(capacity: Int = 256) { self.capacity = max(1, capacity) }

@@ -1,5 +1,5 @@
+import KilnModel
 import KilnTemplate
-import Synchronization
 
 /// Walks a dependency graph with a bounded number of nodes in flight, as Terraform's walker
 /// does: a node starts once everything it waits for has succeeded; a failed node stops its
@@ -89,7 +89,7 @@ struct GraphWalk<Outcome: Sendable> {
         var interrupted = false
         let inbox = Inbox<Arrival>()
         // Set once nothing new starts: gates still waiting give up.
-        let abandon = Mutex(false)
+        let abandon = Locked(false)
         let abandoned: @Sendable () -> Bool = { abandon.withLock { $0 } }
         let waking = stop?.onRequest { inbox.wake() }
         defer { if let waking { stop?.remove(waking) } }
@@ -234,7 +234,7 @@ final class Inbox<T: Sendable>: Sendable {
         var woken = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func push(_ item: T) {
         state.withLock { state in

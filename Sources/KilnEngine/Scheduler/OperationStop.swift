@@ -1,4 +1,4 @@
-import Synchronization
+import KilnModel
 
 /// What a cancel request asks of the running operation.
 enum CancelRequest: String, Sendable {
@@ -18,7 +18,7 @@ final class OperationStop: Sendable {
         var nextWaker = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init() {}
 

@@ -5,7 +5,6 @@ import KilnModel
 import KilnStore
 import Logging
 import Metrics
-import Synchronization
 
 /// Runs the emulated Aodh's evaluator inside `kiln serve`: one round every `interval`
 /// seconds (one loop, so an alarm is never evaluated twice at once), and the actions a round
@@ -20,7 +19,7 @@ public final class AlarmRunner: Sendable {
     let transport = HTTPTransport(timeout: 10)
     /// Deliveries under way; beyond `maxInFlight` new actions are dropped with a warning
     /// (the alarm fires again on its next transition, or next round with repeat_actions).
-    let inFlight = Mutex(0)
+    let inFlight = Locked(0)
     let maxInFlight = 512
     let roundTimer = Metrics.Timer(label: "kiln_alarm_evaluation_round_seconds")
     let actionCounter = Counter(label: "kiln_alarm_actions_total")
@@ -30,7 +29,7 @@ public final class AlarmRunner: Sendable {
     let transitionCounter = Counter(label: "kiln_alarm_transitions_total")
     let failedRoundCounter = Counter(label: "kiln_alarm_rounds_failed_total")
     /// Whether the last round saw enabled event alarms: events are fed to them only then.
-    let hasEventAlarms = Mutex(false)
+    let hasEventAlarms = Locked(false)
     /// With several engines on one database: each round reads the heartbeat table and
     /// evaluates only the alarms rendezvous hashing gives this engine among the live ones, so
     /// each alarm is evaluated by one engine per round and the share moves when one joins or

@@ -2,7 +2,6 @@ import Foundation
 import KilnEngine
 import KilnModel
 import KilnStore
-import Synchronization
 
 /// Runs a stack operation in the background and waits only until it is under way: its first
 /// event (the stack is stored and claimed) or the error that refused it (bad input, busy stack).
@@ -44,7 +43,7 @@ enum BackgroundOperation {
             var result: Result<String?, Error>?
             var waiter: CheckedContinuation<String?, Error>?
         }
-        private let state = Mutex(State())
+        private let state = Locked(State())
 
         /// Whether this outcome was the first.
         @discardableResult

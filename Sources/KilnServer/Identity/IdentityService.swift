@@ -1,7 +1,7 @@
+import KilnModel
 import Foundation
 import KilnStore
 import Logging
-import Synchronization
 
 /// The built-in Keystone v3 subset: checks passwords against the identity registry (the
 /// database, shared by every engine on it, or memory) and issues project-scoped Fernet-style
@@ -127,7 +127,7 @@ public final class IdentityService: Sendable {
     }
 
     /// A hash no password matches in practice, of the configured strength, made once per strength.
-    private static let unknownUserHashes = Mutex<[Int: String]>([:])
+    private static let unknownUserHashes = Locked<[Int: String]>([:])
     static func unknownUserHash(_ iterations: Int) -> String {
         if let hash = unknownUserHashes.withLock({ $0[iterations] }) { return hash }
         let hash = PasswordHash.make(RandomText.password(length: 32), iterations: iterations)

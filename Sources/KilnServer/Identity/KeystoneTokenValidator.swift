@@ -2,7 +2,6 @@ import Foundation
 import KilnClient
 import KilnModel
 import KilnTemplate
-import Synchronization
 
 /// Validates tokens against an external Keystone v3 (`kiln serve --keystone-url`), as
 /// keystonemiddleware does for Heat: `GET /v3/auth/tokens` with the token as both caller and
@@ -13,7 +12,7 @@ public final class KeystoneTokenValidator: TokenValidator {
     let cacheSeconds: TimeInterval
     /// AsyncHTTPClient, not URLSession: FoundationNetworking would load libcurl at every `kiln` start.
     private let transport: HTTPTransport
-    private let cache = Mutex<[String: (token: IssuedToken, until: Date)]>([:])
+    private let cache = Locked<[String: (token: IssuedToken, until: Date)]>([:])
 
     public init(keystoneURL: URL, cacheSeconds: TimeInterval = 60, timeoutSeconds: TimeInterval = 10) {
         self.keystoneURL = keystoneURL

@@ -1,7 +1,7 @@
+import KilnModel
 import Crypto
 import Foundation
 import KilnStore
-import Synchronization
 
 /// The token keys, kept in the identity registry (the database, shared by the engines) and
 /// cached here. The newest key not retired seals new tokens (the primary); a rotation adds a
@@ -26,7 +26,7 @@ final class TokenKeyring: Sendable {
     let now: @Sendable () -> Date
     /// Keys as last read, and when (by `now`): re-read when older than `refresh` or when a
     /// token names a key not among them.
-    private let cache = Mutex<(keys: [Key], readAt: Date?)>(([], nil))
+    private let cache = Locked<(keys: [Key], readAt: Date?)>(([], nil))
     static let refresh: TimeInterval = 10
 
     init(registry: any IdentityRegistry, rotation: TimeInterval?, grace: TimeInterval, now: @escaping @Sendable () -> Date) {

@@ -1,7 +1,6 @@
 import Foundation
 import KilnModel
 import KilnStore
-import Synchronization
 
 /// The stack operations a server runs in the background: how many are running (a graceful
 /// shutdown waits for them) and how the finished ones ended (for `/metrics`).
@@ -10,7 +9,7 @@ public final class OperationTracker: Sendable {
     /// from the request's task, so they take it from here before they do.
     @TaskLocal static var current: OperationTracker?
 
-    private let state = Mutex(0)
+    private let state = Locked(0)
     /// Where finished operations are counted.
     let metrics: ServerMetrics?
 
@@ -18,7 +17,7 @@ public final class OperationTracker: Sendable {
 
     /// Where every event of the operations this server runs is also handed (the alarm
     /// evaluator's event alarms); nil: nowhere.
-    private let eventSink = Mutex<(@Sendable (EventRecord) -> Void)?>(nil)
+    private let eventSink = Locked<(@Sendable (EventRecord) -> Void)?>(nil)
 
     public func onEvent(_ sink: @escaping @Sendable (EventRecord) -> Void) { eventSink.withLock { $0 = sink } }
 
