@@ -12,10 +12,10 @@ KILN=${1:-$ROOT/.build/debug/kiln}
 VENV=${KILN_OSC_VENV:-$ROOT/.build/osc-venv}
 WORK=$(mktemp -d)
 PASSED=0 FAILED=0
-SERVER_PID= TLS_PID=
+SERVER_PID= TLS_PID= MTLS_PID=
 
 cleanup() {
-    for pid in $SERVER_PID $TLS_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    for pid in $SERVER_PID $TLS_PID $MTLS_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -393,6 +393,29 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -da
         bash -c "! OS_CLIENT_CONFIG_FILE='$TLS/home/clouds.yaml' '$OPENSTACK' --os-cloud kiln stack list 2>&1"
     check "kiln serve --tls-cert: kiln's own client mode with --os-cacert" "^ID +Stack Name +Stack Status" -- \
         env OS_CLIENT_CONFIG_FILE="$TLS/home/clouds.yaml" "$KILN" stack list --os-cloud kiln --os-cacert "$TLS/ca.pem"
+
+    # Mutual TLS: a third kiln serve with --tls-client-ca wants a client certificate the CA signed.
+    if openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=kiln check client" \
+            -keyout "$TLS/client-key.pem" -out "$TLS/client.csr" >>"$TLS/openssl.log" 2>&1 \
+        && openssl x509 -req -in "$TLS/client.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca-key.pem" -CAcreateserial -days 2 \
+            -out "$TLS/client.pem" >>"$TLS/openssl.log" 2>&1; then
+        MTLS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+        "$KILN" serve --host 127.0.0.1 --port "$MTLS_PORT" --home "$TLS/mhome" --tls-cert "$TLS/cert.pem" --tls-key "$TLS/key.pem" \
+            --tls-client-ca "$TLS/ca.pem" >"$TLS/mserve.log" 2>&1 &
+        MTLS_PID=$!
+        for _ in $(seq 1 300); do
+            [ -f "$TLS/mhome/clouds.yaml" ] && curl -s -o /dev/null --cacert "$TLS/ca.pem" --cert "$TLS/client.pem" \
+                --key "$TLS/client-key.pem" "https://127.0.0.1:$MTLS_PORT/v3" && break
+            sleep 0.1
+        done
+        mtls_os() { OS_CLIENT_CONFIG_FILE=$TLS/mhome/clouds.yaml "$OPENSTACK" --os-cloud kiln --os-cacert "$TLS/ca.pem" "$@" 2>&1; }
+        check "kiln serve --tls-client-ca: openstack --os-cert/--os-key stack list" "^\[\]$" -- \
+            mtls_os --os-cert "$TLS/client.pem" --os-key "$TLS/client-key.pem" stack list -f json
+        check "kiln serve --tls-client-ca: refused without a client certificate" "SSL|ssl|[Cc]ertificate|[Hh]andshake|[Cc]onnection" -- \
+            bash -c "! OS_CLIENT_CONFIG_FILE='$TLS/mhome/clouds.yaml' '$OPENSTACK' --os-cloud kiln --os-cacert '$TLS/ca.pem' stack list 2>&1"
+    else
+        fail "openssl makes the mutual TLS check's client certificate" "$(cat "$TLS/openssl.log")"
+    fi
 else
     fail "openssl makes the TLS check's certificates" "$(cat "$TLS/openssl.log")"
 fi

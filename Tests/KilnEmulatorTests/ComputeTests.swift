@@ -1,13 +1,13 @@
+import KilnModel
 import Foundation
 import KilnCloud
 import KilnEmulator
 import KilnStore
-import Synchronization
 import Testing
 
 /// A clock tests move by hand.
 final class TestClock: Sendable {
-    private let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    private let time = Locked(Date(timeIntervalSince1970: 1_800_000_000))
     var now: Date { time.withLock { $0 } }
     func advance(_ seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import KilnEngine
 import Logging
-import Synchronization
 import Testing
 import KilnModel
 
@@ -9,7 +8,7 @@ import KilnModel
 /// the stack and the operation, and never a hidden parameter's value.
 @Suite struct EngineLogTests {
     final class Lines: Sendable {
-        let all = Mutex<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
+        let all = Locked<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
     }
 
     struct Capture: LogHandler {

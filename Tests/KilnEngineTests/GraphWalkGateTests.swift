@@ -1,6 +1,6 @@
+import KilnModel
 import Foundation
 import KilnTemplate
-import Synchronization
 import Testing
 @testable import KilnEngine
 
@@ -8,9 +8,9 @@ import Testing
 /// goes on, is asked again once its gate opens, and is left unstarted when the walk stops.
 @Suite struct GraphWalkGateTests {
     final class Flags: Sendable {
-        let open = Mutex(false)
-        let started = Mutex<[String]>([])
-        let asked = Mutex<[String]>([])
+        let open = Locked(false)
+        let started = Locked<[String]>([])
+        let asked = Locked<[String]>([])
     }
 
     func walk(_ graph: DependencyGraph, flags: Flags, gated: String, fail: Set<String> = []) async throws -> (failed: [String], skipped: [String]) {

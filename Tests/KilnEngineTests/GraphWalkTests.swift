@@ -1,6 +1,6 @@
+import KilnModel
 import Foundation
 import KilnTemplate
-import Synchronization
 import Testing
 @testable import KilnEngine
 
@@ -8,7 +8,7 @@ import Testing
 @Suite struct GraphWalkTests {
     /// What the nodes' work did, in the order it happened, and how much ran at once.
     final class Log: Sendable {
-        private let state = Mutex<(events: [String], inFlight: Int, most: Int)>(([], 0, 0))
+        private let state = Locked<(events: [String], inFlight: Int, most: Int)>(([], 0, 0))
         func begin(_ node: String) {
             state.withLock { $0.events.append("start \(node)"); $0.inFlight += 1; $0.most = max($0.most, $0.inFlight) }
         }
@@ -21,7 +21,7 @@ import Testing
     struct Failure: Error {}
 
     final class Counter: Sendable {
-        let value = Mutex(0)
+        let value = Locked(0)
     }
 
     /// Runs the walk with work that logs and yields; `fail` nodes throw.
@@ -77,7 +77,7 @@ import Testing
         let fan = DependencyGraph(nodes: names, edges: [:])
         let log = Log()
         // The first two wait for each other, so two are certainly in flight together.
-        let arrivals = Mutex(0)
+        let arrivals = Locked(0)
         let (both, bothArrived) = AsyncStream<Void>.makeStream()
         _ = try await GraphWalk<Void>(graph: fan, maxParallel: 2).run(
             start: { started in
@@ -152,7 +152,7 @@ import Testing
         let graph = DependencyGraph(nodes: names + ["after"], edges: ["after": names])
         let stop = OperationStop()
         let (started, allStarted) = AsyncStream<Void>.makeStream()
-        let count = Mutex(0)
+        let count = Locked(0)
         Task {
             for await _ in started {}
             stop.request(.stopHere)
@@ -235,8 +235,8 @@ import Testing
         let graph = DependencyGraph(nodes: names + ["after", "other"], edges: ["after": names, "other": ["after"]])
         let stop = OperationStop()
         let (started, allStarted) = AsyncStream<Void>.makeStream()
-        let count = Mutex(0)
-        let cancelled = Mutex<[String]>([])
+        let count = Locked(0)
+        let cancelled = Locked<[String]>([])
         Task {
             for await _ in started {}
             stop.request(.stopHere)

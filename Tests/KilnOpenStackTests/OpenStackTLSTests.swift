@@ -6,7 +6,6 @@ import KilnCloud
 import KilnModel
 import KilnOpenStack
 import NIOSSL
-import Synchronization
 import Testing
 
 /// clouds.yaml's `verify` and `cacert` against a Keystone and Nova served over TLS on loopback
@@ -40,7 +39,7 @@ struct OpenStackTLSTests {
         let chain = try NIOSSLCertificate.fromPEMFile(Self.certificate).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: Self.directory.appendingPathComponent("loopback-key.pem").path, format: .pem)
         let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-        let port = Mutex<Int?>(nil)
+        let port = Locked<Int?>(nil)
         let app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -7,7 +7,6 @@ import KilnModel
 import KilnServer
 import KilnStore
 import NIOSSL
-import Synchronization
 import Testing
 
 /// `kiln serve --tls-cert --tls-key` with Kiln's own client over real HTTPS on loopback, with a
@@ -46,7 +45,7 @@ struct ServeTLSTests {
 
     /// The bound port, set by `onListening` (the suite is serialized: one server at a time).
     enum Ports {
-        static let bound = Mutex<Int?>(nil)
+        static let bound = Locked<Int?>(nil)
         static func reset() { bound.withLock { $0 = nil } }
         static let record: @Sendable (Int) async -> Void = { port in bound.withLock { $0 = port } }
     }

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import KilnModel
-import Synchronization
 import Testing
 import KilnEngine
 import KilnServer
@@ -141,7 +140,7 @@ import KilnTemplate
     @Test func expiredTokensAre401() async throws {
         // This server's tokens live five seconds; the token says so, and is refused once they are
         // over (the server's clock is moved on 5.5 s rather than waited for).
-        let clock = Mutex(Date())
+        let clock = Locked(Date())
         let fixture = try ServerFixture(tokenLifetime: 5, now: { clock.withLock { $0 } })
         try await fixture.run { client in
             let issued = try await client.call(.post, "/v3/auth/tokens", body: ["auth": [

@@ -6,7 +6,6 @@ import KilnModel
 @testable import KilnServer
 import KilnStore
 import KilnTemplate
-import Synchronization
 import Testing
 
 /// `kiln serve --keystone-url`: a Heat-only server that checks every token with an external
@@ -18,7 +17,7 @@ import Testing
         _ test: @Sendable (_ keystone: ServerFixture.Client, _ heat: ServerFixture.Client, _ adminPassword: String) async throws -> Void
     ) async throws {
         let keystone = try ServerFixture()
-        let port = Mutex<Int?>(nil)
+        let port = Locked<Int?>(nil)
         let keystoneApp = keystone.server.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
         try await keystoneApp.test(.live) { keystoneClient in
             let bound = try #require(port.withLock { $0 })

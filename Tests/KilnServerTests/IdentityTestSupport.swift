@@ -1,3 +1,4 @@
+import KilnModel
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,18 +7,17 @@ import KilnLocalPostgres
 @testable import KilnServer
 import KilnStore
 import Logging
-import Synchronization
 
 /// A clock the identity tests move on instead of waiting.
 final class TestClock: Sendable {
-    private let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    private let time = Locked(Date(timeIntervalSince1970: 1_800_000_000))
     var now: @Sendable () -> Date { { self.time.withLock { $0 } } }
     func advance(_ seconds: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 /// Log lines of the identity service, to check what is logged (and that no password is).
 final class CapturedLog: Sendable {
-    let lines = Mutex<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
+    let lines = Locked<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
 
     var logger: Logger { Logger(label: "kiln.identity", factory: { _ in Handler(log: self) }) }
 

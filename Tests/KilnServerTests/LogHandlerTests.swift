@@ -2,13 +2,12 @@ import Foundation
 import KilnModel
 import KilnServer
 import Logging
-import Synchronization
 import Testing
 
 /// The two line formats of `kiln serve --log-format`, written through swift-log as the server does.
 @Suite struct LogHandlerTests {
     final class Lines: Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         var all: [String] { lines.withLock { $0 } }
         func write(_ line: String) { lines.withLock { $0.append(line) } }
     }

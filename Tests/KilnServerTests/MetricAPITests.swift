@@ -5,12 +5,11 @@ import KilnEmulator
 import KilnModel
 import KilnServer
 import KilnStore
-import Synchronization
 import Testing
 
 /// A clock the test moves (the cloud's; tokens keep real time).
 final class MovedClock: Sendable {
-    private let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    private let time = Locked(Date(timeIntervalSince1970: 1_800_000_000))
     var now: Date { time.withLock { $0 } }
     func advance(_ seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

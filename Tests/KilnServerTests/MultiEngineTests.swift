@@ -10,7 +10,6 @@ import KilnNotify
 import KilnServer
 import KilnStore
 import Logging
-import Synchronization
 import Testing
 
 /// Two engines (two in-process servers, each with its own store, engine and membership) on
@@ -247,7 +246,7 @@ struct MultiEngineTests {
 /// Records what one engine's dispatcher delivered (the webhook's HTTP is not what these tests
 /// are about; which engine delivers what, and how often, is).
 final class RecordingTransport: NotificationTransport {
-    private let delivered = Mutex<[String]>([])
+    private let delivered = Locked<[String]>([])
     var ids: [String] { delivered.withLock { $0 } }
 
     func deliver(_ notification: OutboxNotification, to sink: EventSink) async throws {

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import KilnModel
-import Synchronization
 import Testing
 import KilnServer
 import KilnTemplate
@@ -64,7 +63,7 @@ import KilnTemplate
     }
 
     @Test func requestLogHasOneJSONLinePerRequestWithoutSecrets() async throws {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let fixture = try ServerFixture(users: [], log: RequestLog { line in lines.withLock { $0.append(line) } })
         let token = try await fixture.run { client in
             let admin = try #require(try await client.signIn(user: "admin", password: fixture.adminPassword, project: "admin"))

@@ -1,6 +1,5 @@
 import Foundation
 import KilnModel
-import Synchronization
 import Testing
 @testable import KilnServer
 
@@ -8,7 +7,7 @@ import Testing
 /// variable parts named, so names and ids never reach a label or the log.
 @Suite struct RouteNamingTests {
     @Test func requestsAreLabelledByTheirRoute() async throws {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let fixture = try ServerFixture(users: [], log: RequestLog { line in lines.withLock { $0.append(line) } })
         let cases: [(String, String)] = [
             ("/v1/P/stacks", "/v1/:project/stacks"),

@@ -4,7 +4,6 @@ import HummingbirdTesting
 import KilnModel
 import KilnServer
 import KilnTemplate
-import Synchronization
 import Testing
 
 /// `template_url`: the server fetches the template over real HTTP (here from a second,
@@ -24,7 +23,7 @@ import Testing
         let router = Router()
         router.get("/t.yaml") { _, _ in Self.served }
         router.get("/big.yaml") { _, _ in String(repeating: "#", count: 600 * 1024) }
-        let port = Mutex<Int?>(nil)
+        let port = Locked<Int?>(nil)
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })

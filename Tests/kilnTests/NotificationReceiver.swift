@@ -3,7 +3,6 @@ import Hummingbird
 import KilnModel
 import KilnNotify
 import NIOCore
-import Synchronization
 
 /// A real HTTP webhook receiver on loopback for the notification tests: records every POST
 /// (body, headers, whether its signature checks out), and can answer errors, hang, or be
@@ -20,7 +19,7 @@ final class NotificationReceiver: Sendable {
 
     let port: Int
     let secret: String
-    private let state = Mutex<(deliveries: [Delivery], mode: Mode, task: Task<Void, Error>?)>(([], .accept, nil))
+    private let state = Locked<(deliveries: [Delivery], mode: Mode, task: Task<Void, Error>?)>(([], .accept, nil))
 
     init(secret: String = "receiver-secret", port: Int? = nil, start: Bool = true) async throws {
         self.secret = secret
@@ -56,7 +55,7 @@ final class NotificationReceiver: Sendable {
             self.state.withLock { $0.deliveries.append(delivery) }
             return Response(status: .noContent)
         }
-        let listening = Mutex(false)
+        let listening = Locked(false)
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { _ in listening.withLock { $0 = true } })

@@ -12,13 +12,7 @@ public struct ServerTLS: Sendable {
     /// `key`: its PEM private key (RSA or EC, unencrypted). `clientCA`: PEM CA certificates;
     /// when given, a client without a certificate one of them signed is refused in the handshake.
     public init(certificate: String, key: String, clientCA: String? = nil) throws {
-        let chain: [NIOSSLCertificate]
-        do {
-            chain = try NIOSSLCertificate.fromPEMFile(certificate)
-        } catch {
-            throw ServerTLSError("--tls-cert \(certificate) cannot be read as a PEM certificate: \(error)")
-        }
-        guard !chain.isEmpty else { throw ServerTLSError("--tls-cert \(certificate) holds no PEM certificate") }
+        let chain = try Self.certificates(in: certificate, option: "--tls-cert")
         let privateKey: NIOSSLPrivateKey
         do {
             privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
@@ -28,18 +22,24 @@ public struct ServerTLS: Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
         if let clientCA {
-            let authorities: [NIOSSLCertificate]
-            do {
-                authorities = try NIOSSLCertificate.fromPEMFile(clientCA)
-            } catch {
-                throw ServerTLSError("--tls-client-ca \(clientCA) cannot be read as a PEM certificate: \(error)")
-            }
-            guard !authorities.isEmpty else { throw ServerTLSError("--tls-client-ca \(clientCA) holds no PEM certificate") }
+            let authorities = try Self.certificates(in: clientCA, option: "--tls-client-ca")
             // A server that verifies asks for the client's certificate and fails the handshake without one.
             configuration.certificateVerification = .noHostnameVerification
             configuration.trustRoots = .certificates(authorities)
         }
         self.configuration = configuration
+    }
+
+    /// The PEM certificates in `path`, at least one; `option` names the file in the error.
+    static func certificates(in path: String, option: String) throws -> [NIOSSLCertificate] {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            throw ServerTLSError("\(option) \(path) cannot be read as a PEM certificate: \(error)")
+        }
+        guard !certificates.isEmpty else { throw ServerTLSError("\(option) \(path) holds no PEM certificate") }
+        return certificates
     }
 }
 
