@@ -30,7 +30,7 @@ extension YaqlLibrary {
             // regex.matches(string) or string.matches(pattern)
             let subject = try call.subject()
             let other = try call.requiredArgument(0)
-            let (regex, text) = try YaqlObject.regexParts(subject) != nil ? (subject, other) : (other, subject)
+            let (regex, text) = YaqlObject.regexParts(subject) != nil ? (subject, other) : (other, subject)
             return .bool(try firstMatch(regex, string(text, call)) != nil)
         },
         "search": { call in
