@@ -9,9 +9,9 @@ import Testing
 @Suite("Crash recovery", .serialized)
 struct CrashRecoveryTests {
     static let count = 200
-    /// 200 resources, 8 at a time, 0.4 s each: about 10 s of create to kill into (2.5 s and then
-    /// 5 s were not always enough on a loaded CI machine, where the test's own polling is starved).
-    static let wide = CrashTemplates.wide(count, createWait: 0.4)
+    /// 200 resources, 8 at a time, 1 s each: about 25 s of create to kill into (2.5 s, 5 s and
+    /// then 10 s were not always enough on a loaded CI machine, where the test's own polling is starved).
+    static let wide = CrashTemplates.wide(count, createWait: 1)
 
     enum KillPoint: CustomStringConvertible, CaseIterable {
         case rightAfterStart, midway, nearTheEnd
@@ -35,7 +35,7 @@ struct CrashRecoveryTests {
         let crash = try await CrashRun.start(["stack", "create", "wide", "-t", template, "--max-parallel", "8"], in: home)
         try await crash.waitUntil("stack stored") { _ in try await crash.stack("wide") != nil }
         if point.completed > 0 {
-            try await crash.waitUntil("\(point)") { _ in try await crash.resourceEvents("wide", .create, .complete).count >= point.completed }
+            try await crash.waitUntil("\(point)", seconds: 60) { _ in try await crash.resourceEvents("wide", .create, .complete).count >= point.completed }
         }
         crash.killNow()
 

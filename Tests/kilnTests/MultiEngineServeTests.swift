@@ -59,11 +59,9 @@ struct MultiEngineServeTests {
         #expect(try await Self.call(b.port, "GET", "/v1/\(project)/stacks", token: second).0 == 401)
 
         // A create on a, killed midway: b takes it over once a's lease lapses and finishes it.
-        // Each resource takes 3 s, so the create is still under way when the kill comes, even
-        // on a machine busy enough that noticing the first completions takes seconds.
         let count = 192
         let created = try await Self.call(a.port, "POST", "/v1/\(project)/stacks", token: token, body: [
-            "stack_name": "big", "template": .string(CrashTemplates.wide(count, createWait: 3)),
+            "stack_name": "big", "template": .string(CrashTemplates.wide(count, createWait: 1)),
         ])
         #expect(created.0 == 201, "\(created.1.jsonText())")
         let stackID = try #require(created.1["stack"]["id"].stringValue)
@@ -145,7 +143,7 @@ struct MultiEngineServeTests {
         let (token, project) = try await Self.signIn(port: a.port, password: try Self.password(a.cloudsFile))
         let count = 256
         let created = try await Self.call(a.port, "POST", "/v1/\(project)/stacks", token: token, body: [
-            "stack_name": "paused", "template": .string(CrashTemplates.wide(count, createWait: 3)),
+            "stack_name": "paused", "template": .string(CrashTemplates.wide(count, createWait: 1)),
         ])
         #expect(created.0 == 201, "\(created.1.jsonText())")
         let stackID = try #require(created.1["stack"]["id"].stringValue)
@@ -215,7 +213,7 @@ struct MultiEngineServeTests {
         var stacks: [(name: String, id: String, engine: ServedKiln)] = []
         for (name, engine) in [("paused-a", a), ("paused-b", b)] {
             let created = try await Self.call(engine.port, "POST", "/v1/\(project)/stacks", token: token, body: [
-                "stack_name": .string(name), "template": .string(CrashTemplates.wide(count, createWait: 3)),
+                "stack_name": .string(name), "template": .string(CrashTemplates.wide(count, createWait: 1)),
             ])
             #expect(created.0 == 201, "\(created.1.jsonText())")
             stacks.append((name, try #require(created.1["stack"]["id"].stringValue), engine))

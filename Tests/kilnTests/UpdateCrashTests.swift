@@ -49,9 +49,10 @@ struct UpdateCrashTests {
         let stack = try #require(try await home.store().stack(named: "fleet", projectID: "default"))
         let original = Set(try await home.store().resources(stackID: stack.id).compactMap(\.physicalID))
         #expect(original.count == Self.count)
-        // Each server stays BUILD for 3 s once made.
+        // Each server stays BUILD for 6 s once made (3 s was too short a window to kill into
+        // when the test's polling was starved on a loaded machine).
         let crash = try await CrashRun.start(
-            ["stack", "update", "fleet", "-t", changed, "--max-parallel", "2", "--cloud-latency", "server=3s"], in: home)
+            ["stack", "update", "fleet", "-t", changed, "--max-parallel", "2", "--cloud-latency", "server=6s"], in: home)
         // Killed while replacements are being built: servers half made (in the cloud and their
         // ids saved on record, their creates not returned).
         try await crash.waitUntil("a replacement server building", seconds: 60) { store in
