@@ -54,7 +54,6 @@ extension SealedStore {
 
     public func finishNotifications(stackID: String) async throws { try await base.finishNotifications(stackID: stackID) }
 
-
     // Engines, work claims and tokens
     public func heartbeat(_ engine: EngineRecord) async throws { try await base.heartbeat(engine) }
 
@@ -75,9 +74,8 @@ extension SealedStore {
     public func revokeToken(digest: String) async throws { try await base.revokeToken(digest: digest) }
 
     public func purgeTokens(expiredBefore cutoff: Date) async throws -> Int { try await base.purgeTokens(expiredBefore: cutoff) }
-}
 
-extension SealedStore {
+    // Secrets at rest: the rotation works on the stored (sealed) text itself.
     public func rewriteSealedValues(_ reseal: @escaping @Sendable (String) throws -> String?) async throws -> Int {
         try await base.rewriteSealedValues(reseal)
     }

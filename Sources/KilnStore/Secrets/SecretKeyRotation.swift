@@ -1,4 +1,5 @@
 import Foundation
+import KilnModel
 
 /// Re-sealing what the store holds after the key file changed (`kiln secret-key`): every sealed
 /// value, wherever it is stored (`Store.rewriteSealedValues`), opened with the key that sealed it
@@ -13,18 +14,11 @@ public enum SecretKeyRotation {
     /// How many stored sealed values each key sealed, by key id; `v1` counts values sealed
     /// before keys had ids (any key of the ring may open them).
     public static func census(_ store: any Store) async throws -> [String: Int] {
-        let tally = Tally()
+        let tally = Locked<[String: Int]>([:])
         _ = try await store.rewriteSealedValues { text in
-            if let form = SecretSealer.form(of: text) { tally.add(form.keyID ?? "v1") }
+            if let form = SecretSealer.form(of: text) { tally.withLock { $0[form.keyID ?? "v1", default: 0] += 1 } }
             return nil
         }
-        return tally.counts
-    }
-
-    private final class Tally: @unchecked Sendable {
-        private let lock = NSLock()
-        private var byKey: [String: Int] = [:]
-        func add(_ key: String) { lock.withLock { byKey[key, default: 0] += 1 } }
-        var counts: [String: Int] { lock.withLock { byKey } }
+        return tally.withLock { $0 }
     }
 }
