@@ -20,7 +20,9 @@ struct TimeoutTests {
           after: {type: OS::Heat::None, depends_on: [slow]}
         """
 
-    @Test(.timeLimit(.minutes(1)))
+    /// Not before the deadline, and well short of the resource's own 600 s: a loaded CI machine
+    /// running the whole suite in parallel has taken 40 s to get there, so the bound is loose.
+    @Test(.timeLimit(.minutes(6)))
     func createTimesOutAtTheDeadline() async throws {
         let home = TemporaryHome()
         let engine = try engine(home)
@@ -31,7 +33,7 @@ struct TimeoutTests {
         let elapsed = Date().timeIntervalSince(started)
         #expect(stack.statusText == "CREATE_FAILED")
         #expect(stack.statusReason == "Timed out")
-        #expect(elapsed >= 1.95 && elapsed < 20, "timed out after \(elapsed) s")
+        #expect(elapsed >= 1.95 && elapsed < 300, "timed out after \(elapsed) s")
         let resources = try await engine.resources(of: stack)
         #expect(resources.map { "\($0.name) \($0.statusText)" } == ["slow CREATE_FAILED"])
         #expect(resources.first?.statusReason == "timed out")
