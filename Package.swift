@@ -28,9 +28,11 @@ let package = Package(
     ],
     targets: [
         // libyaml's event parser: the fastest way from bytes to a located AST.
+        // No pkgConfig: its libdir (-L/usr/lib/...) would come first in the library search path
+        // and hide the static archives a release kiln links (see the kiln target). Headers and
+        // library are in the system's default paths; module.modulemap links "yaml".
         .systemLibrary(
             name: "CLibYAML",
-            pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
         // What every layer shares: values, their JSON, actions and statuses, stored records.
@@ -115,14 +117,20 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["kiln.exports"],
+            exclude: ["kiln.exports", "StaticLibraries"],
             // Start-up (`kiln-bench startup`), release builds on Linux: a position-dependent
             // executable needs none of the ~157,000 relocations a PIE's Swift metadata gets at
             // every start (half its page faults), and keeping kiln's own ~60,000 symbols out of the
             // dynamic symbol table (kiln.exports) spares the loader's and dladdr's scans of it.
+            // StaticLibraries, first in the library search path, turns -lsqlite3, -lyaml, -lz and
+            // -lstdc++ into their static archives (linker scripts named as the shared libraries):
+            // libstdc++ alone is thousands of symbol lookups for the loader at every start.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-Xclang-linker", "-no-pie", "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/kiln/kiln.exports"],
+                    [
+                        "-Xclang-linker", "-no-pie", "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/kiln/kiln.exports",
+                        "-L", "\(Context.packageDirectory)/Sources/kiln/StaticLibraries",
+                    ],
                     .when(platforms: [.linux], configuration: .release)),
             ]
         ),
