@@ -83,11 +83,12 @@ struct HomeOptions: ParsableArguments {
     }
 
     /// Opens the store (see `storeLocation`) with its secrets sealed under the home's key (made
-    /// on first start); a database or key that cannot be opened is a one-line error.
+    /// on first start, followed as `kiln secret-key rotate` changes it); a database or key that
+    /// cannot be opened is a one-line error.
     func openStore() async throws -> any Store {
         let sealer: SecretSealer
         do {
-            sealer = SecretSealer(keyring: try SecretKeyFile.loadOrCreate(path: secretKeyPath), keySource: secretKeyPath)
+            sealer = try SecretSealer(keyFile: secretKeyPath)
         } catch {
             standardError("kiln: \(error)")
             throw ExitCode(1)

@@ -58,4 +58,41 @@ import Testing
         #expect(retired.ids == [rotated.primaryID])
         #expect(try SecretKeyFile.load(path).ids == [rotated.primaryID])
     }
+
+    /// A running engine follows its key file: after another process rotates it, the engine opens
+    /// values sealed with the new key at once (the unknown key id makes it look), seals with the
+    /// new key at its next look, and a file that turns bad leaves it with the keys it had.
+    @Test func aRunningSealerFollowsItsKeyFile() throws {
+        let path = try TestFiles.directory().appendingPathComponent("secret.key").path
+        let engine = try SecretSealer(keyFile: path, recheck: .milliseconds(50))
+        let before = engine.keyring.primaryID
+        let oldValue = engine.seal("old secret")
+        #expect(SecretSealer.keyID(of: oldValue) == before)
+
+        // Another process rotates the file and seals with the new key.
+        let rotated = try SecretKeyFile.rotate(path: path)
+        let other = try SecretSealer(keyFile: path)
+        let newValue = other.seal("new secret")
+        #expect(SecretSealer.keyID(of: newValue) == rotated.primaryID)
+        // At once, before any recheck is due: the new key's id sends the engine to the file.
+        #expect(try engine.open(newValue, what: "value") == "new secret")
+        #expect(try engine.open(oldValue, what: "value") == "old secret")
+        #expect(SecretSealer.keyID(of: engine.seal("x")) == rotated.primaryID)
+
+        // Retired: the engine drops the old key after its next look.
+        _ = try SecretKeyFile.retireOldKeys(path: path)
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(engine.keyring.ids == [rotated.primaryID])
+        #expect(throws: StoreError.self) { try engine.open(oldValue, what: "value") }
+
+        // A file made unreadable keeps the keys last read, and they go on working.
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("not a key\n".utf8), attributes: [.posixPermissions: 0o600]))
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(engine.keyring.ids == [rotated.primaryID])
+        #expect(try engine.open(engine.seal("still"), what: "value") == "still")
+
+        // Fixed keys are never re-read.
+        let fixed = SecretSealer(keyring: rotated, keySource: "fixed")
+        #expect(fixed.keys.path == nil && fixed.keyring.ids == rotated.ids)
+    }
 }

@@ -49,6 +49,43 @@ import Testing
         #expect(database.range(of: Data("kiln-enc:v2:\(oldID)".utf8)) == nil)
     }
 
+    /// A running `kiln serve` follows a rotation made beside it, unrestarted: it opens what the
+    /// rotation re-sealed under a key it did not hold, seals what it writes next with the new
+    /// key (so `retire` finds nothing left under the old one), and reads everything after it.
+    @Test func aRunningServerFollowsARotation() async throws {
+        let served = try await ServedKiln()
+        let home = served.home
+        let template = try home.write("pair.yaml", StackTemplates.pair)
+        let first = try await served.client(["stack", "create", "a", "-t", template, "--parameter", "secret=first-secret-41", "--wait"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let rotated = try await home.kiln(["secret-key", "rotate"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+
+        // At once: stack a's values are now sealed with a key the server has not read yet.
+        let updated = try await served.client(["stack", "update", "a", "-t", template, "--parameter", "word=again", "--wait"])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        // After the server's next look at the file (at most a second), it seals with the new key.
+        try await Task.sleep(for: .milliseconds(1200))
+        let second = try await served.client(["stack", "create", "b", "-t", template, "--parameter", "secret=second-secret-42", "--wait"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let status = try #require(try await home.json(["secret-key", "status"]) as? [String: Any])
+        let keys = try #require(status["keys"] as? [[String: Any]])
+        #expect(keys.count == 2 && keys[1]["sealed_values"] as? Int == 0, "\(keys)")
+
+        let retired = try await home.kiln(["secret-key", "retire"])
+        #expect(retired.status == 0, "\(retired.stderr)")
+        for name in ["a", "b"] {
+            let shown = try await served.client(["stack", "show", name, "--format", "json"])
+            #expect(shown.status == 0, "\(shown.stderr)")
+            #expect(shown.stdout.contains("\"secret\": \"******\""), "\(shown.stdout)")
+        }
+        let again = try await served.client(["stack", "update", "b", "-t", template, "--parameter", "word=third", "--wait"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(served.process.isRunning)
+        let log = try String(contentsOf: served.log, encoding: .utf8)
+        #expect(!log.contains("first-secret-41") && !log.contains("second-secret-42"))
+    }
+
     @Test func aKeyFileWithALineThatIsNotAKeyIsRefused() async throws {
         let home = try KilnHome()
         let template = try home.write("pair.yaml", StackTemplates.pair)

@@ -20,14 +20,24 @@ public struct SecretSealer: Sendable {
     static let version1 = "kiln-enc:v1:"
     static let version2 = "kiln-enc:v2:"
 
-    /// The keys: the first seals, every one opens.
-    public let keyring: SecretKeyring
+    /// Where the keys come from: fixed, or a key file re-read when it changes (`SecretKeySource`).
+    public let keys: SecretKeySource
     /// Where the keys came from (their file), for the error when a value does not open.
     public let keySource: String
 
+    /// The keys now: the first seals, every one opens.
+    public var keyring: SecretKeyring { keys.keyring }
+
     public init(keyring: SecretKeyring, keySource: String) {
-        self.keyring = keyring
+        self.keys = SecretKeySource(keyring: keyring)
         self.keySource = keySource
+    }
+
+    /// The keys of the file at `path` (made at first start), followed as the file changes: a
+    /// running engine seals with a rotated key and opens values sealed with it, unrestarted.
+    public init(keyFile path: String, recheck: Duration = .seconds(1)) throws {
+        self.keys = try SecretKeySource(keyFile: path, recheck: recheck)
+        self.keySource = path
     }
 
     public init(key: SymmetricKey, keySource: String) {
@@ -39,11 +49,11 @@ public struct SecretSealer: Sendable {
     /// The text sealed under the ring's first key. Always sealed, even text that looks sealed:
     /// records reach the store opened, so such text is a user's value and must come back exactly.
     public func seal(_ text: String) -> String {
-        let key = keyring.primary
+        let ring = keyring
         do {
-            let box = try AES.GCM.seal(Data(text.utf8), using: key)
+            let box = try AES.GCM.seal(Data(text.utf8), using: ring.primary)
             // `combined` is always present for the default 12-byte nonce.
-            return Self.version2 + keyring.primaryID + ":" + (box.combined ?? Data()).base64EncodedString()
+            return Self.version2 + ring.primaryID + ":" + (box.combined ?? Data()).base64EncodedString()
         } catch {
             // AES-GCM with a 256-bit key and a random nonce cannot fail; if it ever did, storing
             // the secret in the clear would be the wrong answer.
@@ -61,7 +71,10 @@ public struct SecretSealer: Sendable {
 
     /// The text opened; plain (never sealed) text as it is. `what` names the value in the error.
     public func open(_ text: String, what: @autoclosure () -> String) throws -> String {
-        switch parse(text) {
+        var parsed = parse(text, keyring)
+        // A key this engine does not hold yet may be in its key file now (a rotation).
+        if case .unknownKey = parsed, keys.path != nil { parsed = parse(text, keys.refreshed()) }
+        switch parsed {
         case .plain: return text
         case .malformed(let form):
             throw StoreError("the stored \(what()) is sealed but \(form): the database row is damaged")
@@ -96,7 +109,7 @@ public struct SecretSealer: Sendable {
         case sealed(AES.GCM.SealedBox, keys: [SymmetricKey])
     }
 
-    private func parse(_ text: String) -> Parsed {
+    private func parse(_ text: String, _ keyring: SecretKeyring) -> Parsed {
         guard Self.isSealed(text) else { return .plain }
         switch Self.form(of: text) {
         case nil:
