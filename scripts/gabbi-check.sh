@@ -4,10 +4,13 @@
 # Last line: "gabbi: N passed, M failed"; exit status non-zero on any failure.
 #
 #   scripts/gabbi-check.sh [path/to/kiln]
+#   scripts/gabbi-check.sh --venv-only     # only make the venv and fetch the tests (.ci/run, while it builds)
 # KILN_GABBI_VENV reuses a venv (created and filled on first use).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+VENV_ONLY=false
+if [ "${1:-}" = "--venv-only" ]; then VENV_ONLY=true; shift; fi
 KILN=${1:-$ROOT/.build/debug/kiln}
 VENV=${KILN_GABBI_VENV:-$ROOT/.build/gabbi-venv}
 PLUGIN_VERSION=3.0.0
@@ -30,7 +33,7 @@ give_up() {
     exit 1
 }
 
-[ -x "$KILN" ] || give_up "no kiln binary at $KILN (build it first: swift build)"
+$VENV_ONLY || [ -x "$KILN" ] || give_up "no kiln binary at $KILN (build it first: swift build)"
 
 if [ ! -x "$VENV/bin/gabbi-run" ]; then
     python3 -m venv "$VENV" || give_up "python3 -m venv failed"
@@ -43,6 +46,7 @@ if [ ! -d "$GABBITS" ]; then
     python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
         "$WORK"/wheel/heat_tempest_plugin-*.whl "$PLUGIN_DIR" || give_up "cannot unpack the heat-tempest-plugin wheel"
 fi
+if $VENV_ONLY; then echo "gabbi: venv and tests ready"; exit 0; fi
 
 # A fresh home (database, identity) for this run.
 . "$ROOT/scripts/lib/kiln-serve.sh"

@@ -4,10 +4,13 @@
 # and checks what they print. Last line: "N passed, M failed"; exit status non-zero on any failure.
 #
 #   scripts/openstack-client-check.sh [path/to/kiln]
+#   scripts/openstack-client-check.sh --venv-only     # only make the venv (.ci/run, while it builds)
 # KILN_OSC_VENV reuses a venv (created and filled on first use).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+VENV_ONLY=false
+if [ "${1:-}" = "--venv-only" ]; then VENV_ONLY=true; shift; fi
 KILN=${1:-$ROOT/.build/debug/kiln}
 VENV=${KILN_OSC_VENV:-$ROOT/.build/osc-venv}
 WORK=$(mktemp -d)
@@ -24,7 +27,7 @@ pass() { PASSED=$((PASSED + 1)); echo "PASS: $1"; }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL: $1"; [ -n "${2:-}" ] && sed 's/^/    /' <<<"$2" | head -40; }
 finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; exit $?; }
 
-if [ ! -x "$KILN" ]; then
+if ! $VENV_ONLY && [ ! -x "$KILN" ]; then
     fail "kiln binary at $KILN (build it first: swift build)"; finish
 fi
 
@@ -40,6 +43,7 @@ if [ ! -x "$VENV/bin/openstack" ] || [ ! -d "$VENV/lib" ] || ! ls "$VENV"/lib/py
     fi
     echo "pip install took $(( $(date +%s) - started )) s"
 fi
+$VENV_ONLY && finish
 OPENSTACK=$VENV/bin/openstack
 
 . "$ROOT/scripts/lib/kiln-serve.sh"

@@ -123,9 +123,11 @@ struct CrashRecoveryTests {
         try await expectCreatedOnce(crash, stackID: stack.id, count: Self.count, keeping: before)
     }
 
+    /// Kill windows of seconds, not fractions (0.5 s per delete, 4 at a time; 0.6 s per rollback
+    /// delete, 2 at a time): a loaded CI machine's parallel suite polls late.
     @Test func deleteKilledFinishesOnTheNextCommand() async throws {
         let home = try KilnHome()
-        let template = try home.write("slow-delete.yaml", CrashTemplates.wide(40, deleteWait: 0.1))
+        let template = try home.write("slow-delete.yaml", CrashTemplates.wide(40, deleteWait: 0.5))
         let created = try await home.kiln(["stack", "create", "doomed", "-t", template])
         #expect(created.status == 0, "\(created.stderr)")
 
@@ -148,7 +150,7 @@ struct CrashRecoveryTests {
 
     @Test func rollbackKilledCompletesOnTheNextCommand() async throws {
         let home = try KilnHome()
-        let template = try home.write("failing.yaml", CrashTemplates.failingAfter(12, deleteWait: 0.2))
+        let template = try home.write("failing.yaml", CrashTemplates.failingAfter(12, deleteWait: 0.6))
         let crash = try await CrashRun.start(
             ["stack", "create", "unlucky", "-t", template, "--enable-rollback", "--max-parallel", "2"], in: home)
         try await crash.waitUntil("rollback under way") { _ in

@@ -84,13 +84,15 @@ struct UpdateCrashTests {
         #expect(try await servers(crash.store).isEmpty)
     }
 
+    /// 1 s per resource update, 4 at a time: after the first 4 complete, 5 s are left to kill in
+    /// (with 0.2 s, a CI machine's loaded parallel suite polled too late and found the update done).
     @Test func anInPlaceUpdateKilledIsCarriedOnToComplete() async throws {
         let home = try KilnHome()
-        let created = try await home.kiln(["stack", "create", "moving", "-t", try home.write("a.yaml", CrashTemplates.wide(24, updateWait: 0.2))])
+        let created = try await home.kiln(["stack", "create", "moving", "-t", try home.write("a.yaml", CrashTemplates.wide(24, updateWait: 1))])
         #expect(created.status == 0, "\(created.stderr)")
         let stack = try await #require(try await home.store().stack(named: "moving", projectID: "default"))
         let before = Dictionary(uniqueKeysWithValues: try await home.store().resources(stackID: stack.id).map { ($0.name, $0.physicalID) })
-        let changed = try home.write("b.yaml", CrashTemplates.wide(24, updateWait: 0.2, value: "b"))
+        let changed = try home.write("b.yaml", CrashTemplates.wide(24, updateWait: 1, value: "b"))
 
         let crash = try await CrashRun.start(["stack", "update", "moving", "-t", changed, "--max-parallel", "4"], in: home)
         try await crash.waitUntil("a few resources updated") { _ in try await crash.resourceEvents("moving", .update, .complete).count >= 4 }
