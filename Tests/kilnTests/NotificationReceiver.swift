@@ -75,12 +75,20 @@ final class NotificationReceiver: Sendable {
         _ = try? await task?.value
     }
 
-    /// Waits until `count` deliveries arrived (at most `seconds`).
+    /// Waits until `count` distinct notifications arrived (at most `seconds`); each one's first
+    /// delivery, in order. Delivery is at least once: what comes again with an id already seen is
+    /// dropped here, as the README tells receivers to (`deliveries` keeps every request).
     @discardableResult
     func wait(for count: Int, seconds: Double = 60) async throws -> [Delivery] {
         let deadline = Date().addingTimeInterval(seconds)
-        while deliveries.count < count, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
-        return deliveries
+        while firstDeliveries.count < count, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        return firstDeliveries
+    }
+
+    /// Every notification's first delivery, in the order they came.
+    var firstDeliveries: [Delivery] {
+        var seen: Set<String> = []
+        return deliveries.filter { seen.insert($0.id).inserted }
     }
 
     /// An environment sending every notification to this receiver.
