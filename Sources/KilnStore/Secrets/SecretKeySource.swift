@@ -67,14 +67,11 @@ public final class SecretKeySource: Sendable {
         let now = ContinuousClock.now
         let (ring, due) = state.withLock { state in (state.ring, force || now - state.checked >= recheck) }
         guard due else { return ring }
-        let stamp = FileStamp(path)
-        if stamp != nil, stamp == state.withLock({ $0.stamp }) {
-            state.withLock { $0.checked = now }
-            return ring
-        }
-        // Changed (or gone: then the keys last read stay). Read outside the lock; the stamp is
-        // taken before the read, so a change during it is seen at the next look.
-        guard let stamp, let reread = try? SecretKeyFile.load(path) else {
+        // Unchanged, gone or unreadable: the keys last read stay. Read outside the lock; the
+        // stamp is taken before the read, so a change during it is seen at the next look.
+        guard let stamp = FileStamp(path), stamp != state.withLock({ $0.stamp }),
+              let reread = try? SecretKeyFile.load(path)
+        else {
             state.withLock { $0.checked = now }
             return ring
         }
