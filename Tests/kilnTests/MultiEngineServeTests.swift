@@ -59,9 +59,13 @@ struct MultiEngineServeTests {
         #expect(try await Self.call(b.port, "GET", "/v1/\(project)/stacks", token: second).0 == 401)
 
         // A create on a, killed midway: b takes it over once a's lease lapses and finishes it.
+        // Each resource takes 3 s, so the create is still under way when the kill comes, even on
+        // a machine busy enough that noticing the first completions takes seconds (with 1 s, a
+        // fresh clone's parallel suite found it finished). The paused-engine tests keep 1 s:
+        // theirs must see b take over within seconds.
         let count = 192
         let created = try await Self.call(a.port, "POST", "/v1/\(project)/stacks", token: token, body: [
-            "stack_name": "big", "template": .string(CrashTemplates.wide(count, createWait: 1)),
+            "stack_name": "big", "template": .string(CrashTemplates.wide(count, createWait: 3)),
         ])
         #expect(created.0 == 201, "\(created.1.jsonText())")
         let stackID = try #require(created.1["stack"]["id"].stringValue)
